@@ -1,0 +1,80 @@
+use crate::components::auth::AuthContext;
+use crate::components::layout::Header;
+use crate::pages;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    set_page_security_headers();
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// Pages get a Content-Security-Policy that allows only our own scripts, the inline hydration
+/// script carrying this response's nonce, and WebAssembly; and are never cached, since they may
+/// hold health data. Other responses get a stricter default from the server's middleware.
+#[cfg(feature = "ssr")]
+fn set_page_security_headers() {
+    use http::{header, HeaderValue};
+    let Some(options) = use_context::<leptos_axum::ResponseOptions>() else { return };
+    let nonce = leptos::nonce::use_nonce().map(|n| n.to_string()).unwrap_or_default();
+    let csp = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+         object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(value) = HeaderValue::from_str(&csp) {
+        options.insert_header(header::CONTENT_SECURITY_POLICY, value);
+    }
+    options.insert_header(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_context(AuthContext::new());
+    // Only the browser runs effects: tests wait for this marker before clicking.
+    Effect::new(move |_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
+    view! {
+        <Stylesheet id="leptos" href="/pkg/consilium.css"/>
+        <Title formatter=|text: String| if text.is_empty() { "Consilium".to_owned() } else { format!("{text} · Consilium") }/>
+        <Router>
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <Header/>
+            <main id="main">
+                <Routes fallback=pages::NotFound>
+                    <Route path=path!("/") view=pages::Landing/>
+                    <Route path=path!("/login") view=pages::auth::LoginPage/>
+                    <Route path=path!("/register") view=pages::auth::RegisterPage/>
+                    <Route path=path!("/cases") view=pages::patient::MyCasesPage/>
+                    <Route path=path!("/cases/:id") view=pages::case::CasePage/>
+                    <Route path=path!("/clinician") view=pages::clinician::ClinicianHomePage/>
+                    <Route path=path!("/admin") view=pages::admin::QueuePage/>
+                    <Route path=path!("/admin/accounts") view=pages::admin::AccountsPage/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}

@@ -1,0 +1,96 @@
+use crate::api::auth::{current_user, Login, Logout, Register};
+use crate::components::feedback::ErrorNote;
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::model::CurrentUser;
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+
+/// The sign-in actions and the current user, refetched whenever one of the actions completes.
+#[derive(Clone, Copy)]
+pub struct AuthContext {
+    pub login: ServerAction<Login>,
+    pub register: ServerAction<Register>,
+    pub logout: ServerAction<Logout>,
+    pub user: Resource<Result<Option<CurrentUser>, AppError>>,
+}
+
+impl AuthContext {
+    pub fn new() -> Self {
+        let login = ServerAction::<Login>::new();
+        let register = ServerAction::<Register>::new();
+        let logout = ServerAction::<Logout>::new();
+        let user = Resource::new(
+            move || (login.version().get(), register.version().get(), logout.version().get()),
+            |_| current_user(),
+        );
+        Self { login, register, logout, user }
+    }
+}
+
+impl Default for AuthContext {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+pub fn use_auth() -> AuthContext {
+    expect_context::<AuthContext>()
+}
+
+/// Renders `children` for a signed-in user with `role`. A signed-out visitor is sent to sign in;
+/// a user with another role sees "not allowed". The server functions check again regardless.
+#[component]
+pub fn RequireRole(role: Role, children: ChildrenFn) -> impl IntoView {
+    let auth = use_auth();
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || {
+                let children = children.clone();
+                Suspend::new(async move {
+                    match auth.user.await {
+                        Ok(Some(user)) if user.role == role => children().into_any(),
+                        Ok(Some(_)) => view! { <NotAllowed/> }.into_any(),
+                        Ok(None) => view! { <Redirect path="/login"/> }.into_any(),
+                        Err(error) => view! { <ErrorNote error/> }.into_any(),
+                    }
+                })
+            }}
+        </Transition>
+    }
+}
+
+/// Renders `children` for any signed-in user.
+#[component]
+pub fn RequireUser(children: ChildrenFn) -> impl IntoView {
+    let auth = use_auth();
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || {
+                let children = children.clone();
+                Suspend::new(async move {
+                    match auth.user.await {
+                        Ok(Some(_)) => children().into_any(),
+                        Ok(None) => view! { <Redirect path="/login"/> }.into_any(),
+                        Err(error) => view! { <ErrorNote error/> }.into_any(),
+                    }
+                })
+            }}
+        </Transition>
+    }
+}
+
+#[component]
+pub fn NotAllowed() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
+        options.set_status(http::StatusCode::FORBIDDEN);
+    }
+    view! {
+        <section class="notice notice-denied" role="alert">
+            <h1>"Not allowed"</h1>
+            <p>"Your account cannot open this page."</p>
+            <p><a href="/">"Go to your home page"</a></p>
+        </section>
+    }
+}

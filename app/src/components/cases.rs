@@ -1,0 +1,61 @@
+use crate::domain::CaseStatus;
+use crate::model::CaseSummary;
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+
+/// Dates are shown in UTC on server and browser alike, so the hydrated page matches the HTML.
+pub fn date(at: DateTime<Utc>) -> String {
+    at.format("%-d %b %Y").to_string()
+}
+
+pub fn date_time(at: DateTime<Utc>) -> String {
+    at.format("%-d %b %Y, %H:%M UTC").to_string()
+}
+
+#[component]
+pub fn StatusBadge(status: CaseStatus) -> impl IntoView {
+    view! { <span class=format!("badge badge-{}", status.as_str())>{status.label()}</span> }
+}
+
+/// A table of cases with a link to each. `show_patient` adds the patient's name (staff views).
+#[component]
+pub fn CaseTable(cases: Vec<CaseSummary>, show_patient: bool, #[prop(into)] empty: String) -> impl IntoView {
+    if cases.is_empty() {
+        return view! { <p class="empty">{empty}</p> }.into_any();
+    }
+    let rows = cases
+        .into_iter()
+        .map(|c| {
+            let href = format!("/cases/{}", c.id);
+            let expected = c.expected_review_at.map(date).unwrap_or_else(|| "—".to_owned());
+            view! {
+                <tr>
+                    <td><a href=href class="case-ref">{c.reference}</a></td>
+                    {show_patient.then(|| view! { <td>{c.patient_name}</td> })}
+                    <td><StatusBadge status=c.status/></td>
+                    <td>{c.category.unwrap_or_else(|| "—".to_owned())}</td>
+                    <td>{c.review_type.unwrap_or_else(|| "—".to_owned())}</td>
+                    <td>{date(c.created_at)}</td>
+                    <td>{expected}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table class="table">
+            <thead>
+                <tr>
+                    <th scope="col">"Case"</th>
+                    {show_patient.then(|| view! { <th scope="col">"Patient"</th> })}
+                    <th scope="col">"Status"</th>
+                    <th scope="col">"Category"</th>
+                    <th scope="col">"Review"</th>
+                    <th scope="col">"Opened"</th>
+                    <th scope="col">"Expected by"</th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+    .into_any()
+}

@@ -1,0 +1,35 @@
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// A whole-form or page-level error. Field errors of a validation failure are shown beside
+/// their fields by [`FieldError`]; this shows the summary line.
+#[component]
+pub fn ErrorNote(error: AppError) -> impl IntoView {
+    let text = error.to_string();
+    view! { <p class="error-note" role="alert">{text}</p> }
+}
+
+/// The last error of an action, if any, as an [`ErrorNote`].
+#[component]
+pub fn ActionError<T: Clone + Send + Sync + 'static>(
+    #[prop(into)] result: Signal<Option<Result<T, AppError>>>,
+) -> impl IntoView {
+    move || match result.get() {
+        Some(Err(error)) => Some(view! { <ErrorNote error/> }),
+        _ => None,
+    }
+}
+
+/// The message for one field from the last result of an action, shown under the field.
+#[component]
+pub fn FieldError<T: Clone + Send + Sync + 'static>(
+    #[prop(into)] result: Signal<Option<Result<T, AppError>>>,
+    field: &'static str,
+) -> impl IntoView {
+    let message = move || result.get().and_then(|r| r.err()).and_then(|e| e.field(field));
+    view! {
+        <Show when=move || message().is_some()>
+            <p class="field-error" id=format!("{field}-error")>{message}</p>
+        </Show>
+    }
+}

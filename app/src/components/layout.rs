@@ -1,0 +1,53 @@
+use super::auth::use_auth;
+use crate::domain::Role;
+use crate::model::CurrentUser;
+use leptos::prelude::*;
+use leptos_router::components::{ActionForm, A};
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let auth = use_auth();
+    view! {
+        <header class="site-header">
+            <a class="brand" href="/">
+                <span class="brand-mark" aria-hidden="true">"C"</span>
+                "Consilium"
+            </a>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match auth.user.await {
+                        Ok(Some(user)) => view! { <UserNav user/> }.into_any(),
+                        _ => view! {
+                            <nav class="nav" aria-label="Account">
+                                <A href="/login">"Sign in"</A>
+                                <A href="/register">"Register"</A>
+                            </nav>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+        </header>
+    }
+}
+
+#[component]
+fn UserNav(user: CurrentUser) -> impl IntoView {
+    let auth = use_auth();
+    let links: Vec<(&str, &str)> = match user.role {
+        Role::Patient => vec![("/cases", "My cases")],
+        Role::Clinician => vec![("/clinician", "My cases")],
+        Role::Admin => vec![("/admin", "Case queue"), ("/admin/accounts", "Accounts")],
+    };
+    view! {
+        <nav class="nav" aria-label="Main">
+            {links.into_iter().map(|(href, text)| view! { <A href=href>{text}</A> }).collect_view()}
+        </nav>
+        <div class="account">
+            <span class="account-name" data-testid="account-name">{user.name}</span>
+            <span class="account-role">{user.role.label()}</span>
+            <ActionForm action=auth.logout attr:class="inline-form">
+                <button type="submit" class="button button-quiet">"Sign out"</button>
+            </ActionForm>
+        </div>
+    }
+}

@@ -1,0 +1,8 @@
+/// Sign-in state shared by every page, and the guard that admits one role.
+pub mod auth;
+/// Case lists and status badges.
+pub mod cases;
+/// Error notes and field messages.
+pub mod feedback;
+/// The page header and navigation.
+pub mod layout;

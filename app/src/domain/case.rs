@@ -1,0 +1,487 @@
+//! The case state machine. Every status change in the product goes through [`transition`]; the
+//! services apply the returned [`Effect`]s in the same transaction as the status change.
+
+use super::role::Relation;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+macro_rules! string_enum {
+    ($name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// The stable name stored in the database and sent on the wire.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.as_str()) }
+        }
+        impl FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == s)
+                    .ok_or_else(|| format!("unknown {} '{s}'", stringify!($name)))
+            }
+        }
+    };
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum CaseStatus {
+    Draft,
+    Submitted,
+    AwaitingPayment,
+    PaymentFailed,
+    PaymentSuccessful,
+    DoctorsAssigned,
+    Completed,
+    Cancelled,
+    Rejected,
+}
+
+string_enum!(CaseStatus {
+    Draft => "draft",
+    Submitted => "submitted",
+    AwaitingPayment => "awaiting_payment",
+    PaymentFailed => "payment_failed",
+    PaymentSuccessful => "payment_successful",
+    DoctorsAssigned => "doctors_assigned",
+    Completed => "completed",
+    Cancelled => "cancelled",
+    Rejected => "rejected",
+});
+
+impl CaseStatus {
+    pub fn is_terminal(self) -> bool {
+        matches!(self, Self::Completed | Self::Cancelled | Self::Rejected)
+    }
+
+    /// Money has been taken and not refunded: cancelling or rejecting now needs a refund.
+    pub fn is_paid(self) -> bool {
+        matches!(self, Self::PaymentSuccessful | Self::DoctorsAssigned)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Draft => "Draft",
+            Self::Submitted => "Submitted",
+            Self::AwaitingPayment => "Awaiting payment",
+            Self::PaymentFailed => "Payment failed",
+            Self::PaymentSuccessful => "Paid",
+            Self::DoctorsAssigned => "Under specialist review",
+            Self::Completed => "Completed",
+            Self::Cancelled => "Cancelled",
+            Self::Rejected => "Rejected",
+        }
+    }
+
+    /// What happens next, in the patient's words.
+    pub fn next_step_for_patient(self) -> &'static str {
+        match self {
+            Self::Draft => "Finish your case and submit it for review.",
+            Self::Submitted => "We are choosing a case coordinator for you.",
+            Self::AwaitingPayment => "Your coordinator is ready. Pay to start the review.",
+            Self::PaymentFailed => "The payment did not go through. Try again or cancel.",
+            Self::PaymentSuccessful => "Your coordinator is choosing the specialists.",
+            Self::DoctorsAssigned => "Specialists are reviewing your case.",
+            Self::Completed => "Your report is ready.",
+            Self::Cancelled => "This case was cancelled.",
+            Self::Rejected => "This case was not accepted for review.",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum CaseAction {
+    EditDraft,
+    Submit,
+    AssignCoordinator,
+    ReassignCoordinator,
+    ConfirmPayment,
+    FailPayment,
+    RetryPayment,
+    AssignSpecialists,
+    AddSpecialists,
+    RemoveSpecialist,
+    RequestDocuments,
+    ProvideRequestedDocuments,
+    SubmitOpinion,
+    NudgeOverdue,
+    SubmitFinalSummary,
+    Cancel,
+    Reject,
+}
+
+string_enum!(CaseAction {
+    EditDraft => "edit_draft",
+    Submit => "submit",
+    AssignCoordinator => "assign_coordinator",
+    ReassignCoordinator => "reassign_coordinator",
+    ConfirmPayment => "confirm_payment",
+    FailPayment => "fail_payment",
+    RetryPayment => "retry_payment",
+    AssignSpecialists => "assign_specialists",
+    AddSpecialists => "add_specialists",
+    RemoveSpecialist => "remove_specialist",
+    RequestDocuments => "request_documents",
+    ProvideRequestedDocuments => "provide_requested_documents",
+    SubmitOpinion => "submit_opinion",
+    NudgeOverdue => "nudge_overdue",
+    SubmitFinalSummary => "submit_final_summary",
+    Cancel => "cancel",
+    Reject => "reject",
+});
+
+impl CaseAction {
+    fn describe(self) -> &'static str {
+        match self {
+            Self::EditDraft => "edit the case",
+            Self::Submit => "submit the case",
+            Self::AssignCoordinator => "assign a coordinator",
+            Self::ReassignCoordinator => "change the coordinator",
+            Self::ConfirmPayment => "confirm a payment",
+            Self::FailPayment => "record a failed payment",
+            Self::RetryPayment => "retry the payment",
+            Self::AssignSpecialists => "assign specialists",
+            Self::AddSpecialists => "add specialists",
+            Self::RemoveSpecialist => "remove a specialist",
+            Self::RequestDocuments => "request documents",
+            Self::ProvideRequestedDocuments => "provide requested documents",
+            Self::SubmitOpinion => "submit an opinion",
+            Self::NudgeOverdue => "send an overdue reminder",
+            Self::SubmitFinalSummary => "submit the final summary",
+            Self::Cancel => "cancel the case",
+            Self::Reject => "reject the case",
+        }
+    }
+}
+
+/// Who is acting on the case. People act through their [`Relation`] to the case; the payment
+/// provider acts through a verified webhook.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Actor {
+    Person(Relation),
+    PaymentProvider,
+}
+
+impl Actor {
+    pub const ALL: [Actor; 6] = [
+        Actor::Person(Relation::Owner),
+        Actor::Person(Relation::Coordinator),
+        Actor::Person(Relation::Specialist),
+        Actor::Person(Relation::Admin),
+        Actor::Person(Relation::Unrelated),
+        Actor::PaymentProvider,
+    ];
+}
+
+impl From<Relation> for Actor {
+    fn from(relation: Relation) -> Self {
+        Actor::Person(relation)
+    }
+}
+
+/// The entries written on a case's timeline. Stored by [`TimelineLabel::as_str`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TimelineLabel {
+    CaseSubmitted,
+    CoordinatorAssigned,
+    AwaitingPayment,
+    CoordinatorReassigned,
+    PaymentReceived,
+    PaymentFailed,
+    PaymentRetried,
+    DoctorsAssigned,
+    SpecialistAdded,
+    SpecialistRemoved,
+    DocumentsRequested,
+    DocumentsProvided,
+    OpinionSubmitted,
+    OverdueReminder,
+    CaseCompleted,
+    CaseCancelled,
+    CaseRejected,
+}
+
+string_enum!(TimelineLabel {
+    CaseSubmitted => "case_submitted",
+    CoordinatorAssigned => "coordinator_assigned",
+    AwaitingPayment => "awaiting_payment",
+    CoordinatorReassigned => "coordinator_reassigned",
+    PaymentReceived => "payment_received",
+    PaymentFailed => "payment_failed",
+    PaymentRetried => "payment_retried",
+    DoctorsAssigned => "doctors_assigned",
+    SpecialistAdded => "specialist_added",
+    SpecialistRemoved => "specialist_removed",
+    DocumentsRequested => "documents_requested",
+    DocumentsProvided => "documents_provided",
+    OpinionSubmitted => "opinion_submitted",
+    OverdueReminder => "overdue_reminder",
+    CaseCompleted => "case_completed",
+    CaseCancelled => "case_cancelled",
+    CaseRejected => "case_rejected",
+});
+
+impl TimelineLabel {
+    pub fn text(self) -> &'static str {
+        match self {
+            Self::CaseSubmitted => "Case submitted",
+            Self::CoordinatorAssigned => "Coordinator assigned",
+            Self::AwaitingPayment => "Awaiting payment",
+            Self::CoordinatorReassigned => "Coordinator reassigned",
+            Self::PaymentReceived => "Payment received",
+            Self::PaymentFailed => "Payment failed",
+            Self::PaymentRetried => "Payment retried",
+            Self::DoctorsAssigned => "Doctors assigned",
+            Self::SpecialistAdded => "Specialist added",
+            Self::SpecialistRemoved => "Specialist removed",
+            Self::DocumentsRequested => "Documents requested",
+            Self::DocumentsProvided => "Documents provided",
+            Self::OpinionSubmitted => "Opinion submitted",
+            Self::OverdueReminder => "Overdue reminder sent",
+            Self::CaseCompleted => "Case completed",
+            Self::CaseCancelled => "Case cancelled",
+            Self::CaseRejected => "Case rejected",
+        }
+    }
+}
+
+/// Who is told about a change. The services resolve these to user ids.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Recipient {
+    Patient,
+    Coordinator,
+    PreviousCoordinator,
+    /// The specialists named in the action (added, or the one removed).
+    SpecialistsConcerned,
+    /// Active specialists who have not yet submitted an opinion.
+    SpecialistsWithoutOpinion,
+    /// Everyone holding an active assignment on the case.
+    EveryoneAssigned,
+    /// Whoever asked for the documents now provided.
+    Requester,
+}
+
+/// What a transition asks the service to do besides changing the status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Effect {
+    Timeline(TimelineLabel),
+    Notify(Recipient),
+    CreatePaymentLink,
+    RecordInvoice,
+    SetExpectedReviewDate,
+    RefundPayment,
+    GenerateReport,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Transition {
+    pub from: CaseStatus,
+    pub to: CaseStatus,
+    pub effects: Vec<Effect>,
+}
+
+impl Transition {
+    pub fn changes_status(&self) -> bool {
+        self.from != self.to
+    }
+
+    pub fn timeline(&self) -> impl Iterator<Item = TimelineLabel> + '_ {
+        self.effects.iter().filter_map(|e| match e {
+            Effect::Timeline(label) => Some(*label),
+            _ => None,
+        })
+    }
+
+    pub fn recipients(&self) -> impl Iterator<Item = Recipient> + '_ {
+        self.effects.iter().filter_map(|e| match e {
+            Effect::Notify(r) => Some(*r),
+            _ => None,
+        })
+    }
+
+    pub fn has(&self, effect: Effect) -> bool {
+        self.effects.contains(&effect)
+    }
+}
+
+/// Why an action was refused. `NotPermitted` is about who acts (HTTP 403); `InvalidState` is about
+/// when (HTTP 409): the same actor could do it at another stage of the case.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Refusal {
+    NotPermitted(String),
+    InvalidState(String),
+}
+
+impl Refusal {
+    pub fn message(&self) -> &str {
+        match self {
+            Refusal::NotPermitted(m) | Refusal::InvalidState(m) => m,
+        }
+    }
+}
+
+/// Whether `actor` may ever perform `action`, whatever the status.
+fn permitted(action: CaseAction, actor: Actor) -> bool {
+    use CaseAction::*;
+    use Relation::*;
+    let Actor::Person(relation) = actor else {
+        return matches!(action, ConfirmPayment | FailPayment);
+    };
+    match action {
+        EditDraft | Submit | RetryPayment | ProvideRequestedDocuments => relation == Owner,
+        AssignCoordinator | ReassignCoordinator | Reject => relation == Admin,
+        ConfirmPayment | FailPayment => false,
+        AssignSpecialists | AddSpecialists | RemoveSpecialist | NudgeOverdue
+        | SubmitFinalSummary => relation == Coordinator,
+        RequestDocuments => matches!(relation, Coordinator | Specialist),
+        SubmitOpinion => relation == Specialist,
+        Cancel => matches!(relation, Owner | Admin),
+    }
+}
+
+/// The statuses an action starts from and the status it leads to (`None`: stays the same).
+fn route(action: CaseAction, from: CaseStatus) -> Option<CaseStatus> {
+    use CaseAction::*;
+    use CaseStatus::*;
+    match (action, from) {
+        (EditDraft, Draft) => Some(Draft),
+        (Submit, Draft) => Some(Submitted),
+        (AssignCoordinator, Submitted) => Some(AwaitingPayment),
+        (ReassignCoordinator, AwaitingPayment | PaymentFailed) => Some(from),
+        // A success after a failure is still money received: it wins, whatever the order.
+        (ConfirmPayment, AwaitingPayment | PaymentFailed) => Some(PaymentSuccessful),
+        (FailPayment, AwaitingPayment) => Some(PaymentFailed),
+        (RetryPayment, PaymentFailed) => Some(AwaitingPayment),
+        (AssignSpecialists, PaymentSuccessful) => Some(DoctorsAssigned),
+        (
+            AddSpecialists | RemoveSpecialist | RequestDocuments | ProvideRequestedDocuments
+            | SubmitOpinion | NudgeOverdue,
+            DoctorsAssigned,
+        ) => Some(DoctorsAssigned),
+        (SubmitFinalSummary, DoctorsAssigned) => Some(Completed),
+        (Cancel, s) if !s.is_terminal() => Some(Cancelled),
+        (Reject, Submitted | AwaitingPayment | PaymentFailed | PaymentSuccessful) => Some(Rejected),
+        _ => None,
+    }
+}
+
+fn effects(action: CaseAction, from: CaseStatus) -> Vec<Effect> {
+    use CaseAction::*;
+    use Effect::*;
+    use Recipient::*;
+    use TimelineLabel as T;
+    let refund_if_paid = from.is_paid().then_some(RefundPayment);
+    match action {
+        EditDraft => vec![],
+        Submit => vec![Timeline(T::CaseSubmitted)],
+        AssignCoordinator => vec![
+            CreatePaymentLink,
+            Timeline(T::CoordinatorAssigned),
+            Timeline(T::AwaitingPayment),
+            Notify(Coordinator),
+            Notify(Patient),
+        ],
+        ReassignCoordinator => vec![
+            Timeline(T::CoordinatorReassigned),
+            Notify(Coordinator),
+            Notify(PreviousCoordinator),
+            Notify(Patient),
+        ],
+        ConfirmPayment => vec![
+            RecordInvoice,
+            Timeline(T::PaymentReceived),
+            Notify(Patient),
+            Notify(Coordinator),
+        ],
+        FailPayment => vec![Timeline(T::PaymentFailed), Notify(Patient), Notify(Coordinator)],
+        RetryPayment => vec![Timeline(T::PaymentRetried)],
+        AssignSpecialists => vec![
+            SetExpectedReviewDate,
+            Timeline(T::DoctorsAssigned),
+            Notify(SpecialistsConcerned),
+            Notify(Patient),
+        ],
+        AddSpecialists => vec![
+            Timeline(T::SpecialistAdded),
+            Notify(SpecialistsConcerned),
+            Notify(Patient),
+        ],
+        RemoveSpecialist => vec![
+            Timeline(T::SpecialistRemoved),
+            Notify(SpecialistsConcerned),
+            Notify(Patient),
+        ],
+        RequestDocuments => vec![Timeline(T::DocumentsRequested), Notify(Patient)],
+        ProvideRequestedDocuments => vec![Timeline(T::DocumentsProvided), Notify(Requester)],
+        SubmitOpinion => vec![Timeline(T::OpinionSubmitted), Notify(Coordinator)],
+        NudgeOverdue => vec![Timeline(T::OverdueReminder), Notify(SpecialistsWithoutOpinion)],
+        SubmitFinalSummary => vec![
+            GenerateReport,
+            Timeline(T::CaseCompleted),
+            Notify(Patient),
+            Notify(Coordinator),
+        ],
+        Cancel => refund_if_paid
+            .into_iter()
+            .chain([Timeline(T::CaseCancelled), Notify(Patient), Notify(EveryoneAssigned)])
+            .collect(),
+        Reject => refund_if_paid
+            .into_iter()
+            .chain([Timeline(T::CaseRejected), Notify(Patient), Notify(EveryoneAssigned)])
+            .collect(),
+    }
+}
+
+fn wrong_status_message(action: CaseAction, from: CaseStatus) -> String {
+    use CaseAction::*;
+    use CaseStatus::*;
+    match (action, from) {
+        (_, Completed | Cancelled | Rejected) => {
+            format!("This case is {}; nothing about it can change any more.", from.label().to_lowercase())
+        }
+        (ReassignCoordinator, PaymentSuccessful | DoctorsAssigned) => {
+            "The coordinator can no longer be changed: the patient has already paid.".to_owned()
+        }
+        (AssignCoordinator, _) if from != Draft => {
+            "A coordinator is already assigned to this case.".to_owned()
+        }
+        (AssignSpecialists, Submitted | AwaitingPayment | PaymentFailed) => {
+            "Specialists can be assigned only after the patient has paid.".to_owned()
+        }
+        _ => format!(
+            "You cannot {} while the case is {}.",
+            action.describe(),
+            from.label().to_lowercase()
+        ),
+    }
+}
+
+/// The one rule for every action on a case: who may do it, from which status, to which status,
+/// with which effects. Refusals carry a message fit to show to the person who tried.
+pub fn transition(from: CaseStatus, action: CaseAction, actor: Actor) -> Result<Transition, Refusal> {
+    if !permitted(action, actor) {
+        return Err(Refusal::NotPermitted(format!(
+            "You are not allowed to {} on this case.",
+            action.describe()
+        )));
+    }
+    let to = route(action, from).ok_or_else(|| Refusal::InvalidState(wrong_status_message(action, from)))?;
+    Ok(Transition { from, to, effects: effects(action, from) })
+}
+
+/// The actions `actor` may take now. The UI offers exactly these.
+pub fn available_actions(status: CaseStatus, actor: Actor) -> Vec<CaseAction> {
+    CaseAction::ALL
+        .iter()
+        .copied()
+        .filter(|a| transition(status, *a, actor).is_ok())
+        .collect()
+}
+
+#[cfg(test)]
+#[path = "case_tests.rs"]
+mod tests;

@@ -1,0 +1,12 @@
+//! The pure domain: statuses, roles, who may do what. No I/O, no view!, no database; compiled
+//! for the browser and the server alike so that both ask the same rules.
+
+/// Case statuses, actions, actors and the transition rule with its effects.
+pub mod case;
+/// Who may see a case and which home each role lands on.
+pub mod role;
+/// Validated input values (email, names, passwords) shared by forms and server.
+pub mod validate;
+
+pub use case::{Actor, CaseAction, CaseStatus, Effect, Recipient, Refusal, TimelineLabel, Transition};
+pub use role::{Relation, Role};

@@ -1,0 +1,133 @@
+use crate::api::accounts::{list_accounts, CreateStaff, SetAccountActive};
+use crate::components::auth::RequireRole;
+use crate::components::feedback::{ActionError, ErrorNote, FieldError};
+use crate::domain::validate::PASSWORD_MIN_CHARS;
+use crate::domain::Role;
+use crate::model::UserSummary;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::ActionForm;
+
+/// Staff accounts: create clinicians and admins, deactivate and reactivate anyone.
+#[component]
+pub fn AccountsPage() -> impl IntoView {
+    view! {
+        <Title text="Accounts"/>
+        <RequireRole role=Role::Admin>
+            <Accounts/>
+        </RequireRole>
+    }
+}
+
+#[component]
+fn Accounts() -> impl IntoView {
+    let create = ServerAction::<CreateStaff>::new();
+    let toggle = ServerAction::<SetAccountActive>::new();
+    let accounts = Resource::new(
+        move || (create.version().get(), toggle.version().get()),
+        |_| list_accounts(),
+    );
+    view! {
+        <h1>"Accounts"</h1>
+        <div class="columns">
+            <section aria-labelledby="list-title">
+                <h2 id="list-title">"Everyone"</h2>
+                <ActionError result=toggle.value()/>
+                <Transition fallback=|| view! { <p class="loading">"Loading accounts…"</p> }>
+                    {move || Suspend::new(async move {
+                        match accounts.await {
+                            Ok(list) => view! { <AccountTable list toggle/> }.into_any(),
+                            Err(error) => view! { <ErrorNote error/> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </section>
+            <CreateStaffForm create/>
+        </div>
+    }
+}
+
+#[component]
+fn AccountTable(list: Vec<UserSummary>, toggle: ServerAction<SetAccountActive>) -> impl IntoView {
+    view! {
+        <table class="table">
+            <thead>
+                <tr>
+                    <th scope="col">"Name"</th>
+                    <th scope="col">"Email"</th>
+                    <th scope="col">"Role"</th>
+                    <th scope="col">"Status"</th>
+                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                </tr>
+            </thead>
+            <tbody>
+                {list.into_iter().map(|u| {
+                    let name = match &u.title { Some(t) => format!("{t} {}", u.name), None => u.name.clone() };
+                    let (label, next) = if u.active { ("Deactivate", "false") } else { ("Reactivate", "true") };
+                    view! {
+                        <tr>
+                            <td>{name}{u.specialties.map(|s| view! { <div class="muted">{s}</div> })}</td>
+                            <td>{u.email}</td>
+                            <td>{u.role.label()}</td>
+                            <td>{if u.active { "Active" } else { "Deactivated" }}</td>
+                            <td>
+                                <ActionForm action=toggle attr:class="inline-form">
+                                    <input type="hidden" name="user_id" value=u.id/>
+                                    <input type="hidden" name="active" value=next/>
+                                    <button type="submit" class="button button-quiet">{label}</button>
+                                </ActionForm>
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+#[component]
+fn CreateStaffForm(create: ServerAction<CreateStaff>) -> impl IntoView {
+    let result = create.value();
+    let role = RwSignal::new("clinician".to_owned());
+    let is_clinician = move || role.get() == "clinician";
+    view! {
+        <section class="card" aria-labelledby="create-title">
+            <h2 id="create-title">"Add a staff account"</h2>
+            <ActionForm action=create attr:class="form">
+                <label for="role">"Role"</label>
+                <select id="role" name="role" on:change=move |ev| role.set(event_target_value(&ev))>
+                    <option value="clinician">"Clinician"</option>
+                    <option value="admin">"Administrator"</option>
+                </select>
+                <label for="staff-name">"Full name"</label>
+                <input id="staff-name" name="name" required maxlength="120"/>
+                <FieldError result field="name"/>
+                <label for="staff-email">"Sign-in email"</label>
+                <input id="staff-email" name="email" type="email" required/>
+                <FieldError result field="email"/>
+                <label for="staff-password">"Initial password"</label>
+                <input id="staff-password" name="password" type="password" autocomplete="new-password"
+                    required minlength=PASSWORD_MIN_CHARS.to_string()/>
+                <FieldError result field="password"/>
+                <fieldset class="fieldset" disabled=move || !is_clinician()>
+                    <legend>"Profile shown to patients"</legend>
+                    <label for="title">"Title"</label>
+                    <input id="title" name="title" placeholder="Dr" maxlength="80"/>
+                    <FieldError result field="title"/>
+                    <label for="specialties">"Specialties"</label>
+                    <input id="specialties" name="specialties" placeholder="Cardiology, Internal medicine" maxlength="200"/>
+                    <FieldError result field="specialties"/>
+                    <label for="contact_email">"Contact email"</label>
+                    <input id="contact_email" name="contact_email" type="email"/>
+                    <FieldError result field="contact_email"/>
+                    <label for="contact_phone">"Contact phone"</label>
+                    <input id="contact_phone" name="contact_phone" type="tel" maxlength="40"/>
+                    <FieldError result field="contact_phone"/>
+                </fieldset>
+                <ActionError result/>
+                {move || matches!(result.get(), Some(Ok(_))).then(|| view! { <p class="success" role="status">"Account created."</p> })}
+                <button type="submit" class="button">"Create account"</button>
+            </ActionForm>
+        </section>
+    }
+}

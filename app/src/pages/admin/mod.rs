@@ -1,0 +1,5 @@
+mod accounts;
+mod queue;
+
+pub use accounts::AccountsPage;
+pub use queue::QueuePage;

@@ -1,0 +1,95 @@
+use crate::api::cases::{case_queue, QueueQuery};
+use crate::components::auth::RequireRole;
+use crate::components::cases::CaseTable;
+use crate::components::feedback::ErrorNote;
+use crate::domain::{CaseStatus, Role};
+use crate::model::{CaseSummary, Page};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
+
+/// The admin's case queue: every case, newest first, filterable and searchable. The filters live
+/// in the query string, so a filtered view can be bookmarked and works before hydration.
+#[component]
+pub fn QueuePage() -> impl IntoView {
+    view! {
+        <Title text="Case queue"/>
+        <RequireRole role=Role::Admin>
+            <Queue/>
+        </RequireRole>
+    }
+}
+
+#[component]
+fn Queue() -> impl IntoView {
+    let query = use_query_map();
+    let current = move || {
+        let q = query.read();
+        QueueQuery {
+            status: q.get("status").unwrap_or_default(),
+            search: q.get("search").unwrap_or_default(),
+            page: q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1),
+        }
+    };
+    let cases = Resource::new(current, case_queue);
+    view! {
+        <h1>"Case queue"</h1>
+        <Form method="GET" action="" attr:class="filters">
+            <label for="search">"Search"</label>
+            <input id="search" type="search" name="search" placeholder="Reference or patient name"
+                prop:value=move || current().search/>
+            <label for="status">"Status"</label>
+            <select id="status" name="status">
+                <option value="">"Any status"</option>
+                {CaseStatus::ALL.iter().map(|s| {
+                    let value = s.as_str();
+                    view! { <option value=value selected=move || current().status == value>{s.label()}</option> }
+                }).collect_view()}
+            </select>
+            <button type="submit" class="button">"Filter"</button>
+        </Form>
+        <Transition fallback=|| view! { <p class="loading">"Loading cases…"</p> }>
+            {move || Suspend::new(async move {
+                match cases.await {
+                    Ok(page) => view! { <QueueResults page query=current()/> }.into_any(),
+                    Err(error) => view! { <ErrorNote error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn QueueResults(page: Page<CaseSummary>, query: QueueQuery) -> impl IntoView {
+    let pages = page.page_count();
+    let link = move |n: u32| {
+        format!(
+            "?status={}&search={}&page={n}",
+            urlencode(&query.status),
+            urlencode(&query.search)
+        )
+    };
+    let previous = (page.page > 1).then(|| link(page.page - 1));
+    let next = (page.page < pages).then(|| link(page.page + 1));
+    view! {
+        <p class="muted">{format!("{} case{}", page.total, if page.total == 1 { "" } else { "s" })}</p>
+        <CaseTable cases=page.items show_patient=true empty="No cases match these filters."/>
+        <nav class="pager" aria-label="Pages">
+            {previous.map(|href| view! { <a href=href rel="prev">"← Newer"</a> })}
+            <span>{format!("Page {} of {pages}", page.page)}</span>
+            {next.map(|href| view! { <a href=href rel="next">"Older →"</a> })}
+        </nav>
+    }
+}
+
+/// Percent-encodes a query value (letters, digits and `-_.~` pass through).
+fn urlencode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => char::from(b).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

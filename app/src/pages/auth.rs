@@ -1,0 +1,57 @@
+use crate::components::auth::use_auth;
+use crate::components::feedback::{ActionError, FieldError};
+use crate::domain::validate::PASSWORD_MIN_CHARS;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::ActionForm;
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let login = use_auth().login;
+    let result = login.value();
+    view! {
+        <Title text="Sign in"/>
+        <section class="card narrow">
+            <h1>"Sign in"</h1>
+            <ActionForm action=login attr:class="form">
+                <label for="email">"Email"</label>
+                <input id="email" name="email" type="email" autocomplete="username" required/>
+                <label for="password">"Password"</label>
+                <input id="password" name="password" type="password" autocomplete="current-password" required/>
+                <ActionError result/>
+                <button type="submit" class="button" disabled=move || login.pending().get()>
+                    {move || if login.pending().get() { "Signing in…" } else { "Sign in" }}
+                </button>
+            </ActionForm>
+            <p class="hint">"New here? "<a href="/register">"Create a patient account"</a></p>
+        </section>
+    }
+}
+
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let register = use_auth().register;
+    let result = register.value();
+    view! {
+        <Title text="Create an account"/>
+        <section class="card narrow">
+            <h1>"Create a patient account"</h1>
+            <ActionForm action=register attr:class="form">
+                <label for="name">"Full name"</label>
+                <input id="name" name="name" type="text" autocomplete="name" required maxlength="120"/>
+                <FieldError result field="name"/>
+                <label for="email">"Email"</label>
+                <input id="email" name="email" type="email" autocomplete="email" required/>
+                <FieldError result field="email"/>
+                <label for="password">"Password"</label>
+                <input id="password" name="password" type="password" autocomplete="new-password"
+                    required minlength=PASSWORD_MIN_CHARS.to_string() aria-describedby="password-hint"/>
+                <p class="hint" id="password-hint">{format!("At least {PASSWORD_MIN_CHARS} characters. A few words together work well.")}</p>
+                <FieldError result field="password"/>
+                <ActionError result/>
+                <button type="submit" class="button" disabled=move || register.pending().get()>"Create account"</button>
+            </ActionForm>
+            <p class="hint">"Already registered? "<a href="/login">"Sign in"</a></p>
+        </section>
+    }
+}

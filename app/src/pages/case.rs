@@ -1,0 +1,121 @@
+use crate::api::cases::{case_view, CloseCase};
+use crate::components::auth::RequireUser;
+use crate::components::cases::{date, date_time, StatusBadge};
+use crate::components::feedback::{ActionError, ErrorNote, FieldError};
+use crate::domain::{CaseAction, Relation};
+use crate::model::{CaseView, TimelineEntry};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::ActionForm;
+use leptos_router::hooks::use_params_map;
+
+/// One case, as the viewer may see it. The server answers "not found" for a case the viewer may
+/// not see, exactly as for one that does not exist.
+#[component]
+pub fn CasePage() -> impl IntoView {
+    view! {
+        <Title text="Case"/>
+        <RequireUser>
+            <CaseDetail/>
+        </RequireUser>
+    }
+}
+
+#[component]
+fn CaseDetail() -> impl IntoView {
+    let params = use_params_map();
+    let close = ServerAction::<CloseCase>::new();
+    let case = Resource::new(
+        move || (params.read().get("id").unwrap_or_default(), close.version().get()),
+        |(id, _)| case_view(id),
+    );
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading the case…"</p> }>
+            {move || Suspend::new(async move {
+                match case.await {
+                    Ok(view) => view! { <CaseBody view close/> }.into_any(),
+                    Err(error) => view! { <ErrorNote error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn CaseBody(view: CaseView, close: ServerAction<CloseCase>) -> impl IntoView {
+    let s = view.summary.clone();
+    let next = (view.relation == Relation::Owner).then(|| s.status.next_step_for_patient());
+    let closing: Vec<CaseAction> = view
+        .actions
+        .iter()
+        .copied()
+        .filter(|a| matches!(a, CaseAction::Cancel | CaseAction::Reject))
+        .collect();
+    view! {
+        <Title text=s.reference.clone()/>
+        <header class="case-header">
+            <h1>"Case "<span class="case-ref">{s.reference.clone()}</span></h1>
+            <StatusBadge status=s.status/>
+        </header>
+        {next.map(|text| view! { <p class="next-step" data-testid="next-step">{text}</p> })}
+        <dl class="facts">
+            <dt>"Patient"</dt><dd>{s.patient_name.clone()}</dd>
+            <dt>"Category"</dt><dd>{s.category.clone().unwrap_or_else(|| "Not chosen yet".into())}</dd>
+            <dt>"Review"</dt><dd>{s.review_type.clone().unwrap_or_else(|| "Not chosen yet".into())}</dd>
+            <dt>"Opened"</dt><dd>{date(s.created_at)}</dd>
+            <dt>"Expected by"</dt><dd>{s.expected_review_at.map(date).unwrap_or_else(|| "Set when specialists are assigned".into())}</dd>
+        </dl>
+        <Timeline entries=view.timeline.clone()/>
+        {closing.into_iter().map(|action| view! { <CloseForm case_id=s.id.clone() version=s.version action close/> }).collect_view()}
+    }
+}
+
+#[component]
+fn Timeline(entries: Vec<TimelineEntry>) -> impl IntoView {
+    view! {
+        <section aria-labelledby="timeline-title">
+            <h2 id="timeline-title">"Timeline"</h2>
+            {if entries.is_empty() {
+                view! { <p class="empty">"Nothing has happened on this case yet."</p> }.into_any()
+            } else {
+                view! {
+                    <ol class="timeline" data-testid="timeline">
+                        {entries.into_iter().map(|e| view! {
+                            <li>
+                                <strong>{e.label.text()}</strong>
+                                <span class="muted">
+                                    {format!(" · {}{}", date_time(e.at), e.actor_name.map(|n| format!(" · {n}")).unwrap_or_default())}
+                                </span>
+                                {(!e.detail.is_empty()).then(|| view! { <p class="detail">{e.detail}</p> })}
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn CloseForm(case_id: String, version: i64, action: CaseAction, close: ServerAction<CloseCase>) -> impl IntoView {
+    let result = close.value();
+    let (title, button) = match action {
+        CaseAction::Reject => ("Reject this case", "Reject case"),
+        _ => ("Cancel this case", "Cancel case"),
+    };
+    view! {
+        <details class="danger-zone">
+            <summary>{title}</summary>
+            <ActionForm action=close attr:class="form">
+                <input type="hidden" name="case_id" value=case_id/>
+                <input type="hidden" name="version" value=version.to_string()/>
+                <input type="hidden" name="action" value=action.as_str()/>
+                <label for=format!("reason-{}", action.as_str())>"Reason (shown to the patient)"</label>
+                <textarea id=format!("reason-{}", action.as_str()) name="reason" required maxlength="1000"></textarea>
+                <FieldError result field="reason"/>
+                <ActionError result/>
+                <button type="submit" class="button button-danger">{button}</button>
+            </ActionForm>
+        </details>
+    }
+}

@@ -1,0 +1,71 @@
+//! Session tokens: 32 random bytes in the cookie, their SHA-256 in the database.
+
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+pub fn hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// The cookie name. Over https it carries the `__Host-` prefix, which browsers accept only with
+/// Secure, Path=/ and no Domain: no subdomain can plant or read it.
+pub fn cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-consilium_session"
+    } else {
+        "consilium_session"
+    }
+}
+
+/// The Set-Cookie value that stores `token`. HttpOnly (no script can read it), SameSite=Lax (not
+/// sent on cross-site POSTs), Secure over https. No Max-Age: the server enforces both timeouts.
+pub fn set_cookie(token: &str, secure: bool) -> String {
+    let mut cookie = cookie::Cookie::build((cookie_name(secure), token.to_owned()))
+        .path("/")
+        .http_only(true)
+        .same_site(cookie::SameSite::Lax)
+        .secure(secure)
+        .build();
+    cookie.set_secure(secure);
+    cookie.to_string()
+}
+
+/// The Set-Cookie value that removes the cookie.
+pub fn clear_cookie(secure: bool) -> String {
+    let mut cookie = cookie::Cookie::build((cookie_name(secure), ""))
+        .path("/")
+        .http_only(true)
+        .same_site(cookie::SameSite::Lax)
+        .secure(secure)
+        .build();
+    cookie.make_removal();
+    cookie.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_random_and_only_their_hash_is_stored() {
+        let a = new_token();
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, new_token());
+        assert_ne!(hash(&a), a);
+        assert_eq!(hash(&a), hash(&a));
+    }
+
+    #[test]
+    fn the_cookie_is_http_only_and_same_site() {
+        let c = set_cookie("abc", false);
+        assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && !c.contains("Secure"));
+        let c = set_cookie("abc", true);
+        assert!(c.starts_with("__Host-") && c.contains("Secure"));
+    }
+}

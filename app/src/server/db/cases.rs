@@ -1,0 +1,251 @@
+use crate::domain::CaseStatus;
+use crate::model::{from_ms, CaseSummary};
+use sqlx::{Any, AnyConnection, Executor, FromRow};
+
+/// The columns the rules need to decide on an action.
+#[derive(FromRow, Clone)]
+pub struct CaseRow {
+    pub id: String,
+    pub reference: String,
+    pub patient_id: String,
+    pub status: String,
+    pub version: i64,
+    pub coordinator_id: Option<String>,
+}
+
+impl CaseRow {
+    pub fn status(&self) -> Result<CaseStatus, sqlx::Error> {
+        self.status.parse().map_err(|e: String| sqlx::Error::Decode(e.into()))
+    }
+}
+
+pub async fn insert_draft(
+    conn: &mut AnyConnection,
+    id: &str,
+    reference: &str,
+    patient_id: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO review_cases (id, reference, patient_id, status, version, created_at, updated_at) \
+         VALUES ($1, $2, $3, 'draft', 1, $4, $4)",
+    )
+    .bind(id)
+    .bind(reference)
+    .bind(patient_id)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn find<'e>(ex: impl Executor<'e, Database = Any>, id: &str) -> Result<Option<CaseRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, reference, patient_id, status, version, coordinator_id \
+         FROM review_cases WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(ex)
+    .await
+}
+
+/// Moves the case to `to` if nobody changed it since it was read at `version`. Returns false when
+/// another request won the race; the caller turns that into a conflict and rolls back.
+pub async fn advance(
+    conn: &mut AnyConnection,
+    case: &CaseRow,
+    to: CaseStatus,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE review_cases SET status = $1, version = version + 1, updated_at = $2 \
+         WHERE id = $3 AND version = $4",
+    )
+    .bind(to.as_str())
+    .bind(now)
+    .bind(&case.id)
+    .bind(case.version)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn record_closure(
+    conn: &mut AnyConnection,
+    case_id: &str,
+    closed_by: &str,
+    reason: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE review_cases SET closed_at = $1, closed_by = $2, closed_reason = $3 WHERE id = $4")
+        .bind(now)
+        .bind(closed_by)
+        .bind(reason)
+        .bind(case_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Whether `user_id` holds an active assignment on the case, and as coordinator or specialist.
+pub async fn active_assignment<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    case_id: &str,
+    user_id: &str,
+) -> Result<Option<bool>, sqlx::Error> {
+    let is_coordinator: Option<i64> = sqlx::query_scalar(
+        "SELECT is_coordinator FROM case_assignments \
+         WHERE case_id = $1 AND clinician_id = $2 AND active = 1",
+    )
+    .bind(case_id)
+    .bind(user_id)
+    .fetch_optional(ex)
+    .await?;
+    Ok(is_coordinator.map(|v| v == 1))
+}
+
+#[derive(FromRow)]
+struct SummaryRow {
+    id: String,
+    reference: String,
+    status: String,
+    patient_name: String,
+    review_type: Option<String>,
+    category: Option<String>,
+    created_at: i64,
+    updated_at: i64,
+    expected_review_at: Option<i64>,
+    version: i64,
+}
+
+impl SummaryRow {
+    fn into_summary(self) -> Result<CaseSummary, sqlx::Error> {
+        Ok(CaseSummary {
+            status: self.status.parse().map_err(|e: String| sqlx::Error::Decode(e.into()))?,
+            id: self.id,
+            reference: self.reference,
+            patient_name: self.patient_name,
+            review_type: self.review_type,
+            category: self.category,
+            created_at: from_ms(self.created_at),
+            updated_at: from_ms(self.updated_at),
+            expected_review_at: self.expected_review_at.map(from_ms),
+            version: self.version,
+        })
+    }
+}
+
+fn summaries(rows: Vec<SummaryRow>) -> Result<Vec<CaseSummary>, sqlx::Error> {
+    rows.into_iter().map(SummaryRow::into_summary).collect()
+}
+
+macro_rules! summary_select {
+    ($($rest:literal)*) => {
+        concat!(
+            "SELECT c.id, c.reference, c.status, u.name AS patient_name, rt.name AS review_type, ",
+            "dc.name AS category, c.created_at, c.updated_at, c.expected_review_at, c.version ",
+            "FROM review_cases c JOIN users u ON u.id = c.patient_id ",
+            "LEFT JOIN review_types rt ON rt.id = c.review_type_id ",
+            "LEFT JOIN disease_categories dc ON dc.id = c.category_id ",
+            $($rest),*
+        )
+    };
+}
+
+pub async fn summary<'e>(ex: impl Executor<'e, Database = Any>, id: &str) -> Result<Option<CaseSummary>, sqlx::Error> {
+    let row: Option<SummaryRow> = sqlx::query_as(summary_select!("WHERE c.id = $1"))
+        .bind(id)
+        .fetch_optional(ex)
+        .await?;
+    row.map(SummaryRow::into_summary).transpose()
+}
+
+pub async fn list_for_patient<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    patient_id: &str,
+) -> Result<Vec<CaseSummary>, sqlx::Error> {
+    summaries(
+        sqlx::query_as(summary_select!("WHERE c.patient_id = $1 ORDER BY c.created_at DESC"))
+            .bind(patient_id)
+            .fetch_all(ex)
+            .await?,
+    )
+}
+
+/// Cases where the clinician holds an active assignment of the given kind.
+pub async fn list_for_clinician<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    clinician_id: &str,
+    as_coordinator: bool,
+) -> Result<Vec<CaseSummary>, sqlx::Error> {
+    summaries(
+        sqlx::query_as(summary_select!(
+            "JOIN case_assignments a ON a.case_id = c.id AND a.active = 1 "
+            "WHERE a.clinician_id = $1 AND a.is_coordinator = $2 ORDER BY c.updated_at DESC"
+        ))
+        .bind(clinician_id)
+        .bind(i64::from(as_coordinator))
+        .fetch_all(ex)
+        .await?,
+    )
+}
+
+/// Filters of the admin queue. Empty strings mean "any".
+#[derive(Default, Clone, Debug)]
+pub struct QueueFilter {
+    pub status: String,
+    pub category_id: String,
+    pub review_type_id: String,
+    /// Matched against the case reference and the patient's name, case-insensitively.
+    pub search: String,
+}
+
+pub async fn queue(
+    conn: &mut AnyConnection,
+    filter: &QueueFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<CaseSummary>, i64), sqlx::Error> {
+    let pattern = like_pattern(&filter.search);
+    let total: i64 = sqlx::query_scalar(concat!(
+        "SELECT COUNT(*) FROM review_cases c JOIN users u ON u.id = c.patient_id ",
+        "WHERE ($1 = '' OR c.status = $1) AND ($2 = '' OR c.category_id = $2) ",
+        "AND ($3 = '' OR c.review_type_id = $3) ",
+        "AND ($4 = '%%' OR LOWER(c.reference) LIKE $4 ESCAPE '\\' OR LOWER(u.name) LIKE $4 ESCAPE '\\')"
+    ))
+    .bind(&filter.status)
+    .bind(&filter.category_id)
+    .bind(&filter.review_type_id)
+    .bind(&pattern)
+    .fetch_one(&mut *conn)
+    .await?;
+    let rows = sqlx::query_as(summary_select!(
+        "WHERE ($1 = '' OR c.status = $1) AND ($2 = '' OR c.category_id = $2) "
+        "AND ($3 = '' OR c.review_type_id = $3) "
+        "AND ($4 = '%%' OR LOWER(c.reference) LIKE $4 ESCAPE '\\' OR LOWER(u.name) LIKE $4 ESCAPE '\\') "
+        "ORDER BY c.created_at DESC, c.id LIMIT $5 OFFSET $6"
+    ))
+    .bind(&filter.status)
+    .bind(&filter.category_id)
+    .bind(&filter.review_type_id)
+    .bind(&pattern)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok((summaries(rows)?, total))
+}
+
+/// `%term%`, lower-cased, with LIKE's wildcards in the term escaped so they match literally.
+fn like_pattern(term: &str) -> String {
+    let escaped: String = term
+        .trim()
+        .to_lowercase()
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    format!("%{escaped}%")
+}

@@ -1,0 +1,104 @@
+use crate::model::CurrentUser;
+use sqlx::{Any, AnyConnection, Executor, FromRow};
+
+#[derive(FromRow)]
+struct SessionUserRow {
+    id: String,
+    name: String,
+    email: String,
+    role: String,
+    last_seen_at: i64,
+}
+
+pub struct LiveSession {
+    pub user: CurrentUser,
+    pub last_seen_at: i64,
+}
+
+pub async fn insert(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    user_id: &str,
+    now: i64,
+    expires_at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) \
+         VALUES ($1, $2, $3, $3, $4)",
+    )
+    .bind(token_hash)
+    .bind(user_id)
+    .bind(now)
+    .bind(expires_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The session's user, if the session exists, is within both timeouts and its account is active.
+pub async fn find_live<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    token_hash: &str,
+    now: i64,
+    idle_ms: i64,
+) -> Result<Option<LiveSession>, sqlx::Error> {
+    let row: Option<SessionUserRow> = sqlx::query_as(
+        "SELECT u.id, u.name, u.email, u.role, s.last_seen_at FROM sessions s \
+         JOIN users u ON u.id = s.user_id \
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND u.active = 1",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .bind(now - idle_ms)
+    .fetch_optional(ex)
+    .await?;
+    Ok(row.and_then(|r| {
+        Some(LiveSession {
+            user: CurrentUser { role: r.role.parse().ok()?, id: r.id, name: r.name, email: r.email },
+            last_seen_at: r.last_seen_at,
+        })
+    }))
+}
+
+pub async fn touch<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    token_hash: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+        .bind(now)
+        .bind(token_hash)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+pub async fn delete<'e>(ex: impl Executor<'e, Database = Any>, token_hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+pub async fn delete_for_user(conn: &mut AnyConnection, user_id: &str) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+/// Removes sessions past either timeout; run periodically so the table does not grow forever.
+pub async fn delete_expired<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    now: i64,
+    idle_ms: i64,
+) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2")
+        .bind(now)
+        .bind(now - idle_ms)
+        .execute(ex)
+        .await?;
+    Ok(done.rows_affected())
+}

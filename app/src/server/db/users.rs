@@ -1,0 +1,139 @@
+use crate::domain::Role;
+use crate::model::UserSummary;
+use sqlx::{Any, AnyConnection, Executor, FromRow};
+
+/// A user row as stored. Holds the password hash, so it has neither Serialize nor Debug.
+#[derive(FromRow)]
+pub struct UserRow {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub password_hash: String,
+    pub role: String,
+    pub active: i64,
+}
+
+impl UserRow {
+    pub fn role(&self) -> Role {
+        // The CHECK constraint admits only known roles; an unknown one is treated as the least
+        // privileged rather than crashing the request.
+        self.role.parse().unwrap_or(Role::Patient)
+    }
+}
+
+pub struct NewUser<'a> {
+    pub email: &'a str,
+    pub name: &'a str,
+    pub password_hash: &'a str,
+    pub role: Role,
+}
+
+pub struct ClinicianProfile<'a> {
+    pub title: &'a str,
+    pub specialties: &'a str,
+    pub contact_email: &'a str,
+    pub contact_phone: &'a str,
+}
+
+pub async fn insert(conn: &mut AnyConnection, user: &NewUser<'_>) -> Result<String, sqlx::Error> {
+    let id = super::new_id();
+    sqlx::query(
+        "INSERT INTO users (id, email, name, password_hash, role, active, created_at) \
+         VALUES ($1, $2, $3, $4, $5, 1, $6)",
+    )
+    .bind(&id)
+    .bind(user.email)
+    .bind(user.name)
+    .bind(user.password_hash)
+    .bind(user.role.as_str())
+    .bind(super::now_ms())
+    .execute(conn)
+    .await?;
+    Ok(id)
+}
+
+pub async fn insert_profile(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    profile: &ClinicianProfile<'_>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO clinician_profiles (user_id, title, specialties, contact_email, contact_phone) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(user_id)
+    .bind(profile.title)
+    .bind(profile.specialties)
+    .bind(profile.contact_email)
+    .bind(profile.contact_phone)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn find_by_email<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    email: &str,
+) -> Result<Option<UserRow>, sqlx::Error> {
+    sqlx::query_as("SELECT id, email, name, password_hash, role, active FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_optional(ex)
+        .await
+}
+
+pub async fn find_by_id<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: &str,
+) -> Result<Option<UserRow>, sqlx::Error> {
+    sqlx::query_as("SELECT id, email, name, password_hash, role, active FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(ex)
+        .await
+}
+
+pub async fn set_active(conn: &mut AnyConnection, id: &str, active: bool) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
+        .bind(i64::from(active))
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+pub async fn count<'e>(ex: impl Executor<'e, Database = Any>) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(ex).await
+}
+
+#[derive(FromRow)]
+struct SummaryRow {
+    id: String,
+    name: String,
+    email: String,
+    role: String,
+    active: i64,
+    title: Option<String>,
+    specialties: Option<String>,
+}
+
+/// Staff and patients for the admin's account list, staff first.
+pub async fn list<'e>(ex: impl Executor<'e, Database = Any>) -> Result<Vec<UserSummary>, sqlx::Error> {
+    let rows: Vec<SummaryRow> = sqlx::query_as(
+        "SELECT u.id, u.name, u.email, u.role, u.active, p.title, p.specialties \
+         FROM users u LEFT JOIN clinician_profiles p ON p.user_id = u.id \
+         ORDER BY CASE u.role WHEN 'admin' THEN 0 WHEN 'clinician' THEN 1 ELSE 2 END, u.name",
+    )
+    .fetch_all(ex)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| UserSummary {
+            role: r.role.parse().unwrap_or(Role::Patient),
+            id: r.id,
+            name: r.name,
+            email: r.email,
+            active: r.active == 1,
+            title: r.title,
+            specialties: r.specialties,
+        })
+        .collect())
+}

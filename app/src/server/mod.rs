@@ -1,0 +1,21 @@
+//! Everything that runs only on the server: database, sessions, use cases, demo data.
+//! Compiled with the `ssr` feature only; nothing here reaches the WASM.
+
+/// Sign-in: password hashing, sessions, the current user of a request, login throttling.
+pub mod auth;
+/// Settings read from the environment once at start.
+pub mod config;
+/// The connection pool, migrations and repositories (one module per table group).
+pub mod db;
+/// The demo data loaded on first start when asked for.
+pub mod demo;
+/// Mapping of internal failures to `AppError` with a logged reference id.
+pub mod failure;
+/// Use cases. Each owns one transaction: state change, timeline, audit, all or nothing.
+pub mod services;
+/// The state shared by every request.
+pub mod state;
+
+pub use state::AppState;
+/// Fresh databases for tests (SQLite files and throwaway PostgreSQL databases).
+pub mod testing;

@@ -1,0 +1,229 @@
+//! Registration, sign-in and sign-out, and the admin's management of staff accounts.
+
+use super::{throttle, Caller};
+use crate::domain::{validate, Role};
+use crate::error::AppError;
+use crate::model::CurrentUser;
+use crate::server::auth::{password, token};
+use crate::server::config::Config;
+use crate::server::db::{self, audit, sessions, users, Db};
+use crate::server::failure::is_unique_violation;
+use sqlx::AnyConnection;
+
+pub struct Registration {
+    pub name: String,
+    pub email: String,
+    pub password: String,
+}
+
+/// A new session: the raw token for the cookie, and who it belongs to.
+pub struct SignedIn {
+    pub token: String,
+    pub user: CurrentUser,
+}
+
+pub async fn register(db: &Db, config: &Config, input: Registration, ip: &str) -> Result<SignedIn, AppError> {
+    let mut checks = validate::Checks::default();
+    let name = checks.check(validate::person_name("name", &input.name));
+    let email = checks.check(validate::email("email", &input.email));
+    let password = checks.check(validate::new_password("password", &input.password));
+    checks.finish().map_err(AppError::Validation)?;
+    let (Some(name), Some(email), Some(password)) = (name, email, password) else {
+        return Err(AppError::validation("form", "Please fill in every field."));
+    };
+    let password_hash = password::hash(password).await?;
+    let mut tx = db.begin().await?;
+    let new = users::NewUser { email: &email, name: &name, password_hash: &password_hash, role: Role::Patient };
+    let id = match users::insert(&mut tx, &new).await {
+        Ok(id) => id,
+        Err(e) if is_unique_violation(&e) => {
+            return Err(AppError::validation("email", "An account with this email already exists. Sign in instead."));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let token = start_session(&mut tx, &id, config).await?;
+    audit_self(&mut tx, &id, Role::Patient, "register", ip).await?;
+    tx.commit().await?;
+    Ok(SignedIn { token, user: CurrentUser { id, name, email, role: Role::Patient } })
+}
+
+/// Signs in. `previous_token` is the session the browser had, if any: it is ended, so the
+/// session id always changes at sign-in (no fixation).
+pub async fn login(
+    db: &Db,
+    config: &Config,
+    email: &str,
+    password: String,
+    previous_token: Option<&str>,
+    ip: &str,
+) -> Result<SignedIn, AppError> {
+    let email = email.trim().to_lowercase();
+    if throttle::is_locked(db.pool(), &email).await? {
+        // Verify anyway so a locked account answers as slowly as an open one.
+        password::verify(password, None).await?;
+        log_sign_in(db, None, &email, "throttled", ip).await?;
+        return Err(AppError::TooManyRequests);
+    }
+    let user = users::find_by_email(db.pool(), &email).await?;
+    let matches = password::verify(password, user.as_ref().map(|u| u.password_hash.clone())).await?;
+    let user = match user {
+        Some(u) if matches => u,
+        _ => {
+            throttle::record_failure(db.pool(), &email).await?;
+            log_sign_in(db, None, &email, "bad_credentials", ip).await?;
+            return Err(AppError::BadCredentials);
+        }
+    };
+    if user.active != 1 {
+        log_sign_in(db, Some(&user.id), &email, "deactivated", ip).await?;
+        return Err(AppError::forbidden("This account has been deactivated. Please contact the service."));
+    }
+    let mut tx = db.begin().await?;
+    if let Some(previous) = previous_token {
+        sessions::delete(&mut *tx, &token::hash(previous)).await?;
+    }
+    throttle::clear(&mut *tx, &email).await?;
+    let token = start_session(&mut tx, &user.id, config).await?;
+    audit_self(&mut tx, &user.id, user.role(), "login", ip).await?;
+    tx.commit().await?;
+    let role = user.role();
+    Ok(SignedIn { token, user: CurrentUser { id: user.id, name: user.name, email: user.email, role } })
+}
+
+/// Ends the session on the server: the old cookie no longer works anywhere.
+pub async fn logout(db: &Db, raw_token: &str, user: Option<&CurrentUser>, ip: &str) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    sessions::delete(&mut *tx, &token::hash(raw_token)).await?;
+    if let Some(user) = user {
+        audit_self(&mut tx, &user.id, user.role, "logout", ip).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn start_session(conn: &mut AnyConnection, user_id: &str, config: &Config) -> Result<String, AppError> {
+    let token = token::new_token();
+    let now = db::now_ms();
+    let absolute = i64::try_from(config.session_absolute.as_millis()).unwrap_or(i64::MAX);
+    sessions::insert(conn, &token::hash(&token), user_id, now, now.saturating_add(absolute)).await?;
+    Ok(token)
+}
+
+async fn audit_self(conn: &mut AnyConnection, user_id: &str, role: Role, action: &str, ip: &str) -> Result<(), AppError> {
+    let entry = audit::Entry {
+        user_id: Some(user_id),
+        role: role.as_str(),
+        action,
+        case_id: None,
+        target: user_id,
+        outcome: "ok",
+        ip,
+    };
+    audit::record(conn, &entry).await?;
+    Ok(())
+}
+
+/// Failed and refused sign-ins are audited outside any transaction: they change nothing else.
+async fn log_sign_in(db: &Db, user_id: Option<&str>, email: &str, outcome: &str, ip: &str) -> Result<(), AppError> {
+    // The email is kept as a salted-free hash prefix: enough to correlate attempts on one
+    // account, without writing addresses that were never accounts into the log.
+    let email_ref = &token::hash(email)[..16];
+    let entry = audit::Entry { user_id, role: "anonymous", action: "login", case_id: None, target: email_ref, outcome, ip };
+    audit::record(db.pool(), &entry).await?;
+    Ok(())
+}
+
+/// What an admin enters for a new staff account.
+pub struct NewStaff {
+    pub role: Role,
+    pub name: String,
+    pub email: String,
+    pub password: String,
+    /// Required for clinicians, ignored for admins.
+    pub profile: Option<ProfileInput>,
+}
+
+pub struct ProfileInput {
+    pub title: String,
+    pub specialties: String,
+    pub contact_email: String,
+    pub contact_phone: String,
+}
+
+pub async fn create_staff(db: &Db, caller: &Caller<'_>, input: NewStaff) -> Result<String, AppError> {
+    if input.role == Role::Patient {
+        return Err(AppError::validation("role", "Patients register themselves."));
+    }
+    let mut checks = validate::Checks::default();
+    let name = checks.check(validate::person_name("name", &input.name));
+    let email = checks.check(validate::email("email", &input.email));
+    let password = checks.check(validate::new_password("password", &input.password));
+    let profile = match (input.role, &input.profile) {
+        (Role::Clinician, Some(p)) => Some((
+            checks.check(validate::required_text("title", &p.title, 80, "Enter a title, such as Dr or Prof.")),
+            checks.check(validate::required_text("specialties", &p.specialties, 200, "Enter at least one specialty.")),
+            checks.check(validate::email("contact_email", &p.contact_email)),
+            checks.check(validate::required_text("contact_phone", &p.contact_phone, 40, "Enter a phone number patients can call.")),
+        )),
+        (Role::Clinician, None) => return Err(AppError::validation("title", "Clinicians need a profile.")),
+        _ => None,
+    };
+    checks.finish().map_err(AppError::Validation)?;
+    let (Some(name), Some(email), Some(password)) = (name, email, password) else {
+        return Err(AppError::validation("form", "Please fill in every field."));
+    };
+    let password_hash = password::hash(password).await?;
+    let mut tx = db.begin().await?;
+    let new = users::NewUser { email: &email, name: &name, password_hash: &password_hash, role: input.role };
+    let id = match users::insert(&mut tx, &new).await {
+        Ok(id) => id,
+        Err(e) if is_unique_violation(&e) => {
+            return Err(AppError::validation("email", "An account with this email already exists."));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if let Some((Some(title), Some(specialties), Some(contact_email), Some(contact_phone))) = profile {
+        let p = users::ClinicianProfile {
+            title: &title,
+            specialties: &specialties,
+            contact_email: &contact_email,
+            contact_phone: &contact_phone,
+        };
+        users::insert_profile(&mut tx, &id, &p).await?;
+    }
+    audit_admin(&mut tx, caller, "create_account", &id).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Deactivating an account ends all its sessions at once; reactivating lets it sign in again.
+pub async fn set_active(db: &Db, caller: &Caller<'_>, user_id: &str, active: bool) -> Result<(), AppError> {
+    if user_id == caller.user.id && !active {
+        return Err(AppError::conflict("You cannot deactivate your own account."));
+    }
+    let mut tx = db.begin().await?;
+    if users::set_active(&mut tx, user_id, active).await? == 0 {
+        return Err(AppError::NotFound);
+    }
+    if !active {
+        sessions::delete_for_user(&mut tx, user_id).await?;
+    }
+    let action = if active { "reactivate_account" } else { "deactivate_account" };
+    audit_admin(&mut tx, caller, action, user_id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn audit_admin(conn: &mut AnyConnection, caller: &Caller<'_>, action: &str, target: &str) -> Result<(), AppError> {
+    let entry = audit::Entry {
+        user_id: Some(&caller.user.id),
+        role: caller.user.role.as_str(),
+        action,
+        case_id: None,
+        target,
+        outcome: "ok",
+        ip: caller.ip,
+    };
+    audit::record(conn, &entry).await?;
+    Ok(())
+}

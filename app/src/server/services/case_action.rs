@@ -1,0 +1,183 @@
+//! The frame every action on a case runs in: load the case in a write transaction, derive the
+//! caller's relation to it, ask the domain rule and claim the case by advancing its status and
+//! version (the loser of a race stops here with a conflict); then, after the use case's own
+//! writes, append the timeline, notify, audit and commit.
+
+use super::Caller;
+use crate::domain::{case::transition, CaseAction, Recipient, Relation, Role, Transition};
+use crate::error::AppError;
+use crate::server::db::{self, audit, cases, cases::CaseRow, notifications, timeline, Db, Tx};
+use sqlx::AnyConnection;
+
+pub struct Acting {
+    pub tx: Tx,
+    pub case: CaseRow,
+    pub relation: Relation,
+    pub transition: Transition,
+    pub action: CaseAction,
+}
+
+/// People named by the action itself, for the recipients the case row cannot tell.
+#[derive(Default)]
+pub struct Audience {
+    pub previous_coordinator: Option<String>,
+    pub specialists: Vec<String>,
+    pub requester: Option<String>,
+}
+
+pub async fn relation_of(conn: &mut AnyConnection, case: &CaseRow, user: &crate::model::CurrentUser) -> Result<Relation, AppError> {
+    Ok(match user.role {
+        Role::Admin => Relation::Admin,
+        Role::Patient if case.patient_id == user.id => Relation::Owner,
+        Role::Patient => Relation::Unrelated,
+        Role::Clinician => match cases::active_assignment(conn, &case.id, &user.id).await? {
+            Some(true) => Relation::Coordinator,
+            Some(false) => Relation::Specialist,
+            None => Relation::Unrelated,
+        },
+    })
+}
+
+/// Opens the transaction, decides and claims the case. A case the caller may not see answers NotFound, exactly
+/// like a missing one; a refused action answers 403 or 409 with the rule's reason. Refusals are
+/// audited after the transaction is rolled back, so they never hold the write lock.
+pub async fn begin(
+    db: &Db,
+    caller: &Caller<'_>,
+    case_id: &str,
+    expected_version: i64,
+    action: CaseAction,
+) -> Result<Acting, AppError> {
+    let mut tx = db.begin().await?;
+    let decided = decide(&mut tx, caller, case_id, expected_version, action).await;
+    match decided {
+        Ok((case, relation, transition)) => Ok(Acting { tx, case, relation, transition, action }),
+        Err(err) => {
+            tx.rollback().await?;
+            audit_outcome(db.pool(), caller, action, case_id, outcome_of(&err)).await?;
+            Err(err)
+        }
+    }
+}
+
+async fn decide(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    case_id: &str,
+    expected_version: i64,
+    action: CaseAction,
+) -> Result<(CaseRow, Relation, Transition), AppError> {
+    let case = cases::find(&mut **tx, case_id).await?.ok_or(AppError::NotFound)?;
+    let relation = relation_of(tx, &case, caller.user).await?;
+    if !relation.may_view_case() {
+        return Err(AppError::NotFound);
+    }
+    let transition = transition(case.status()?, action, relation.into())?;
+    if case.version != expected_version {
+        return Err(AppError::conflict(
+            "This case changed while you were looking at it. Reload to see the latest version.",
+        ));
+    }
+    // Claim the case now, before any other write: on PostgreSQL this takes the row lock, so a
+    // concurrent request waits here and then finds the version moved on.
+    if !cases::advance(tx, &case, transition.to, db::now_ms()).await? {
+        return Err(AppError::conflict("Someone else changed this case at the same moment. Reload and try again."));
+    }
+    Ok((case, relation, transition))
+}
+
+/// Records the timeline entries, notifications and audit entry of the claimed change, then
+/// commits. `detail` goes on the timeline entries and into the notifications.
+pub async fn finish(mut acting: Acting, caller: &Caller<'_>, detail: &str, audience: &Audience) -> Result<Transition, AppError> {
+    let now = db::now_ms();
+    let actor = timeline::Actor { user_id: Some(&caller.user.id), role: role_name(acting.relation) };
+    for label in acting.transition.timeline() {
+        timeline::append(&mut acting.tx, &acting.case.id, &actor, label, detail, now).await?;
+    }
+    notify(&mut acting.tx, &acting, caller, detail, audience, now).await?;
+    audit_outcome(&mut *acting.tx, caller, acting.action, &acting.case.id, "ok").await?;
+    acting.tx.commit().await?;
+    Ok(acting.transition)
+}
+
+async fn notify(
+    tx: &mut Tx,
+    acting: &Acting,
+    caller: &Caller<'_>,
+    detail: &str,
+    audience: &Audience,
+    now: i64,
+) -> Result<(), AppError> {
+    let mut people: Vec<String> = Vec::new();
+    for recipient in acting.transition.recipients() {
+        people.extend(resolve(tx, &acting.case, recipient, audience).await?);
+    }
+    people.sort();
+    people.dedup();
+    people.retain(|p| *p != caller.user.id);
+    let Some(label) = acting.transition.timeline().last() else {
+        return Ok(());
+    };
+    let title = format!("{} · {}", acting.case.reference, label.text());
+    for user_id in &people {
+        let n = notifications::NewNotification {
+            user_id,
+            case_id: Some(&acting.case.id),
+            kind: label.as_str(),
+            title: &title,
+            body: detail,
+        };
+        notifications::insert(tx, &n, now).await?;
+    }
+    Ok(())
+}
+
+async fn resolve(tx: &mut Tx, case: &CaseRow, recipient: Recipient, audience: &Audience) -> Result<Vec<String>, AppError> {
+    Ok(match recipient {
+        Recipient::Patient => vec![case.patient_id.clone()],
+        Recipient::Coordinator => case.coordinator_id.iter().cloned().collect(),
+        Recipient::EveryoneAssigned => notifications::assigned_clinicians(tx, &case.id).await?,
+        Recipient::PreviousCoordinator => audience.previous_coordinator.iter().cloned().collect(),
+        Recipient::SpecialistsConcerned | Recipient::SpecialistsWithoutOpinion => audience.specialists.clone(),
+        Recipient::Requester => audience.requester.iter().cloned().collect(),
+    })
+}
+
+fn role_name(relation: Relation) -> &'static str {
+    match relation {
+        Relation::Owner => "patient",
+        Relation::Coordinator => "coordinator",
+        Relation::Specialist => "specialist",
+        Relation::Admin => "admin",
+        Relation::Unrelated => "none",
+    }
+}
+
+fn outcome_of(err: &AppError) -> &'static str {
+    match err {
+        AppError::NotFound | AppError::Forbidden(_) => "denied",
+        AppError::Conflict(_) => "conflict",
+        AppError::Validation(_) => "invalid",
+        _ => "error",
+    }
+}
+
+async fn audit_outcome<'e>(
+    ex: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    caller: &Caller<'_>,
+    action: CaseAction,
+    case_id: &str,
+    outcome: &str,
+) -> Result<(), AppError> {
+    let entry = audit::Entry {
+        user_id: Some(&caller.user.id),
+        role: caller.user.role.as_str(),
+        action: action.as_str(),
+        case_id: Some(case_id),
+        target: case_id,
+        outcome,
+        ip: caller.ip,
+    };
+    audit::record(ex, &entry).await?;
+    Ok(())
+}

@@ -1,0 +1,13 @@
+//! Use cases. Each public function is one thing a person does, in one transaction: the change,
+//! its timeline entries and its audit record commit together or not at all.
+
+pub mod accounts;
+mod case_action;
+pub mod cases;
+mod throttle;
+
+/// Who is acting and from where: what every use case needs for authorization and the audit log.
+pub struct Caller<'a> {
+    pub user: &'a crate::model::CurrentUser,
+    pub ip: &'a str,
+}

@@ -1,0 +1,108 @@
+//! Fresh, migrated databases for tests: a SQLite file in its own temporary folder, or a
+//! throwaway PostgreSQL database created on the server named by `CONSILIUM_TEST_POSTGRES_URL`.
+//! Both are removed when the value is dropped.
+
+use super::config::Config;
+use super::db::{Backend, Db};
+use std::path::PathBuf;
+
+/// The environment variable naming a PostgreSQL server for tests, e.g.
+/// `postgres://postgres@127.0.0.1:5432/postgres`. Each test creates its own database there.
+pub const POSTGRES_URL_VAR: &str = "CONSILIUM_TEST_POSTGRES_URL";
+
+pub struct TestDb {
+    pub db: Db,
+    pub config: Config,
+    dir: PathBuf,
+    postgres: Option<(String, String)>,
+}
+
+impl TestDb {
+    pub async fn sqlite() -> TestDb {
+        let dir = temp_dir();
+        let url = format!("sqlite://{}/test.db", dir.display());
+        let db = Db::connect(&url).await.expect("open test SQLite database");
+        db.migrate().await.expect("migrate test SQLite database");
+        TestDb { db, config: Config::for_tests(&url, dir.clone()), dir, postgres: None }
+    }
+
+    /// None when no PostgreSQL server is configured for tests.
+    pub async fn postgres() -> Option<TestDb> {
+        let admin_url = std::env::var(POSTGRES_URL_VAR).ok().filter(|v| !v.is_empty())?;
+        let name = format!("consilium_test_{}", uuid::Uuid::new_v4().simple());
+        let admin = Db::connect(&admin_url).await.expect("connect to the PostgreSQL test server");
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(admin.pool())
+            .await
+            .expect("create a throwaway PostgreSQL database");
+        admin.close().await;
+        let url = replace_database(&admin_url, &name);
+        let db = Db::connect(&url).await.expect("open the throwaway PostgreSQL database");
+        db.migrate().await.expect("migrate the throwaway PostgreSQL database");
+        let dir = temp_dir();
+        Some(TestDb { db, config: Config::for_tests(&url, dir.clone()), dir, postgres: Some((admin_url, name)) })
+    }
+
+    pub async fn open(backend: Backend) -> Option<TestDb> {
+        match backend {
+            Backend::Sqlite => Some(TestDb::sqlite().await),
+            Backend::Postgres => TestDb::postgres().await,
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+        let Some((admin_url, name)) = self.postgres.take() else { return };
+        let pool = self.db.clone();
+        // Drop runs outside async; a short-lived runtime on its own thread closes our pool and
+        // drops the database (FORCE ends any connection still open).
+        let _ = std::thread::spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+            rt.block_on(async move {
+                pool.close().await;
+                if let Ok(admin) = Db::connect(&admin_url).await {
+                    let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(admin.pool()).await;
+                    admin.close().await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+fn temp_dir() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("consilium-test-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).expect("create a temporary folder");
+    dir
+}
+
+/// The same server URL with another database name (the path's last segment).
+fn replace_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let after_scheme = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let server_end = base[after_scheme..].find('/').map(|i| i + after_scheme).unwrap_or(base.len());
+    let mut out = format!("{}/{name}", &base[..server_end]);
+    if let Some(q) = query {
+        out.push('?');
+        out.push_str(q);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn replaces_the_database_name_and_keeps_the_rest() {
+        assert_eq!(
+            super::replace_database("postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable", "t1"),
+            "postgres://postgres@127.0.0.1:5432/t1?sslmode=disable"
+        );
+        assert_eq!(super::replace_database("postgres://h:5432", "t2"), "postgres://h:5432/t2");
+    }
+}

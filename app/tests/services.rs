@@ -1,0 +1,13 @@
+//! Service and repository tests: each runs twice, on a fresh SQLite file and on a throwaway
+//! PostgreSQL database (when `CONSILIUM_TEST_POSTGRES_URL` is set; `.ci/run` always sets it).
+#![allow(clippy::unwrap_used)]
+
+#[path = "services/support.rs"]
+mod support;
+
+#[path = "services/accounts.rs"]
+mod accounts;
+#[path = "services/cases.rs"]
+mod cases;
+#[path = "services/database.rs"]
+mod database;

@@ -1,0 +1,151 @@
+use crate::on_both_backends;
+use crate::support::user;
+use app::domain::{CaseAction, CaseStatus, Role};
+use app::error::AppError;
+use app::server::db::{audit, cases as case_rows};
+use app::server::services::{cases, Caller};
+use std::sync::Arc;
+
+on_both_backends!(a_patient_opens_a_draft_and_sees_it, |t| {
+    let ana = user(&t.db, Role::Patient, "ana@example.com").await;
+    let caller = Caller { user: &ana, ip: "" };
+    let id = cases::create_draft(&t.db, &caller).await.unwrap();
+    let mine = cases::my_cases(&t.db, &caller).await.unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0].id, id);
+    assert_eq!(mine[0].status, CaseStatus::Draft);
+    assert!(mine[0].reference.starts_with("C-"));
+    let view = cases::view(&t.db, &caller, &id).await.unwrap();
+    assert!(view.actions.contains(&CaseAction::Cancel));
+    assert!(view.actions.contains(&CaseAction::Submit));
+});
+
+on_both_backends!(another_patient_gets_the_same_answer_as_for_a_missing_case, |t| {
+    let ana = user(&t.db, Role::Patient, "ana@example.com").await;
+    let bob = user(&t.db, Role::Patient, "bob@example.com").await;
+    let doc = user(&t.db, Role::Clinician, "doc@example.com").await;
+    let id = cases::create_draft(&t.db, &Caller { user: &ana, ip: "" }).await.unwrap();
+    for outsider in [&bob, &doc] {
+        let caller = Caller { user: outsider, ip: "" };
+        let hidden = cases::view(&t.db, &caller, &id).await.err().unwrap();
+        let missing = cases::view(&t.db, &caller, "no-such-case").await.err().unwrap();
+        assert_eq!(hidden, AppError::NotFound);
+        assert_eq!(hidden, missing);
+        let cancel = cases::close(&t.db, &caller, &id, 1, CaseAction::Cancel, "mine now").await.err().unwrap();
+        assert_eq!(cancel, AppError::NotFound);
+    }
+    assert_eq!(audit::count(t.db.pool(), "cancel", "denied").await.unwrap(), 2);
+});
+
+on_both_backends!(a_visible_case_acted_on_by_the_wrong_role_is_forbidden, |t| {
+    let ana = user(&t.db, Role::Patient, "ana@example.com").await;
+    let id = cases::create_draft(&t.db, &Caller { user: &ana, ip: "" }).await.unwrap();
+    let err = cases::close(&t.db, &Caller { user: &ana, ip: "" }, &id, 1, CaseAction::Reject, "no").await.err().unwrap();
+    assert!(matches!(err, AppError::Forbidden(_)), "{err:?}");
+    assert_eq!(err.status(), 403);
+});
+
+on_both_backends!(cancelling_needs_a_reason_and_a_bad_request_changes_nothing, |t| {
+    let ana = user(&t.db, Role::Patient, "ana@example.com").await;
+    let caller = Caller { user: &ana, ip: "" };
+    let id = cases::create_draft(&t.db, &caller).await.unwrap();
+    let err = cases::close(&t.db, &caller, &id, 1, CaseAction::Cancel, "   ").await.err().unwrap();
+    assert!(err.field("reason").is_some());
+    let row = case_rows::find(t.db.pool(), &id).await.unwrap().unwrap();
+    assert_eq!((row.status.as_str(), row.version), ("draft", 1));
+    assert!(cases::view(&t.db, &caller, &id).await.unwrap().timeline.is_empty());
+});
+
+on_both_backends!(cancelling_records_status_timeline_audit_and_who_closed_it, |t| {
+    let ana = user(&t.db, Role::Patient, "ana@example.com").await;
+    let caller = Caller { user: &ana, ip: "192.0.2.7" };
+    let id = cases::create_draft(&t.db, &caller).await.unwrap();
+    cases::close(&t.db, &caller, &id, 1, CaseAction::Cancel, "I found a clinic nearby").await.unwrap();
+    let view = cases::view(&t.db, &caller, &id).await.unwrap();
+    assert_eq!(view.summary.status, CaseStatus::Cancelled);
+    assert_eq!(view.summary.version, 2);
+    assert_eq!(view.timeline.len(), 1);
+    assert_eq!(view.timeline[0].detail, "I found a clinic nearby");
+    assert!(view.actions.is_empty(), "a cancelled case allows nothing");
+    let closed_by: Option<String> = sqlx::query_scalar("SELECT closed_by FROM review_cases WHERE id = $1")
+        .bind(&id)
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(closed_by.as_deref(), Some(ana.id.as_str()));
+    assert_eq!(audit::count(t.db.pool(), "cancel", "ok").await.unwrap(), 1);
+    let again = cases::close(&t.db, &caller, &id, 2, CaseAction::Cancel, "again").await.err().unwrap();
+    assert!(matches!(again, AppError::Conflict(_)), "{again:?}");
+});
+
+on_both_backends!(a_stale_version_is_a_conflict_and_changes_nothing, |t| {
+    let ana = user(&t.db, Role::Patient, "ana@example.com").await;
+    let caller = Caller { user: &ana, ip: "" };
+    let id = cases::create_draft(&t.db, &caller).await.unwrap();
+    let err = cases::close(&t.db, &caller, &id, 7, CaseAction::Cancel, "why").await.err().unwrap();
+    assert!(matches!(err, AppError::Conflict(_)));
+    assert_eq!(case_rows::find(t.db.pool(), &id).await.unwrap().unwrap().status, "draft");
+});
+
+on_both_backends!(racing_closers_end_in_exactly_one_transition, |t| {
+    let ana = user(&t.db, Role::Patient, "ana@example.com").await;
+    let id = cases::create_draft(&t.db, &Caller { user: &ana, ip: "" }).await.unwrap();
+    let mut admins = Vec::new();
+    for n in 0..7 {
+        admins.push(user(&t.db, Role::Admin, &format!("admin{n}@example.com")).await);
+    }
+    let db = Arc::new(t.db.clone());
+    let mut racers = Vec::new();
+    // The owner and seven admins all try to close the same case at version 1 at once.
+    for actor in std::iter::once(ana.clone()).chain(admins) {
+        let (db, id) = (db.clone(), id.clone());
+        racers.push(tokio::spawn(async move {
+            cases::close(&db, &Caller { user: &actor, ip: "" }, &id, 1, CaseAction::Cancel, "race").await
+        }));
+    }
+    let mut won = 0;
+    for racer in racers {
+        match racer.await.unwrap() {
+            Ok(()) => won += 1,
+            Err(AppError::Conflict(_)) => {}
+            Err(other) => panic!("a loser must get a conflict, got {other:?}"),
+        }
+    }
+    assert_eq!(won, 1);
+    let timeline: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM case_timeline WHERE case_id = $1")
+        .bind(&id)
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(timeline, 1);
+    let row = case_rows::find(t.db.pool(), &id).await.unwrap().unwrap();
+    assert_eq!((row.status.as_str(), row.version), ("cancelled", 2));
+});
+
+on_both_backends!(the_admin_queue_filters_searches_and_pages, |t| {
+    let ana = user(&t.db, Role::Patient, "ana@example.com").await;
+    let bob = user(&t.db, Role::Patient, "bob@example.com").await;
+    let mut ids = Vec::new();
+    for _ in 0..23 {
+        ids.push(cases::create_draft(&t.db, &Caller { user: &ana, ip: "" }).await.unwrap());
+    }
+    let bobs = cases::create_draft(&t.db, &Caller { user: &bob, ip: "" }).await.unwrap();
+    cases::close(&t.db, &Caller { user: &bob, ip: "" }, &bobs, 1, CaseAction::Cancel, "x").await.unwrap();
+    let all = case_rows::QueueFilter::default();
+    let first = cases::queue(&t.db, &all, 1).await.unwrap();
+    assert_eq!((first.items.len(), first.total, first.page_count()), (20, 24, 2));
+    let second = cases::queue(&t.db, &all, 2).await.unwrap();
+    assert_eq!(second.items.len(), 4);
+    let cancelled = case_rows::QueueFilter { status: "cancelled".into(), ..Default::default() };
+    let page = cases::queue(&t.db, &cancelled, 1).await.unwrap();
+    assert_eq!(page.total, 1);
+    assert_eq!(page.items[0].id, bobs);
+    let by_name = case_rows::QueueFilter { search: "BOB".into(), ..Default::default() };
+    assert_eq!(cases::queue(&t.db, &by_name, 1).await.unwrap().total, 1);
+    let reference = cases::view(&t.db, &Caller { user: &ana, ip: "" }, &ids[3]).await.unwrap().summary.reference;
+    let by_ref = case_rows::QueueFilter { search: reference.to_lowercase(), ..Default::default() };
+    let found = cases::queue(&t.db, &by_ref, 1).await.unwrap();
+    assert_eq!((found.total, found.items[0].id.as_str()), (1, ids[3].as_str()));
+    let wildcard = case_rows::QueueFilter { search: "%".into(), ..Default::default() };
+    assert_eq!(cases::queue(&t.db, &wildcard, 1).await.unwrap().total, 0, "% is matched literally");
+});

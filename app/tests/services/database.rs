@@ -1,0 +1,55 @@
+use crate::on_both_backends;
+use app::server::db::Db;
+use app::server::demo;
+use sqlx::Row;
+
+#[tokio::test]
+async fn sqlite_connections_use_wal_full_sync_foreign_keys_and_a_busy_timeout() {
+    let t = crate::support::TestDb::sqlite().await;
+    // A brand-new pool on the same file: the settings come from every new connection.
+    let fresh = Db::connect(&t.config.database_url).await.unwrap();
+    let mut conn = fresh.pool().acquire().await.unwrap();
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&mut *conn).await.unwrap();
+    let sync: i64 = sqlx::query_scalar("PRAGMA synchronous").fetch_one(&mut *conn).await.unwrap();
+    let fks: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(&mut *conn).await.unwrap();
+    let busy: i64 = sqlx::query_scalar("PRAGMA busy_timeout").fetch_one(&mut *conn).await.unwrap();
+    assert_eq!(mode, "wal");
+    assert_eq!(sync, 2, "synchronous=FULL");
+    assert_eq!(fks, 1);
+    assert!(busy >= 5000, "busy_timeout {busy}");
+}
+
+#[tokio::test]
+async fn a_url_that_is_neither_sqlite_nor_postgres_is_refused_clearly() {
+    let err = Db::connect("mysql://localhost/x").await.err().unwrap();
+    assert!(err.to_string().contains("sqlite: or postgres://"), "{err}");
+}
+
+on_both_backends!(foreign_keys_are_enforced, |t| {
+    let err = sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) VALUES ('x', 'nobody', 0, 0, 0)",
+    )
+    .execute(t.db.pool())
+    .await;
+    assert!(err.is_err(), "a session for a missing user must be refused");
+});
+
+on_both_backends!(demo_data_loads_once_with_every_role_and_pool, |t| {
+    assert!(demo::load_if_empty(&t.db).await.unwrap());
+    assert!(!demo::load_if_empty(&t.db).await.unwrap(), "second start loads nothing");
+    let roles = sqlx::query("SELECT role, COUNT(*) AS n FROM users GROUP BY role ORDER BY role")
+        .fetch_all(t.db.pool())
+        .await
+        .unwrap();
+    let counts: Vec<(String, i64)> = roles.iter().map(|r| (r.get("role"), r.get("n"))).collect();
+    assert_eq!(
+        counts,
+        [("admin".to_owned(), 1), ("clinician".to_owned(), 9), ("patient".to_owned(), 2)]
+    );
+    let count = |sql: &'static str| async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(t.db.pool()).await.unwrap() };
+    assert_eq!(count("SELECT COUNT(*) FROM disease_categories").await, 3);
+    assert_eq!(count("SELECT COUNT(*) FROM review_types").await, 2);
+    assert_eq!(count("SELECT COUNT(*) FROM coordinator_pools").await, 3);
+    assert_eq!(count("SELECT COUNT(*) FROM category_specialists").await, 6);
+    assert_eq!(count("SELECT COUNT(*) FROM clinician_profiles").await, 9);
+});

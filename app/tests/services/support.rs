@@ -1,0 +1,56 @@
+use app::domain::Role;
+use app::model::CurrentUser;
+use app::server::auth::password;
+use app::server::db::users::{self, ClinicianProfile, NewUser};
+use app::server::db::{Backend, Db};
+pub use app::server::testing::TestDb;
+
+/// Defines one test per backend: `name::sqlite` and `name::postgres`. The PostgreSQL variant
+/// passes without running when no server is configured (local runs); CI always configures one.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($name:ident, |$t:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            async fn run($t: $crate::support::TestDb) $body
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn sqlite() {
+                run($crate::support::TestDb::sqlite().await).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn postgres() {
+                match $crate::support::TestDb::open(app::server::db::Backend::Postgres).await {
+                    Some(t) => run(t).await,
+                    None => eprintln!("skipped: {} is not set", app::server::testing::POSTGRES_URL_VAR),
+                }
+            }
+        }
+    };
+}
+
+pub const PASSWORD: &str = "correct horse battery";
+
+/// Hashing is slow by design; tests share one hash of [`PASSWORD`].
+pub async fn password_hash() -> String {
+    static HASH: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    HASH.get_or_init(|| async { password::hash(PASSWORD.to_owned()).await.unwrap() }).await.clone()
+}
+
+pub async fn user(db: &Db, role: Role, email: &str) -> CurrentUser {
+    let hash = password_hash().await;
+    let mut conn = db.pool().acquire().await.unwrap();
+    let new = NewUser { email, name: email.split('@').next().unwrap(), password_hash: &hash, role };
+    let id = users::insert(&mut conn, &new).await.unwrap();
+    if role == Role::Clinician {
+        let profile = ClinicianProfile { title: "Dr", specialties: "Cardiology", contact_email: email, contact_phone: "+1 555 0100" };
+        users::insert_profile(&mut conn, &id, &profile).await.unwrap();
+    }
+    CurrentUser { id, name: new.name.to_owned(), email: email.to_owned(), role }
+}
+
+pub fn is_sqlite(db: &Db) -> bool {
+    db.backend() == Backend::Sqlite
+}

@@ -1,0 +1,23 @@
+import { expect, Page } from '@playwright/test';
+
+export const DEMO_PASSWORD = 'consilium-demo';
+
+export const DEMO = {
+  admin: 'admin@consilium.test',
+  coordinator: 'zofia.wojcik@consilium.test',
+  specialist: 'henrik.larsen@consilium.test',
+  patient: 'maria.rossi@example.com',
+};
+
+/** Waits until the WASM has hydrated the page: before that, clicks do nothing. */
+export async function hydrated(page: Page) {
+  await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1);
+}
+
+export async function signIn(page: Page, email: string, password = DEMO_PASSWORD) {
+  await page.goto('/login');
+  await hydrated(page);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}

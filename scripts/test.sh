@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what is missing, then runs every test: domain and service tests (SQLite always,
+# PostgreSQL too when CONSILIUM_TEST_POSTGRES_URL is set), router tests, and the Playwright
+# journeys in Chromium against a freshly built server on a fresh demo database.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+scripts/setup.sh
+export PATH="$HOME/.cargo/bin:$PATH"
+
+step() { printf '\n\033[1;34m== %s\033[0m\n' "$*"; }
+
+if [ -n "${CONSILIUM_TEST_POSTGRES_URL:-}" ]; then
+  step "service tests on SQLite and PostgreSQL ($CONSILIUM_TEST_POSTGRES_URL)"
+else
+  step "service tests on SQLite (set CONSILIUM_TEST_POSTGRES_URL to add PostgreSQL)"
+fi
+cargo test -p app --features ssr
+cargo test -p server
+
+step "end-to-end journeys in Chromium"
+E2E_DATA="$ROOT/target/e2e-data"
+rm -rf "$E2E_DATA"
+mkdir -p "$E2E_DATA"
+CONSILIUM_DATA_DIR="$E2E_DATA" DATABASE_URL="sqlite://$E2E_DATA/consilium.db" CONSILIUM_DEMO_DATA=1 \
+  cargo leptos end-to-end

@@ -1,0 +1,7 @@
+//! The HTTP server around the app: routes and cross-cutting protections. A library so that
+//! tests drive the router without opening a port; `main.rs` only wires it to a listener.
+
+/// Leptos pages, server functions, health check, static files, and the layers around them.
+pub mod router;
+/// Security headers and the same-origin check for writes.
+pub mod security;

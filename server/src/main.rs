@@ -1,0 +1,41 @@
+//! The Consilium server: configuration, database, migrations, demo data, then the router.
+
+use app::server::{config::Config, db::Db, demo, AppState};
+use leptos::config::get_configuration;
+use std::net::SocketAddr;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .init();
+    let config = Config::from_env();
+    let leptos = get_configuration(None)?.leptos_options;
+    let db = Db::connect(&config.database_url)
+        .await
+        .map_err(|e| format!("cannot open the database: {e}"))?;
+    db.migrate()
+        .await
+        .map_err(|e| format!("database migration failed, not starting: {e}"))?;
+    if config.demo_data && demo::load_if_empty(&db).await? {
+        tracing::info!("loaded demo data (password: {})", demo::DEMO_PASSWORD);
+    }
+    let address = leptos.site_addr;
+    let state = AppState::new(db, config);
+    let app = server::router::build(state, leptos);
+    let listener = tokio::net::TcpListener::bind(address).await?;
+    tracing::info!("listening on http://{address}");
+    // Without TCP_NODELAY, streamed pages stall on Nagle's algorithm plus delayed ACKs.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let _ = tokio::signal::ctrl_c().await;
+}

@@ -1,0 +1,39 @@
+//! The HTTP surface: Leptos pages and server functions, static files, health check, and the
+//! security layers around all of them. Built without a listener so tests can drive it directly.
+
+use crate::security;
+use app::server::{db::Db, AppState};
+use axum::http::StatusCode;
+use app::{shell, App};
+use axum::routing::get;
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+
+pub fn build(state: AppState, leptos: LeptosOptions) -> Router {
+    let routes = generate_route_list(App);
+    let context_state = state.clone();
+    let shell_options = leptos.clone();
+    let db = state.db.clone();
+    Router::new()
+        .route("/healthz", get(move || health(db.clone())))
+        .leptos_routes_with_context(
+            &leptos,
+            routes,
+            move || provide_context(context_state.clone()),
+            move || shell(shell_options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler(shell))
+        .layer(axum::middleware::from_fn(security::same_origin_writes))
+        .layer(axum::middleware::from_fn(security::headers))
+        .with_state(leptos)
+}
+
+/// Liveness and database reachability, for load balancers.
+async fn health(db: Db) -> Result<&'static str, StatusCode> {
+    sqlx::query("SELECT 1")
+        .execute(db.pool())
+        .await
+        .map(|_| "ok")
+        .map_err(|_| StatusCode::SERVICE_UNAVAILABLE)
+}

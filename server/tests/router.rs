@@ -1,0 +1,163 @@
+//! Requests through the whole router, without a port: security headers, cross-site writes,
+//! server functions' authorization and status codes, sessions ended by logout.
+#![allow(clippy::unwrap_used)]
+
+use app::server::testing::TestDb;
+use app::server::{demo, AppState};
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use leptos::prelude::LeptosOptions;
+use tower::ServiceExt;
+
+struct Harness {
+    router: Router,
+    _db: TestDb,
+}
+
+async fn harness() -> Harness {
+    let t = TestDb::sqlite().await;
+    demo::load_if_empty(&t.db).await.unwrap();
+    let state = AppState::new(t.db.clone(), t.config.clone());
+    let options = LeptosOptions::builder().output_name("consilium").site_root("target/site").build();
+    Harness { router: server::router::build(state, options), _db: t }
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+async fn send(h: &Harness, request: Request<Body>) -> Reply {
+    let response = h.router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+}
+
+fn post(path: &str, form: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut builder = Request::post(path)
+        .header(header::HOST, "127.0.0.1:3000")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json");
+    if let Some(c) = cookie {
+        builder = builder.header(header::COOKIE, c);
+    }
+    builder.body(Body::from(form.to_owned())).unwrap()
+}
+
+fn get(path: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut builder = Request::get(path).header(header::HOST, "127.0.0.1:3000");
+    if let Some(c) = cookie {
+        builder = builder.header(header::COOKIE, c);
+    }
+    builder.body(Body::empty()).unwrap()
+}
+
+/// Signs in and returns the `name=value` of the session cookie.
+async fn sign_in(h: &Harness, email: &str) -> String {
+    let form = format!("email={email}&password={}", demo::DEMO_PASSWORD);
+    let reply = send(h, post("/api/login", &form, None)).await;
+    assert!(reply.status.is_success() || reply.status.is_redirection(), "{} {}", reply.status, reply.body);
+    let set_cookie = reply.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
+    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+    set_cookie.split(';').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let h = harness().await;
+    for path in ["/", "/healthz", "/login", "/no-such-page"] {
+        let reply = send(&h, get(path, None)).await;
+        assert_eq!(reply.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff", "{path}");
+        assert_eq!(reply.headers[header::X_FRAME_OPTIONS], "DENY", "{path}");
+        let csp = reply.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+    }
+}
+
+#[tokio::test]
+async fn pages_have_a_nonce_csp_and_are_never_cached() {
+    let h = harness().await;
+    let reply = send(&h, get("/login", None)).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let csp = reply.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap();
+    assert!(nonce.len() >= 16, "{csp}");
+    assert!(reply.body.contains(&format!("nonce=\"{nonce}\"")), "the hydration script carries the nonce");
+    assert_eq!(reply.headers[header::CACHE_CONTROL], "no-store");
+}
+
+#[tokio::test]
+async fn the_health_check_reaches_the_database() {
+    let h = harness().await;
+    let reply = send(&h, get("/healthz", None)).await;
+    assert_eq!((reply.status, reply.body.as_str()), (StatusCode::OK, "ok"));
+}
+
+#[tokio::test]
+async fn a_cross_site_post_is_refused_before_any_handler_runs() {
+    let h = harness().await;
+    let mut request = post("/api/login", "email=admin@consilium.test&password=consilium-demo", None);
+    request.headers_mut().insert(header::ORIGIN, "https://evil.example".parse().unwrap());
+    let reply = send(&h, request).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    assert!(reply.headers.get(header::SET_COOKIE).is_none());
+    let mut same = post("/api/login", "email=admin@consilium.test&password=consilium-demo", None);
+    same.headers_mut().insert(header::ORIGIN, "http://127.0.0.1:3000".parse().unwrap());
+    assert!(send(&h, same).await.headers.get(header::SET_COOKIE).is_some());
+}
+
+#[tokio::test]
+async fn a_wrong_password_and_an_unknown_email_answer_identically() {
+    let h = harness().await;
+    let wrong = send(&h, post("/api/login", "email=admin@consilium.test&password=not-the-password", None)).await;
+    let unknown = send(&h, post("/api/login", "email=nobody@consilium.test&password=not-the-password", None)).await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert_eq!((wrong.status, &wrong.body), (unknown.status, &unknown.body));
+}
+
+#[tokio::test]
+async fn server_functions_answer_by_role_with_typed_errors() {
+    let h = harness().await;
+    let patient = sign_in(&h, "maria.rossi@example.com").await;
+    let admin = sign_in(&h, "admin@consilium.test").await;
+    let queue = "query[status]=&query[search]=&query[page]=1";
+    let anonymous = send(&h, post("/api/case_queue", queue, None)).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    let refused = send(&h, post("/api/case_queue", queue, Some(&patient))).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let error: app::error::AppError = serde_json::from_str(&refused.body).unwrap();
+    assert!(matches!(error, app::error::AppError::Forbidden(_)), "{error:?}");
+    let allowed = send(&h, post("/api/case_queue", queue, Some(&admin))).await;
+    assert_eq!(allowed.status, StatusCode::OK, "{}", allowed.body);
+    let missing = send(&h, post("/api/case_view", "case_id=nope", Some(&patient))).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn after_logout_the_old_cookie_no_longer_works() {
+    let h = harness().await;
+    let cookie = sign_in(&h, "admin@consilium.test").await;
+    let queue = "query[status]=&query[search]=&query[page]=1";
+    assert_eq!(send(&h, post("/api/case_queue", queue, Some(&cookie))).await.status, StatusCode::OK);
+    let out = send(&h, post("/api/logout", "", Some(&cookie))).await;
+    assert!(out.status.is_success() || out.status.is_redirection());
+    let after = send(&h, post("/api/case_queue", queue, Some(&cookie))).await;
+    assert_eq!(after.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_signed_out_visitor_is_sent_to_sign_in_and_a_patient_is_refused_the_admin_queue() {
+    let h = harness().await;
+    let anonymous = send(&h, get("/admin", None)).await;
+    assert_eq!(anonymous.status, StatusCode::FOUND);
+    assert_eq!(anonymous.headers[header::LOCATION], "/login");
+    let patient = sign_in(&h, "maria.rossi@example.com").await;
+    let refused = send(&h, get("/admin", Some(&patient))).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(refused.body.contains("Not allowed"));
+}
