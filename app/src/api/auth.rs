@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 /// The signed-in user, or None. Every page asks this; it never fails for a signed-out visitor.
 #[server(endpoint = "current_user")]
-pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
+pub async fn load_current_user() -> Result<Option<CurrentUser>, AppError> {
     super::support::respond(crate::server::auth::current_user()).await
 }
 

@@ -1,11 +1,9 @@
 //! Case lists and the case page, for every role; each checks role and relation on the server.
 
 use crate::error::AppError;
-use crate::model::{CaseSummary, ClinicianCases, Page};
+use crate::model::{CaseSummary, CaseView, ClinicianCases, Page};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-
-pub use crate::model::CaseView;
 
 #[server(endpoint = "my_cases")]
 pub async fn my_cases() -> Result<Vec<CaseSummary>, AppError> {
@@ -20,7 +18,7 @@ pub async fn my_cases() -> Result<Vec<CaseSummary>, AppError> {
 }
 
 #[server(endpoint = "clinician_cases")]
-pub async fn clinician_cases() -> Result<ClinicianCases, AppError> {
+pub async fn load_clinician_cases() -> Result<ClinicianCases, AppError> {
     use super::support::*;
     use crate::domain::Role;
     use crate::server::services::{cases, Caller};
@@ -57,7 +55,7 @@ pub async fn case_queue(query: QueueQuery) -> Result<Page<CaseSummary>, AppError
 }
 
 #[server(endpoint = "case_view")]
-pub async fn case_view(case_id: String) -> Result<CaseView, AppError> {
+pub async fn load_case(case_id: String) -> Result<CaseView, AppError> {
     use super::support::*;
     use crate::server::services::{cases, Caller};
     respond(async move {

@@ -1,4 +1,4 @@
-use crate::api::auth::{current_user, Login, Logout, Register};
+use crate::api::auth::{load_current_user, Login, Logout, Register};
 use crate::components::feedback::ErrorNote;
 use crate::domain::Role;
 use crate::error::AppError;
@@ -22,7 +22,7 @@ impl AuthContext {
         let logout = ServerAction::<Logout>::new();
         let user = Resource::new(
             move || (login.version().get(), register.version().get(), logout.version().get()),
-            |_| current_user(),
+            |_| load_current_user(),
         );
         Self { login, register, logout, user }
     }

@@ -2,7 +2,7 @@ use super::auth::use_auth;
 use crate::domain::Role;
 use crate::model::CurrentUser;
 use leptos::prelude::*;
-use leptos_router::components::{ActionForm, A};
+use leptos_router::components::A;
 
 #[component]
 pub fn Header() -> impl IntoView {

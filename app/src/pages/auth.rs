@@ -3,7 +3,6 @@ use crate::components::feedback::{ActionError, FieldError};
 use crate::domain::validate::PASSWORD_MIN_CHARS;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::ActionForm;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {

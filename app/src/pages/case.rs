@@ -1,4 +1,4 @@
-use crate::api::cases::{case_view, CloseCase};
+use crate::api::cases::{load_case, CloseCase};
 use crate::components::auth::RequireUser;
 use crate::components::cases::{date, date_time, StatusBadge};
 use crate::components::feedback::{ActionError, ErrorNote, FieldError};
@@ -6,7 +6,6 @@ use crate::domain::{CaseAction, Relation};
 use crate::model::{CaseView, TimelineEntry};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::ActionForm;
 use leptos_router::hooks::use_params_map;
 
 /// One case, as the viewer may see it. The server answers "not found" for a case the viewer may
@@ -27,7 +26,7 @@ fn CaseDetail() -> impl IntoView {
     let close = ServerAction::<CloseCase>::new();
     let case = Resource::new(
         move || (params.read().get("id").unwrap_or_default(), close.version().get()),
-        |(id, _)| case_view(id),
+        |(id, _)| load_case(id),
     );
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading the case…"</p> }>

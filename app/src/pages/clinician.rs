@@ -1,4 +1,4 @@
-use crate::api::cases::clinician_cases;
+use crate::api::cases::load_clinician_cases;
 use crate::components::auth::RequireRole;
 use crate::components::cases::CaseTable;
 use crate::components::feedback::ErrorNote;
@@ -19,7 +19,7 @@ pub fn ClinicianHomePage() -> impl IntoView {
 
 #[component]
 fn ClinicianHome() -> impl IntoView {
-    let cases = Resource::new(|| (), |_| clinician_cases());
+    let cases = Resource::new(|| (), |_| load_clinician_cases());
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading your cases…"</p> }>
             {move || Suspend::new(async move {

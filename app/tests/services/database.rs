@@ -46,7 +46,11 @@ on_both_backends!(demo_data_loads_once_with_every_role_and_pool, |t| {
         counts,
         [("admin".to_owned(), 1), ("clinician".to_owned(), 9), ("patient".to_owned(), 2)]
     );
-    let count = |sql: &'static str| async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(t.db.pool()).await.unwrap() };
+    let pool = t.db.pool().clone();
+    let count = |sql: &'static str| {
+        let pool = pool.clone();
+        async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&pool).await.unwrap() }
+    };
     assert_eq!(count("SELECT COUNT(*) FROM disease_categories").await, 3);
     assert_eq!(count("SELECT COUNT(*) FROM review_types").await, 2);
     assert_eq!(count("SELECT COUNT(*) FROM coordinator_pools").await, 3);

@@ -2,7 +2,7 @@ use app::domain::Role;
 use app::model::CurrentUser;
 use app::server::auth::password;
 use app::server::db::users::{self, ClinicianProfile, NewUser};
-use app::server::db::{Backend, Db};
+use app::server::db::Db;
 pub use app::server::testing::TestDb;
 
 /// Defines one test per backend: `name::sqlite` and `name::postgres`. The PostgreSQL variant
@@ -49,8 +49,4 @@ pub async fn user(db: &Db, role: Role, email: &str) -> CurrentUser {
         users::insert_profile(&mut conn, &id, &profile).await.unwrap();
     }
     CurrentUser { id, name: new.name.to_owned(), email: email.to_owned(), role }
-}
-
-pub fn is_sqlite(db: &Db) -> bool {
-    db.backend() == Backend::Sqlite
 }

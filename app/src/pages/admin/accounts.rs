@@ -6,7 +6,6 @@ use crate::domain::Role;
 use crate::model::UserSummary;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::ActionForm;
 
 /// Staff accounts: create clinicians and admins, deactivate and reactivate anyone.
 #[component]

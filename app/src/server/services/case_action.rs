@@ -94,7 +94,7 @@ pub async fn finish(mut acting: Acting, caller: &Caller<'_>, detail: &str, audie
     for label in acting.transition.timeline() {
         timeline::append(&mut acting.tx, &acting.case.id, &actor, label, detail, now).await?;
     }
-    notify(&mut acting.tx, &acting, caller, detail, audience, now).await?;
+    notify(&mut acting.tx, &acting.case, &acting.transition, caller, detail, audience, now).await?;
     audit_outcome(&mut *acting.tx, caller, acting.action, &acting.case.id, "ok").await?;
     acting.tx.commit().await?;
     Ok(acting.transition)
@@ -102,27 +102,28 @@ pub async fn finish(mut acting: Acting, caller: &Caller<'_>, detail: &str, audie
 
 async fn notify(
     tx: &mut Tx,
-    acting: &Acting,
+    case: &CaseRow,
+    transition: &Transition,
     caller: &Caller<'_>,
     detail: &str,
     audience: &Audience,
     now: i64,
 ) -> Result<(), AppError> {
     let mut people: Vec<String> = Vec::new();
-    for recipient in acting.transition.recipients() {
-        people.extend(resolve(tx, &acting.case, recipient, audience).await?);
+    for recipient in transition.recipients() {
+        people.extend(resolve(tx, case, recipient, audience).await?);
     }
     people.sort();
     people.dedup();
     people.retain(|p| *p != caller.user.id);
-    let Some(label) = acting.transition.timeline().last() else {
+    let Some(label) = transition.timeline().last() else {
         return Ok(());
     };
-    let title = format!("{} · {}", acting.case.reference, label.text());
+    let title = format!("{} · {}", case.reference, label.text());
     for user_id in &people {
         let n = notifications::NewNotification {
             user_id,
-            case_id: Some(&acting.case.id),
+            case_id: Some(&case.id),
             kind: label.as_str(),
             title: &title,
             body: detail,
