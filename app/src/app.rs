@@ -4,7 +4,7 @@ use crate::pages;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -60,19 +60,22 @@ pub fn App() -> impl IntoView {
     view! {
         <Stylesheet id="leptos" href="/pkg/consilium.css"/>
         <Title formatter=|text: String| if text.is_empty() { "Consilium".to_owned() } else { format!("{text} · Consilium") }/>
+        // Pages render completely before the first byte (SsrMode::Async), so a page can still
+        // answer 302, 403 or 404 once it knows who is asking; our pages are small and
+        // database-bound, so streaming would gain little.
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
             <Header/>
             <main id="main">
                 <Routes fallback=pages::NotFound>
-                    <Route path=path!("/") view=pages::Landing/>
-                    <Route path=path!("/login") view=pages::auth::LoginPage/>
-                    <Route path=path!("/register") view=pages::auth::RegisterPage/>
-                    <Route path=path!("/cases") view=pages::patient::MyCasesPage/>
-                    <Route path=path!("/cases/:id") view=pages::case::CasePage/>
-                    <Route path=path!("/clinician") view=pages::clinician::ClinicianHomePage/>
-                    <Route path=path!("/admin") view=pages::admin::QueuePage/>
-                    <Route path=path!("/admin/accounts") view=pages::admin::AccountsPage/>
+                    <Route path=path!("/") view=pages::Landing ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view=pages::auth::LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/register") view=pages::auth::RegisterPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cases") view=pages::patient::MyCasesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cases/:id") view=pages::case::CasePage ssr=SsrMode::Async/>
+                    <Route path=path!("/clinician") view=pages::clinician::ClinicianHomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin") view=pages::admin::QueuePage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/accounts") view=pages::admin::AccountsPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

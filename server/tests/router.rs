@@ -50,7 +50,9 @@ fn post(path: &str, form: &str, cookie: Option<&str>) -> Request<Body> {
 }
 
 fn get(path: &str, cookie: Option<&str>) -> Request<Body> {
-    let mut builder = Request::get(path).header(header::HOST, "127.0.0.1:3000");
+    let mut builder = Request::get(path)
+        .header(header::HOST, "127.0.0.1:3000")
+        .header(header::ACCEPT, "text/html,application/xhtml+xml");
     if let Some(c) = cookie {
         builder = builder.header(header::COOKIE, c);
     }
