@@ -72,7 +72,9 @@ pub struct Page<T> {
 impl<T> Page<T> {
     pub fn page_count(&self) -> u32 {
         let per_page = u64::from(self.per_page.max(1));
-        u32::try_from(self.total.div_ceil(per_page)).unwrap_or(u32::MAX).max(1)
+        u32::try_from(self.total.div_ceil(per_page))
+            .unwrap_or(u32::MAX)
+            .max(1)
     }
 }
 

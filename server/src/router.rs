@@ -3,8 +3,8 @@
 
 use crate::security;
 use app::server::{db::Db, AppState};
-use axum::http::StatusCode;
 use app::{shell, App};
+use axum::http::StatusCode;
 use axum::routing::get;
 use axum::Router;
 use leptos::prelude::*;

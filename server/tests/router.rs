@@ -20,8 +20,14 @@ async fn harness() -> Harness {
     let t = TestDb::sqlite().await;
     demo::load_if_empty(&t.db).await.unwrap();
     let state = AppState::new(t.db.clone(), t.config.clone());
-    let options = LeptosOptions::builder().output_name("consilium").site_root("target/site").build();
-    Harness { router: server::router::build(state, options), _db: t }
+    let options = LeptosOptions::builder()
+        .output_name("consilium")
+        .site_root("target/site")
+        .build();
+    Harness {
+        router: server::router::build(state, options),
+        _db: t,
+    }
 }
 
 struct Reply {
@@ -35,7 +41,11 @@ async fn send(h: &Harness, request: Request<Body>) -> Reply {
     let status = response.status();
     let headers = response.headers().clone();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    Reply {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
 }
 
 fn post(path: &str, form: &str, cookie: Option<&str>) -> Request<Body> {
@@ -63,9 +73,17 @@ fn get(path: &str, cookie: Option<&str>) -> Request<Body> {
 async fn sign_in(h: &Harness, email: &str) -> String {
     let form = format!("email={email}&password={}", demo::DEMO_PASSWORD);
     let reply = send(h, post("/api/login", &form, None)).await;
-    assert!(reply.status.is_success() || reply.status.is_redirection(), "{} {}", reply.status, reply.body);
+    assert!(
+        reply.status.is_success() || reply.status.is_redirection(),
+        "{} {}",
+        reply.status,
+        reply.body
+    );
     let set_cookie = reply.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
-    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+    assert!(
+        set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"),
+        "{set_cookie}"
+    );
     set_cookie.split(';').next().unwrap().to_owned()
 }
 
@@ -89,7 +107,10 @@ async fn pages_have_a_nonce_csp_and_are_never_cached() {
     let csp = reply.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
     let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap();
     assert!(nonce.len() >= 16, "{csp}");
-    assert!(reply.body.contains(&format!("nonce=\"{nonce}\"")), "the hydration script carries the nonce");
+    assert!(
+        reply.body.contains(&format!("nonce=\"{nonce}\"")),
+        "the hydration script carries the nonce"
+    );
     assert_eq!(reply.headers[header::CACHE_CONTROL], "no-store");
 }
 
@@ -103,21 +124,48 @@ async fn the_health_check_reaches_the_database() {
 #[tokio::test]
 async fn a_cross_site_post_is_refused_before_any_handler_runs() {
     let h = harness().await;
-    let mut request = post("/api/login", "email=admin@consilium.test&password=consilium-demo", None);
-    request.headers_mut().insert(header::ORIGIN, "https://evil.example".parse().unwrap());
+    let mut request = post(
+        "/api/login",
+        "email=admin@consilium.test&password=consilium-demo",
+        None,
+    );
+    request
+        .headers_mut()
+        .insert(header::ORIGIN, "https://evil.example".parse().unwrap());
     let reply = send(&h, request).await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
     assert!(reply.headers.get(header::SET_COOKIE).is_none());
-    let mut same = post("/api/login", "email=admin@consilium.test&password=consilium-demo", None);
-    same.headers_mut().insert(header::ORIGIN, "http://127.0.0.1:3000".parse().unwrap());
+    let mut same = post(
+        "/api/login",
+        "email=admin@consilium.test&password=consilium-demo",
+        None,
+    );
+    same.headers_mut()
+        .insert(header::ORIGIN, "http://127.0.0.1:3000".parse().unwrap());
     assert!(send(&h, same).await.headers.get(header::SET_COOKIE).is_some());
 }
 
 #[tokio::test]
 async fn a_wrong_password_and_an_unknown_email_answer_identically() {
     let h = harness().await;
-    let wrong = send(&h, post("/api/login", "email=admin@consilium.test&password=not-the-password", None)).await;
-    let unknown = send(&h, post("/api/login", "email=nobody@consilium.test&password=not-the-password", None)).await;
+    let wrong = send(
+        &h,
+        post(
+            "/api/login",
+            "email=admin@consilium.test&password=not-the-password",
+            None,
+        ),
+    )
+    .await;
+    let unknown = send(
+        &h,
+        post(
+            "/api/login",
+            "email=nobody@consilium.test&password=not-the-password",
+            None,
+        ),
+    )
+    .await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     assert_eq!((wrong.status, &wrong.body), (unknown.status, &unknown.body));
 }
@@ -145,7 +193,12 @@ async fn after_logout_the_old_cookie_no_longer_works() {
     let h = harness().await;
     let cookie = sign_in(&h, "admin@consilium.test").await;
     let queue = "query[status]=&query[search]=&query[page]=1";
-    assert_eq!(send(&h, post("/api/case_queue", queue, Some(&cookie))).await.status, StatusCode::OK);
+    assert_eq!(
+        send(&h, post("/api/case_queue", queue, Some(&cookie)))
+            .await
+            .status,
+        StatusCode::OK
+    );
     let out = send(&h, post("/api/logout", "", Some(&cookie))).await;
     assert!(out.status.is_success() || out.status.is_redirection());
     let after = send(&h, post("/api/case_queue", queue, Some(&cookie))).await;

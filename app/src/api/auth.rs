@@ -18,8 +18,15 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
         let state = state()?;
         let previous = session_token().await?;
         let meta = RequestMeta::current().await;
-        let signed_in =
-            accounts::login(&state.db, &state.config, &email, password, previous.as_deref(), &meta.ip).await?;
+        let signed_in = accounts::login(
+            &state.db,
+            &state.config,
+            &email,
+            password,
+            previous.as_deref(),
+            &meta.ip,
+        )
+        .await?;
         set_cookie(&token::set_cookie(&signed_in.token, state.config.secure_cookies))?;
         leptos_axum::redirect(signed_in.user.role.home_path());
         Ok(())
@@ -36,7 +43,17 @@ pub async fn register(name: String, email: String, password: String) -> Result<(
     respond(async move {
         let state = state()?;
         let meta = RequestMeta::current().await;
-        let signed_in = accounts::register(&state.db, &state.config, Registration { name, email, password }, &meta.ip).await?;
+        let signed_in = accounts::register(
+            &state.db,
+            &state.config,
+            Registration {
+                name,
+                email,
+                password,
+            },
+            &meta.ip,
+        )
+        .await?;
         set_cookie(&token::set_cookie(&signed_in.token, state.config.secure_cookies))?;
         leptos_axum::redirect(signed_in.user.role.home_path());
         Ok(())

@@ -48,7 +48,11 @@ pub async fn case_queue(query: QueueQuery) -> Result<Page<CaseSummary>, AppError
         if !query.status.is_empty() && query.status.parse::<crate::domain::CaseStatus>().is_err() {
             return Err(AppError::validation("status", "Unknown status."));
         }
-        let filter = QueueFilter { status: query.status, search: query.search, ..QueueFilter::default() };
+        let filter = QueueFilter {
+            status: query.status,
+            search: query.search,
+            ..QueueFilter::default()
+        };
         cases::queue(&state()?.db, &filter, query.page).await
     })
     .await
@@ -60,21 +64,47 @@ pub async fn load_case(case_id: String) -> Result<CaseView, AppError> {
     use crate::server::services::{cases, Caller};
     respond(async move {
         let (user, meta) = caller().await?;
-        cases::view(&state()?.db, &Caller { user: &user, ip: &meta.ip }, &case_id).await
+        cases::view(
+            &state()?.db,
+            &Caller {
+                user: &user,
+                ip: &meta.ip,
+            },
+            &case_id,
+        )
+        .await
     })
     .await
 }
 
 /// Cancels or rejects a case; `action` is `cancel` or `reject`.
 #[server(endpoint = "close_case")]
-pub async fn close_case(case_id: String, version: i64, action: String, reason: String) -> Result<(), AppError> {
+pub async fn close_case(
+    case_id: String,
+    version: i64,
+    action: String,
+    reason: String,
+) -> Result<(), AppError> {
     use super::support::*;
     use crate::domain::CaseAction;
     use crate::server::services::{cases, Caller};
     respond(async move {
         let (user, meta) = caller().await?;
-        let action: CaseAction = action.parse().map_err(|_| AppError::validation("action", "Unknown action."))?;
-        cases::close(&state()?.db, &Caller { user: &user, ip: &meta.ip }, &case_id, version, action, &reason).await
+        let action: CaseAction = action
+            .parse()
+            .map_err(|_| AppError::validation("action", "Unknown action."))?;
+        cases::close(
+            &state()?.db,
+            &Caller {
+                user: &user,
+                ip: &meta.ip,
+            },
+            &case_id,
+            version,
+            action,
+            &reason,
+        )
+        .await
     })
     .await
 }

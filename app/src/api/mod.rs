@@ -38,7 +38,8 @@ pub(crate) mod support {
     pub fn set_cookie(value: &str) -> Result<(), AppError> {
         let options = use_context::<leptos_axum::ResponseOptions>()
             .ok_or_else(|| crate::server::failure::internal("context", "ResponseOptions missing"))?;
-        let value = http::HeaderValue::from_str(value).map_err(|e| crate::server::failure::internal("cookie", e))?;
+        let value =
+            http::HeaderValue::from_str(value).map_err(|e| crate::server::failure::internal("cookie", e))?;
         options.append_header(http::header::SET_COOKIE, value);
         Ok(())
     }

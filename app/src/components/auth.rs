@@ -21,10 +21,21 @@ impl AuthContext {
         let register = ServerAction::<Register>::new();
         let logout = ServerAction::<Logout>::new();
         let user = Resource::new(
-            move || (login.version().get(), register.version().get(), logout.version().get()),
+            move || {
+                (
+                    login.version().get(),
+                    register.version().get(),
+                    logout.version().get(),
+                )
+            },
             |_| load_current_user(),
         );
-        Self { login, register, logout, user }
+        Self {
+            login,
+            register,
+            logout,
+            user,
+        }
     }
 }
 

@@ -335,8 +335,9 @@ fn permitted(action: CaseAction, actor: Actor) -> bool {
         EditDraft | Submit | RetryPayment | ProvideRequestedDocuments => relation == Owner,
         AssignCoordinator | ReassignCoordinator | Reject => relation == Admin,
         ConfirmPayment | FailPayment => false,
-        AssignSpecialists | AddSpecialists | RemoveSpecialist | NudgeOverdue
-        | SubmitFinalSummary => relation == Coordinator,
+        AssignSpecialists | AddSpecialists | RemoveSpecialist | NudgeOverdue | SubmitFinalSummary => {
+            relation == Coordinator
+        }
         RequestDocuments => matches!(relation, Coordinator | Specialist),
         SubmitOpinion => relation == Specialist,
         Cancel => matches!(relation, Owner | Admin),
@@ -358,8 +359,12 @@ fn route(action: CaseAction, from: CaseStatus) -> Option<CaseStatus> {
         (RetryPayment, PaymentFailed) => Some(AwaitingPayment),
         (AssignSpecialists, PaymentSuccessful) => Some(DoctorsAssigned),
         (
-            AddSpecialists | RemoveSpecialist | RequestDocuments | ProvideRequestedDocuments
-            | SubmitOpinion | NudgeOverdue,
+            AddSpecialists
+            | RemoveSpecialist
+            | RequestDocuments
+            | ProvideRequestedDocuments
+            | SubmitOpinion
+            | NudgeOverdue,
             DoctorsAssigned,
         ) => Some(DoctorsAssigned),
         (SubmitFinalSummary, DoctorsAssigned) => Some(Completed),
@@ -427,11 +432,19 @@ fn effects(action: CaseAction, from: CaseStatus) -> Vec<Effect> {
         ],
         Cancel => refund_if_paid
             .into_iter()
-            .chain([Timeline(T::CaseCancelled), Notify(Patient), Notify(EveryoneAssigned)])
+            .chain([
+                Timeline(T::CaseCancelled),
+                Notify(Patient),
+                Notify(EveryoneAssigned),
+            ])
             .collect(),
         Reject => refund_if_paid
             .into_iter()
-            .chain([Timeline(T::CaseRejected), Notify(Patient), Notify(EveryoneAssigned)])
+            .chain([
+                Timeline(T::CaseRejected),
+                Notify(Patient),
+                Notify(EveryoneAssigned),
+            ])
             .collect(),
     }
 }
@@ -441,7 +454,10 @@ fn wrong_status_message(action: CaseAction, from: CaseStatus) -> String {
     use CaseStatus::*;
     match (action, from) {
         (_, Completed | Cancelled | Rejected) => {
-            format!("This case is {}; nothing about it can change any more.", from.label().to_lowercase())
+            format!(
+                "This case is {}; nothing about it can change any more.",
+                from.label().to_lowercase()
+            )
         }
         (ReassignCoordinator, PaymentSuccessful | DoctorsAssigned) => {
             "The coordinator can no longer be changed: the patient has already paid.".to_owned()
@@ -470,7 +486,11 @@ pub fn transition(from: CaseStatus, action: CaseAction, actor: Actor) -> Result<
         )));
     }
     let to = route(action, from).ok_or_else(|| Refusal::InvalidState(wrong_status_message(action, from)))?;
-    Ok(Transition { from, to, effects: effects(action, from) })
+    Ok(Transition {
+        from,
+        to,
+        effects: effects(action, from),
+    })
 }
 
 /// The actions `actor` may take now. The UI offers exactly these.

@@ -18,18 +18,33 @@ fn allowed() -> Vec<(S, A, Actor, S)> {
         (S::Draft, A::EditDraft, OWNER, S::Draft),
         (S::Draft, A::Submit, OWNER, S::Submitted),
         (S::Submitted, A::AssignCoordinator, ADMIN, S::AwaitingPayment),
-        (S::AwaitingPayment, A::ReassignCoordinator, ADMIN, S::AwaitingPayment),
+        (
+            S::AwaitingPayment,
+            A::ReassignCoordinator,
+            ADMIN,
+            S::AwaitingPayment,
+        ),
         (S::PaymentFailed, A::ReassignCoordinator, ADMIN, S::PaymentFailed),
         (S::AwaitingPayment, A::ConfirmPayment, PAY, S::PaymentSuccessful),
         (S::PaymentFailed, A::ConfirmPayment, PAY, S::PaymentSuccessful),
         (S::AwaitingPayment, A::FailPayment, PAY, S::PaymentFailed),
         (S::PaymentFailed, A::RetryPayment, OWNER, S::AwaitingPayment),
-        (S::PaymentSuccessful, A::AssignSpecialists, COORD, S::DoctorsAssigned),
+        (
+            S::PaymentSuccessful,
+            A::AssignSpecialists,
+            COORD,
+            S::DoctorsAssigned,
+        ),
         (S::DoctorsAssigned, A::AddSpecialists, COORD, S::DoctorsAssigned),
         (S::DoctorsAssigned, A::RemoveSpecialist, COORD, S::DoctorsAssigned),
         (S::DoctorsAssigned, A::RequestDocuments, COORD, S::DoctorsAssigned),
         (S::DoctorsAssigned, A::RequestDocuments, SPEC, S::DoctorsAssigned),
-        (S::DoctorsAssigned, A::ProvideRequestedDocuments, OWNER, S::DoctorsAssigned),
+        (
+            S::DoctorsAssigned,
+            A::ProvideRequestedDocuments,
+            OWNER,
+            S::DoctorsAssigned,
+        ),
         (S::DoctorsAssigned, A::SubmitOpinion, SPEC, S::DoctorsAssigned),
         (S::DoctorsAssigned, A::NudgeOverdue, COORD, S::DoctorsAssigned),
         (S::DoctorsAssigned, A::SubmitFinalSummary, COORD, S::Completed),
@@ -45,7 +60,12 @@ fn allowed() -> Vec<(S, A, Actor, S)> {
         rows.push((from, A::Cancel, OWNER, S::Cancelled));
         rows.push((from, A::Cancel, ADMIN, S::Cancelled));
     }
-    for from in [S::Submitted, S::AwaitingPayment, S::PaymentFailed, S::PaymentSuccessful] {
+    for from in [
+        S::Submitted,
+        S::AwaitingPayment,
+        S::PaymentFailed,
+        S::PaymentSuccessful,
+    ] {
         rows.push((from, A::Reject, ADMIN, S::Rejected));
     }
     rows
@@ -110,14 +130,21 @@ fn terminal_statuses_allow_nothing() {
 #[test]
 fn reassigning_after_payment_is_refused_with_a_clear_reason() {
     let refusal = transition(S::PaymentSuccessful, A::ReassignCoordinator, ADMIN).unwrap_err();
-    assert!(refusal.message().contains("already paid"), "{}", refusal.message());
+    assert!(
+        refusal.message().contains("already paid"),
+        "{}",
+        refusal.message()
+    );
 }
 
 #[test]
 fn assigning_a_coordinator_records_both_timeline_entries_and_the_payment_link() {
     let t = transition(S::Submitted, A::AssignCoordinator, ADMIN).unwrap();
     let labels: Vec<_> = t.timeline().collect();
-    assert_eq!(labels, [TimelineLabel::CoordinatorAssigned, TimelineLabel::AwaitingPayment]);
+    assert_eq!(
+        labels,
+        [TimelineLabel::CoordinatorAssigned, TimelineLabel::AwaitingPayment]
+    );
     assert!(t.has(Effect::CreatePaymentLink));
     let who: Vec<_> = t.recipients().collect();
     assert_eq!(who, [Recipient::Coordinator, Recipient::Patient]);

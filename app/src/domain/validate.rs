@@ -12,7 +12,10 @@ const EMAIL_MAX_CHARS: usize = 254;
 pub fn email(field: &str, raw: &str) -> Result<String, FieldError> {
     let email = raw.trim().to_lowercase();
     let Some((local, domain)) = email.split_once('@') else {
-        return Err(FieldError::new(field, "Enter an email address like name@example.com."));
+        return Err(FieldError::new(
+            field,
+            "Enter an email address like name@example.com.",
+        ));
     };
     let plausible = !local.is_empty()
         && domain.contains('.')
@@ -21,7 +24,10 @@ pub fn email(field: &str, raw: &str) -> Result<String, FieldError> {
         && !email.chars().any(|c| c.is_whitespace() || c.is_control())
         && !domain.contains('@');
     if !plausible {
-        return Err(FieldError::new(field, "Enter an email address like name@example.com."));
+        return Err(FieldError::new(
+            field,
+            "Enter an email address like name@example.com.",
+        ));
     }
     if email.chars().count() > EMAIL_MAX_CHARS {
         return Err(FieldError::new(field, "This email address is too long."));
@@ -41,7 +47,10 @@ pub fn required_text(field: &str, raw: &str, max_chars: usize, empty: &str) -> R
         return Err(FieldError::new(field, empty));
     }
     if text.chars().count() > max_chars {
-        return Err(FieldError::new(field, format!("Use at most {max_chars} characters.")));
+        return Err(FieldError::new(
+            field,
+            format!("Use at most {max_chars} characters."),
+        ));
     }
     if text.chars().any(char::is_control) {
         return Err(FieldError::new(field, "Remove the control characters."));
@@ -59,7 +68,10 @@ pub fn new_password(field: &str, raw: &str) -> Result<String, FieldError> {
         ));
     }
     if chars > PASSWORD_MAX_CHARS {
-        return Err(FieldError::new(field, format!("Use at most {PASSWORD_MAX_CHARS} characters.")));
+        return Err(FieldError::new(
+            field,
+            format!("Use at most {PASSWORD_MAX_CHARS} characters."),
+        ));
     }
     Ok(raw.to_owned())
 }

@@ -96,7 +96,12 @@ fn Timeline(entries: Vec<TimelineEntry>) -> impl IntoView {
 }
 
 #[component]
-fn CloseForm(case_id: String, version: i64, action: CaseAction, close: ServerAction<CloseCase>) -> impl IntoView {
+fn CloseForm(
+    case_id: String,
+    version: i64,
+    action: CaseAction,
+    close: ServerAction<CloseCase>,
+) -> impl IntoView {
     let result = close.value();
     let (title, button) = match action {
         CaseAction::Reject => ("Reject this case", "Reject case"),

@@ -20,8 +20,8 @@ pub struct Config {
 impl Config {
     pub fn from_env() -> Self {
         let data_dir = std::path::PathBuf::from(var("CONSILIUM_DATA_DIR").unwrap_or_else(|| "data".into()));
-        let database_url = var("DATABASE_URL")
-            .unwrap_or_else(|| format!("sqlite://{}/consilium.db", data_dir.display()));
+        let database_url =
+            var("DATABASE_URL").unwrap_or_else(|| format!("sqlite://{}/consilium.db", data_dir.display()));
         let public_url = var("CONSILIUM_PUBLIC_URL").unwrap_or_default();
         Self {
             database_url,

@@ -18,25 +18,91 @@ struct Clinician {
     phone: &'static str,
 }
 
-const fn clinician(name: &'static str, email: &'static str, title: &'static str, specialty: &'static str, phone: &'static str) -> Clinician {
-    Clinician { name, email, title, specialty, phone }
+const fn clinician(
+    name: &'static str,
+    email: &'static str,
+    title: &'static str,
+    specialty: &'static str,
+    phone: &'static str,
+) -> Clinician {
+    Clinician {
+        name,
+        email,
+        title,
+        specialty,
+        phone,
+    }
 }
 
 /// Coordinators, one per category, in category order.
 const COORDINATORS: [Clinician; 3] = [
-    clinician("Zofia Wójcik", "zofia.wojcik@consilium.test", "Dr", "Cardiology", "+48 22 555 0101"),
-    clinician("Samuel Okafor", "samuel.okafor@consilium.test", "Dr", "Oncology", "+44 20 7946 0102"),
-    clinician("Inés García", "ines.garcia@consilium.test", "Prof", "Neurology", "+34 91 555 0103"),
+    clinician(
+        "Zofia Wójcik",
+        "zofia.wojcik@consilium.test",
+        "Dr",
+        "Cardiology",
+        "+48 22 555 0101",
+    ),
+    clinician(
+        "Samuel Okafor",
+        "samuel.okafor@consilium.test",
+        "Dr",
+        "Oncology",
+        "+44 20 7946 0102",
+    ),
+    clinician(
+        "Inés García",
+        "ines.garcia@consilium.test",
+        "Prof",
+        "Neurology",
+        "+34 91 555 0103",
+    ),
 ];
 
 /// Specialists, two per category, in category order.
 const SPECIALISTS: [Clinician; 6] = [
-    clinician("Henrik Larsen", "henrik.larsen@consilium.test", "Dr", "Cardiology", "+45 55 50 0201"),
-    clinician("Amara Nwosu", "amara.nwosu@consilium.test", "Dr", "Cardiology", "+44 20 7946 0202"),
-    clinician("Mei Chen", "mei.chen@consilium.test", "Prof", "Oncology", "+1 415 555 0203"),
-    clinician("Lukas Becker", "lukas.becker@consilium.test", "Dr", "Oncology", "+49 30 5550 0204"),
-    clinician("Priya Raman", "priya.raman@consilium.test", "Dr", "Neurology", "+91 22 5550 0205"),
-    clinician("Jean-Luc Moreau", "jean-luc.moreau@consilium.test", "Dr", "Neurology", "+33 1 55 50 0206"),
+    clinician(
+        "Henrik Larsen",
+        "henrik.larsen@consilium.test",
+        "Dr",
+        "Cardiology",
+        "+45 55 50 0201",
+    ),
+    clinician(
+        "Amara Nwosu",
+        "amara.nwosu@consilium.test",
+        "Dr",
+        "Cardiology",
+        "+44 20 7946 0202",
+    ),
+    clinician(
+        "Mei Chen",
+        "mei.chen@consilium.test",
+        "Prof",
+        "Oncology",
+        "+1 415 555 0203",
+    ),
+    clinician(
+        "Lukas Becker",
+        "lukas.becker@consilium.test",
+        "Dr",
+        "Oncology",
+        "+49 30 5550 0204",
+    ),
+    clinician(
+        "Priya Raman",
+        "priya.raman@consilium.test",
+        "Dr",
+        "Neurology",
+        "+91 22 5550 0205",
+    ),
+    clinician(
+        "Jean-Luc Moreau",
+        "jean-luc.moreau@consilium.test",
+        "Dr",
+        "Neurology",
+        "+33 1 55 50 0206",
+    ),
 ];
 
 const CATEGORIES: [&str; 3] = ["Cardiology", "Oncology", "Neurology"];
@@ -48,21 +114,45 @@ pub async fn load_if_empty(db: &Db) -> Result<bool, AppError> {
     }
     let hash = password::hash(DEMO_PASSWORD.to_owned()).await?;
     let mut tx = db.begin().await?;
-    let user = |email: &'static str, name: &'static str, role| NewUser { email, name, password_hash: &hash, role };
+    let user = |email: &'static str, name: &'static str, role| NewUser {
+        email,
+        name,
+        password_hash: &hash,
+        role,
+    };
     users::insert(&mut tx, &user("admin@consilium.test", "Alex Morgan", Role::Admin)).await?;
-    users::insert(&mut tx, &user("maria.rossi@example.com", "Maria Rossi", Role::Patient)).await?;
-    users::insert(&mut tx, &user("tomasz.nowak@example.com", "Tomasz Nowak", Role::Patient)).await?;
+    users::insert(
+        &mut tx,
+        &user("maria.rossi@example.com", "Maria Rossi", Role::Patient),
+    )
+    .await?;
+    users::insert(
+        &mut tx,
+        &user("tomasz.nowak@example.com", "Tomasz Nowak", Role::Patient),
+    )
+    .await?;
 
     let mut category_ids = Vec::new();
     for name in CATEGORIES {
         category_ids.push(catalog::insert_category(&mut tx, name).await?);
     }
-    for (pool, people) in [(Pool::Coordinators, &COORDINATORS[..]), (Pool::Specialists, &SPECIALISTS[..])] {
+    for (pool, people) in [
+        (Pool::Coordinators, &COORDINATORS[..]),
+        (Pool::Specialists, &SPECIALISTS[..]),
+    ] {
         for c in people {
             let id = users::insert(&mut tx, &user(c.email, c.name, Role::Clinician)).await?;
-            let profile = ClinicianProfile { title: c.title, specialties: c.specialty, contact_email: c.email, contact_phone: c.phone };
+            let profile = ClinicianProfile {
+                title: c.title,
+                specialties: c.specialty,
+                contact_email: c.email,
+                contact_phone: c.phone,
+            };
             users::insert_profile(&mut tx, &id, &profile).await?;
-            let index = CATEGORIES.iter().position(|name| *name == c.specialty).unwrap_or_default();
+            let index = CATEGORIES
+                .iter()
+                .position(|name| *name == c.specialty)
+                .unwrap_or_default();
             catalog::add_to_pool(&mut tx, pool, &category_ids[index], &id).await?;
         }
     }

@@ -23,24 +23,40 @@ impl TestDb {
         let url = format!("sqlite://{}/test.db", dir.display());
         let db = Db::connect(&url).await.expect("open test SQLite database");
         db.migrate().await.expect("migrate test SQLite database");
-        TestDb { db, config: Config::for_tests(&url, dir.clone()), dir, postgres: None }
+        TestDb {
+            db,
+            config: Config::for_tests(&url, dir.clone()),
+            dir,
+            postgres: None,
+        }
     }
 
     /// None when no PostgreSQL server is configured for tests.
     pub async fn postgres() -> Option<TestDb> {
         let admin_url = std::env::var(POSTGRES_URL_VAR).ok().filter(|v| !v.is_empty())?;
         let name = format!("consilium_test_{}", uuid::Uuid::new_v4().simple());
-        let admin = Db::connect(&admin_url).await.expect("connect to the PostgreSQL test server");
+        let admin = Db::connect(&admin_url)
+            .await
+            .expect("connect to the PostgreSQL test server");
         sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
             .execute(admin.pool())
             .await
             .expect("create a throwaway PostgreSQL database");
         admin.close().await;
         let url = replace_database(&admin_url, &name);
-        let db = Db::connect(&url).await.expect("open the throwaway PostgreSQL database");
-        db.migrate().await.expect("migrate the throwaway PostgreSQL database");
+        let db = Db::connect(&url)
+            .await
+            .expect("open the throwaway PostgreSQL database");
+        db.migrate()
+            .await
+            .expect("migrate the throwaway PostgreSQL database");
         let dir = temp_dir();
-        Some(TestDb { db, config: Config::for_tests(&url, dir.clone()), dir, postgres: Some((admin_url, name)) })
+        Some(TestDb {
+            db,
+            config: Config::for_tests(&url, dir.clone()),
+            dir,
+            postgres: Some((admin_url, name)),
+        })
     }
 
     pub async fn open(backend: Backend) -> Option<TestDb> {
@@ -54,12 +70,16 @@ impl TestDb {
 impl Drop for TestDb {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.dir);
-        let Some((admin_url, name)) = self.postgres.take() else { return };
+        let Some((admin_url, name)) = self.postgres.take() else {
+            return;
+        };
         let pool = self.db.clone();
         // Drop runs outside async; a short-lived runtime on its own thread closes our pool and
         // drops the database (FORCE ends any connection still open).
         let _ = std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+                return;
+            };
             rt.block_on(async move {
                 pool.close().await;
                 if let Ok(admin) = Db::connect(&admin_url).await {
@@ -86,7 +106,10 @@ fn replace_database(url: &str, name: &str) -> String {
         None => (url, None),
     };
     let after_scheme = base.find("://").map(|i| i + 3).unwrap_or(0);
-    let server_end = base[after_scheme..].find('/').map(|i| i + after_scheme).unwrap_or(base.len());
+    let server_end = base[after_scheme..]
+        .find('/')
+        .map(|i| i + after_scheme)
+        .unwrap_or(base.len());
     let mut out = format!("{}/{name}", &base[..server_end]);
     if let Some(q) = query {
         out.push('?');
@@ -100,9 +123,15 @@ mod tests {
     #[test]
     fn replaces_the_database_name_and_keeps_the_rest() {
         assert_eq!(
-            super::replace_database("postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable", "t1"),
+            super::replace_database(
+                "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable",
+                "t1"
+            ),
             "postgres://postgres@127.0.0.1:5432/t1?sslmode=disable"
         );
-        assert_eq!(super::replace_database("postgres://h:5432", "t2"), "postgres://h:5432/t2");
+        assert_eq!(
+            super::replace_database("postgres://h:5432", "t2"),
+            "postgres://h:5432/t2"
+        );
     }
 }

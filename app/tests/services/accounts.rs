@@ -15,99 +15,200 @@ async fn session_is_live(t: &crate::support::TestDb, raw: &str) -> bool {
 }
 
 fn registration(email: &str) -> Registration {
-    Registration { name: "Ana Kowalska".into(), email: email.into(), password: PASSWORD.into() }
+    Registration {
+        name: "Ana Kowalska".into(),
+        email: email.into(),
+        password: PASSWORD.into(),
+    }
 }
 
 on_both_backends!(a_patient_registers_and_is_signed_in, |t| {
-    let signed = accounts::register(&t.db, &t.config, registration(" Ana@Example.com "), "127.0.0.1").await.unwrap();
+    let signed = accounts::register(&t.db, &t.config, registration(" Ana@Example.com "), "127.0.0.1")
+        .await
+        .unwrap();
     assert_eq!(signed.user.role, Role::Patient);
     assert_eq!(signed.user.email, "ana@example.com");
     assert!(session_is_live(&t, &signed.token).await);
 });
 
-on_both_backends!(registering_twice_with_one_email_is_refused_and_changes_nothing, |t| {
-    accounts::register(&t.db, &t.config, registration("ana@example.com"), "").await.unwrap();
-    let err = accounts::register(&t.db, &t.config, registration("ANA@example.com"), "").await.err().unwrap();
-    assert!(err.field("email").is_some(), "{err:?}");
-    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(t.db.pool()).await.unwrap();
-    assert_eq!(users, 1);
-});
+on_both_backends!(
+    registering_twice_with_one_email_is_refused_and_changes_nothing,
+    |t| {
+        accounts::register(&t.db, &t.config, registration("ana@example.com"), "")
+            .await
+            .unwrap();
+        let err = accounts::register(&t.db, &t.config, registration("ANA@example.com"), "")
+            .await
+            .err()
+            .unwrap();
+        assert!(err.field("email").is_some(), "{err:?}");
+        let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(t.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(users, 1);
+    }
+);
 
 on_both_backends!(bad_registration_input_lists_every_field_and_writes_nothing, |t| {
-    let bad = Registration { name: " ".into(), email: "nope".into(), password: "short".into() };
+    let bad = Registration {
+        name: " ".into(),
+        email: "nope".into(),
+        password: "short".into(),
+    };
     let err = accounts::register(&t.db, &t.config, bad, "").await.err().unwrap();
     for field in ["name", "email", "password"] {
         assert!(err.field(field).is_some(), "{field}: {err:?}");
     }
-    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(t.db.pool()).await.unwrap();
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap();
     assert_eq!(users, 0);
 });
 
 on_both_backends!(unknown_email_and_wrong_password_get_the_same_answer, |t| {
     user(&t.db, Role::Patient, "ana@example.com").await;
-    let unknown = accounts::login(&t.db, &t.config, "who@example.com", PASSWORD.into(), None, "").await.err().unwrap();
-    let wrong = accounts::login(&t.db, &t.config, "ana@example.com", "wrong password!".into(), None, "").await.err().unwrap();
+    let unknown = accounts::login(&t.db, &t.config, "who@example.com", PASSWORD.into(), None, "")
+        .await
+        .err()
+        .unwrap();
+    let wrong = accounts::login(
+        &t.db,
+        &t.config,
+        "ana@example.com",
+        "wrong password!".into(),
+        None,
+        "",
+    )
+    .await
+    .err()
+    .unwrap();
     assert_eq!(unknown, AppError::BadCredentials);
     assert_eq!(unknown, wrong);
     assert_eq!(unknown.to_string(), wrong.to_string());
     assert_eq!(unknown.status(), wrong.status());
 });
 
-on_both_backends!(sign_in_is_throttled_after_five_failures_even_with_the_right_password, |t| {
-    user(&t.db, Role::Patient, "ana@example.com").await;
-    for _ in 0..5 {
-        let err = accounts::login(&t.db, &t.config, "ana@example.com", "wrong password!".into(), None, "").await;
-        assert_eq!(err.err(), Some(AppError::BadCredentials));
+on_both_backends!(
+    sign_in_is_throttled_after_five_failures_even_with_the_right_password,
+    |t| {
+        user(&t.db, Role::Patient, "ana@example.com").await;
+        for _ in 0..5 {
+            let err = accounts::login(
+                &t.db,
+                &t.config,
+                "ana@example.com",
+                "wrong password!".into(),
+                None,
+                "",
+            )
+            .await;
+            assert_eq!(err.err(), Some(AppError::BadCredentials));
+        }
+        let err = accounts::login(&t.db, &t.config, "ana@example.com", PASSWORD.into(), None, "").await;
+        assert_eq!(err.err(), Some(AppError::TooManyRequests));
+        // Unknown emails are throttled the same way, so the lock reveals nothing.
+        for _ in 0..5 {
+            let _ = accounts::login(&t.db, &t.config, "ghost@example.com", "x".repeat(12), None, "").await;
+        }
+        let err = accounts::login(&t.db, &t.config, "ghost@example.com", "x".repeat(12), None, "").await;
+        assert_eq!(err.err(), Some(AppError::TooManyRequests));
     }
-    let err = accounts::login(&t.db, &t.config, "ana@example.com", PASSWORD.into(), None, "").await;
-    assert_eq!(err.err(), Some(AppError::TooManyRequests));
-    // Unknown emails are throttled the same way, so the lock reveals nothing.
-    for _ in 0..5 {
-        let _ = accounts::login(&t.db, &t.config, "ghost@example.com", "x".repeat(12), None, "").await;
-    }
-    let err = accounts::login(&t.db, &t.config, "ghost@example.com", "x".repeat(12), None, "").await;
-    assert_eq!(err.err(), Some(AppError::TooManyRequests));
-});
+);
 
 on_both_backends!(signing_in_rotates_the_session_and_logout_ends_it, |t| {
     let ana = user(&t.db, Role::Patient, "ana@example.com").await;
-    let first = accounts::login(&t.db, &t.config, &ana.email, PASSWORD.into(), None, "").await.unwrap();
-    let second = accounts::login(&t.db, &t.config, &ana.email, PASSWORD.into(), Some(&first.token), "").await.unwrap();
+    let first = accounts::login(&t.db, &t.config, &ana.email, PASSWORD.into(), None, "")
+        .await
+        .unwrap();
+    let second = accounts::login(
+        &t.db,
+        &t.config,
+        &ana.email,
+        PASSWORD.into(),
+        Some(&first.token),
+        "",
+    )
+    .await
+    .unwrap();
     assert_ne!(first.token, second.token);
-    assert!(!session_is_live(&t, &first.token).await, "the session presented at sign-in is ended");
+    assert!(
+        !session_is_live(&t, &first.token).await,
+        "the session presented at sign-in is ended"
+    );
     assert!(session_is_live(&t, &second.token).await);
-    accounts::logout(&t.db, &second.token, Some(&ana), "").await.unwrap();
+    accounts::logout(&t.db, &second.token, Some(&ana), "")
+        .await
+        .unwrap();
     assert!(!session_is_live(&t, &second.token).await);
     assert_eq!(audit::count(t.db.pool(), "logout", "ok").await.unwrap(), 1);
 });
 
 on_both_backends!(sessions_end_after_the_idle_and_the_absolute_timeout, |t| {
     let ana = user(&t.db, Role::Patient, "ana@example.com").await;
-    let signed = accounts::login(&t.db, &t.config, &ana.email, PASSWORD.into(), None, "").await.unwrap();
+    let signed = accounts::login(&t.db, &t.config, &ana.email, PASSWORD.into(), None, "")
+        .await
+        .unwrap();
     let hash = token::hash(&signed.token);
     let now = db::now_ms();
     let idle = 30 * 60 * 1000;
-    assert!(sessions::find_live(t.db.pool(), &hash, now, idle).await.unwrap().is_some());
-    assert!(sessions::find_live(t.db.pool(), &hash, now + idle + 1, idle).await.unwrap().is_none(), "idle");
+    assert!(sessions::find_live(t.db.pool(), &hash, now, idle)
+        .await
+        .unwrap()
+        .is_some());
+    assert!(
+        sessions::find_live(t.db.pool(), &hash, now + idle + 1, idle)
+            .await
+            .unwrap()
+            .is_none(),
+        "idle"
+    );
     let absolute = now + 12 * 3600 * 1000 + 1;
     sessions::touch(t.db.pool(), &hash, absolute - 1).await.unwrap();
-    assert!(sessions::find_live(t.db.pool(), &hash, absolute, idle).await.unwrap().is_none(), "absolute");
+    assert!(
+        sessions::find_live(t.db.pool(), &hash, absolute, idle)
+            .await
+            .unwrap()
+            .is_none(),
+        "absolute"
+    );
 });
 
-on_both_backends!(deactivating_an_account_ends_its_sessions_and_blocks_sign_in, |t| {
-    let admin = user(&t.db, Role::Admin, "admin@example.com").await;
-    let doc = user(&t.db, Role::Clinician, "doc@example.com").await;
-    let signed = accounts::login(&t.db, &t.config, &doc.email, PASSWORD.into(), None, "").await.unwrap();
-    let caller = Caller { user: &admin, ip: "10.0.0.1" };
-    accounts::set_active(&t.db, &caller, &doc.id, false).await.unwrap();
-    assert!(!session_is_live(&t, &signed.token).await);
-    let err = accounts::login(&t.db, &t.config, &doc.email, PASSWORD.into(), None, "").await.err().unwrap();
-    assert!(matches!(err, AppError::Forbidden(_)), "{err:?}");
-    accounts::set_active(&t.db, &caller, &doc.id, true).await.unwrap();
-    assert!(accounts::login(&t.db, &t.config, &doc.email, PASSWORD.into(), None, "").await.is_ok());
-    let own = accounts::set_active(&t.db, &caller, &admin.id, false).await.err().unwrap();
-    assert!(matches!(own, AppError::Conflict(_)));
-});
+on_both_backends!(
+    deactivating_an_account_ends_its_sessions_and_blocks_sign_in,
+    |t| {
+        let admin = user(&t.db, Role::Admin, "admin@example.com").await;
+        let doc = user(&t.db, Role::Clinician, "doc@example.com").await;
+        let signed = accounts::login(&t.db, &t.config, &doc.email, PASSWORD.into(), None, "")
+            .await
+            .unwrap();
+        let caller = Caller {
+            user: &admin,
+            ip: "10.0.0.1",
+        };
+        accounts::set_active(&t.db, &caller, &doc.id, false)
+            .await
+            .unwrap();
+        assert!(!session_is_live(&t, &signed.token).await);
+        let err = accounts::login(&t.db, &t.config, &doc.email, PASSWORD.into(), None, "")
+            .await
+            .err()
+            .unwrap();
+        assert!(matches!(err, AppError::Forbidden(_)), "{err:?}");
+        accounts::set_active(&t.db, &caller, &doc.id, true).await.unwrap();
+        assert!(
+            accounts::login(&t.db, &t.config, &doc.email, PASSWORD.into(), None, "")
+                .await
+                .is_ok()
+        );
+        let own = accounts::set_active(&t.db, &caller, &admin.id, false)
+            .await
+            .err()
+            .unwrap();
+        assert!(matches!(own, AppError::Conflict(_)));
+    }
+);
 
 fn staff(role: Role, email: &str) -> NewStaff {
     NewStaff {
@@ -127,25 +228,49 @@ fn staff(role: Role, email: &str) -> NewStaff {
 on_both_backends!(an_admin_creates_clinicians_with_profiles_and_other_admins, |t| {
     let admin = user(&t.db, Role::Admin, "admin@example.com").await;
     let caller = Caller { user: &admin, ip: "" };
-    accounts::create_staff(&t.db, &caller, staff(Role::Clinician, "zofia@example.com")).await.unwrap();
-    accounts::create_staff(&t.db, &caller, staff(Role::Admin, "second@example.com")).await.unwrap();
+    accounts::create_staff(&t.db, &caller, staff(Role::Clinician, "zofia@example.com"))
+        .await
+        .unwrap();
+    accounts::create_staff(&t.db, &caller, staff(Role::Admin, "second@example.com"))
+        .await
+        .unwrap();
     let list = app::server::db::users::list(t.db.pool()).await.unwrap();
     let zofia = list.iter().find(|u| u.email == "zofia@example.com").unwrap();
     assert_eq!(zofia.role, Role::Clinician);
     assert_eq!(zofia.title.as_deref(), Some("Dr"));
-    let signed = accounts::login(&t.db, &t.config, "zofia@example.com", PASSWORD.into(), None, "").await.unwrap();
+    let signed = accounts::login(&t.db, &t.config, "zofia@example.com", PASSWORD.into(), None, "")
+        .await
+        .unwrap();
     assert_eq!(signed.user.role, Role::Clinician);
-    assert_eq!(audit::count(t.db.pool(), "create_account", "ok").await.unwrap(), 2);
+    assert_eq!(
+        audit::count(t.db.pool(), "create_account", "ok").await.unwrap(),
+        2
+    );
 });
 
-on_both_backends!(a_failed_staff_creation_leaves_no_account_and_no_audit_entry, |t| {
-    let admin = user(&t.db, Role::Admin, "admin@example.com").await;
-    let caller = Caller { user: &admin, ip: "" };
-    let err = accounts::create_staff(&t.db, &caller, staff(Role::Clinician, "admin@example.com")).await.err().unwrap();
-    assert!(err.field("email").is_some());
-    let patient = accounts::create_staff(&t.db, &caller, staff(Role::Patient, "p@example.com")).await.err().unwrap();
-    assert!(patient.field("role").is_some());
-    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(t.db.pool()).await.unwrap();
-    assert_eq!(users, 1);
-    assert_eq!(audit::count(t.db.pool(), "create_account", "ok").await.unwrap(), 0);
-});
+on_both_backends!(
+    a_failed_staff_creation_leaves_no_account_and_no_audit_entry,
+    |t| {
+        let admin = user(&t.db, Role::Admin, "admin@example.com").await;
+        let caller = Caller { user: &admin, ip: "" };
+        let err = accounts::create_staff(&t.db, &caller, staff(Role::Clinician, "admin@example.com"))
+            .await
+            .err()
+            .unwrap();
+        assert!(err.field("email").is_some());
+        let patient = accounts::create_staff(&t.db, &caller, staff(Role::Patient, "p@example.com"))
+            .await
+            .err()
+            .unwrap();
+        assert!(patient.field("role").is_some());
+        let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(t.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(users, 1);
+        assert_eq!(
+            audit::count(t.db.pool(), "create_account", "ok").await.unwrap(),
+            0
+        );
+    }
+);

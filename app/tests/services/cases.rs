@@ -24,14 +24,22 @@ on_both_backends!(another_patient_gets_the_same_answer_as_for_a_missing_case, |t
     let ana = user(&t.db, Role::Patient, "ana@example.com").await;
     let bob = user(&t.db, Role::Patient, "bob@example.com").await;
     let doc = user(&t.db, Role::Clinician, "doc@example.com").await;
-    let id = cases::create_draft(&t.db, &Caller { user: &ana, ip: "" }).await.unwrap();
+    let id = cases::create_draft(&t.db, &Caller { user: &ana, ip: "" })
+        .await
+        .unwrap();
     for outsider in [&bob, &doc] {
-        let caller = Caller { user: outsider, ip: "" };
+        let caller = Caller {
+            user: outsider,
+            ip: "",
+        };
         let hidden = cases::view(&t.db, &caller, &id).await.err().unwrap();
         let missing = cases::view(&t.db, &caller, "no-such-case").await.err().unwrap();
         assert_eq!(hidden, AppError::NotFound);
         assert_eq!(hidden, missing);
-        let cancel = cases::close(&t.db, &caller, &id, 1, CaseAction::Cancel, "mine now").await.err().unwrap();
+        let cancel = cases::close(&t.db, &caller, &id, 1, CaseAction::Cancel, "mine now")
+            .await
+            .err()
+            .unwrap();
         assert_eq!(cancel, AppError::NotFound);
     }
     assert_eq!(audit::count(t.db.pool(), "cancel", "denied").await.unwrap(), 2);
@@ -39,8 +47,20 @@ on_both_backends!(another_patient_gets_the_same_answer_as_for_a_missing_case, |t
 
 on_both_backends!(a_visible_case_acted_on_by_the_wrong_role_is_forbidden, |t| {
     let ana = user(&t.db, Role::Patient, "ana@example.com").await;
-    let id = cases::create_draft(&t.db, &Caller { user: &ana, ip: "" }).await.unwrap();
-    let err = cases::close(&t.db, &Caller { user: &ana, ip: "" }, &id, 1, CaseAction::Reject, "no").await.err().unwrap();
+    let id = cases::create_draft(&t.db, &Caller { user: &ana, ip: "" })
+        .await
+        .unwrap();
+    let err = cases::close(
+        &t.db,
+        &Caller { user: &ana, ip: "" },
+        &id,
+        1,
+        CaseAction::Reject,
+        "no",
+    )
+    .await
+    .err()
+    .unwrap();
     assert!(matches!(err, AppError::Forbidden(_)), "{err:?}");
     assert_eq!(err.status(), 403);
 });
@@ -49,18 +69,37 @@ on_both_backends!(cancelling_needs_a_reason_and_a_bad_request_changes_nothing, |
     let ana = user(&t.db, Role::Patient, "ana@example.com").await;
     let caller = Caller { user: &ana, ip: "" };
     let id = cases::create_draft(&t.db, &caller).await.unwrap();
-    let err = cases::close(&t.db, &caller, &id, 1, CaseAction::Cancel, "   ").await.err().unwrap();
+    let err = cases::close(&t.db, &caller, &id, 1, CaseAction::Cancel, "   ")
+        .await
+        .err()
+        .unwrap();
     assert!(err.field("reason").is_some());
     let row = case_rows::find(t.db.pool(), &id).await.unwrap().unwrap();
     assert_eq!((row.status.as_str(), row.version), ("draft", 1));
-    assert!(cases::view(&t.db, &caller, &id).await.unwrap().timeline.is_empty());
+    assert!(cases::view(&t.db, &caller, &id)
+        .await
+        .unwrap()
+        .timeline
+        .is_empty());
 });
 
 on_both_backends!(cancelling_records_status_timeline_audit_and_who_closed_it, |t| {
     let ana = user(&t.db, Role::Patient, "ana@example.com").await;
-    let caller = Caller { user: &ana, ip: "192.0.2.7" };
+    let caller = Caller {
+        user: &ana,
+        ip: "192.0.2.7",
+    };
     let id = cases::create_draft(&t.db, &caller).await.unwrap();
-    cases::close(&t.db, &caller, &id, 1, CaseAction::Cancel, "I found a clinic nearby").await.unwrap();
+    cases::close(
+        &t.db,
+        &caller,
+        &id,
+        1,
+        CaseAction::Cancel,
+        "I found a clinic nearby",
+    )
+    .await
+    .unwrap();
     let view = cases::view(&t.db, &caller, &id).await.unwrap();
     assert_eq!(view.summary.status, CaseStatus::Cancelled);
     assert_eq!(view.summary.version, 2);
@@ -74,7 +113,10 @@ on_both_backends!(cancelling_records_status_timeline_audit_and_who_closed_it, |t
         .unwrap();
     assert_eq!(closed_by.as_deref(), Some(ana.id.as_str()));
     assert_eq!(audit::count(t.db.pool(), "cancel", "ok").await.unwrap(), 1);
-    let again = cases::close(&t.db, &caller, &id, 2, CaseAction::Cancel, "again").await.err().unwrap();
+    let again = cases::close(&t.db, &caller, &id, 2, CaseAction::Cancel, "again")
+        .await
+        .err()
+        .unwrap();
     assert!(matches!(again, AppError::Conflict(_)), "{again:?}");
 });
 
@@ -82,14 +124,22 @@ on_both_backends!(a_stale_version_is_a_conflict_and_changes_nothing, |t| {
     let ana = user(&t.db, Role::Patient, "ana@example.com").await;
     let caller = Caller { user: &ana, ip: "" };
     let id = cases::create_draft(&t.db, &caller).await.unwrap();
-    let err = cases::close(&t.db, &caller, &id, 7, CaseAction::Cancel, "why").await.err().unwrap();
+    let err = cases::close(&t.db, &caller, &id, 7, CaseAction::Cancel, "why")
+        .await
+        .err()
+        .unwrap();
     assert!(matches!(err, AppError::Conflict(_)));
-    assert_eq!(case_rows::find(t.db.pool(), &id).await.unwrap().unwrap().status, "draft");
+    assert_eq!(
+        case_rows::find(t.db.pool(), &id).await.unwrap().unwrap().status,
+        "draft"
+    );
 });
 
 on_both_backends!(racing_closers_end_in_exactly_one_transition, |t| {
     let ana = user(&t.db, Role::Patient, "ana@example.com").await;
-    let id = cases::create_draft(&t.db, &Caller { user: &ana, ip: "" }).await.unwrap();
+    let id = cases::create_draft(&t.db, &Caller { user: &ana, ip: "" })
+        .await
+        .unwrap();
     let mut admins = Vec::new();
     for n in 0..7 {
         admins.push(user(&t.db, Role::Admin, &format!("admin{n}@example.com")).await);
@@ -100,7 +150,15 @@ on_both_backends!(racing_closers_end_in_exactly_one_transition, |t| {
     for actor in std::iter::once(ana.clone()).chain(admins) {
         let (db, id) = (db.clone(), id.clone());
         racers.push(tokio::spawn(async move {
-            cases::close(&db, &Caller { user: &actor, ip: "" }, &id, 1, CaseAction::Cancel, "race").await
+            cases::close(
+                &db,
+                &Caller { user: &actor, ip: "" },
+                &id,
+                1,
+                CaseAction::Cancel,
+                "race",
+            )
+            .await
         }));
     }
     let mut won = 0;
@@ -127,25 +185,60 @@ on_both_backends!(the_admin_queue_filters_searches_and_pages, |t| {
     let bob = user(&t.db, Role::Patient, "bob@example.com").await;
     let mut ids = Vec::new();
     for _ in 0..23 {
-        ids.push(cases::create_draft(&t.db, &Caller { user: &ana, ip: "" }).await.unwrap());
+        ids.push(
+            cases::create_draft(&t.db, &Caller { user: &ana, ip: "" })
+                .await
+                .unwrap(),
+        );
     }
-    let bobs = cases::create_draft(&t.db, &Caller { user: &bob, ip: "" }).await.unwrap();
-    cases::close(&t.db, &Caller { user: &bob, ip: "" }, &bobs, 1, CaseAction::Cancel, "x").await.unwrap();
+    let bobs = cases::create_draft(&t.db, &Caller { user: &bob, ip: "" })
+        .await
+        .unwrap();
+    cases::close(
+        &t.db,
+        &Caller { user: &bob, ip: "" },
+        &bobs,
+        1,
+        CaseAction::Cancel,
+        "x",
+    )
+    .await
+    .unwrap();
     let all = case_rows::QueueFilter::default();
     let first = cases::queue(&t.db, &all, 1).await.unwrap();
     assert_eq!((first.items.len(), first.total, first.page_count()), (20, 24, 2));
     let second = cases::queue(&t.db, &all, 2).await.unwrap();
     assert_eq!(second.items.len(), 4);
-    let cancelled = case_rows::QueueFilter { status: "cancelled".into(), ..Default::default() };
+    let cancelled = case_rows::QueueFilter {
+        status: "cancelled".into(),
+        ..Default::default()
+    };
     let page = cases::queue(&t.db, &cancelled, 1).await.unwrap();
     assert_eq!(page.total, 1);
     assert_eq!(page.items[0].id, bobs);
-    let by_name = case_rows::QueueFilter { search: "BOB".into(), ..Default::default() };
+    let by_name = case_rows::QueueFilter {
+        search: "BOB".into(),
+        ..Default::default()
+    };
     assert_eq!(cases::queue(&t.db, &by_name, 1).await.unwrap().total, 1);
-    let reference = cases::view(&t.db, &Caller { user: &ana, ip: "" }, &ids[3]).await.unwrap().summary.reference;
-    let by_ref = case_rows::QueueFilter { search: reference.to_lowercase(), ..Default::default() };
+    let reference = cases::view(&t.db, &Caller { user: &ana, ip: "" }, &ids[3])
+        .await
+        .unwrap()
+        .summary
+        .reference;
+    let by_ref = case_rows::QueueFilter {
+        search: reference.to_lowercase(),
+        ..Default::default()
+    };
     let found = cases::queue(&t.db, &by_ref, 1).await.unwrap();
     assert_eq!((found.total, found.items[0].id.as_str()), (1, ids[3].as_str()));
-    let wildcard = case_rows::QueueFilter { search: "%".into(), ..Default::default() };
-    assert_eq!(cases::queue(&t.db, &wildcard, 1).await.unwrap().total, 0, "% is matched literally");
+    let wildcard = case_rows::QueueFilter {
+        search: "%".into(),
+        ..Default::default()
+    };
+    assert_eq!(
+        cases::queue(&t.db, &wildcard, 1).await.unwrap().total,
+        0,
+        "% is matched literally"
+    );
 });

@@ -9,10 +9,22 @@ async fn sqlite_connections_use_wal_full_sync_foreign_keys_and_a_busy_timeout() 
     // A brand-new pool on the same file: the settings come from every new connection.
     let fresh = Db::connect(&t.config.database_url).await.unwrap();
     let mut conn = fresh.pool().acquire().await.unwrap();
-    let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&mut *conn).await.unwrap();
-    let sync: i64 = sqlx::query_scalar("PRAGMA synchronous").fetch_one(&mut *conn).await.unwrap();
-    let fks: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(&mut *conn).await.unwrap();
-    let busy: i64 = sqlx::query_scalar("PRAGMA busy_timeout").fetch_one(&mut *conn).await.unwrap();
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    let sync: i64 = sqlx::query_scalar("PRAGMA synchronous")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    let fks: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    let busy: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
     assert_eq!(mode, "wal");
     assert_eq!(sync, 2, "synchronous=FULL");
     assert_eq!(fks, 1);
@@ -36,7 +48,10 @@ on_both_backends!(foreign_keys_are_enforced, |t| {
 
 on_both_backends!(demo_data_loads_once_with_every_role_and_pool, |t| {
     assert!(demo::load_if_empty(&t.db).await.unwrap());
-    assert!(!demo::load_if_empty(&t.db).await.unwrap(), "second start loads nothing");
+    assert!(
+        !demo::load_if_empty(&t.db).await.unwrap(),
+        "second start loads nothing"
+    );
     let roles = sqlx::query("SELECT role, COUNT(*) AS n FROM users GROUP BY role ORDER BY role")
         .fetch_all(t.db.pool())
         .await
@@ -44,7 +59,11 @@ on_both_backends!(demo_data_loads_once_with_every_role_and_pool, |t| {
     let counts: Vec<(String, i64)> = roles.iter().map(|r| (r.get("role"), r.get("n"))).collect();
     assert_eq!(
         counts,
-        [("admin".to_owned(), 1), ("clinician".to_owned(), 9), ("patient".to_owned(), 2)]
+        [
+            ("admin".to_owned(), 1),
+            ("clinician".to_owned(), 9),
+            ("patient".to_owned(), 2)
+        ]
     );
     let pool = t.db.pool().clone();
     let count = |sql: &'static str| {

@@ -36,17 +36,34 @@ pub const PASSWORD: &str = "correct horse battery";
 /// Hashing is slow by design; tests share one hash of [`PASSWORD`].
 pub async fn password_hash() -> String {
     static HASH: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
-    HASH.get_or_init(|| async { password::hash(PASSWORD.to_owned()).await.unwrap() }).await.clone()
+    HASH.get_or_init(|| async { password::hash(PASSWORD.to_owned()).await.unwrap() })
+        .await
+        .clone()
 }
 
 pub async fn user(db: &Db, role: Role, email: &str) -> CurrentUser {
     let hash = password_hash().await;
     let mut conn = db.pool().acquire().await.unwrap();
-    let new = NewUser { email, name: email.split('@').next().unwrap(), password_hash: &hash, role };
+    let new = NewUser {
+        email,
+        name: email.split('@').next().unwrap(),
+        password_hash: &hash,
+        role,
+    };
     let id = users::insert(&mut conn, &new).await.unwrap();
     if role == Role::Clinician {
-        let profile = ClinicianProfile { title: "Dr", specialties: "Cardiology", contact_email: email, contact_phone: "+1 555 0100" };
+        let profile = ClinicianProfile {
+            title: "Dr",
+            specialties: "Cardiology",
+            contact_email: email,
+            contact_phone: "+1 555 0100",
+        };
         users::insert_profile(&mut conn, &id, &profile).await.unwrap();
     }
-    CurrentUser { id, name: new.name.to_owned(), email: email.to_owned(), role }
+    CurrentUser {
+        id,
+        name: new.name.to_owned(),
+        email: email.to_owned(),
+        role,
+    }
 }

@@ -31,7 +31,9 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Ap
             None => (dummy, false),
         };
         let parsed = PasswordHash::new(hash).map_err(|e| internal("stored password hash", e))?;
-        let matches = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
+        let matches = Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok();
         Ok(real && matches)
     })
     .await

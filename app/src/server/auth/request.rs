@@ -70,7 +70,10 @@ pub async fn require_role(role: Role, action: &str) -> Result<CurrentUser, AppEr
             },
         )
         .await?;
-        return Err(AppError::forbidden(format!("This is for {} accounts only.", role.label().to_lowercase())));
+        return Err(AppError::forbidden(format!(
+            "This is for {} accounts only.",
+            role.label().to_lowercase()
+        )));
     }
     Ok(user)
 }
@@ -95,6 +98,8 @@ impl RequestMeta {
             .await
             .ok()
             .map(|ConnectInfo(addr)| addr.ip().to_string());
-        RequestMeta { ip: forwarded.or(direct).unwrap_or_default() }
+        RequestMeta {
+            ip: forwarded.or(direct).unwrap_or_default(),
+        }
     }
 }

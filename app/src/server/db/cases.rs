@@ -15,7 +15,9 @@ pub struct CaseRow {
 
 impl CaseRow {
     pub fn status(&self) -> Result<CaseStatus, sqlx::Error> {
-        self.status.parse().map_err(|e: String| sqlx::Error::Decode(e.into()))
+        self.status
+            .parse()
+            .map_err(|e: String| sqlx::Error::Decode(e.into()))
     }
 }
 
@@ -39,7 +41,10 @@ pub async fn insert_draft(
     Ok(())
 }
 
-pub async fn find<'e>(ex: impl Executor<'e, Database = Any>, id: &str) -> Result<Option<CaseRow>, sqlx::Error> {
+pub async fn find<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: &str,
+) -> Result<Option<CaseRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, reference, patient_id, status, version, coordinator_id \
          FROM review_cases WHERE id = $1",
@@ -121,7 +126,10 @@ struct SummaryRow {
 impl SummaryRow {
     fn into_summary(self) -> Result<CaseSummary, sqlx::Error> {
         Ok(CaseSummary {
-            status: self.status.parse().map_err(|e: String| sqlx::Error::Decode(e.into()))?,
+            status: self
+                .status
+                .parse()
+                .map_err(|e: String| sqlx::Error::Decode(e.into()))?,
             id: self.id,
             reference: self.reference,
             patient_name: self.patient_name,
@@ -152,7 +160,10 @@ macro_rules! summary_select {
     };
 }
 
-pub async fn summary<'e>(ex: impl Executor<'e, Database = Any>, id: &str) -> Result<Option<CaseSummary>, sqlx::Error> {
+pub async fn summary<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: &str,
+) -> Result<Option<CaseSummary>, sqlx::Error> {
     let row: Option<SummaryRow> = sqlx::query_as(summary_select!("WHERE c.id = $1"))
         .bind(id)
         .fetch_optional(ex)
@@ -165,10 +176,12 @@ pub async fn list_for_patient<'e>(
     patient_id: &str,
 ) -> Result<Vec<CaseSummary>, sqlx::Error> {
     summaries(
-        sqlx::query_as(summary_select!("WHERE c.patient_id = $1 ORDER BY c.created_at DESC"))
-            .bind(patient_id)
-            .fetch_all(ex)
-            .await?,
+        sqlx::query_as(summary_select!(
+            "WHERE c.patient_id = $1 ORDER BY c.created_at DESC"
+        ))
+        .bind(patient_id)
+        .fetch_all(ex)
+        .await?,
     )
 }
 

@@ -8,7 +8,10 @@ pub struct NewReviewType<'a> {
     pub expected_days: i64,
 }
 
-pub async fn insert_review_type(conn: &mut AnyConnection, rt: &NewReviewType<'_>) -> Result<String, sqlx::Error> {
+pub async fn insert_review_type(
+    conn: &mut AnyConnection,
+    rt: &NewReviewType<'_>,
+) -> Result<String, sqlx::Error> {
     let id = super::new_id();
     sqlx::query(
         "INSERT INTO review_types (id, name, description, price_minor, currency, expected_days, active, created_at) \
@@ -58,6 +61,10 @@ pub async fn add_to_pool(
             "INSERT INTO coordinator_pools (category_id, clinician_id) VALUES ($1, $2) ON CONFLICT DO NOTHING"
         }
     };
-    sqlx::query(sql).bind(category_id).bind(clinician_id).execute(conn).await?;
+    sqlx::query(sql)
+        .bind(category_id)
+        .bind(clinician_id)
+        .execute(conn)
+        .await?;
     Ok(())
 }

@@ -26,7 +26,10 @@ pub async fn insert(conn: &mut AnyConnection, n: &NewNotification<'_>, now: i64)
 }
 
 /// The clinicians holding an active assignment on a case.
-pub async fn assigned_clinicians(conn: &mut AnyConnection, case_id: &str) -> Result<Vec<String>, sqlx::Error> {
+pub async fn assigned_clinicians(
+    conn: &mut AnyConnection,
+    case_id: &str,
+) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar("SELECT clinician_id FROM case_assignments WHERE case_id = $1 AND active = 1")
         .bind(case_id)
         .fetch_all(conn)

@@ -54,7 +54,12 @@ pub async fn find_live<'e>(
     .await?;
     Ok(row.and_then(|r| {
         Some(LiveSession {
-            user: CurrentUser { role: r.role.parse().ok()?, id: r.id, name: r.name, email: r.email },
+            user: CurrentUser {
+                role: r.role.parse().ok()?,
+                id: r.id,
+                name: r.name,
+                email: r.email,
+            },
             last_seen_at: r.last_seen_at,
         })
     }))

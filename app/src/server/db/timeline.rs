@@ -41,7 +41,10 @@ struct Row {
 }
 
 /// The case's timeline, oldest first.
-pub async fn list<'e>(ex: impl Executor<'e, Database = Any>, case_id: &str) -> Result<Vec<TimelineEntry>, sqlx::Error> {
+pub async fn list<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    case_id: &str,
+) -> Result<Vec<TimelineEntry>, sqlx::Error> {
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT t.at, u.name AS actor_name, t.actor_role, t.label, t.detail \
          FROM case_timeline t LEFT JOIN users u ON u.id = t.actor_id \
@@ -56,7 +59,10 @@ pub async fn list<'e>(ex: impl Executor<'e, Database = Any>, case_id: &str) -> R
                 at: from_ms(r.at),
                 actor_name: r.actor_name,
                 actor_role: r.actor_role,
-                label: r.label.parse().map_err(|e: String| sqlx::Error::Decode(e.into()))?,
+                label: r
+                    .label
+                    .parse()
+                    .map_err(|e: String| sqlx::Error::Decode(e.into()))?,
                 detail: r.detail,
             })
         })

@@ -101,7 +101,9 @@ pub async fn set_active(conn: &mut AnyConnection, id: &str, active: bool) -> Res
 }
 
 pub async fn count<'e>(ex: impl Executor<'e, Database = Any>) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(ex).await
+    sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(ex)
+        .await
 }
 
 #[derive(FromRow)]

@@ -33,18 +33,34 @@ pub async fn register(db: &Db, config: &Config, input: Registration, ip: &str) -
     };
     let password_hash = password::hash(password).await?;
     let mut tx = db.begin().await?;
-    let new = users::NewUser { email: &email, name: &name, password_hash: &password_hash, role: Role::Patient };
+    let new = users::NewUser {
+        email: &email,
+        name: &name,
+        password_hash: &password_hash,
+        role: Role::Patient,
+    };
     let id = match users::insert(&mut tx, &new).await {
         Ok(id) => id,
         Err(e) if is_unique_violation(&e) => {
-            return Err(AppError::validation("email", "An account with this email already exists. Sign in instead."));
+            return Err(AppError::validation(
+                "email",
+                "An account with this email already exists. Sign in instead.",
+            ));
         }
         Err(e) => return Err(e.into()),
     };
     let token = start_session(&mut tx, &id, config).await?;
     audit_self(&mut tx, &id, Role::Patient, "register", ip).await?;
     tx.commit().await?;
-    Ok(SignedIn { token, user: CurrentUser { id, name, email, role: Role::Patient } })
+    Ok(SignedIn {
+        token,
+        user: CurrentUser {
+            id,
+            name,
+            email,
+            role: Role::Patient,
+        },
+    })
 }
 
 /// Signs in. `previous_token` is the session the browser had, if any: it is ended, so the
@@ -76,7 +92,9 @@ pub async fn login(
     };
     if user.active != 1 {
         log_sign_in(db, Some(&user.id), &email, "deactivated", ip).await?;
-        return Err(AppError::forbidden("This account has been deactivated. Please contact the service."));
+        return Err(AppError::forbidden(
+            "This account has been deactivated. Please contact the service.",
+        ));
     }
     let mut tx = db.begin().await?;
     if let Some(previous) = previous_token {
@@ -87,7 +105,15 @@ pub async fn login(
     audit_self(&mut tx, &user.id, user.role(), "login", ip).await?;
     tx.commit().await?;
     let role = user.role();
-    Ok(SignedIn { token, user: CurrentUser { id: user.id, name: user.name, email: user.email, role } })
+    Ok(SignedIn {
+        token,
+        user: CurrentUser {
+            id: user.id,
+            name: user.name,
+            email: user.email,
+            role,
+        },
+    })
 }
 
 /// Ends the session on the server: the old cookie no longer works anywhere.
@@ -105,11 +131,24 @@ async fn start_session(conn: &mut AnyConnection, user_id: &str, config: &Config)
     let token = token::new_token();
     let now = db::now_ms();
     let absolute = i64::try_from(config.session_absolute.as_millis()).unwrap_or(i64::MAX);
-    sessions::insert(conn, &token::hash(&token), user_id, now, now.saturating_add(absolute)).await?;
+    sessions::insert(
+        conn,
+        &token::hash(&token),
+        user_id,
+        now,
+        now.saturating_add(absolute),
+    )
+    .await?;
     Ok(token)
 }
 
-async fn audit_self(conn: &mut AnyConnection, user_id: &str, role: Role, action: &str, ip: &str) -> Result<(), AppError> {
+async fn audit_self(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    role: Role,
+    action: &str,
+    ip: &str,
+) -> Result<(), AppError> {
     let entry = audit::Entry {
         user_id: Some(user_id),
         role: role.as_str(),
@@ -124,11 +163,25 @@ async fn audit_self(conn: &mut AnyConnection, user_id: &str, role: Role, action:
 }
 
 /// Failed and refused sign-ins are audited outside any transaction: they change nothing else.
-async fn log_sign_in(db: &Db, user_id: Option<&str>, email: &str, outcome: &str, ip: &str) -> Result<(), AppError> {
+async fn log_sign_in(
+    db: &Db,
+    user_id: Option<&str>,
+    email: &str,
+    outcome: &str,
+    ip: &str,
+) -> Result<(), AppError> {
     // The email is kept as a salted-free hash prefix: enough to correlate attempts on one
     // account, without writing addresses that were never accounts into the log.
     let email_ref = &token::hash(email)[..16];
-    let entry = audit::Entry { user_id, role: "anonymous", action: "login", case_id: None, target: email_ref, outcome, ip };
+    let entry = audit::Entry {
+        user_id,
+        role: "anonymous",
+        action: "login",
+        case_id: None,
+        target: email_ref,
+        outcome,
+        ip,
+    };
     audit::record(db.pool(), &entry).await?;
     Ok(())
 }
@@ -160,10 +213,25 @@ pub async fn create_staff(db: &Db, caller: &Caller<'_>, input: NewStaff) -> Resu
     let password = checks.check(validate::new_password("password", &input.password));
     let profile = match (input.role, &input.profile) {
         (Role::Clinician, Some(p)) => Some((
-            checks.check(validate::required_text("title", &p.title, 80, "Enter a title, such as Dr or Prof.")),
-            checks.check(validate::required_text("specialties", &p.specialties, 200, "Enter at least one specialty.")),
+            checks.check(validate::required_text(
+                "title",
+                &p.title,
+                80,
+                "Enter a title, such as Dr or Prof.",
+            )),
+            checks.check(validate::required_text(
+                "specialties",
+                &p.specialties,
+                200,
+                "Enter at least one specialty.",
+            )),
             checks.check(validate::email("contact_email", &p.contact_email)),
-            checks.check(validate::required_text("contact_phone", &p.contact_phone, 40, "Enter a phone number patients can call.")),
+            checks.check(validate::required_text(
+                "contact_phone",
+                &p.contact_phone,
+                40,
+                "Enter a phone number patients can call.",
+            )),
         )),
         (Role::Clinician, None) => return Err(AppError::validation("title", "Clinicians need a profile.")),
         _ => None,
@@ -174,11 +242,19 @@ pub async fn create_staff(db: &Db, caller: &Caller<'_>, input: NewStaff) -> Resu
     };
     let password_hash = password::hash(password).await?;
     let mut tx = db.begin().await?;
-    let new = users::NewUser { email: &email, name: &name, password_hash: &password_hash, role: input.role };
+    let new = users::NewUser {
+        email: &email,
+        name: &name,
+        password_hash: &password_hash,
+        role: input.role,
+    };
     let id = match users::insert(&mut tx, &new).await {
         Ok(id) => id,
         Err(e) if is_unique_violation(&e) => {
-            return Err(AppError::validation("email", "An account with this email already exists."));
+            return Err(AppError::validation(
+                "email",
+                "An account with this email already exists.",
+            ));
         }
         Err(e) => return Err(e.into()),
     };
@@ -208,13 +284,22 @@ pub async fn set_active(db: &Db, caller: &Caller<'_>, user_id: &str, active: boo
     if !active {
         sessions::delete_for_user(&mut tx, user_id).await?;
     }
-    let action = if active { "reactivate_account" } else { "deactivate_account" };
+    let action = if active {
+        "reactivate_account"
+    } else {
+        "deactivate_account"
+    };
     audit_admin(&mut tx, caller, action, user_id).await?;
     tx.commit().await?;
     Ok(())
 }
 
-async fn audit_admin(conn: &mut AnyConnection, caller: &Caller<'_>, action: &str, target: &str) -> Result<(), AppError> {
+async fn audit_admin(
+    conn: &mut AnyConnection,
+    caller: &Caller<'_>,
+    action: &str,
+    target: &str,
+) -> Result<(), AppError> {
     let entry = audit::Entry {
         user_id: Some(&caller.user.id),
         role: caller.user.role.as_str(),

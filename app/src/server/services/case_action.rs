@@ -25,7 +25,11 @@ pub struct Audience {
     pub requester: Option<String>,
 }
 
-pub async fn relation_of(conn: &mut AnyConnection, case: &CaseRow, user: &crate::model::CurrentUser) -> Result<Relation, AppError> {
+pub async fn relation_of(
+    conn: &mut AnyConnection,
+    case: &CaseRow,
+    user: &crate::model::CurrentUser,
+) -> Result<Relation, AppError> {
     Ok(match user.role {
         Role::Admin => Relation::Admin,
         Role::Patient if case.patient_id == user.id => Relation::Owner,
@@ -51,7 +55,13 @@ pub async fn begin(
     let mut tx = db.begin().await?;
     let decided = decide(&mut tx, caller, case_id, expected_version, action).await;
     match decided {
-        Ok((case, relation, transition)) => Ok(Acting { tx, case, relation, transition, action }),
+        Ok((case, relation, transition)) => Ok(Acting {
+            tx,
+            case,
+            relation,
+            transition,
+            action,
+        }),
         Err(err) => {
             tx.rollback().await?;
             audit_outcome(db.pool(), caller, action, case_id, outcome_of(&err)).await?;
@@ -81,20 +91,39 @@ async fn decide(
     // Claim the case now, before any other write: on PostgreSQL this takes the row lock, so a
     // concurrent request waits here and then finds the version moved on.
     if !cases::advance(tx, &case, transition.to, db::now_ms()).await? {
-        return Err(AppError::conflict("Someone else changed this case at the same moment. Reload and try again."));
+        return Err(AppError::conflict(
+            "Someone else changed this case at the same moment. Reload and try again.",
+        ));
     }
     Ok((case, relation, transition))
 }
 
 /// Records the timeline entries, notifications and audit entry of the claimed change, then
 /// commits. `detail` goes on the timeline entries and into the notifications.
-pub async fn finish(mut acting: Acting, caller: &Caller<'_>, detail: &str, audience: &Audience) -> Result<Transition, AppError> {
+pub async fn finish(
+    mut acting: Acting,
+    caller: &Caller<'_>,
+    detail: &str,
+    audience: &Audience,
+) -> Result<Transition, AppError> {
     let now = db::now_ms();
-    let actor = timeline::Actor { user_id: Some(&caller.user.id), role: role_name(acting.relation) };
+    let actor = timeline::Actor {
+        user_id: Some(&caller.user.id),
+        role: role_name(acting.relation),
+    };
     for label in acting.transition.timeline() {
         timeline::append(&mut acting.tx, &acting.case.id, &actor, label, detail, now).await?;
     }
-    notify(&mut acting.tx, &acting.case, &acting.transition, caller, detail, audience, now).await?;
+    notify(
+        &mut acting.tx,
+        &acting.case,
+        &acting.transition,
+        caller,
+        detail,
+        audience,
+        now,
+    )
+    .await?;
     audit_outcome(&mut *acting.tx, caller, acting.action, &acting.case.id, "ok").await?;
     acting.tx.commit().await?;
     Ok(acting.transition)
@@ -133,13 +162,20 @@ async fn notify(
     Ok(())
 }
 
-async fn resolve(tx: &mut Tx, case: &CaseRow, recipient: Recipient, audience: &Audience) -> Result<Vec<String>, AppError> {
+async fn resolve(
+    tx: &mut Tx,
+    case: &CaseRow,
+    recipient: Recipient,
+    audience: &Audience,
+) -> Result<Vec<String>, AppError> {
     Ok(match recipient {
         Recipient::Patient => vec![case.patient_id.clone()],
         Recipient::Coordinator => case.coordinator_id.iter().cloned().collect(),
         Recipient::EveryoneAssigned => notifications::assigned_clinicians(tx, &case.id).await?,
         Recipient::PreviousCoordinator => audience.previous_coordinator.iter().cloned().collect(),
-        Recipient::SpecialistsConcerned | Recipient::SpecialistsWithoutOpinion => audience.specialists.clone(),
+        Recipient::SpecialistsConcerned | Recipient::SpecialistsWithoutOpinion => {
+            audience.specialists.clone()
+        }
         Recipient::Requester => audience.requester.iter().cloned().collect(),
     })
 }

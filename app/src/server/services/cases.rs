@@ -44,21 +44,32 @@ pub async fn create_draft(db: &Db, caller: &Caller<'_>) -> Result<String, AppErr
 fn new_reference() -> String {
     const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
     let mut rng = rand::thread_rng();
-    let code: String = (0..6).map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())])).collect();
+    let code: String = (0..6)
+        .map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())]))
+        .collect();
     format!("C-{code}")
 }
 
 pub async fn view(db: &Db, caller: &Caller<'_>, case_id: &str) -> Result<CaseView, AppError> {
     let mut conn = db.pool().acquire().await?;
-    let case = cases::find(&mut *conn, case_id).await?.ok_or(AppError::NotFound)?;
+    let case = cases::find(&mut *conn, case_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let relation = case_action::relation_of(&mut conn, &case, caller.user).await?;
     if !relation.may_view_case() {
         return Err(AppError::NotFound);
     }
-    let summary = cases::summary(&mut *conn, case_id).await?.ok_or(AppError::NotFound)?;
+    let summary = cases::summary(&mut *conn, case_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let timeline = timeline::list(&mut *conn, case_id).await?;
     let actions = available_actions(summary.status, relation.into());
-    Ok(CaseView { summary, relation, timeline, actions })
+    Ok(CaseView {
+        summary,
+        relation,
+        timeline,
+        actions,
+    })
 }
 
 pub async fn my_cases(db: &Db, caller: &Caller<'_>) -> Result<Vec<CaseSummary>, AppError> {
@@ -80,7 +91,12 @@ pub async fn queue(db: &Db, filter: &cases::QueueFilter, page: u32) -> Result<Pa
     let mut conn = db.pool().acquire().await?;
     let offset = i64::from(page - 1) * i64::from(per_page);
     let (items, total) = cases::queue(&mut conn, filter, i64::from(per_page), offset).await?;
-    Ok(Page { items, page, per_page, total: u64::try_from(total).unwrap_or(0) })
+    Ok(Page {
+        items,
+        page,
+        per_page,
+        total: u64::try_from(total).unwrap_or(0),
+    })
 }
 
 /// Cancels (patient or admin) or rejects (admin) a case. The reason is required and is shown to
@@ -94,7 +110,10 @@ pub async fn close(
     reason: &str,
 ) -> Result<(), AppError> {
     if !matches!(action, CaseAction::Cancel | CaseAction::Reject) {
-        return Err(AppError::validation("action", "Only cancel or reject close a case."));
+        return Err(AppError::validation(
+            "action",
+            "Only cancel or reject close a case.",
+        ));
     }
     let reason = crate::domain::validate::required_text("reason", reason, 1000, "Please give a reason.")
         .map_err(|e| AppError::Validation(vec![e]))?;
