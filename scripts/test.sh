@@ -8,6 +8,10 @@ cd "$ROOT"
 scripts/setup.sh
 export PATH="$HOME/.cargo/bin:$PATH"
 
+# cargo-leptos builds debug servers with this flag; using it here too lets the test build and
+# the end-to-end build share one set of compiled dependencies instead of compiling twice.
+export RUSTFLAGS="${RUSTFLAGS:-} --cfg erase_components"
+
 step() { printf '\n\033[1;34m== %s\033[0m\n' "$*"; }
 
 if [ -n "${CONSILIUM_TEST_POSTGRES_URL:-}" ]; then
