@@ -7,24 +7,30 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 scripts/setup.sh
 export PATH="$HOME/.cargo/bin:$PATH"
-
 # cargo-leptos builds debug servers with this flag; using it here too lets the test build and
 # the end-to-end build share one set of compiled dependencies instead of compiling twice.
 export RUSTFLAGS="${RUSTFLAGS:-} --cfg erase_components"
 
+LOG="$(mktemp)"
+trap 'rm -f "$LOG"' EXIT
 step() { printf '\n\033[1;34m== %s\033[0m\n' "$*"; }
 
 if [ -n "${CONSILIUM_TEST_POSTGRES_URL:-}" ]; then
-  step "service tests on SQLite and PostgreSQL ($CONSILIUM_TEST_POSTGRES_URL)"
+  step "domain, service and router tests on SQLite and PostgreSQL ($CONSILIUM_TEST_POSTGRES_URL)"
 else
-  step "service tests on SQLite (set CONSILIUM_TEST_POSTGRES_URL to add PostgreSQL)"
+  step "domain, service and router tests on SQLite (set CONSILIUM_TEST_POSTGRES_URL to add PostgreSQL)"
 fi
-cargo test -p app --features ssr
-cargo test -p server
+cargo test -p app --features ssr --lib --tests 2>&1 | tee -a "$LOG"
+cargo test -p server --test router 2>&1 | tee -a "$LOG"
 
 step "end-to-end journeys in Chromium"
 E2E_DATA="$ROOT/target/e2e-data"
 rm -rf "$E2E_DATA"
 mkdir -p "$E2E_DATA"
 CONSILIUM_DATA_DIR="$E2E_DATA" DATABASE_URL="sqlite://$E2E_DATA/consilium.db" CONSILIUM_DEMO_DATA=1 \
-  cargo leptos end-to-end
+  cargo leptos end-to-end 2>&1 | tee -a "$LOG"
+
+# One closing line over all runners (the commands above stop the script on any failure).
+passed=$(grep -Eo 'test result: ok\. [0-9]+ passed' "$LOG" | grep -Eo '[0-9]+' | awk '{ s += $1 } END { print s + 0 }')
+e2e=$(grep -Eo '^ +[0-9]+ passed' "$LOG" | grep -Eo '[0-9]+' | tail -n1)
+printf '\n%s passed, 0 failed\n' "$(( passed + ${e2e:-0} ))"

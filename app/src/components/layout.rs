@@ -40,7 +40,7 @@ fn UserNav(user: CurrentUser) -> impl IntoView {
     };
     view! {
         <nav class="nav" aria-label="Main">
-            {links.into_iter().map(|(href, text)| view! { <A href=href>{text}</A> }).collect_view()}
+            {links.into_iter().map(|(href, text)| view! { <A href=href exact=true>{text}</A> }).collect_view()}
         </nav>
         <div class="account">
             <span class="account-name" data-testid="account-name">{user.name}</span>

@@ -3,6 +3,7 @@ use crate::components::auth::RequireUser;
 use crate::components::cases::{date, date_time, StatusBadge};
 use crate::components::feedback::{ActionError, ErrorNote, FieldError};
 use crate::domain::{CaseAction, Relation};
+use crate::error::AppError;
 use crate::model::{CaseView, TimelineEntry};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -12,22 +13,22 @@ use leptos_router::hooks::use_params_map;
 /// not see, exactly as for one that does not exist.
 #[component]
 pub fn CasePage() -> impl IntoView {
-    view! {
-        <Title text="Case"/>
-        <RequireUser>
-            <CaseDetail/>
-        </RequireUser>
-    }
-}
-
-#[component]
-fn CaseDetail() -> impl IntoView {
     let params = use_params_map();
     let close = ServerAction::<CloseCase>::new();
     let case = Resource::new(
         move || (params.read().get("id").unwrap_or_default(), close.version().get()),
         |(id, _)| load_case(id),
     );
+    view! {
+        <Title text="Case"/>
+        <RequireUser>
+            <CaseDetail case close/>
+        </RequireUser>
+    }
+}
+
+#[component]
+fn CaseDetail(case: Resource<Result<CaseView, AppError>>, close: ServerAction<CloseCase>) -> impl IntoView {
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading the case…"</p> }>
             {move || Suspend::new(async move {

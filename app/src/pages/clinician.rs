@@ -3,23 +3,25 @@ use crate::components::auth::RequireRole;
 use crate::components::cases::CaseTable;
 use crate::components::feedback::ErrorNote;
 use crate::domain::Role;
+use crate::error::AppError;
+use crate::model::ClinicianCases;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 /// The clinician's home: cases they coordinate and cases they review.
 #[component]
 pub fn ClinicianHomePage() -> impl IntoView {
+    let cases = Resource::new(|| (), |_| load_clinician_cases());
     view! {
         <Title text="My cases"/>
         <RequireRole role=Role::Clinician>
-            <ClinicianHome/>
+            <ClinicianHome cases/>
         </RequireRole>
     }
 }
 
 #[component]
-fn ClinicianHome() -> impl IntoView {
-    let cases = Resource::new(|| (), |_| load_clinician_cases());
+fn ClinicianHome(cases: Resource<Result<ClinicianCases, AppError>>) -> impl IntoView {
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading your cases…"</p> }>
             {move || Suspend::new(async move {

@@ -3,23 +3,27 @@ use crate::components::auth::RequireRole;
 use crate::components::cases::CaseTable;
 use crate::components::feedback::ErrorNote;
 use crate::domain::Role;
+use crate::error::AppError;
+use crate::model::CaseSummary;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 /// The patient's home: their cases, newest first, with what happens next on each.
 #[component]
 pub fn MyCasesPage() -> impl IntoView {
+    // Resources are created here, outside the guard's Suspend, so that server and browser
+    // number them identically during hydration.
+    let cases = Resource::new(|| (), |_| my_cases());
     view! {
         <Title text="My cases"/>
         <RequireRole role=Role::Patient>
-            <MyCases/>
+            <MyCases cases/>
         </RequireRole>
     }
 }
 
 #[component]
-fn MyCases() -> impl IntoView {
-    let cases = Resource::new(|| (), |_| my_cases());
+fn MyCases(cases: Resource<Result<Vec<CaseSummary>, AppError>>) -> impl IntoView {
     view! {
         <h1>"My cases"</h1>
         <Transition fallback=|| view! { <p class="loading">"Loading your cases…"</p> }>

@@ -1,8 +1,9 @@
 use crate::api::accounts::{list_accounts, CreateStaff, SetAccountActive};
-use crate::components::auth::RequireRole;
+use crate::components::auth::{use_auth, RequireRole};
 use crate::components::feedback::{ActionError, ErrorNote, FieldError};
 use crate::domain::validate::PASSWORD_MIN_CHARS;
 use crate::domain::Role;
+use crate::error::AppError;
 use crate::model::UserSummary;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -10,22 +11,26 @@ use leptos_meta::Title;
 /// Staff accounts: create clinicians and admins, deactivate and reactivate anyone.
 #[component]
 pub fn AccountsPage() -> impl IntoView {
-    view! {
-        <Title text="Accounts"/>
-        <RequireRole role=Role::Admin>
-            <Accounts/>
-        </RequireRole>
-    }
-}
-
-#[component]
-fn Accounts() -> impl IntoView {
     let create = ServerAction::<CreateStaff>::new();
     let toggle = ServerAction::<SetAccountActive>::new();
     let accounts = Resource::new(
         move || (create.version().get(), toggle.version().get()),
         |_| list_accounts(),
     );
+    view! {
+        <Title text="Accounts"/>
+        <RequireRole role=Role::Admin>
+            <Accounts accounts create toggle/>
+        </RequireRole>
+    }
+}
+
+#[component]
+fn Accounts(
+    accounts: Resource<Result<Vec<UserSummary>, AppError>>,
+    create: ServerAction<CreateStaff>,
+    toggle: ServerAction<SetAccountActive>,
+) -> impl IntoView {
     view! {
         <h1>"Accounts"</h1>
         <div class="columns">
@@ -48,6 +53,13 @@ fn Accounts() -> impl IntoView {
 
 #[component]
 fn AccountTable(list: Vec<UserSummary>, toggle: ServerAction<SetAccountActive>) -> impl IntoView {
+    // Admins cannot lock themselves out; the server refuses it too.
+    let me = use_auth()
+        .user
+        .get_untracked()
+        .and_then(|r| r.ok())
+        .flatten()
+        .map(|u| u.id);
     view! {
         <table class="table">
             <thead>
@@ -63,6 +75,7 @@ fn AccountTable(list: Vec<UserSummary>, toggle: ServerAction<SetAccountActive>) 
                 {list.into_iter().map(|u| {
                     let name = match &u.title { Some(t) => format!("{t} {}", u.name), None => u.name.clone() };
                     let (label, next) = if u.active { ("Deactivate", "false") } else { ("Reactivate", "true") };
+                    let is_me = me.as_deref() == Some(u.id.as_str());
                     view! {
                         <tr>
                             <td>{name}{u.specialties.map(|s| view! { <div class="muted">{s}</div> })}</td>
@@ -70,11 +83,13 @@ fn AccountTable(list: Vec<UserSummary>, toggle: ServerAction<SetAccountActive>) 
                             <td>{u.role.label()}</td>
                             <td>{if u.active { "Active" } else { "Deactivated" }}</td>
                             <td>
-                                <ActionForm action=toggle attr:class="inline-form">
-                                    <input type="hidden" name="user_id" value=u.id/>
-                                    <input type="hidden" name="active" value=next/>
-                                    <button type="submit" class="button button-quiet">{label}</button>
-                                </ActionForm>
+                                {(!is_me).then(|| view! {
+                                    <ActionForm action=toggle attr:class="inline-form">
+                                        <input type="hidden" name="user_id" value=u.id.clone()/>
+                                        <input type="hidden" name="active" value=next/>
+                                        <button type="submit" class="button button-quiet">{label}</button>
+                                    </ActionForm>
+                                })}
                             </td>
                         </tr>
                     }

@@ -3,6 +3,7 @@ use crate::components::auth::RequireRole;
 use crate::components::cases::CaseTable;
 use crate::components::feedback::ErrorNote;
 use crate::domain::{CaseStatus, Role};
+use crate::error::AppError;
 use crate::model::{CaseSummary, Page};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -13,32 +14,36 @@ use leptos_router::hooks::use_query_map;
 /// in the query string, so a filtered view can be bookmarked and works before hydration.
 #[component]
 pub fn QueuePage() -> impl IntoView {
-    view! {
-        <Title text="Case queue"/>
-        <RequireRole role=Role::Admin>
-            <Queue/>
-        </RequireRole>
-    }
-}
-
-#[component]
-fn Queue() -> impl IntoView {
     let query = use_query_map();
-    let current = move || {
+    let current = Memo::new(move |_| {
         let q = query.read();
         QueueQuery {
             status: q.get("status").unwrap_or_default(),
             search: q.get("search").unwrap_or_default(),
             page: q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1),
         }
-    };
-    let cases = Resource::new(current, case_queue);
+    });
+    let cases = Resource::new(move || current.get(), case_queue);
+    view! {
+        <Title text="Case queue"/>
+        <RequireRole role=Role::Admin>
+            <Queue current cases/>
+        </RequireRole>
+    }
+}
+
+#[component]
+fn Queue(current: Memo<QueueQuery>, cases: Resource<Result<Page<CaseSummary>, AppError>>) -> impl IntoView {
+    let current = move || current.get();
     view! {
         <h1>"Case queue"</h1>
         <Form method="GET" action="" attr:class="filters">
-            <label for="search">"Search"</label>
-            <input id="search" type="search" name="search" placeholder="Reference or patient name"
-                prop:value=move || current().search/>
+            <div class="filter">
+                <label for="search">"Search"</label>
+                <input id="search" type="search" name="search" placeholder="Reference or patient name"
+                    prop:value=move || current().search/>
+            </div>
+            <div class="filter">
             <label for="status">"Status"</label>
             <select id="status" name="status">
                 <option value="">"Any status"</option>
@@ -47,6 +52,7 @@ fn Queue() -> impl IntoView {
                     view! { <option value=value selected=move || current().status == value>{s.label()}</option> }
                 }).collect_view()}
             </select>
+            </div>
             <button type="submit" class="button">"Filter"</button>
         </Form>
         <Transition fallback=|| view! { <p class="loading">"Loading cases…"</p> }>
