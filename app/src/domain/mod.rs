@@ -5,6 +5,8 @@
 pub mod case;
 /// Who may see a case and which home each role lands on.
 pub mod role;
+/// Allowed document types (decided from content), limits, and name cleaning.
+pub mod document;
 /// Validated input values (email, names, passwords) shared by forms and server.
 pub mod validate;
 
