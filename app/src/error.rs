@@ -38,6 +38,12 @@ pub enum AppError {
     Validation(Vec<FieldError>),
     #[error("{0}")]
     Conflict(String),
+    /// An upload over a size limit (HTTP 413).
+    #[error("{0}")]
+    TooLarge(String),
+    /// An upload whose content is not an accepted type (HTTP 415).
+    #[error("{0}")]
+    UnsupportedType(String),
     #[error("Too many attempts. Please wait a few minutes and try again.")]
     TooManyRequests,
     /// Details are in the server log under `ref_id`; the client sees only the id.
@@ -70,6 +76,8 @@ impl AppError {
             AppError::Validation(_) => S::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => S::CONFLICT,
             AppError::TooManyRequests => S::TOO_MANY_REQUESTS,
+            AppError::TooLarge(_) => S::PAYLOAD_TOO_LARGE,
+            AppError::UnsupportedType(_) => S::UNSUPPORTED_MEDIA_TYPE,
             AppError::Internal { .. } => S::INTERNAL_SERVER_ERROR,
             AppError::Transport(_) => S::BAD_GATEWAY,
         }

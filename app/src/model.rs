@@ -1,6 +1,7 @@
 //! Wire types: what server functions send to the browser. Deliberately separate from database
 //! rows (which may hold secrets such as password hashes) and from the domain rules.
 
+use crate::domain::document::MediaType;
 use crate::domain::{CaseAction, CaseStatus, Relation, Role, TimelineLabel};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -51,13 +52,55 @@ pub struct TimelineEntry {
     pub detail: String,
 }
 
+/// A document's metadata. The bytes are fetched from `/documents/{id}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentInfo {
+    pub id: String,
+    pub name: String,
+    pub media_type: MediaType,
+    pub size_bytes: u64,
+    pub uploaded_by: String,
+    pub created_at: DateTime<Utc>,
+}
+
 /// A case as one viewer sees it, with the actions the rules allow that viewer now.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseView {
     pub summary: CaseSummary,
+    pub details: CaseDetails,
+    pub documents: Vec<DocumentInfo>,
     pub relation: Relation,
     pub timeline: Vec<TimelineEntry>,
     pub actions: Vec<CaseAction>,
+}
+
+/// What the patient wrote, and how the case was closed if it was.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseDetails {
+    pub review_type_id: Option<String>,
+    pub category_id: Option<String>,
+    pub patient_age: Option<u32>,
+    pub patient_sex: Option<String>,
+    pub medical_history: String,
+    pub current_treatment: String,
+    pub questions: String,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub closed_reason: Option<String>,
+}
+
+impl CaseDetails {
+    /// The form as it was saved, for editing a draft.
+    pub fn as_input(&self) -> crate::domain::intake::DraftInput {
+        crate::domain::intake::DraftInput {
+            review_type_id: self.review_type_id.clone().unwrap_or_default(),
+            category_id: self.category_id.clone().unwrap_or_default(),
+            patient_age: self.patient_age.map(|a| a.to_string()).unwrap_or_default(),
+            patient_sex: self.patient_sex.clone().unwrap_or_default(),
+            medical_history: self.medical_history.clone(),
+            current_treatment: self.current_treatment.clone(),
+            questions: self.questions.clone(),
+        }
+    }
 }
 
 /// A page of a list, with the total for the pager.
@@ -87,4 +130,43 @@ pub struct ClinicianCases {
 
 pub fn from_ms(ms: i64) -> DateTime<Utc> {
     DateTime::<Utc>::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+/// A review type as the catalog shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewType {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub price: crate::domain::money::Money,
+    pub expected_days: u32,
+    pub active: bool,
+}
+
+/// A disease category with its two staff pools (clinician ids).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Category {
+    pub id: String,
+    pub name: String,
+    pub active: bool,
+    pub specialists: Vec<String>,
+    pub coordinators: Vec<String>,
+}
+
+/// A clinician as pickers show them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClinicianChoice {
+    pub id: String,
+    pub name: String,
+    pub title: String,
+    pub specialties: String,
+}
+
+/// Everything the catalog pages and the intake form choose from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Catalog {
+    pub review_types: Vec<ReviewType>,
+    pub categories: Vec<Category>,
+    /// Only for admins; empty for patients.
+    pub clinicians: Vec<ClinicianChoice>,
 }

@@ -3,5 +3,7 @@
 
 /// Leptos pages, server functions, health check, static files, and the layers around them.
 pub mod router;
+/// Plain routes: document upload and download.
+pub mod routes;
 /// Security headers and the same-origin check for writes.
 pub mod security;

@@ -1,25 +1,31 @@
 //! The HTTP surface: Leptos pages and server functions, static files, health check, and the
 //! security layers around all of them. Built without a listener so tests can drive it directly.
 
+use crate::routes;
 use crate::security;
 use app::server::{db::Db, AppState};
 use app::{shell, App};
 use axum::http::StatusCode;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 
 pub fn build(state: AppState, leptos: LeptosOptions) -> Router {
-    let routes = generate_route_list(App);
+    let page_routes = generate_route_list(App);
     let context_state = state.clone();
     let shell_options = leptos.clone();
     let db = state.db.clone();
+    let files = Router::new()
+        .route("/cases/{id}/documents", post(routes::documents::upload))
+        .route("/documents/{document_id}", get(routes::documents::download))
+        .with_state(state);
     Router::new()
         .route("/healthz", get(move || health(db.clone())))
+        .merge(files)
         .leptos_routes_with_context(
             &leptos,
-            routes,
+            page_routes,
             move || provide_context(context_state.clone()),
             move || shell(shell_options.clone()),
         )

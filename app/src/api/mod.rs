@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod auth;
 pub mod cases;
+pub mod catalog;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod support {

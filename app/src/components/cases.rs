@@ -26,13 +26,19 @@ pub fn CaseTable(cases: Vec<CaseSummary>, show_patient: bool, #[prop(into)] empt
     let rows = cases
         .into_iter()
         .map(|c| {
-            let href = format!("/cases/{}", c.id);
+            let href = if show_patient || c.status != CaseStatus::Draft {
+                format!("/cases/{}", c.id)
+            } else {
+                format!("/cases/{}/edit", c.id)
+            };
+            let next = (!show_patient).then(|| c.status.next_step_for_patient());
             let expected = c.expected_review_at.map(date).unwrap_or_else(|| "—".to_owned());
             view! {
                 <tr>
                     <td><a href=href class="case-ref">{c.reference}</a></td>
                     {show_patient.then(|| view! { <td>{c.patient_name}</td> })}
                     <td><StatusBadge status=c.status/></td>
+                    {next.map(|text| view! { <td class="next">{text}</td> })}
                     <td>{c.category.unwrap_or_else(|| "—".to_owned())}</td>
                     <td>{c.review_type.unwrap_or_else(|| "—".to_owned())}</td>
                     <td>{date(c.created_at)}</td>
@@ -48,6 +54,7 @@ pub fn CaseTable(cases: Vec<CaseSummary>, show_patient: bool, #[prop(into)] empt
                     <th scope="col">"Case"</th>
                     {show_patient.then(|| view! { <th scope="col">"Patient"</th> })}
                     <th scope="col">"Status"</th>
+                    {(!show_patient).then(|| view! { <th scope="col">"What happens next"</th> })}
                     <th scope="col">"Category"</th>
                     <th scope="col">"Review"</th>
                     <th scope="col">"Opened"</th>

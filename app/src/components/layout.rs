@@ -36,7 +36,11 @@ fn UserNav(user: CurrentUser) -> impl IntoView {
     let links: Vec<(&str, &str)> = match user.role {
         Role::Patient => vec![("/cases", "My cases")],
         Role::Clinician => vec![("/clinician", "My cases")],
-        Role::Admin => vec![("/admin", "Case queue"), ("/admin/accounts", "Accounts")],
+        Role::Admin => vec![
+            ("/admin", "Case queue"),
+            ("/admin/catalog", "Catalog"),
+            ("/admin/accounts", "Accounts"),
+        ],
     };
     view! {
         <nav class="nav" aria-label="Main">

@@ -6,3 +6,5 @@ pub mod cases;
 pub mod feedback;
 /// The page header and navigation.
 pub mod layout;
+/// Document upload with per-file progress.
+pub mod upload;

@@ -134,6 +134,12 @@ string_enum!(CaseAction {
     Reject => "reject",
 });
 
+impl AsRef<str> for CaseAction {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
 impl CaseAction {
     fn describe(self) -> &'static str {
         match self {

@@ -68,7 +68,8 @@ impl Rejection {
         match self {
             Rejection::Empty => "The file is empty.".to_owned(),
             Rejection::Unsupported => {
-                "This type of file is not accepted. Upload a PDF or a JPEG, PNG, WebP or HEIC image.".to_owned()
+                "This type of file is not accepted. Upload a PDF or a JPEG, PNG, WebP or HEIC image."
+                    .to_owned()
             }
             Rejection::Malformed(what) => format!("The file looks damaged or incomplete ({what})."),
         }
@@ -120,7 +121,9 @@ pub fn sniff(head: &[u8], tail: &[u8], size: u64) -> Result<MediaType, Rejection
     }
     if head.len() >= 12 && &head[4..8] == b"ftyp" {
         let brand = &head[8..12];
-        const HEIF_BRANDS: [&[u8; 4]; 8] = [b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"];
+        const HEIF_BRANDS: [&[u8; 4]; 8] = [
+            b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1",
+        ];
         return if HEIF_BRANDS.iter().any(|b| *b == brand) {
             Ok(MediaType::Heic)
         } else {
@@ -144,7 +147,10 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 fn trim_trailing_whitespace(bytes: &[u8]) -> &[u8] {
-    let end = bytes.iter().rposition(|b| !b.is_ascii_whitespace()).map_or(0, |i| i + 1);
+    let end = bytes
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(0, |i| i + 1);
     &bytes[..end]
 }
 

@@ -55,25 +55,69 @@ pub fn hostile() -> Vec<(&'static str, Vec<u8>, bool)> {
     let jpeg = jpeg();
     vec![
         ("empty file", vec![], false),
-        ("Windows executable renamed .pdf", cat(&[b"MZ\x90\x00\x03\x00\x00\x00", &[0; 64]]), true),
+        (
+            "Windows executable renamed .pdf",
+            cat(&[b"MZ\x90\x00\x03\x00\x00\x00", &[0; 64]]),
+            true,
+        ),
         ("ELF executable", cat(&[b"\x7fELF\x02\x01\x01", &[0; 64]]), true),
         ("shell script", b"#!/bin/sh\nrm -rf /\n".to_vec(), true),
-        ("HTML named .png", b"<!doctype html><script>alert(1)</script>".to_vec(), true),
-        ("HTML with leading whitespace", b"\n\n  <html><body onload=alert(1)>".to_vec(), true),
-        ("SVG named .png", b"<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>".to_vec(), true),
-        ("XML with BOM", b"\xEF\xBB\xBF<?xml version=\"1.0\"?><x/>".to_vec(), true),
+        (
+            "HTML named .png",
+            b"<!doctype html><script>alert(1)</script>".to_vec(),
+            true,
+        ),
+        (
+            "HTML with leading whitespace",
+            b"\n\n  <html><body onload=alert(1)>".to_vec(),
+            true,
+        ),
+        (
+            "SVG named .png",
+            b"<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>".to_vec(),
+            true,
+        ),
+        (
+            "XML with BOM",
+            b"\xEF\xBB\xBF<?xml version=\"1.0\"?><x/>".to_vec(),
+            true,
+        ),
         ("zip archive", cat(&[b"PK\x03\x04\x14\x00", &[0; 64]]), true),
         ("GIF image", b"GIF89a\x01\x00\x01\x00\x00\x00\x00;".to_vec(), true),
         ("plain text", b"just some notes about my symptoms".to_vec(), true),
         ("truncated PDF", pdf[..pdf.len() - 8].to_vec(), false),
         ("truncated PNG", png[..png.len() - 6].to_vec(), false),
         ("truncated JPEG", jpeg[..jpeg.len() - 2].to_vec(), false),
-        ("PNG with a zip appended (polyglot)", cat(&[&png, b"PK\x03\x04", &[0; 32]]), false),
-        ("PNG with HTML appended (polyglot)", cat(&[&png, b"<script>alert(1)</script>"]), false),
-        ("JPEG with a zip appended (polyglot)", cat(&[&jpeg, b"PK\x03\x04", &[1; 32]]), false),
-        ("PDF with an archive after the end marker", cat(&[&pdf, &[0x50; 64], b"PK\x05\x06"]), false),
-        ("WebP whose header lies about its size", cat(&[&webp(), &[0; 16]]), false),
-        ("MP4 video (ftyp isom)", cat(&[b"\x00\x00\x00\x18ftypisom", &[0; 32]]), true),
+        (
+            "PNG with a zip appended (polyglot)",
+            cat(&[&png, b"PK\x03\x04", &[0; 32]]),
+            false,
+        ),
+        (
+            "PNG with HTML appended (polyglot)",
+            cat(&[&png, b"<script>alert(1)</script>"]),
+            false,
+        ),
+        (
+            "JPEG with a zip appended (polyglot)",
+            cat(&[&jpeg, b"PK\x03\x04", &[1; 32]]),
+            false,
+        ),
+        (
+            "PDF with an archive after the end marker",
+            cat(&[&pdf, &[0x50; 64], b"PK\x05\x06"]),
+            false,
+        ),
+        (
+            "WebP whose header lies about its size",
+            cat(&[&webp(), &[0; 16]]),
+            false,
+        ),
+        (
+            "MP4 video (ftyp isom)",
+            cat(&[b"\x00\x00\x00\x18ftypisom", &[0; 32]]),
+            true,
+        ),
         ("PDF signature only", b"%PDF-".to_vec(), false),
         ("PNG signature only", b"\x89PNG\r\n\x1a\n".to_vec(), false),
         ("single null byte", vec![0], true),
@@ -87,7 +131,9 @@ fn hostile_and_broken_files_are_refused() {
     for (what, bytes, unsupported) in files {
         match check(&bytes) {
             Err(Rejection::Unsupported) => assert!(unsupported, "{what}: expected malformed"),
-            Err(Rejection::Empty | Rejection::Malformed(_)) => assert!(!unsupported, "{what}: expected unsupported"),
+            Err(Rejection::Empty | Rejection::Malformed(_)) => {
+                assert!(!unsupported, "{what}: expected unsupported")
+            }
             Ok(t) => panic!("{what} was accepted as {t:?}"),
         }
     }

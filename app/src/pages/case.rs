@@ -2,9 +2,11 @@ use crate::api::cases::{load_case, CloseCase};
 use crate::components::auth::RequireUser;
 use crate::components::cases::{date, date_time, StatusBadge};
 use crate::components::feedback::{ActionError, ErrorNote, FieldError};
-use crate::domain::{CaseAction, Relation};
+use crate::domain::intake::SEXES;
+use crate::domain::{CaseAction, CaseStatus, Relation};
 use crate::error::AppError;
-use crate::model::{CaseView, TimelineEntry};
+use crate::model::{CaseDetails, CaseView, TimelineEntry};
+use crate::pages::intake::DocumentRows;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -65,8 +67,48 @@ fn CaseBody(view: CaseView, close: ServerAction<CloseCase>) -> impl IntoView {
             <dt>"Opened"</dt><dd>{date(s.created_at)}</dd>
             <dt>"Expected by"</dt><dd>{s.expected_review_at.map(date).unwrap_or_else(|| "Set when specialists are assigned".into())}</dd>
         </dl>
+        {(view.relation == Relation::Owner && s.status == CaseStatus::Draft).then(|| view! {
+            <p><a class="button" href=format!("/cases/{}/edit", s.id)>"Continue with this case"</a></p>
+        })}
+        {view.details.closed_reason.clone().map(|reason| view! {
+            <p class="notice" data-testid="closed-reason"><strong>"Reason: "</strong>{reason}</p>
+        })}
+        <CaseText details=view.details.clone()/>
+        <section aria-labelledby="documents-title">
+            <h2 id="documents-title">"Medical documents"</h2>
+            {if view.documents.is_empty() {
+                view! { <p class="empty">"No documents yet."</p> }.into_any()
+            } else {
+                view! { <DocumentRows list=view.documents.clone() remove=ServerAction::new() editable=false/> }.into_any()
+            }}
+        </section>
         <Timeline entries=view.timeline.clone()/>
         {closing.into_iter().map(|action| view! { <CloseForm case_id=s.id.clone() version=s.version action close/> }).collect_view()}
+    }
+}
+
+#[component]
+fn CaseText(details: CaseDetails) -> impl IntoView {
+    let sex = details
+        .patient_sex
+        .as_deref()
+        .and_then(|s| SEXES.iter().find(|(v, _)| *v == s).map(|(_, label)| *label))
+        .unwrap_or("—");
+    let age = details
+        .patient_age
+        .map(|a| a.to_string())
+        .unwrap_or_else(|| "—".into());
+    let block = |title: &'static str, text: String| {
+        (!text.is_empty()).then(|| view! { <h3>{title}</h3><p class="prose">{text}</p> })
+    };
+    view! {
+        <section aria-labelledby="details-title">
+            <h2 id="details-title">"About the patient"</h2>
+            <p>{format!("Age {age} · {sex}")}</p>
+            {block("Medical history", details.medical_history)}
+            {block("Current treatment", details.current_treatment)}
+            {block("Questions for the specialists", details.questions)}
+        </section>
     }
 }
 

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod auth;
 pub mod case;
 pub mod clinician;
+pub mod intake;
 pub mod patient;
 
 use crate::components::auth::use_auth;

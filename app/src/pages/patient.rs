@@ -1,7 +1,7 @@
-use crate::api::cases::my_cases;
+use crate::api::cases::{my_cases, StartCase};
 use crate::components::auth::RequireRole;
 use crate::components::cases::CaseTable;
-use crate::components::feedback::ErrorNote;
+use crate::components::feedback::{ActionError, ErrorNote};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::model::CaseSummary;
@@ -24,14 +24,21 @@ pub fn MyCasesPage() -> impl IntoView {
 
 #[component]
 fn MyCases(cases: Resource<Result<Vec<CaseSummary>, AppError>>) -> impl IntoView {
+    let start = ServerAction::<StartCase>::new();
     view! {
-        <h1>"My cases"</h1>
+        <div class="page-title">
+            <h1>"My cases"</h1>
+            <ActionForm action=start attr:class="inline-form">
+                <button type="submit" class="button">"Start a new case"</button>
+            </ActionForm>
+        </div>
+        <ActionError result=start.value()/>
         <Transition fallback=|| view! { <p class="loading">"Loading your cases…"</p> }>
             {move || Suspend::new(async move {
                 match cases.await {
                     Ok(list) => view! {
                         <CaseTable cases=list show_patient=false
-                            empty="You have no cases yet. When you submit one, it appears here with what happens next."/>
+                            empty="You have no cases yet. Start one to ask specialists for a second opinion."/>
                     }.into_any(),
                     Err(error) => view! { <ErrorNote error/> }.into_any(),
                 }

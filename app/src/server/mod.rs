@@ -15,6 +15,8 @@ pub mod failure;
 pub mod services;
 /// The state shared by every request.
 pub mod state;
+/// Where document bytes live (local folder by default).
+pub mod storage;
 
 pub use state::AppState;
 /// Fresh databases for tests (SQLite files and throwaway PostgreSQL databases).

@@ -1,10 +1,11 @@
 use crate::api::cases::{case_queue, QueueQuery};
+use crate::api::catalog::load_catalog;
 use crate::components::auth::RequireRole;
 use crate::components::cases::CaseTable;
 use crate::components::feedback::ErrorNote;
 use crate::domain::{CaseStatus, Role};
 use crate::error::AppError;
-use crate::model::{CaseSummary, Page};
+use crate::model::{CaseSummary, Catalog, Page};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
@@ -19,21 +20,28 @@ pub fn QueuePage() -> impl IntoView {
         let q = query.read();
         QueueQuery {
             status: q.get("status").unwrap_or_default(),
+            category_id: q.get("category_id").unwrap_or_default(),
+            review_type_id: q.get("review_type_id").unwrap_or_default(),
             search: q.get("search").unwrap_or_default(),
             page: q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1),
         }
     });
     let cases = Resource::new(move || current.get(), case_queue);
+    let catalog = Resource::new(|| (), |_| load_catalog());
     view! {
         <Title text="Case queue"/>
         <RequireRole role=Role::Admin>
-            <Queue current cases/>
+            <Queue current cases catalog/>
         </RequireRole>
     }
 }
 
 #[component]
-fn Queue(current: Memo<QueueQuery>, cases: Resource<Result<Page<CaseSummary>, AppError>>) -> impl IntoView {
+fn Queue(
+    current: Memo<QueueQuery>,
+    cases: Resource<Result<Page<CaseSummary>, AppError>>,
+    catalog: Resource<Result<Catalog, AppError>>,
+) -> impl IntoView {
     let current = move || current.get();
     view! {
         <h1>"Case queue"</h1>
@@ -53,6 +61,11 @@ fn Queue(current: Memo<QueueQuery>, cases: Resource<Result<Page<CaseSummary>, Ap
                 }).collect_view()}
             </select>
             </div>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    catalog.await.ok().map(|catalog| view! { <CatalogFilters catalog current/> })
+                })}
+            </Transition>
             <button type="submit" class="button">"Filter"</button>
         </Form>
         <Transition fallback=|| view! { <p class="loading">"Loading cases…"</p> }>
@@ -67,12 +80,43 @@ fn Queue(current: Memo<QueueQuery>, cases: Resource<Result<Page<CaseSummary>, Ap
 }
 
 #[component]
+fn CatalogFilters(
+    catalog: Catalog,
+    current: impl Fn() -> QueueQuery + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <div class="filter">
+            <label for="category_id">"Medical area"</label>
+            <select id="category_id" name="category_id">
+                <option value="">"Any area"</option>
+                {catalog.categories.into_iter().map(|c| {
+                    let id = c.id.clone();
+                    view! { <option value=c.id selected=move || current().category_id == id>{c.name}</option> }
+                }).collect_view()}
+            </select>
+        </div>
+        <div class="filter">
+            <label for="review_type_id">"Review"</label>
+            <select id="review_type_id" name="review_type_id">
+                <option value="">"Any review"</option>
+                {catalog.review_types.into_iter().map(|t| {
+                    let id = t.id.clone();
+                    view! { <option value=t.id selected=move || current().review_type_id == id>{t.name}</option> }
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
+#[component]
 fn QueueResults(page: Page<CaseSummary>, query: QueueQuery) -> impl IntoView {
     let pages = page.page_count();
     let link = move |n: u32| {
         format!(
-            "?status={}&search={}&page={n}",
+            "?status={}&category_id={}&review_type_id={}&search={}&page={n}",
             urlencode(&query.status),
+            urlencode(&query.category_id),
+            urlencode(&query.review_type_id),
             urlencode(&query.search)
         )
     };

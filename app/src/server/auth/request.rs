@@ -32,10 +32,16 @@ pub async fn session_token() -> Result<Option<String>, AppError> {
 
 pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
     let state = state()?;
-    let Some(raw) = session_token().await? else {
-        return Ok(None);
-    };
-    let hash = token::hash(&raw);
+    match session_token().await? {
+        Some(raw) => user_for_token(&state, &raw).await,
+        None => Ok(None),
+    }
+}
+
+/// The user a raw session token belongs to, if the session is live. Used by server functions
+/// (through [`current_user`]) and by the plain routes that serve files.
+pub async fn user_for_token(state: &AppState, raw: &str) -> Result<Option<CurrentUser>, AppError> {
+    let hash = token::hash(raw);
     let now = db::now_ms();
     let idle_ms = i64::try_from(state.config.session_idle.as_millis()).unwrap_or(i64::MAX);
     let Some(live) = sessions::find_live(state.db.pool(), &hash, now, idle_ms).await? else {

@@ -1,5 +1,6 @@
+use crate::domain::intake::DraftFields;
 use crate::domain::CaseStatus;
-use crate::model::{from_ms, CaseSummary};
+use crate::model::{from_ms, CaseDetails, CaseSummary};
 use sqlx::{Any, AnyConnection, Executor, FromRow};
 
 /// The columns the rules need to decide on an action.
@@ -72,6 +73,23 @@ pub async fn advance(
     .bind(case.version)
     .execute(conn)
     .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Marks the case as changed if it is still in `status`, taking its write lock for the rest of
+/// the transaction. False when the case has moved on.
+pub async fn touch_if_status(
+    conn: &mut AnyConnection,
+    case_id: &str,
+    status: CaseStatus,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE review_cases SET updated_at = $1 WHERE id = $2 AND status = $3")
+        .bind(now)
+        .bind(case_id)
+        .bind(status.as_str())
+        .execute(conn)
+        .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -261,4 +279,87 @@ fn like_pattern(term: &str) -> String {
         })
         .collect();
     format!("%{escaped}%")
+}
+
+#[derive(FromRow)]
+struct DetailsRow {
+    review_type_id: Option<String>,
+    category_id: Option<String>,
+    patient_age: Option<i64>,
+    patient_sex: Option<String>,
+    medical_history: String,
+    current_treatment: String,
+    questions: String,
+    submitted_at: Option<i64>,
+    closed_reason: Option<String>,
+}
+
+pub async fn details<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: &str,
+) -> Result<Option<CaseDetails>, sqlx::Error> {
+    let row: Option<DetailsRow> = sqlx::query_as(
+        "SELECT review_type_id, category_id, patient_age, patient_sex, medical_history, current_treatment, \
+         questions, submitted_at, closed_reason FROM review_cases WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(ex)
+    .await?;
+    Ok(row.map(|r| CaseDetails {
+        review_type_id: r.review_type_id,
+        category_id: r.category_id,
+        patient_age: r.patient_age.and_then(|a| u32::try_from(a).ok()),
+        patient_sex: r.patient_sex,
+        medical_history: r.medical_history,
+        current_treatment: r.current_treatment,
+        questions: r.questions,
+        submitted_at: r.submitted_at.map(from_ms),
+        closed_reason: r.closed_reason,
+    }))
+}
+
+pub async fn update_draft(
+    conn: &mut AnyConnection,
+    id: &str,
+    f: &DraftFields,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE review_cases SET review_type_id = $1, category_id = $2, patient_age = $3, patient_sex = $4, \
+         medical_history = $5, current_treatment = $6, questions = $7, updated_at = $8 WHERE id = $9",
+    )
+    .bind(f.review_type_id.as_deref())
+    .bind(f.category_id.as_deref())
+    .bind(f.patient_age)
+    .bind(f.patient_sex.as_deref())
+    .bind(&f.medical_history)
+    .bind(&f.current_treatment)
+    .bind(&f.questions)
+    .bind(now)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn mark_submitted(conn: &mut AnyConnection, id: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE review_cases SET submitted_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Deletes a draft row. Only drafts have nothing that must be kept (no timeline, no payments).
+pub async fn delete_draft(conn: &mut AnyConnection, id: &str) -> Result<bool, sqlx::Error> {
+    sqlx::query("DELETE FROM notifications WHERE case_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    let done = sqlx::query("DELETE FROM review_cases WHERE id = $1 AND status = 'draft'")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
 }

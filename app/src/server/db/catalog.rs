@@ -1,3 +1,5 @@
+use crate::domain::money::Money;
+use crate::model::{Category, ClinicianChoice, ReviewType};
 use sqlx::AnyConnection;
 
 pub struct NewReviewType<'a> {
@@ -67,4 +69,178 @@ pub async fn add_to_pool(
         .execute(conn)
         .await?;
     Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct ReviewTypeRow {
+    id: String,
+    name: String,
+    description: String,
+    price_minor: i64,
+    currency: String,
+    expected_days: i64,
+    active: i64,
+}
+
+/// All review types (`only_active`: the ones patients may pick), by name.
+pub async fn review_types(
+    conn: &mut AnyConnection,
+    only_active: bool,
+) -> Result<Vec<ReviewType>, sqlx::Error> {
+    let rows: Vec<ReviewTypeRow> = sqlx::query_as(
+        "SELECT id, name, description, price_minor, currency, expected_days, active FROM review_types \
+         WHERE active = 1 OR $1 = 0 ORDER BY price_minor, name",
+    )
+    .bind(i64::from(only_active))
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ReviewType {
+            id: r.id,
+            name: r.name,
+            description: r.description,
+            price: Money {
+                minor: r.price_minor,
+                currency: r.currency,
+            },
+            expected_days: u32::try_from(r.expected_days).unwrap_or(0),
+            active: r.active == 1,
+        })
+        .collect())
+}
+
+pub async fn categories(conn: &mut AnyConnection, only_active: bool) -> Result<Vec<Category>, sqlx::Error> {
+    let rows: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT id, name, active FROM disease_categories WHERE active = 1 OR $1 = 0 ORDER BY name",
+    )
+    .bind(i64::from(only_active))
+    .fetch_all(&mut *conn)
+    .await?;
+    let specialists: Vec<(String, String)> =
+        sqlx::query_as("SELECT category_id, clinician_id FROM category_specialists")
+            .fetch_all(&mut *conn)
+            .await?;
+    let coordinators: Vec<(String, String)> =
+        sqlx::query_as("SELECT category_id, clinician_id FROM coordinator_pools")
+            .fetch_all(&mut *conn)
+            .await?;
+    let members = |pairs: &[(String, String)], id: &str| -> Vec<String> {
+        pairs
+            .iter()
+            .filter(|(c, _)| c == id)
+            .map(|(_, m)| m.clone())
+            .collect()
+    };
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, active)| Category {
+            specialists: members(&specialists, &id),
+            coordinators: members(&coordinators, &id),
+            id,
+            name,
+            active: active == 1,
+        })
+        .collect())
+}
+
+/// Active clinician accounts with their profiles, for the pool pickers.
+pub async fn clinicians(conn: &mut AnyConnection) -> Result<Vec<ClinicianChoice>, sqlx::Error> {
+    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+        "SELECT u.id, u.name, p.title, p.specialties FROM users u JOIN clinician_profiles p ON p.user_id = u.id \
+         WHERE u.role = 'clinician' AND u.active = 1 ORDER BY u.name",
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, title, specialties)| ClinicianChoice {
+            id,
+            name,
+            title,
+            specialties,
+        })
+        .collect())
+}
+
+pub async fn update_review_type(
+    conn: &mut AnyConnection,
+    id: &str,
+    rt: &NewReviewType<'_>,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE review_types SET name = $1, description = $2, price_minor = $3, currency = $4, expected_days = $5 \
+         WHERE id = $6",
+    )
+    .bind(rt.name)
+    .bind(rt.description)
+    .bind(rt.price_minor)
+    .bind(rt.currency)
+    .bind(rt.expected_days)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Activates or deactivates a review type or category. Cases that use it keep it.
+pub async fn set_active(
+    conn: &mut AnyConnection,
+    kind: Entry,
+    id: &str,
+    active: bool,
+) -> Result<bool, sqlx::Error> {
+    let sql = match kind {
+        Entry::ReviewType => "UPDATE review_types SET active = $1 WHERE id = $2",
+        Entry::Category => "UPDATE disease_categories SET active = $1 WHERE id = $2",
+    };
+    let done = sqlx::query(sql)
+        .bind(i64::from(active))
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Entry {
+    ReviewType,
+    Category,
+}
+
+pub async fn rename_category(conn: &mut AnyConnection, id: &str, name: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE disease_categories SET name = $1 WHERE id = $2")
+        .bind(name)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Replaces the members of one of a category's pools.
+pub async fn replace_pool(
+    conn: &mut AnyConnection,
+    pool: Pool,
+    category_id: &str,
+    members: &[String],
+) -> Result<(), sqlx::Error> {
+    let sql = match pool {
+        Pool::Specialists => "DELETE FROM category_specialists WHERE category_id = $1",
+        Pool::Coordinators => "DELETE FROM coordinator_pools WHERE category_id = $1",
+    };
+    sqlx::query(sql).bind(category_id).execute(&mut *conn).await?;
+    for member in members {
+        add_to_pool(conn, pool, category_id, member).await?;
+    }
+    Ok(())
+}
+
+/// Whether an id names an active review type / category (for intake).
+pub async fn is_active(conn: &mut AnyConnection, kind: Entry, id: &str) -> Result<bool, sqlx::Error> {
+    let sql = match kind {
+        Entry::ReviewType => "SELECT COUNT(*) FROM review_types WHERE id = $1 AND active = 1",
+        Entry::Category => "SELECT COUNT(*) FROM disease_categories WHERE id = $1 AND active = 1",
+    };
+    let n: i64 = sqlx::query_scalar(sql).bind(id).fetch_one(conn).await?;
+    Ok(n == 1)
 }

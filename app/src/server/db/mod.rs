@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod cases;
 pub mod catalog;
+pub mod documents;
 pub mod notifications;
 pub mod sessions;
 pub mod timeline;

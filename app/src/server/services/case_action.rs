@@ -70,6 +70,33 @@ pub async fn begin(
     }
 }
 
+/// Checks, without changing anything, that the caller may take `action` on the case now, and
+/// returns the case with the caller's relation to it. Refusals are audited like in [`begin`].
+pub async fn check(
+    db: &Db,
+    caller: &Caller<'_>,
+    case_id: &str,
+    action: CaseAction,
+) -> Result<(CaseRow, Relation), AppError> {
+    let mut conn = db.pool().acquire().await?;
+    let decided = async {
+        let case = cases::find(&mut *conn, case_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let relation = relation_of(&mut conn, &case, caller.user).await?;
+        if !relation.may_view_case() {
+            return Err(AppError::NotFound);
+        }
+        transition(case.status()?, action, relation.into())?;
+        Ok((case, relation))
+    }
+    .await;
+    if let Err(err) = &decided {
+        audit_outcome(&mut *conn, caller, action, case_id, outcome_of(err)).await?;
+    }
+    decided
+}
+
 async fn decide(
     tx: &mut Tx,
     caller: &Caller<'_>,
@@ -190,7 +217,7 @@ fn role_name(relation: Relation) -> &'static str {
     }
 }
 
-fn outcome_of(err: &AppError) -> &'static str {
+pub fn outcome_of(err: &AppError) -> &'static str {
     match err {
         AppError::NotFound | AppError::Forbidden(_) => "denied",
         AppError::Conflict(_) => "conflict",
@@ -199,17 +226,17 @@ fn outcome_of(err: &AppError) -> &'static str {
     }
 }
 
-async fn audit_outcome<'e>(
+pub async fn audit_outcome<'e>(
     ex: impl sqlx::Executor<'e, Database = sqlx::Any>,
     caller: &Caller<'_>,
-    action: CaseAction,
+    action: impl AsRef<str>,
     case_id: &str,
     outcome: &str,
 ) -> Result<(), AppError> {
     let entry = audit::Entry {
         user_id: Some(&caller.user.id),
         role: caller.user.role.as_str(),
-        action: action.as_str(),
+        action: action.as_ref(),
         case_id: Some(case_id),
         target: case_id,
         outcome,

@@ -3,12 +3,16 @@
 use super::case_action::{self, Audience};
 use super::Caller;
 use crate::domain::case::available_actions;
+use crate::domain::intake::{self, DraftFields, DraftInput};
 use crate::domain::{CaseAction, Role};
 use crate::error::AppError;
 use crate::model::{CaseSummary, CaseView, ClinicianCases, Page};
-use crate::server::db::{self, audit, cases, timeline, Db};
+use crate::server::db::catalog::{self, Entry};
+use crate::server::db::{self, audit, cases, documents, timeline, Db};
 use crate::server::failure::is_unique_violation;
+use crate::server::storage::Storage;
 use rand::Rng;
+use sqlx::AnyConnection;
 
 /// Opens an empty draft for the patient. Retries on the rare clash of random references.
 pub async fn create_draft(db: &Db, caller: &Caller<'_>) -> Result<String, AppError> {
@@ -62,10 +66,16 @@ pub async fn view(db: &Db, caller: &Caller<'_>, case_id: &str) -> Result<CaseVie
     let summary = cases::summary(&mut *conn, case_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let details = cases::details(&mut *conn, case_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let documents = documents::list_for_case(&mut *conn, case_id).await?;
     let timeline = timeline::list(&mut *conn, case_id).await?;
     let actions = available_actions(summary.status, relation.into());
     Ok(CaseView {
         summary,
+        details,
+        documents,
         relation,
         timeline,
         actions,
@@ -125,5 +135,89 @@ pub async fn close(
     }
     cases::record_closure(&mut acting.tx, case_id, &caller.user.id, &reason, db::now_ms()).await?;
     case_action::finish(acting, caller, &reason, &Audience::default()).await?;
+    Ok(())
+}
+
+/// Parses the form and checks that a chosen review type and category are still offered.
+async fn parse_form(conn: &mut AnyConnection, input: &DraftInput) -> Result<DraftFields, AppError> {
+    let fields = intake::parse_draft(input).map_err(AppError::Validation)?;
+    if let Some(id) = &fields.review_type_id {
+        if !catalog::is_active(conn, Entry::ReviewType, id).await? {
+            return Err(AppError::validation(
+                "review_type_id",
+                "This type of review is no longer offered. Choose another.",
+            ));
+        }
+    }
+    if let Some(id) = &fields.category_id {
+        if !catalog::is_active(conn, Entry::Category, id).await? {
+            return Err(AppError::validation(
+                "category_id",
+                "This medical area is no longer offered. Choose another.",
+            ));
+        }
+    }
+    Ok(fields)
+}
+
+/// Saves the patient's form on a draft. Incomplete is fine; wrong is not.
+pub async fn save_draft(
+    db: &Db,
+    caller: &Caller<'_>,
+    case_id: &str,
+    version: i64,
+    input: &DraftInput,
+) -> Result<(), AppError> {
+    let mut acting = case_action::begin(db, caller, case_id, version, CaseAction::EditDraft).await?;
+    let fields = parse_form(&mut acting.tx, input).await?;
+    cases::update_draft(&mut acting.tx, case_id, &fields, db::now_ms()).await?;
+    case_action::finish(acting, caller, "", &Audience::default()).await?;
+    Ok(())
+}
+
+/// Saves the form and submits the case in one transaction: either it is complete and becomes
+/// Submitted with its timeline entry, or nothing changes and every missing part is named.
+pub async fn submit(
+    db: &Db,
+    caller: &Caller<'_>,
+    case_id: &str,
+    version: i64,
+    input: &DraftInput,
+) -> Result<(), AppError> {
+    let mut acting = case_action::begin(db, caller, case_id, version, CaseAction::Submit).await?;
+    let fields = parse_form(&mut acting.tx, input).await?;
+    let (files, _) = documents::usage(&mut *acting.tx, case_id).await?;
+    let problems = intake::submission_problems(&fields, u32::try_from(files).unwrap_or(u32::MAX));
+    if !problems.is_empty() {
+        return Err(AppError::Validation(problems));
+    }
+    let now = db::now_ms();
+    cases::update_draft(&mut acting.tx, case_id, &fields, now).await?;
+    cases::mark_submitted(&mut acting.tx, case_id, now).await?;
+    case_action::finish(acting, caller, "", &Audience::default()).await?;
+    Ok(())
+}
+
+/// Deletes a draft and its documents. Only the owner, only while it is a draft.
+pub async fn delete_draft(
+    db: &Db,
+    storage: &Storage,
+    caller: &Caller<'_>,
+    case_id: &str,
+    version: i64,
+) -> Result<(), AppError> {
+    let mut acting = case_action::begin(db, caller, case_id, version, CaseAction::EditDraft).await?;
+    let keys = documents::keys_for_case(&mut acting.tx, case_id).await?;
+    documents::delete_for_case(&mut acting.tx, case_id).await?;
+    if !cases::delete_draft(&mut acting.tx, case_id).await? {
+        return Err(AppError::conflict("Only a draft can be deleted."));
+    }
+    case_action::audit_outcome(&mut *acting.tx, caller, "delete_draft", case_id, "ok").await?;
+    acting.tx.commit().await?;
+    for key in keys {
+        if let Err(e) = storage.delete(&key).await {
+            tracing::warn!(key, error = %e, "could not delete a stored file of a deleted draft");
+        }
+    }
     Ok(())
 }

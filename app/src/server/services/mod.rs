@@ -4,6 +4,8 @@
 pub mod accounts;
 mod case_action;
 pub mod cases;
+pub mod catalog;
+pub mod documents;
 mod throttle;
 
 /// Who is acting and from where: what every use case needs for authorization and the audit log.

@@ -1,0 +1,170 @@
+//! Uploading documents: several files at once, one request per file, each with its own progress
+//! bar. Browsers report upload progress only for XMLHttpRequest, so that is what this uses. The
+//! limits are shown before choosing and checked here for instant feedback; the server enforces
+//! them regardless.
+
+use crate::domain::document::{human_size, MAX_FILES_PER_CASE, MAX_FILE_BYTES};
+use leptos::prelude::*;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum UploadState {
+    Sending(u8),
+    Done,
+    Failed(String),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct UploadRow {
+    pub key: u32,
+    pub name: String,
+    pub state: UploadState,
+}
+
+/// `on_uploaded` runs after each file the server accepted (to refresh the document list).
+#[component]
+pub fn Uploader(case_id: String, on_uploaded: Callback<()>) -> impl IntoView {
+    let rows = RwSignal::new(Vec::<UploadRow>::new());
+    let limits = format!(
+        "PDF, JPEG, PNG, WebP or HEIC · up to {} per file · up to {MAX_FILES_PER_CASE} files per case",
+        human_size(MAX_FILE_BYTES)
+    );
+    #[cfg(feature = "hydrate")]
+    let on_change = {
+        let case_id = case_id.clone();
+        move |ev: leptos::ev::Event| browser::start(&ev, &case_id, rows, on_uploaded)
+    };
+    #[cfg(not(feature = "hydrate"))]
+    let on_change = {
+        let _ = (&case_id, on_uploaded);
+        move |_: leptos::ev::Event| {}
+    };
+    view! {
+        <div class="uploader">
+            <p class="hint" id="upload-limits">{limits}</p>
+            <label class="button button-quiet file-button" for="document-files">"Choose files…"</label>
+            <input id="document-files" class="visually-hidden" type="file" multiple
+                accept=".pdf,.jpg,.jpeg,.png,.webp,.heic,.heif,application/pdf,image/jpeg,image/png,image/webp,image/heic"
+                aria-describedby="upload-limits" on:change=on_change/>
+            <ul class="uploads" aria-live="polite">
+                <For each=move || rows.get() key=|row| (row.key, format!("{:?}", row.state)) let:row>
+                    <li class="upload" data-testid="upload-row">
+                        <span class="upload-name">{row.name.clone()}</span>
+                        {match row.state {
+                            UploadState::Sending(p) => view! {
+                                <progress max="100" value=p.to_string() aria-label=format!("Uploading {}", row.name)></progress>
+                                <span class="muted">{format!("{p}%")}</span>
+                            }.into_any(),
+                            UploadState::Done => view! { <span class="success">"Uploaded"</span> }.into_any(),
+                            UploadState::Failed(message) => view! { <span class="field-error">{message}</span> }.into_any(),
+                        }}
+                    </li>
+                </For>
+            </ul>
+        </div>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    use super::{UploadRow, UploadState};
+    use crate::domain::document::{human_size, MAX_FILE_BYTES};
+    use crate::error::AppError;
+    use leptos::prelude::*;
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    use web_sys::{HtmlInputElement, ProgressEvent, XmlHttpRequest};
+
+    pub fn start(ev: &leptos::ev::Event, case_id: &str, rows: RwSignal<Vec<UploadRow>>, done: Callback<()>) {
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else {
+            return;
+        };
+        let Some(files) = input.files() else { return };
+        for index in 0..files.length() {
+            let Some(file) = files.get(index) else { continue };
+            let key = rows.with_untracked(|r| r.iter().map(|row| row.key + 1).max().unwrap_or(0));
+            let name = file.name();
+            let too_big = file.size() > MAX_FILE_BYTES as f64;
+            let state = if too_big {
+                UploadState::Failed(format!(
+                    "Too large: files can be at most {}.",
+                    human_size(MAX_FILE_BYTES)
+                ))
+            } else {
+                UploadState::Sending(0)
+            };
+            rows.update(|r| {
+                r.push(UploadRow {
+                    key,
+                    name: name.clone(),
+                    state,
+                })
+            });
+            if !too_big {
+                send(case_id, &file, key, rows, done);
+            }
+        }
+        // Let the same file be chosen again after a failure.
+        input.set_value("");
+    }
+
+    fn set(rows: RwSignal<Vec<UploadRow>>, key: u32, state: UploadState) {
+        rows.update(|r| {
+            if let Some(row) = r.iter_mut().find(|row| row.key == key) {
+                row.state = state;
+            }
+        });
+    }
+
+    fn send(
+        case_id: &str,
+        file: &web_sys::File,
+        key: u32,
+        rows: RwSignal<Vec<UploadRow>>,
+        done: Callback<()>,
+    ) {
+        let Ok(xhr) = XmlHttpRequest::new() else { return };
+        let url = format!(
+            "/cases/{case_id}/documents?name={}",
+            String::from(js_sys::encode_uri_component(&file.name()))
+        );
+        if xhr.open_with_async("POST", &url, true).is_err() {
+            set(
+                rows,
+                key,
+                UploadState::Failed("Could not start the upload.".into()),
+            );
+            return;
+        }
+        let _ = xhr.set_request_header("Content-Type", "application/octet-stream");
+        let _ = xhr.set_request_header("Accept", "application/json");
+        let on_progress = Closure::<dyn FnMut(ProgressEvent)>::new(move |e: ProgressEvent| {
+            if e.length_computable() && e.total() > 0.0 {
+                let percent = ((e.loaded() / e.total()) * 100.0).clamp(0.0, 99.0) as u8;
+                set(rows, key, UploadState::Sending(percent));
+            }
+        });
+        if let Ok(upload) = xhr.upload() {
+            upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+        }
+        on_progress.forget();
+        let finished = xhr.clone();
+        let on_end = Closure::<dyn FnMut()>::new(move || {
+            let status = finished.status().unwrap_or(0);
+            if status == 201 {
+                set(rows, key, UploadState::Done);
+                done.run(());
+            } else {
+                let text = finished.response_text().ok().flatten().unwrap_or_default();
+                let message = serde_json::from_str::<AppError>(&text)
+                    .map(|e| e.field("file").unwrap_or_else(|| e.to_string()))
+                    .unwrap_or_else(|_| "The upload failed. Check your connection and try again.".into());
+                set(rows, key, UploadState::Failed(message));
+            }
+        });
+        xhr.set_onloadend(Some(on_end.as_ref().unchecked_ref()));
+        on_end.forget();
+        if xhr.send_with_opt_blob(Some(file)).is_err() {
+            set(rows, key, UploadState::Failed("Could not send the file.".into()));
+        }
+    }
+}

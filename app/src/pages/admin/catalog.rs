@@ -1,0 +1,241 @@
+//! Admin settings: review types, disease categories and their staff pools.
+
+use crate::api::catalog::{load_catalog, SaveCategory, SaveReviewType, SetCatalogActive};
+use crate::components::auth::RequireRole;
+use crate::components::feedback::{ActionError, ErrorNote, FieldError};
+use crate::domain::money::{format_minor, CURRENCIES};
+use crate::domain::Role;
+use crate::model::{Catalog, Category, ClinicianChoice, ReviewType};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[derive(Clone, Copy)]
+struct CatalogActions {
+    save_type: ServerAction<SaveReviewType>,
+    save_category: ServerAction<SaveCategory>,
+    toggle: ServerAction<SetCatalogActive>,
+}
+
+#[component]
+pub fn CatalogPage() -> impl IntoView {
+    let actions = CatalogActions {
+        save_type: ServerAction::new(),
+        save_category: ServerAction::new(),
+        toggle: ServerAction::new(),
+    };
+    let catalog = Resource::new(
+        move || {
+            (
+                actions.save_type.version().get(),
+                actions.save_category.version().get(),
+                actions.toggle.version().get(),
+            )
+        },
+        |_| load_catalog(),
+    );
+    view! {
+        <Title text="Catalog"/>
+        <RequireRole role=Role::Admin>
+            <h1>"Catalog"</h1>
+            <p class="hint">"What patients can choose, and who may coordinate and review each medical area. \
+                Deactivating an entry hides it from new cases; cases that already use it keep it."</p>
+            <ActionError result=actions.toggle.value()/>
+            <Transition fallback=|| view! { <p class="loading">"Loading the catalog…"</p> }>
+                {move || Suspend::new(async move {
+                    match catalog.await {
+                        Ok(catalog) => view! { <CatalogBody catalog actions/> }.into_any(),
+                        Err(error) => view! { <ErrorNote error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </RequireRole>
+    }
+}
+
+#[component]
+fn CatalogBody(catalog: Catalog, actions: CatalogActions) -> impl IntoView {
+    let clinicians = catalog.clinicians.clone();
+    view! {
+        <section aria-labelledby="types-title">
+            <h2 id="types-title">"Review types"</h2>
+            {catalog.review_types.into_iter().map(|t| view! { <ReviewTypeForm rt=Some(t) actions/> }).collect_view()}
+            <details class="card add">
+                <summary>"Add a review type"</summary>
+                <ReviewTypeForm rt=None actions/>
+            </details>
+        </section>
+        <section aria-labelledby="categories-title">
+            <h2 id="categories-title">"Medical areas and staff pools"</h2>
+            {catalog.categories.into_iter().map(|c| {
+                view! { <CategoryForm category=Some(c) clinicians=clinicians.clone() actions/> }
+            }).collect_view()}
+            <details class="card add">
+                <summary>"Add a medical area"</summary>
+                <CategoryForm category=None clinicians=clinicians.clone() actions/>
+            </details>
+        </section>
+    }
+}
+
+#[component]
+fn ActiveToggle(kind: &'static str, id: String, active: bool, actions: CatalogActions) -> impl IntoView {
+    view! {
+        <ActionForm action=actions.toggle attr:class="inline-form">
+            <input type="hidden" name="kind" value=kind/>
+            <input type="hidden" name="id" value=id/>
+            <input type="hidden" name="active" value=(!active).to_string()/>
+            <span class=if active { "badge badge-completed" } else { "badge badge-cancelled" }>
+                {if active { "Offered" } else { "Not offered" }}
+            </span>
+            <button type="submit" class="button button-quiet">{if active { "Deactivate" } else { "Activate" }}</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn ReviewTypeForm(rt: Option<ReviewType>, actions: CatalogActions) -> impl IntoView {
+    let result = actions.save_type.value();
+    let id = rt.as_ref().map(|t| t.id.clone()).unwrap_or_default();
+    let prefix = if id.is_empty() {
+        "new-type".to_owned()
+    } else {
+        format!("type-{id}")
+    };
+    let field = move |name: &str| format!("{prefix}-{name}");
+    let value = {
+        let rt = rt.clone();
+        move |f: fn(&ReviewType) -> String| rt.as_ref().map(f).unwrap_or_default()
+    };
+    let currency = rt
+        .as_ref()
+        .map(|t| t.price.currency.clone())
+        .unwrap_or_else(|| "EUR".into());
+    // Field errors belong to the form that was submitted last.
+    let mine = {
+        let id = id.clone();
+        Signal::derive(move || {
+            actions
+                .save_type
+                .input()
+                .get()
+                .map(|i| i.id == id)
+                .unwrap_or(false)
+        })
+    };
+    let errors = Signal::derive(move || if mine.get() { result.get() } else { None });
+    view! {
+        <div class="card catalog-entry">
+            {rt.as_ref().map(|t| view! { <ActiveToggle kind="review_type" id=t.id.clone() active=t.active actions/> })}
+            <ActionForm action=actions.save_type attr:class="form grid-form">
+                <input type="hidden" name="id" value=id.clone()/>
+                <label for=field("name")>"Name"</label>
+                <input id=field("name") name="name" required maxlength="80" value=value(|t| t.name.clone())/>
+                <FieldError result=errors field="name"/>
+                <label for=field("description")>"Description"</label>
+                <textarea id=field("description") name="description" maxlength="500">{value(|t| t.description.clone())}</textarea>
+                <FieldError result=errors field="description"/>
+                <div class="row">
+                    <div class="field">
+                        <label for=field("price")>"Price"</label>
+                        <input id=field("price") name="price" inputmode="decimal" required pattern="[0-9,]+([.][0-9]{1,2})?"
+                            value=value(|t| format_minor(t.price.minor))/>
+                        <FieldError result=errors field="price"/>
+                    </div>
+                    <div class="field">
+                        <label for=field("currency")>"Currency"</label>
+                        <select id=field("currency") name="currency">
+                            {CURRENCIES.iter().map(|c| view! { <option value=*c selected=*c == currency>{*c}</option> }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for=field("days")>"Expected days"</label>
+                        <input id=field("days") name="expected_days" type="number" min="1" max="90" required
+                            value=value(|t| t.expected_days.to_string())/>
+                        <FieldError result=errors field="expected_days"/>
+                    </div>
+                </div>
+                {move || mine.get().then(|| view! { <ActionError result=errors/> })}
+                <button type="submit" class="button">{if id.is_empty() { "Add review type" } else { "Save" }}</button>
+            </ActionForm>
+        </div>
+    }
+}
+
+#[component]
+fn CategoryForm(
+    category: Option<Category>,
+    clinicians: Vec<ClinicianChoice>,
+    actions: CatalogActions,
+) -> impl IntoView {
+    let result = actions.save_category.value();
+    let id = category.as_ref().map(|c| c.id.clone()).unwrap_or_default();
+    let mine = {
+        let id = id.clone();
+        Signal::derive(move || {
+            actions
+                .save_category
+                .input()
+                .get()
+                .map(|i| i.id == id)
+                .unwrap_or(false)
+        })
+    };
+    let errors = Signal::derive(move || if mine.get() { result.get() } else { None });
+    let name = category.as_ref().map(|c| c.name.clone()).unwrap_or_default();
+    let specialists = category
+        .as_ref()
+        .map(|c| c.specialists.clone())
+        .unwrap_or_default();
+    let coordinators = category
+        .as_ref()
+        .map(|c| c.coordinators.clone())
+        .unwrap_or_default();
+    let name_id = if id.is_empty() {
+        "new-category-name".to_owned()
+    } else {
+        format!("category-{id}-name")
+    };
+    view! {
+        <div class="card catalog-entry">
+            {category.as_ref().map(|c| view! { <ActiveToggle kind="category" id=c.id.clone() active=c.active actions/> })}
+            <ActionForm action=actions.save_category attr:class="form">
+                <input type="hidden" name="id" value=id.clone()/>
+                <label for=name_id.clone()>"Name"</label>
+                <input id=name_id name="name" required maxlength="80" value=name/>
+                <FieldError result=errors field="name"/>
+                <div class="row pools">
+                    <Pool title="Coordinators" field="coordinators" clinicians=clinicians.clone() members=coordinators/>
+                    <Pool title="Specialists" field="specialists" clinicians=clinicians.clone() members=specialists/>
+                </div>
+                <FieldError result=errors field="coordinators"/>
+                <FieldError result=errors field="specialists"/>
+                {move || mine.get().then(|| view! { <ActionError result=errors/> })}
+                <button type="submit" class="button">{if id.is_empty() { "Add medical area" } else { "Save" }}</button>
+            </ActionForm>
+        </div>
+    }
+}
+
+#[component]
+fn Pool(
+    title: &'static str,
+    field: &'static str,
+    clinicians: Vec<ClinicianChoice>,
+    members: Vec<String>,
+) -> impl IntoView {
+    view! {
+        <fieldset class="fieldset pool">
+            <legend>{title}</legend>
+            {clinicians.into_iter().map(|c| {
+                let checked = members.contains(&c.id);
+                view! {
+                    <label class="check">
+                        <input type="checkbox" name=format!("{field}[]") value=c.id checked=checked/>
+                        {format!("{} {}", c.title, c.name)}
+                        <span class="muted">{format!(" · {}", c.specialties)}</span>
+                    </label>
+                }
+            }).collect_view()}
+        </fieldset>
+    }
+}

@@ -1,0 +1,269 @@
+//! The patient's case form: choose review and medical area, describe the case, upload documents,
+//! save as a draft at any time, submit when complete.
+
+use crate::api::cases::{load_case, load_documents, DeleteDraft, RemoveDocument, SaveCase};
+use crate::api::catalog::load_catalog;
+use crate::components::auth::RequireRole;
+use crate::components::feedback::{ActionError, ErrorNote, FieldError};
+use crate::components::upload::Uploader;
+use crate::domain::document::human_size;
+use crate::domain::intake::{DraftInput, MAX_TEXT_CHARS, SEXES};
+use crate::domain::{CaseStatus, Role};
+use crate::error::AppError;
+use crate::model::{CaseView, Catalog, DocumentInfo};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn IntakePage() -> impl IntoView {
+    let params = use_params_map();
+    let case_id = move || params.read().get("id").unwrap_or_default();
+    let save = ServerAction::<SaveCase>::new();
+    let remove = ServerAction::<RemoveDocument>::new();
+    let delete = ServerAction::<DeleteDraft>::new();
+    // The form reloads only after a successful save, so a refused save keeps what was typed.
+    let saved = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        if matches!(save.value().get(), Some(Ok(()))) {
+            saved.update(|n| *n += 1);
+        }
+    });
+    let uploaded = RwSignal::new(0u32);
+    let case = Resource::new(move || (case_id(), saved.get()), |(id, _)| load_case(id));
+    let catalog = Resource::new(|| (), |_| load_catalog());
+    let documents = Resource::new(
+        move || (case_id(), uploaded.get(), remove.version().get()),
+        |(id, _, _)| load_documents(id),
+    );
+    let actions = IntakeActions {
+        save,
+        remove,
+        delete,
+        uploaded,
+    };
+    view! {
+        <Title text="Your case"/>
+        <RequireRole role=Role::Patient>
+            <Transition fallback=|| view! { <p class="loading">"Loading your case…"</p> }>
+                {move || Suspend::new(async move {
+                    match (case.await, catalog.await) {
+                        (Ok(view), Ok(catalog)) => view! { <IntakeForm view catalog documents actions/> }.into_any(),
+                        (Err(error), _) | (_, Err(error)) => view! { <ErrorNote error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </RequireRole>
+    }
+}
+
+#[derive(Clone, Copy)]
+struct IntakeActions {
+    save: ServerAction<SaveCase>,
+    remove: ServerAction<RemoveDocument>,
+    delete: ServerAction<DeleteDraft>,
+    uploaded: RwSignal<u32>,
+}
+
+#[component]
+fn IntakeForm(
+    view: CaseView,
+    catalog: Catalog,
+    documents: Resource<Result<Vec<DocumentInfo>, AppError>>,
+    actions: IntakeActions,
+) -> impl IntoView {
+    let summary = view.summary.clone();
+    if summary.status != CaseStatus::Draft {
+        return view! {
+            <section class="notice">
+                <h1>"This case has been submitted"</h1>
+                <p>"It can no longer be edited. "<a href=format!("/cases/{}", summary.id)>"Open the case"</a></p>
+            </section>
+        }
+        .into_any();
+    }
+    let input = view.details.as_input();
+    let result: Signal<Option<Result<(), AppError>>> = actions.save.value().into();
+    let case_id = summary.id.clone();
+    let (form_case_id, delete_case_id) = (summary.id.clone(), summary.id.clone());
+    let (form_version, delete_version) = (summary.version.to_string(), summary.version.to_string());
+    let reference = summary.reference.clone();
+    let on_uploaded = Callback::new(move |_| actions.uploaded.update(|n| *n += 1));
+    view! {
+        <header class="case-header">
+            <h1>"Your case "<span class="case-ref">{reference}</span></h1>
+            <span class="badge badge-draft">"Draft"</span>
+        </header>
+        <p class="hint">"Your answers are kept as a draft until you submit. You can leave and come back at any time."</p>
+        <ActionForm action=actions.save attr:class="form intake" attr:id="intake-form">
+            <input type="hidden" name="case_id" value=form_case_id/>
+            <input type="hidden" name="version" value=form_version/>
+            <ReviewChoice catalog=catalog.clone() input=input.clone() result/>
+            <PatientFacts input=input.clone() result/>
+            <TextField name="medical_history" label="Medical history" value=input.medical_history.clone() result
+                hint="Diagnoses so far, symptoms and when they started, relevant tests and operations."/>
+            <TextField name="current_treatment" label="Current treatment (optional)" value=input.current_treatment.clone() result
+                hint="Medicines with doses, therapies, planned procedures."/>
+            <TextField name="questions" label="Your questions for the specialists" value=input.questions.clone() result
+                hint="One question per line. The specialists answer each of them."/>
+        </ActionForm>
+        <section class="documents" aria-labelledby="documents-title">
+            <h2 id="documents-title">"Medical documents"</h2>
+            <DocumentList documents remove=actions.remove editable=true/>
+            <Uploader case_id=case_id.clone() on_uploaded/>
+            <FieldError result field="documents"/>
+        </section>
+        <div class="form-actions">
+            <ActionError result/>
+            {move || matches!(result.get(), Some(Ok(()))).then(|| view! { <p class="success" role="status">"Draft saved."</p> })}
+            <button type="submit" form="intake-form" name="intent" value="save" class="button button-quiet"
+                disabled=move || actions.save.pending().get()>"Save draft"</button>
+            <button type="submit" form="intake-form" name="intent" value="submit" class="button"
+                disabled=move || actions.save.pending().get()>"Submit for review"</button>
+        </div>
+        <details class="danger-zone">
+            <summary>"Delete this draft"</summary>
+            <p>"The draft and its documents are deleted for good."</p>
+            <ActionForm action=actions.delete attr:class="inline-form">
+                <input type="hidden" name="case_id" value=delete_case_id/>
+                <input type="hidden" name="version" value=delete_version/>
+                <button type="submit" class="button button-danger">"Delete draft"</button>
+            </ActionForm>
+            <ActionError result=actions.delete.value()/>
+        </details>
+    }
+    .into_any()
+}
+
+#[component]
+fn ReviewChoice(
+    catalog: Catalog,
+    input: DraftInput,
+    #[prop(into)] result: Signal<Option<Result<(), AppError>>>,
+) -> impl IntoView {
+    let chosen = RwSignal::new(input.review_type_id.clone());
+    let types = catalog.review_types.clone();
+    let price_line = move || {
+        types.iter().find(|t| t.id == chosen.get()).map(|t| {
+            format!(
+                "{} · written opinions expected within {} days of specialists being assigned",
+                t.price.display(),
+                t.expected_days
+            )
+        })
+    };
+    view! {
+        <label for="review_type_id">"Type of review"</label>
+        <select id="review_type_id" name="review_type_id" on:change=move |ev| chosen.set(event_target_value(&ev))>
+            <option value="">"Choose…"</option>
+            {catalog.review_types.iter().map(|t| view! {
+                <option value=t.id.clone() selected=t.id == input.review_type_id>
+                    {format!("{} — {}", t.name, t.price.display())}
+                </option>
+            }).collect_view()}
+        </select>
+        <p class="hint" data-testid="price-line">{price_line}</p>
+        <FieldError result field="review_type_id"/>
+        <label for="category_id">"Medical area"</label>
+        <select id="category_id" name="category_id">
+            <option value="">"Choose…"</option>
+            {catalog.categories.iter().map(|c| view! {
+                <option value=c.id.clone() selected=c.id == input.category_id>{c.name.clone()}</option>
+            }).collect_view()}
+        </select>
+        <FieldError result field="category_id"/>
+    }
+}
+
+#[component]
+fn PatientFacts(
+    input: DraftInput,
+    #[prop(into)] result: Signal<Option<Result<(), AppError>>>,
+) -> impl IntoView {
+    view! {
+        <div class="row">
+            <div class="field">
+                <label for="patient_age">"Age of the patient"</label>
+                <input id="patient_age" name="patient_age" type="number" min="0" max="130" inputmode="numeric"
+                    value=input.patient_age.clone()/>
+                <FieldError result field="patient_age"/>
+            </div>
+            <div class="field">
+                <label for="patient_sex">"Sex"</label>
+                <select id="patient_sex" name="patient_sex">
+                    <option value="">"Choose…"</option>
+                    {SEXES.iter().map(|(value, label)| view! {
+                        <option value=*value selected=input.patient_sex == *value>{*label}</option>
+                    }).collect_view()}
+                </select>
+                <FieldError result field="patient_sex"/>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn TextField(
+    name: &'static str,
+    label: &'static str,
+    value: String,
+    hint: &'static str,
+    #[prop(into)] result: Signal<Option<Result<(), AppError>>>,
+) -> impl IntoView {
+    let hint_id = format!("{name}-hint");
+    view! {
+        <label for=name>{label}</label>
+        <p class="hint" id=hint_id.clone()>{hint}</p>
+        <textarea id=name name=name maxlength=MAX_TEXT_CHARS.to_string() aria-describedby=hint_id>{value}</textarea>
+        <FieldError result field=name/>
+    }
+}
+
+/// The case's documents with View and Download links; in a draft, also Remove.
+#[component]
+pub fn DocumentList(
+    documents: Resource<Result<Vec<DocumentInfo>, AppError>>,
+    remove: ServerAction<RemoveDocument>,
+    editable: bool,
+) -> impl IntoView {
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading documents…"</p> }>
+            {move || Suspend::new(async move {
+                match documents.await {
+                    Ok(list) if list.is_empty() => view! { <p class="empty">"No documents yet."</p> }.into_any(),
+                    Ok(list) => view! { <DocumentRows list remove editable/> }.into_any(),
+                    Err(error) => view! { <ErrorNote error/> }.into_any(),
+                }
+            })}
+        </Transition>
+        <ActionError result=remove.value()/>
+    }
+}
+
+#[component]
+pub fn DocumentRows(
+    list: Vec<DocumentInfo>,
+    remove: ServerAction<RemoveDocument>,
+    editable: bool,
+) -> impl IntoView {
+    view! {
+        <ul class="document-list" data-testid="documents">
+            {list.into_iter().map(|d| view! {
+                <li>
+                    <span class="document-name">{d.name.clone()}</span>
+                    <span class="muted">{format!("{} · {}", d.media_type.label(), human_size(d.size_bytes))}</span>
+                    {d.media_type.viewable_inline().then(|| view! {
+                        <a href=format!("/documents/{}", d.id) target="_blank" rel="noopener">"View"</a>
+                    })}
+                    <a href=format!("/documents/{}?download=1", d.id)>"Download"</a>
+                    {editable.then(|| view! {
+                        <ActionForm action=remove attr:class="inline-form">
+                            <input type="hidden" name="document_id" value=d.id.clone()/>
+                            <button type="submit" class="button button-quiet">"Remove"</button>
+                        </ActionForm>
+                    })}
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+}

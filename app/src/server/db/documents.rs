@@ -1,0 +1,139 @@
+use crate::domain::document::MediaType;
+use crate::model::{from_ms, DocumentInfo};
+use sqlx::{Any, AnyConnection, Executor, FromRow};
+
+#[derive(FromRow, Clone)]
+pub struct DocumentRow {
+    pub id: String,
+    pub case_id: String,
+    pub name: String,
+    pub media_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub storage_key: String,
+}
+
+impl DocumentRow {
+    pub fn media_type(&self) -> Result<MediaType, sqlx::Error> {
+        MediaType::from_mime(&self.media_type).ok_or_else(|| sqlx::Error::Decode("unknown media type".into()))
+    }
+}
+
+pub struct NewDocument<'a> {
+    pub case_id: &'a str,
+    pub uploaded_by: &'a str,
+    pub name: &'a str,
+    pub media_type: MediaType,
+    pub size_bytes: u64,
+    pub sha256: &'a str,
+    pub storage_key: &'a str,
+}
+
+pub async fn insert(
+    conn: &mut AnyConnection,
+    doc: &NewDocument<'_>,
+    now: i64,
+) -> Result<String, sqlx::Error> {
+    let id = super::new_id();
+    sqlx::query(
+        "INSERT INTO documents (id, case_id, uploaded_by, name, media_type, size_bytes, sha256, storage_key, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&id)
+    .bind(doc.case_id)
+    .bind(doc.uploaded_by)
+    .bind(doc.name)
+    .bind(doc.media_type.mime())
+    .bind(i64::try_from(doc.size_bytes).unwrap_or(i64::MAX))
+    .bind(doc.sha256)
+    .bind(doc.storage_key)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(id)
+}
+
+pub async fn find<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: &str,
+) -> Result<Option<DocumentRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, case_id, name, media_type, size_bytes, sha256, storage_key FROM documents WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(ex)
+    .await
+}
+
+pub async fn delete(conn: &mut AnyConnection, id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM documents WHERE id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Storage keys of a case's documents, for deleting their files after the rows are gone.
+pub async fn keys_for_case(conn: &mut AnyConnection, case_id: &str) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT storage_key FROM documents WHERE case_id = $1")
+        .bind(case_id)
+        .fetch_all(conn)
+        .await
+}
+
+pub async fn delete_for_case(conn: &mut AnyConnection, case_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM documents WHERE case_id = $1")
+        .bind(case_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// (number of files, total bytes) on a case.
+pub async fn usage<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    case_id: &str,
+) -> Result<(i64, i64), sqlx::Error> {
+    let (count, total): (i64, Option<i64>) =
+        sqlx::query_as("SELECT COUNT(*), SUM(size_bytes) FROM documents WHERE case_id = $1")
+            .bind(case_id)
+            .fetch_one(ex)
+            .await?;
+    Ok((count, total.unwrap_or(0)))
+}
+
+#[derive(FromRow)]
+struct InfoRow {
+    id: String,
+    name: String,
+    media_type: String,
+    size_bytes: i64,
+    uploaded_by: String,
+    created_at: i64,
+}
+
+pub async fn list_for_case<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    case_id: &str,
+) -> Result<Vec<DocumentInfo>, sqlx::Error> {
+    let rows: Vec<InfoRow> = sqlx::query_as(
+        "SELECT d.id, d.name, d.media_type, d.size_bytes, u.name AS uploaded_by, d.created_at \
+         FROM documents d JOIN users u ON u.id = d.uploaded_by WHERE d.case_id = $1 ORDER BY d.created_at, d.id",
+    )
+    .bind(case_id)
+    .fetch_all(ex)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(DocumentInfo {
+                media_type: MediaType::from_mime(&r.media_type)
+                    .ok_or_else(|| sqlx::Error::Decode("unknown media type".into()))?,
+                id: r.id,
+                name: r.name,
+                size_bytes: u64::try_from(r.size_bytes).unwrap_or(0),
+                uploaded_by: r.uploaded_by,
+                created_at: from_ms(r.created_at),
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,227 @@
+//! The catalog admins configure: review types, disease categories and their staff pools.
+//! Deactivating an entry hides it from new cases and never changes cases that already use it.
+
+use super::Caller;
+use crate::domain::money::{parse_amount, parse_currency};
+use crate::domain::{validate, Role};
+use crate::error::{AppError, FieldError};
+use crate::model::Catalog;
+use crate::server::db::catalog::{self, Entry, NewReviewType, Pool};
+use crate::server::db::{audit, Db};
+use crate::server::failure::is_unique_violation;
+use sqlx::AnyConnection;
+
+/// Admins see everything, with the clinicians for the pool pickers; everyone else sees only
+/// what a patient may choose now.
+pub async fn catalog(db: &Db, caller: &Caller<'_>) -> Result<Catalog, AppError> {
+    let admin = caller.user.role == Role::Admin;
+    let mut conn = db.pool().acquire().await?;
+    Ok(Catalog {
+        review_types: catalog::review_types(&mut conn, !admin).await?,
+        categories: catalog::categories(&mut conn, !admin).await?,
+        clinicians: if admin {
+            catalog::clinicians(&mut conn).await?
+        } else {
+            Vec::new()
+        },
+    })
+}
+
+/// What an admin types for a review type; numbers arrive as text and are parsed here.
+pub struct ReviewTypeInput {
+    pub name: String,
+    pub description: String,
+    pub price: String,
+    pub currency: String,
+    pub expected_days: String,
+}
+
+struct ValidReviewType {
+    name: String,
+    description: String,
+    price_minor: i64,
+    currency: String,
+    expected_days: i64,
+}
+
+fn validate_review_type(input: &ReviewTypeInput) -> Result<ValidReviewType, AppError> {
+    let mut checks = validate::Checks::default();
+    let name = checks.check(validate::required_text("name", &input.name, 80, "Enter a name."));
+    let description = input.description.trim().to_owned();
+    if description.chars().count() > 500 {
+        checks.check::<()>(Err(FieldError::new("description", "Use at most 500 characters.")));
+    }
+    let price = checks.check(parse_amount(&input.price).map_err(|m| FieldError::new("price", m)));
+    let currency = checks.check(parse_currency(&input.currency).map_err(|m| FieldError::new("currency", m)));
+    let days = checks.check(
+        input
+            .expected_days
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|d| (1..=90).contains(d))
+            .ok_or_else(|| FieldError::new("expected_days", "Enter a number of days from 1 to 90.")),
+    );
+    checks.finish().map_err(AppError::Validation)?;
+    match (name, price, currency, days) {
+        (Some(name), Some(price_minor), Some(currency), Some(expected_days)) => Ok(ValidReviewType {
+            name,
+            description,
+            price_minor,
+            currency,
+            expected_days,
+        }),
+        _ => Err(AppError::validation("name", "Please fill in every field.")),
+    }
+}
+
+/// Creates a review type (`id` None) or updates one. Existing cases keep the price they were
+/// created with only once payments record it; the catalog row itself is what changes here.
+pub async fn save_review_type(
+    db: &Db,
+    caller: &Caller<'_>,
+    id: Option<&str>,
+    input: ReviewTypeInput,
+) -> Result<String, AppError> {
+    require_admin(caller)?;
+    let valid = validate_review_type(&input)?;
+    let rt = NewReviewType {
+        name: &valid.name,
+        description: &valid.description,
+        price_minor: valid.price_minor,
+        currency: &valid.currency,
+        expected_days: valid.expected_days,
+    };
+    let mut tx = db.begin().await?;
+    let saved = match id {
+        None => catalog::insert_review_type(&mut tx, &rt).await.map(Some),
+        Some(id) => catalog::update_review_type(&mut tx, id, &rt)
+            .await
+            .map(|found| found.then(|| id.to_owned())),
+    };
+    let id = match saved {
+        Ok(Some(id)) => id,
+        Ok(None) => return Err(AppError::NotFound),
+        Err(e) if is_unique_violation(&e) => {
+            return Err(AppError::validation(
+                "name",
+                "Another review type already has this name.",
+            ))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    log(&mut tx, caller, "save_review_type", &id).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn set_active(
+    db: &Db,
+    caller: &Caller<'_>,
+    kind: Entry,
+    id: &str,
+    active: bool,
+) -> Result<(), AppError> {
+    require_admin(caller)?;
+    let mut tx = db.begin().await?;
+    if !catalog::set_active(&mut tx, kind, id, active).await? {
+        return Err(AppError::NotFound);
+    }
+    let action = match (kind, active) {
+        (Entry::ReviewType, true) => "activate_review_type",
+        (Entry::ReviewType, false) => "deactivate_review_type",
+        (Entry::Category, true) => "activate_category",
+        (Entry::Category, false) => "deactivate_category",
+    };
+    log(&mut tx, caller, action, id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub struct CategoryInput {
+    pub name: String,
+    pub specialists: Vec<String>,
+    pub coordinators: Vec<String>,
+}
+
+/// Creates a category (`id` None) or renames one, and sets both of its pools. Pool members must
+/// be active clinicians.
+pub async fn save_category(
+    db: &Db,
+    caller: &Caller<'_>,
+    id: Option<&str>,
+    input: CategoryInput,
+) -> Result<String, AppError> {
+    require_admin(caller)?;
+    let name = validate::required_text("name", &input.name, 80, "Enter a name.")
+        .map_err(|e| AppError::Validation(vec![e]))?;
+    let mut tx = db.begin().await?;
+    let clinicians: Vec<String> = catalog::clinicians(&mut tx)
+        .await?
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    for (field, members) in [
+        ("specialists", &input.specialists),
+        ("coordinators", &input.coordinators),
+    ] {
+        if members.iter().any(|m| !clinicians.contains(m)) {
+            return Err(AppError::validation(field, "Choose active clinicians only."));
+        }
+    }
+    let saved = match id {
+        None => catalog::insert_category(&mut tx, &name).await.map(Some),
+        Some(id) => catalog::rename_category(&mut tx, id, &name)
+            .await
+            .map(|found| found.then(|| id.to_owned())),
+    };
+    let id = match saved {
+        Ok(Some(id)) => id,
+        Ok(None) => return Err(AppError::NotFound),
+        Err(e) if is_unique_violation(&e) => {
+            return Err(AppError::validation(
+                "name",
+                "Another category already has this name.",
+            ))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    catalog::replace_pool(&mut tx, Pool::Specialists, &id, &dedup(input.specialists)).await?;
+    catalog::replace_pool(&mut tx, Pool::Coordinators, &id, &dedup(input.coordinators)).await?;
+    log(&mut tx, caller, "save_category", &id).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+fn dedup(mut ids: Vec<String>) -> Vec<String> {
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+fn require_admin(caller: &Caller<'_>) -> Result<(), AppError> {
+    if caller.user.role == Role::Admin {
+        Ok(())
+    } else {
+        Err(AppError::forbidden("Only administrators change the catalog."))
+    }
+}
+
+async fn log(
+    conn: &mut AnyConnection,
+    caller: &Caller<'_>,
+    action: &str,
+    target: &str,
+) -> Result<(), AppError> {
+    let entry = audit::Entry {
+        user_id: Some(&caller.user.id),
+        role: caller.user.role.as_str(),
+        action,
+        case_id: None,
+        target,
+        outcome: "ok",
+        ip: caller.ip,
+    };
+    audit::record(conn, &entry).await?;
+    Ok(())
+}

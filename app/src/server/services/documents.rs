@@ -1,0 +1,257 @@
+//! Medical documents: upload (streamed, checked, limited), removal and replacement in a draft,
+//! and audited, integrity-checked reads.
+
+use super::case_action::{self, audit_outcome};
+use super::Caller;
+use crate::domain::document::{human_size, Rejection, MAX_CASE_BYTES, MAX_FILES_PER_CASE, MAX_FILE_BYTES};
+use crate::domain::{document::clean_name, CaseAction, MediaType};
+use crate::error::AppError;
+use crate::model::DocumentInfo;
+use crate::server::db::{self, cases, documents, Db};
+use crate::server::failure::internal;
+use crate::server::storage::{PutError, ReadError, Storage, Stored};
+use bytes::Bytes;
+use futures_util::Stream;
+
+pub struct Upload<'a> {
+    pub case_id: &'a str,
+    /// The name the browser gave; kept only as cleaned display metadata.
+    pub name: &'a str,
+    /// A document of the same case this one replaces.
+    pub replaces: Option<&'a str>,
+    /// The request's Content-Length, when the client sent one: lets us refuse at once.
+    pub declared_len: Option<u64>,
+}
+
+pub async fn upload<S, E>(
+    db: &Db,
+    storage: &Storage,
+    caller: &Caller<'_>,
+    upload: Upload<'_>,
+    body: S,
+) -> Result<DocumentInfo, AppError>
+where
+    S: Stream<Item = Result<Bytes, E>> + Unpin,
+    E: std::fmt::Display,
+{
+    let action = CaseAction::EditDraft;
+    case_action::check(db, caller, upload.case_id, action).await?;
+    let replaced = match upload.replaces {
+        Some(id) => Some(document_of_case(db, id, upload.case_id).await?),
+        None => None,
+    };
+    let freed = replaced.as_ref().map_or(0, |d| d.size_bytes);
+    let max = allowance(db, upload.case_id, replaced.is_some(), freed).await?;
+    if upload.declared_len.is_some_and(|len| len > max) {
+        return Err(too_large(max));
+    }
+    let stored = storage.put(body, max).await.map_err(|e| put_error(e, max))?;
+    let name = clean_name(upload.name);
+    match record(db, caller, &upload, &stored, &name, replaced.as_ref()).await {
+        Ok(id) => {
+            if let Some(old) = replaced {
+                delete_file(storage, &old.storage_key).await;
+            }
+            Ok(DocumentInfo {
+                id,
+                name,
+                media_type: stored.media_type,
+                size_bytes: stored.size,
+                uploaded_by: caller.user.name.clone(),
+                created_at: crate::model::from_ms(db::now_ms()),
+            })
+        }
+        Err(e) => {
+            delete_file(storage, &stored.key).await;
+            Err(e)
+        }
+    }
+}
+
+/// How many bytes the next file may have, given the per-file and per-case limits.
+async fn allowance(db: &Db, case_id: &str, replacing: bool, freed: i64) -> Result<u64, AppError> {
+    let (count, total) = documents::usage(db.pool(), case_id).await?;
+    if !replacing && count >= i64::from(MAX_FILES_PER_CASE) {
+        return Err(AppError::validation(
+            "file",
+            format!("A case can hold at most {MAX_FILES_PER_CASE} files. Remove one to add another."),
+        ));
+    }
+    let used = u64::try_from(total - freed).unwrap_or(0);
+    let left = MAX_CASE_BYTES.saturating_sub(used);
+    if left == 0 {
+        return Err(AppError::TooLarge(format!(
+            "This case already holds {} of documents, the most one case can have.",
+            human_size(MAX_CASE_BYTES)
+        )));
+    }
+    Ok(left.min(MAX_FILE_BYTES))
+}
+
+fn too_large(max: u64) -> AppError {
+    AppError::TooLarge(format!(
+        "The file is too large. Files can be at most {}.",
+        human_size(max)
+    ))
+}
+
+fn put_error(err: PutError, max: u64) -> AppError {
+    match err {
+        PutError::TooLarge(_) => too_large(max),
+        PutError::Rejected(Rejection::Unsupported) => {
+            AppError::UnsupportedType(Rejection::Unsupported.message())
+        }
+        PutError::Rejected(other) => AppError::validation("file", other.message()),
+        PutError::Interrupted(_) => {
+            AppError::validation("file", "The upload was interrupted. Please try again.")
+        }
+        PutError::Io(e) => internal("document storage", e),
+    }
+}
+
+/// Writes the document row in a transaction that first re-checks, under the case's write lock,
+/// that the case is still a draft and still within its limits (a submit or a second upload may
+/// have raced this one).
+async fn record(
+    db: &Db,
+    caller: &Caller<'_>,
+    upload: &Upload<'_>,
+    stored: &Stored,
+    name: &str,
+    replaced: Option<&documents::DocumentRow>,
+) -> Result<String, AppError> {
+    let now = db::now_ms();
+    let mut tx = db.begin().await?;
+    if !cases::touch_if_status(&mut tx, upload.case_id, crate::domain::CaseStatus::Draft, now).await? {
+        return Err(AppError::conflict(
+            "This case was submitted meanwhile; documents can no longer be changed here.",
+        ));
+    }
+    if let Some(old) = replaced {
+        documents::delete(&mut tx, &old.id).await?;
+    }
+    let (count, total) = documents::usage(&mut *tx, upload.case_id).await?;
+    let total = u64::try_from(total).unwrap_or(0) + stored.size;
+    if count >= i64::from(MAX_FILES_PER_CASE) || total > MAX_CASE_BYTES {
+        return Err(AppError::validation(
+            "file",
+            "This case has reached its document limit.",
+        ));
+    }
+    let doc = documents::NewDocument {
+        case_id: upload.case_id,
+        uploaded_by: &caller.user.id,
+        name,
+        media_type: stored.media_type,
+        size_bytes: stored.size,
+        sha256: &stored.sha256,
+        storage_key: &stored.key,
+    };
+    let id = documents::insert(&mut tx, &doc, now).await?;
+    let action = if replaced.is_some() {
+        "replace_document"
+    } else {
+        "upload_document"
+    };
+    audit_outcome(&mut *tx, caller, action, upload.case_id, "ok").await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+async fn document_of_case(
+    db: &Db,
+    document_id: &str,
+    case_id: &str,
+) -> Result<documents::DocumentRow, AppError> {
+    documents::find(db.pool(), document_id)
+        .await?
+        .filter(|d| d.case_id == case_id)
+        .ok_or(AppError::NotFound)
+}
+
+/// Removes a document from a draft. The row goes in the transaction; the file after commit, so a
+/// rollback never leaves a row pointing at a deleted file.
+pub async fn remove(
+    db: &Db,
+    storage: &Storage,
+    caller: &Caller<'_>,
+    document_id: &str,
+) -> Result<(), AppError> {
+    let doc = documents::find(db.pool(), document_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    case_action::check(db, caller, &doc.case_id, CaseAction::EditDraft).await?;
+    let mut tx = db.begin().await?;
+    if !cases::touch_if_status(
+        &mut tx,
+        &doc.case_id,
+        crate::domain::CaseStatus::Draft,
+        db::now_ms(),
+    )
+    .await?
+    {
+        return Err(AppError::conflict(
+            "This case was submitted meanwhile; documents can no longer be changed here.",
+        ));
+    }
+    documents::delete(&mut tx, &doc.id).await?;
+    audit_outcome(&mut *tx, caller, "remove_document", &doc.case_id, "ok").await?;
+    tx.commit().await?;
+    delete_file(storage, &doc.storage_key).await;
+    Ok(())
+}
+
+/// A document the caller may read, opened after its checksum matched. Every read is audited,
+/// refused ones too; a document of a case the caller may not see is "not found".
+pub async fn open(
+    db: &Db,
+    storage: &Storage,
+    caller: &Caller<'_>,
+    document_id: &str,
+) -> Result<(String, MediaType, tokio::fs::File), AppError> {
+    let doc = documents::find(db.pool(), document_id).await?;
+    let visible = match &doc {
+        Some(d) => {
+            let case = cases::find(db.pool(), &d.case_id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let mut conn = db.pool().acquire().await?;
+            case_action::relation_of(&mut conn, &case, caller.user)
+                .await?
+                .may_view_case()
+        }
+        None => false,
+    };
+    let case_id = doc.as_ref().map(|d| d.case_id.clone()).unwrap_or_default();
+    let Some(doc) = doc.filter(|_| visible) else {
+        audit_outcome(db.pool(), caller, "read_document", &case_id, "denied").await?;
+        return Err(AppError::NotFound);
+    };
+    match storage.open_verified(&doc.storage_key, &doc.sha256).await {
+        Ok(file) => {
+            audit_outcome(db.pool(), caller, "read_document", &doc.case_id, "ok").await?;
+            Ok((doc.name.clone(), doc.media_type()?, file))
+        }
+        Err(e @ (ReadError::Corrupt | ReadError::Missing)) => {
+            audit_outcome(
+                db.pool(),
+                caller,
+                "read_document",
+                &doc.case_id,
+                "integrity_failure",
+            )
+            .await?;
+            Err(internal(
+                "document integrity",
+                format!("document {}: {e}", doc.id),
+            ))
+        }
+        Err(ReadError::Io(e)) => Err(internal("document read", e)),
+    }
+}
+
+async fn delete_file(storage: &Storage, key: &str) {
+    if let Err(e) = storage.delete(key).await {
+        tracing::warn!(key, error = %e, "could not delete a stored file; it is now unreferenced");
+    }
+}

@@ -1,0 +1,155 @@
+//! `POST /cases/{case_id}/documents?name=…[&replaces=…]` streams one file into a draft;
+//! `GET /documents/{id}[?download=1]` serves one, after checking who asks and the file's checksum.
+
+use app::error::AppError;
+use app::model::CurrentUser;
+use app::server::auth::request::user_for_token;
+use app::server::auth::token;
+use app::server::services::{documents, Caller};
+use app::server::AppState;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Path, Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use axum_extra::extract::CookieJar;
+use serde::Deserialize;
+use std::net::SocketAddr;
+
+/// An `AppError` as an HTTP response: its status and the same JSON body server functions send.
+pub struct ApiError(pub AppError);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.0.status(), Json(self.0)).into_response()
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        ApiError(e)
+    }
+}
+
+async fn signed_in(state: &AppState, jar: &CookieJar) -> Result<CurrentUser, ApiError> {
+    let raw = jar
+        .get(token::cookie_name(state.config.secure_cookies))
+        .map(|c| c.value().to_owned())
+        .ok_or(ApiError(AppError::Unauthenticated))?;
+    user_for_token(state, &raw)
+        .await?
+        .ok_or(ApiError(AppError::Unauthenticated))
+}
+
+fn client_ip(state: &AppState, headers: &HeaderMap, peer: Option<SocketAddr>) -> String {
+    let forwarded = state
+        .config
+        .trust_proxy
+        .then(|| {
+            headers
+                .get("x-forwarded-for")?
+                .to_str()
+                .ok()?
+                .split(',')
+                .next()
+                .map(|s| s.trim().to_owned())
+        })
+        .flatten();
+    forwarded.or(peer.map(|p| p.ip().to_string())).unwrap_or_default()
+}
+
+#[derive(Deserialize)]
+pub struct UploadQuery {
+    name: String,
+    replaces: Option<String>,
+}
+
+pub async fn upload(
+    State(state): State<AppState>,
+    Path(case_id): Path<String>,
+    Query(query): Query<UploadQuery>,
+    jar: CookieJar,
+    request: Request,
+) -> Result<Response, ApiError> {
+    let user = signed_in(&state, &jar).await?;
+    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
+    let ip = client_ip(&state, request.headers(), peer);
+    let declared_len = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    let upload = documents::Upload {
+        case_id: &case_id,
+        name: &query.name,
+        replaces: query.replaces.as_deref().filter(|r| !r.is_empty()),
+        declared_len,
+    };
+    let body = request.into_body().into_data_stream();
+    let caller = Caller { user: &user, ip: &ip };
+    let info = documents::upload(&state.db, &state.storage, &caller, upload, body).await?;
+    Ok((StatusCode::CREATED, Json(info)).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct DownloadQuery {
+    #[serde(default)]
+    download: Option<String>,
+}
+
+pub async fn download(
+    State(state): State<AppState>,
+    Path(document_id): Path<String>,
+    Query(query): Query<DownloadQuery>,
+    jar: CookieJar,
+    request: Request,
+) -> Result<Response, ApiError> {
+    let user = signed_in(&state, &jar).await?;
+    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
+    let ip = client_ip(&state, request.headers(), peer);
+    let caller = Caller { user: &user, ip: &ip };
+    let (name, media_type, file) = documents::open(&state.db, &state.storage, &caller, &document_id).await?;
+    let len = file.metadata().await.map(|m| m.len()).unwrap_or(0);
+    let inline = query.download.is_none() && media_type.viewable_inline();
+    let mut response = Body::from_stream(tokio_util::io::ReaderStream::new(file)).into_response();
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type.mime()));
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+    h.insert(header::CONTENT_DISPOSITION, content_disposition(&name, inline));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    // The file may only ever be itself: no scripts, no plugins, no framing, its own origin.
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; object-src 'self'; frame-ancestors 'self'; sandbox"),
+    );
+    Ok(response)
+}
+
+/// `inline` or `attachment`, with an ASCII fallback name and the real name in RFC 5987 form.
+/// The name was cleaned at upload; quotes and control characters cannot occur in it.
+fn content_disposition(name: &str, inline: bool) -> HeaderValue {
+    let kind = if inline { "inline" } else { "attachment" };
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'_' => char::from(b).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    HeaderValue::from_str(&format!(
+        "{kind}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("attachment"))
+}
