@@ -9,5 +9,11 @@ mod support;
 mod accounts;
 #[path = "services/cases.rs"]
 mod cases;
+#[path = "services/catalog.rs"]
+mod catalog;
 #[path = "services/database.rs"]
 mod database;
+#[path = "services/documents.rs"]
+mod documents;
+#[path = "services/intake.rs"]
+mod services_intake;

@@ -199,6 +199,13 @@ pub fn human_size(bytes: u64) -> String {
     }
 }
 
+/// Sample files of every accepted type and a set of hostile ones, for tests in this crate and
+/// the integration tests of the server.
+#[doc(hidden)]
+#[cfg(any(test, feature = "ssr"))]
+#[path = "document_samples.rs"]
+pub mod samples;
+
 #[cfg(test)]
 #[path = "document_tests.rs"]
 mod tests;

@@ -94,12 +94,13 @@ pub async fn usage<'e>(
     ex: impl Executor<'e, Database = Any>,
     case_id: &str,
 ) -> Result<(i64, i64), sqlx::Error> {
-    let (count, total): (i64, Option<i64>) =
-        sqlx::query_as("SELECT COUNT(*), SUM(size_bytes) FROM documents WHERE case_id = $1")
+    // PostgreSQL sums BIGINT into NUMERIC; the cast keeps the type the same on both backends.
+    let (count, total): (i64, i64) =
+        sqlx::query_as("SELECT COUNT(*), CAST(COALESCE(SUM(size_bytes), 0) AS BIGINT) FROM documents WHERE case_id = $1")
             .bind(case_id)
             .fetch_one(ex)
             .await?;
-    Ok((count, total.unwrap_or(0)))
+    Ok((count, total))
 }
 
 #[derive(FromRow)]
