@@ -2,90 +2,10 @@
 //! server functions' authorization and status codes, sessions ended by logout.
 #![allow(clippy::unwrap_used)]
 
-use app::server::testing::TestDb;
-use app::server::{demo, AppState};
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
-use axum::Router;
-use http_body_util::BodyExt;
-use leptos::prelude::LeptosOptions;
-use tower::ServiceExt;
+mod common;
 
-struct Harness {
-    router: Router,
-    _db: TestDb,
-}
-
-async fn harness() -> Harness {
-    let t = TestDb::sqlite().await;
-    demo::load_if_empty(&t.db).await.unwrap();
-    let state = AppState::new(t.db.clone(), t.config.clone());
-    let options = LeptosOptions::builder()
-        .output_name("consilium")
-        .site_root("target/site")
-        .build();
-    Harness {
-        router: server::router::build(state, options),
-        _db: t,
-    }
-}
-
-struct Reply {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: String,
-}
-
-async fn send(h: &Harness, request: Request<Body>) -> Reply {
-    let response = h.router.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    Reply {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
-}
-
-fn post(path: &str, form: &str, cookie: Option<&str>) -> Request<Body> {
-    let mut builder = Request::post(path)
-        .header(header::HOST, "127.0.0.1:3000")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::ACCEPT, "application/json");
-    if let Some(c) = cookie {
-        builder = builder.header(header::COOKIE, c);
-    }
-    builder.body(Body::from(form.to_owned())).unwrap()
-}
-
-fn get(path: &str, cookie: Option<&str>) -> Request<Body> {
-    let mut builder = Request::get(path)
-        .header(header::HOST, "127.0.0.1:3000")
-        .header(header::ACCEPT, "text/html,application/xhtml+xml");
-    if let Some(c) = cookie {
-        builder = builder.header(header::COOKIE, c);
-    }
-    builder.body(Body::empty()).unwrap()
-}
-
-/// Signs in and returns the `name=value` of the session cookie.
-async fn sign_in(h: &Harness, email: &str) -> String {
-    let form = format!("email={email}&password={}", demo::DEMO_PASSWORD);
-    let reply = send(h, post("/api/login", &form, None)).await;
-    assert!(
-        reply.status.is_success() || reply.status.is_redirection(),
-        "{} {}",
-        reply.status,
-        reply.body
-    );
-    let set_cookie = reply.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
-    assert!(
-        set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"),
-        "{set_cookie}"
-    );
-    set_cookie.split(';').next().unwrap().to_owned()
-}
+use axum::http::{header, StatusCode};
+use common::{get, harness, post, send, sign_in};
 
 #[tokio::test]
 async fn every_response_carries_the_security_headers() {

@@ -28,7 +28,6 @@ pub fn heic() -> Vec<u8> {
     v
 }
 
-
 fn cat(parts: &[&[u8]]) -> Vec<u8> {
     parts.concat()
 }
@@ -109,4 +108,3 @@ pub fn hostile() -> Vec<(&'static str, Vec<u8>, bool)> {
         ("single null byte", vec![0], true),
     ]
 }
-

@@ -7,7 +7,6 @@ fn check(bytes: &[u8]) -> Result<MediaType, Rejection> {
     sniff(head, tail, bytes.len() as u64)
 }
 
-
 #[test]
 fn each_allowed_type_is_recognised_by_its_content() {
     assert_eq!(check(&pdf()), Ok(MediaType::Pdf));

@@ -16,15 +16,35 @@ fn review_type(name: &str, price: &str, days: &str) -> ReviewTypeInput {
     }
 }
 
-on_both_backends!(an_admin_creates_and_edits_review_types_with_prices_in_minor_units, |t| {
-    let admin = user(&t.db, Role::Admin, "admin@example.com").await;
-    let caller = Caller { user: &admin, ip: "" };
-    let id = catalog::save_review_type(&t.db, &caller, None, review_type("Standard", "450.50", "10")).await.unwrap();
-    catalog::save_review_type(&t.db, &caller, Some(&id), review_type("Standard plus", "1,200", "7")).await.unwrap();
-    let all = catalog::catalog(&t.db, &caller).await.unwrap();
-    let rt = &all.review_types[0];
-    assert_eq!((rt.name.as_str(), rt.price.minor, rt.price.currency.as_str(), rt.expected_days), ("Standard plus", 120_000, "EUR", 7));
-});
+on_both_backends!(
+    an_admin_creates_and_edits_review_types_with_prices_in_minor_units,
+    |t| {
+        let admin = user(&t.db, Role::Admin, "admin@example.com").await;
+        let caller = Caller { user: &admin, ip: "" };
+        let id = catalog::save_review_type(&t.db, &caller, None, review_type("Standard", "450.50", "10"))
+            .await
+            .unwrap();
+        catalog::save_review_type(
+            &t.db,
+            &caller,
+            Some(&id),
+            review_type("Standard plus", "1,200", "7"),
+        )
+        .await
+        .unwrap();
+        let all = catalog::catalog(&t.db, &caller).await.unwrap();
+        let rt = &all.review_types[0];
+        assert_eq!(
+            (
+                rt.name.as_str(),
+                rt.price.minor,
+                rt.price.currency.as_str(),
+                rt.expected_days
+            ),
+            ("Standard plus", 120_000, "EUR", 7)
+        );
+    }
+);
 
 on_both_backends!(bad_review_type_input_names_each_field_and_saves_nothing, |t| {
     let admin = user(&t.db, Role::Admin, "admin@example.com").await;
@@ -36,14 +56,25 @@ on_both_backends!(bad_review_type_input_names_each_field_and_saves_nothing, |t| 
         currency: "XXX".into(),
         expected_days: "0".into(),
     };
-    let err = catalog::save_review_type(&t.db, &caller, None, bad).await.err().unwrap();
+    let err = catalog::save_review_type(&t.db, &caller, None, bad)
+        .await
+        .err()
+        .unwrap();
     for field in ["name", "description", "price", "currency", "expected_days"] {
         assert!(err.field(field).is_some(), "{field}: {err:?}");
     }
-    catalog::save_review_type(&t.db, &caller, None, review_type("Standard", "450", "10")).await.unwrap();
-    let dup = catalog::save_review_type(&t.db, &caller, None, review_type("Standard", "1", "1")).await.err().unwrap();
+    catalog::save_review_type(&t.db, &caller, None, review_type("Standard", "450", "10"))
+        .await
+        .unwrap();
+    let dup = catalog::save_review_type(&t.db, &caller, None, review_type("Standard", "1", "1"))
+        .await
+        .err()
+        .unwrap();
     assert!(dup.field("name").is_some());
-    assert_eq!(catalog::catalog(&t.db, &caller).await.unwrap().review_types.len(), 1);
+    assert_eq!(
+        catalog::catalog(&t.db, &caller).await.unwrap().review_types.len(),
+        1
+    );
 });
 
 on_both_backends!(categories_carry_their_pools_and_refuse_non_clinicians, |t| {
@@ -52,34 +83,98 @@ on_both_backends!(categories_carry_their_pools_and_refuse_non_clinicians, |t| {
     let coord = user(&t.db, Role::Clinician, "coord@example.com").await;
     let patient = user(&t.db, Role::Patient, "ana@example.com").await;
     let caller = Caller { user: &admin, ip: "" };
-    let input = |specialists: Vec<String>, coordinators: Vec<String>| CategoryInput { name: "Cardiology".into(), specialists, coordinators };
-    let id = catalog::save_category(&t.db, &caller, None, input(vec![doc.id.clone(), doc.id.clone()], vec![coord.id.clone()]))
+    let input = |specialists: Vec<String>, coordinators: Vec<String>| CategoryInput {
+        name: "Cardiology".into(),
+        specialists,
+        coordinators,
+    };
+    let id = catalog::save_category(
+        &t.db,
+        &caller,
+        None,
+        input(vec![doc.id.clone(), doc.id.clone()], vec![coord.id.clone()]),
+    )
+    .await
+    .unwrap();
+    let cat = catalog::catalog(&t.db, &caller)
         .await
-        .unwrap();
-    let cat = catalog::catalog(&t.db, &caller).await.unwrap().categories.remove(0);
-    assert_eq!((cat.specialists, cat.coordinators), (vec![doc.id.clone()], vec![coord.id.clone()]));
-    let err = catalog::save_category(&t.db, &caller, Some(&id), input(vec![patient.id.clone()], vec![])).await.err().unwrap();
-    assert!(err.field("specialists").is_some());
-    let cat = catalog::catalog(&t.db, &caller).await.unwrap().categories.remove(0);
-    assert_eq!(cat.specialists, vec![doc.id.clone()], "a refused edit changes nothing");
-    catalog::save_category(&t.db, &caller, Some(&id), input(vec![], vec![doc.id.clone()])).await.unwrap();
-    let cat = catalog::catalog(&t.db, &caller).await.unwrap().categories.remove(0);
-    assert_eq!((cat.specialists.len(), cat.coordinators), (0, vec![doc.id]));
-});
-
-on_both_backends!(patients_see_only_active_entries_and_cannot_change_the_catalog, |t| {
-    let admin = user(&t.db, Role::Admin, "admin@example.com").await;
-    let patient = user(&t.db, Role::Patient, "ana@example.com").await;
-    let caller = Caller { user: &admin, ip: "" };
-    let a = catalog::save_review_type(&t.db, &caller, None, review_type("A", "1", "1")).await.unwrap();
-    catalog::save_review_type(&t.db, &caller, None, review_type("B", "2", "2")).await.unwrap();
-    catalog::set_active(&t.db, &caller, Entry::ReviewType, &a, false).await.unwrap();
-    let seen = catalog::catalog(&t.db, &Caller { user: &patient, ip: "" }).await.unwrap();
-    assert_eq!(seen.review_types.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["B"]);
-    assert!(seen.clinicians.is_empty());
-    let err = catalog::save_review_type(&t.db, &Caller { user: &patient, ip: "" }, None, review_type("C", "1", "1"))
+        .unwrap()
+        .categories
+        .remove(0);
+    assert_eq!(
+        (cat.specialists, cat.coordinators),
+        (vec![doc.id.clone()], vec![coord.id.clone()])
+    );
+    let err = catalog::save_category(&t.db, &caller, Some(&id), input(vec![patient.id.clone()], vec![]))
         .await
         .err()
         .unwrap();
-    assert!(matches!(err, AppError::Forbidden(_)));
+    assert!(err.field("specialists").is_some());
+    let cat = catalog::catalog(&t.db, &caller)
+        .await
+        .unwrap()
+        .categories
+        .remove(0);
+    assert_eq!(
+        cat.specialists,
+        vec![doc.id.clone()],
+        "a refused edit changes nothing"
+    );
+    catalog::save_category(&t.db, &caller, Some(&id), input(vec![], vec![doc.id.clone()]))
+        .await
+        .unwrap();
+    let cat = catalog::catalog(&t.db, &caller)
+        .await
+        .unwrap()
+        .categories
+        .remove(0);
+    assert_eq!((cat.specialists.len(), cat.coordinators), (0, vec![doc.id]));
 });
+
+on_both_backends!(
+    patients_see_only_active_entries_and_cannot_change_the_catalog,
+    |t| {
+        let admin = user(&t.db, Role::Admin, "admin@example.com").await;
+        let patient = user(&t.db, Role::Patient, "ana@example.com").await;
+        let caller = Caller { user: &admin, ip: "" };
+        let a = catalog::save_review_type(&t.db, &caller, None, review_type("A", "1", "1"))
+            .await
+            .unwrap();
+        catalog::save_review_type(&t.db, &caller, None, review_type("B", "2", "2"))
+            .await
+            .unwrap();
+        catalog::set_active(&t.db, &caller, Entry::ReviewType, &a, false)
+            .await
+            .unwrap();
+        let seen = catalog::catalog(
+            &t.db,
+            &Caller {
+                user: &patient,
+                ip: "",
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            seen.review_types
+                .iter()
+                .map(|r| r.name.as_str())
+                .collect::<Vec<_>>(),
+            ["B"]
+        );
+        assert!(seen.clinicians.is_empty());
+        let err = catalog::save_review_type(
+            &t.db,
+            &Caller {
+                user: &patient,
+                ip: "",
+            },
+            None,
+            review_type("C", "1", "1"),
+        )
+        .await
+        .err()
+        .unwrap();
+        assert!(matches!(err, AppError::Forbidden(_)));
+    }
+);

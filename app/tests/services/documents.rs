@@ -7,54 +7,85 @@ use app::error::AppError;
 use app::server::db::audit;
 use app::server::services::{cases, documents, Caller};
 
-on_both_backends!(documents_are_stored_under_generated_keys_with_their_checksum, |t| {
-    let w = world(&t).await;
-    let caller = Caller { user: &w.patient, ip: "" };
-    let id = cases::create_draft(&t.db, &caller).await.unwrap();
-    let doc = upload(&t, &w, &w.patient, &id, "../../etc/passwd", samples::png()).await.unwrap();
-    assert_eq!((doc.name.as_str(), doc.media_type), ("passwd", MediaType::Png));
-    let (key, sha): (String, String) = sqlx::query_as("SELECT storage_key, sha256 FROM documents WHERE id = $1")
-        .bind(&doc.id)
-        .fetch_one(t.db.pool())
-        .await
-        .unwrap();
-    assert!(key.chars().all(|c| c.is_ascii_hexdigit()), "{key}");
-    let path = w.storage.local_path_of(&key);
-    assert!(path.starts_with(t.config.data_dir.join("documents")));
-    assert_eq!(std::fs::read(&path).unwrap(), samples::png());
-    assert_eq!(sha.len(), 64);
-    // Nothing was written anywhere near the traversal target.
-    assert!(!t.config.data_dir.join("etc").exists());
-});
+on_both_backends!(
+    documents_are_stored_under_generated_keys_with_their_checksum,
+    |t| {
+        let w = world(&t).await;
+        let caller = Caller {
+            user: &w.patient,
+            ip: "",
+        };
+        let id = cases::create_draft(&t.db, &caller).await.unwrap();
+        let doc = upload(&t, &w, &w.patient, &id, "../../etc/passwd", samples::png())
+            .await
+            .unwrap();
+        assert_eq!((doc.name.as_str(), doc.media_type), ("passwd", MediaType::Png));
+        let (key, sha): (String, String) =
+            sqlx::query_as("SELECT storage_key, sha256 FROM documents WHERE id = $1")
+                .bind(&doc.id)
+                .fetch_one(t.db.pool())
+                .await
+                .unwrap();
+        assert!(key.chars().all(|c| c.is_ascii_hexdigit()), "{key}");
+        let path = w.storage.local_path_of(&key);
+        assert!(path.starts_with(t.config.data_dir.join("documents")));
+        assert_eq!(std::fs::read(&path).unwrap(), samples::png());
+        assert_eq!(sha.len(), 64);
+        // Nothing was written anywhere near the traversal target.
+        assert!(!t.config.data_dir.join("etc").exists());
+    }
+);
 
 on_both_backends!(hostile_files_are_refused_and_leave_nothing_behind, |t| {
     let w = world(&t).await;
-    let caller = Caller { user: &w.patient, ip: "" };
+    let caller = Caller {
+        user: &w.patient,
+        ip: "",
+    };
     let id = cases::create_draft(&t.db, &caller).await.unwrap();
     for (what, bytes, unsupported) in samples::hostile() {
-        let err = upload(&t, &w, &w.patient, &id, "innocent.pdf", bytes).await.err().unwrap();
+        let err = upload(&t, &w, &w.patient, &id, "innocent.pdf", bytes)
+            .await
+            .err()
+            .unwrap();
         let status = err.status().as_u16();
         assert_eq!(status, if unsupported { 415 } else { 422 }, "{what}: {err:?}");
     }
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM documents").fetch_one(t.db.pool()).await.unwrap();
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM documents")
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap();
     assert_eq!(count, 0);
     let stored: Vec<_> = walk(&t.config.data_dir.join("documents"));
     assert!(stored.is_empty(), "left behind: {stored:?}");
 });
 
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let Ok(entries) = std::fs::read_dir(dir) else { return vec![] };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return vec![];
+    };
     entries
         .flatten()
-        .flat_map(|e| if e.path().is_dir() { walk(&e.path()) } else { vec![e.path()] })
+        .flat_map(|e| {
+            if e.path().is_dir() {
+                walk(&e.path())
+            } else {
+                vec![e.path()]
+            }
+        })
         .collect()
 }
 
 on_both_backends!(a_flipped_byte_on_disk_is_detected_and_never_served, |t| {
     let w = world(&t).await;
-    let caller = Caller { user: &w.patient, ip: "" };
+    let caller = Caller {
+        user: &w.patient,
+        ip: "",
+    };
     let id = cases::create_draft(&t.db, &caller).await.unwrap();
-    let doc = upload(&t, &w, &w.patient, &id, "scan.pdf", samples::pdf()).await.unwrap();
+    let doc = upload(&t, &w, &w.patient, &id, "scan.pdf", samples::pdf())
+        .await
+        .unwrap();
     assert!(documents::open(&t.db, &w.storage, &caller, &doc.id).await.is_ok());
     let key: String = sqlx::query_scalar("SELECT storage_key FROM documents WHERE id = $1")
         .bind(&doc.id)
@@ -65,9 +96,17 @@ on_both_backends!(a_flipped_byte_on_disk_is_detected_and_never_served, |t| {
     let mut bytes = std::fs::read(&path).unwrap();
     bytes[12] ^= 0x01;
     std::fs::write(&path, bytes).unwrap();
-    let err = documents::open(&t.db, &w.storage, &caller, &doc.id).await.err().unwrap();
+    let err = documents::open(&t.db, &w.storage, &caller, &doc.id)
+        .await
+        .err()
+        .unwrap();
     assert!(matches!(err, AppError::Internal { .. }), "{err:?}");
-    assert_eq!(audit::count(t.db.pool(), "read_document", "integrity_failure").await.unwrap(), 1);
+    assert_eq!(
+        audit::count(t.db.pool(), "read_document", "integrity_failure")
+            .await
+            .unwrap(),
+        1
+    );
     assert_eq!(audit::count(t.db.pool(), "read_document", "ok").await.unwrap(), 1);
 });
 
@@ -75,50 +114,117 @@ on_both_backends!(another_patients_document_answers_like_a_missing_one, |t| {
     let w = world(&t).await;
     let bob = user(&t.db, Role::Patient, "bob@example.com").await;
     let doc_user = user(&t.db, Role::Clinician, "doc@example.com").await;
-    let id = cases::create_draft(&t.db, &Caller { user: &w.patient, ip: "" }).await.unwrap();
-    let doc = upload(&t, &w, &w.patient, &id, "scan.pdf", samples::pdf()).await.unwrap();
+    let id = cases::create_draft(
+        &t.db,
+        &Caller {
+            user: &w.patient,
+            ip: "",
+        },
+    )
+    .await
+    .unwrap();
+    let doc = upload(&t, &w, &w.patient, &id, "scan.pdf", samples::pdf())
+        .await
+        .unwrap();
     for outsider in [&bob, &doc_user] {
-        let caller = Caller { user: outsider, ip: "" };
-        let hidden = documents::open(&t.db, &w.storage, &caller, &doc.id).await.err().unwrap();
-        let missing = documents::open(&t.db, &w.storage, &caller, "no-such-document").await.err().unwrap();
+        let caller = Caller {
+            user: outsider,
+            ip: "",
+        };
+        let hidden = documents::open(&t.db, &w.storage, &caller, &doc.id)
+            .await
+            .err()
+            .unwrap();
+        let missing = documents::open(&t.db, &w.storage, &caller, "no-such-document")
+            .await
+            .err()
+            .unwrap();
         assert_eq!(hidden, AppError::NotFound);
         assert_eq!(hidden, missing);
-        let upload_err = upload(&t, &w, outsider, &id, "x.pdf", samples::pdf()).await.err().unwrap();
+        let upload_err = upload(&t, &w, outsider, &id, "x.pdf", samples::pdf())
+            .await
+            .err()
+            .unwrap();
         assert_eq!(upload_err, AppError::NotFound);
-        let remove = documents::remove(&t.db, &w.storage, &caller, &doc.id).await.err().unwrap();
+        let remove = documents::remove(&t.db, &w.storage, &caller, &doc.id)
+            .await
+            .err()
+            .unwrap();
         assert_eq!(remove, AppError::NotFound);
     }
     // The admin may read it; every read is audited.
-    assert!(documents::open(&t.db, &w.storage, &Caller { user: &w.admin, ip: "" }, &doc.id).await.is_ok());
-    assert_eq!(audit::count(t.db.pool(), "read_document", "denied").await.unwrap(), 4);
+    assert!(documents::open(
+        &t.db,
+        &w.storage,
+        &Caller {
+            user: &w.admin,
+            ip: ""
+        },
+        &doc.id
+    )
+    .await
+    .is_ok());
+    assert_eq!(
+        audit::count(t.db.pool(), "read_document", "denied")
+            .await
+            .unwrap(),
+        4
+    );
 });
 
-on_both_backends!(a_case_holds_a_limited_number_of_files_and_a_draft_can_replace_them, |t| {
-    let w = world(&t).await;
-    let caller = Caller { user: &w.patient, ip: "" };
-    let id = cases::create_draft(&t.db, &caller).await.unwrap();
-    let mut first = None;
-    for n in 0..MAX_FILES_PER_CASE {
-        let doc = upload(&t, &w, &w.patient, &id, &format!("scan-{n}.jpg"), samples::jpeg()).await.unwrap();
-        first.get_or_insert(doc);
+on_both_backends!(
+    a_case_holds_a_limited_number_of_files_and_a_draft_can_replace_them,
+    |t| {
+        let w = world(&t).await;
+        let caller = Caller {
+            user: &w.patient,
+            ip: "",
+        };
+        let id = cases::create_draft(&t.db, &caller).await.unwrap();
+        let mut first = None;
+        for n in 0..MAX_FILES_PER_CASE {
+            let doc = upload(&t, &w, &w.patient, &id, &format!("scan-{n}.jpg"), samples::jpeg())
+                .await
+                .unwrap();
+            first.get_or_insert(doc);
+        }
+        let err = upload(&t, &w, &w.patient, &id, "one-more.jpg", samples::jpeg())
+            .await
+            .err()
+            .unwrap();
+        assert!(err.field("file").is_some(), "{err:?}");
+        let first = first.unwrap();
+        let body =
+            futures_util::stream::iter(vec![Ok::<_, std::io::Error>(bytes::Bytes::from(samples::webp()))]);
+        let replace = documents::Upload {
+            case_id: &id,
+            name: "better.webp",
+            replaces: Some(&first.id),
+            declared_len: None,
+        };
+        let new = documents::upload(&t.db, &w.storage, &caller, replace, body)
+            .await
+            .unwrap();
+        let view = cases::view(&t.db, &caller, &id).await.unwrap();
+        assert_eq!(view.documents.len(), MAX_FILES_PER_CASE as usize);
+        assert!(view.documents.iter().any(|d| d.id == new.id));
+        assert!(!view.documents.iter().any(|d| d.id == first.id));
+        documents::remove(&t.db, &w.storage, &caller, &new.id)
+            .await
+            .unwrap();
+        assert_eq!(
+            cases::view(&t.db, &caller, &id).await.unwrap().documents.len(),
+            MAX_FILES_PER_CASE as usize - 1
+        );
     }
-    let err = upload(&t, &w, &w.patient, &id, "one-more.jpg", samples::jpeg()).await.err().unwrap();
-    assert!(err.field("file").is_some(), "{err:?}");
-    let first = first.unwrap();
-    let body = futures_util::stream::iter(vec![Ok::<_, std::io::Error>(bytes::Bytes::from(samples::webp()))]);
-    let replace = documents::Upload { case_id: &id, name: "better.webp", replaces: Some(&first.id), declared_len: None };
-    let new = documents::upload(&t.db, &w.storage, &caller, replace, body).await.unwrap();
-    let view = cases::view(&t.db, &caller, &id).await.unwrap();
-    assert_eq!(view.documents.len(), MAX_FILES_PER_CASE as usize);
-    assert!(view.documents.iter().any(|d| d.id == new.id));
-    assert!(!view.documents.iter().any(|d| d.id == first.id));
-    documents::remove(&t.db, &w.storage, &caller, &new.id).await.unwrap();
-    assert_eq!(cases::view(&t.db, &caller, &id).await.unwrap().documents.len(), MAX_FILES_PER_CASE as usize - 1);
-});
+);
 
 on_both_backends!(a_file_over_the_limit_is_refused_while_streaming, |t| {
     let w = world(&t).await;
-    let caller = Caller { user: &w.patient, ip: "" };
+    let caller = Caller {
+        user: &w.patient,
+        ip: "",
+    };
     let id = cases::create_draft(&t.db, &caller).await.unwrap();
     // 30 chunks of 1 MiB, produced lazily: the file never exists in memory as a whole.
     let chunks = (0..30).map(|i| {
@@ -128,11 +234,27 @@ on_both_backends!(a_file_over_the_limit_is_refused_while_streaming, |t| {
         }
         Ok::<_, std::io::Error>(bytes::Bytes::from(chunk))
     });
-    let up = documents::Upload { case_id: &id, name: "huge.pdf", replaces: None, declared_len: None };
-    let err = documents::upload(&t.db, &w.storage, &caller, up, futures_util::stream::iter(chunks)).await.err().unwrap();
+    let up = documents::Upload {
+        case_id: &id,
+        name: "huge.pdf",
+        replaces: None,
+        declared_len: None,
+    };
+    let err = documents::upload(&t.db, &w.storage, &caller, up, futures_util::stream::iter(chunks))
+        .await
+        .err()
+        .unwrap();
     assert_eq!(err.status().as_u16(), 413, "{err:?}");
-    let declared = documents::Upload { case_id: &id, name: "huge.pdf", replaces: None, declared_len: Some(100 << 20) };
+    let declared = documents::Upload {
+        case_id: &id,
+        name: "huge.pdf",
+        replaces: None,
+        declared_len: Some(100 << 20),
+    };
     let empty = futures_util::stream::iter(Vec::<Result<bytes::Bytes, std::io::Error>>::new());
-    let err = documents::upload(&t.db, &w.storage, &caller, declared, empty).await.err().unwrap();
+    let err = documents::upload(&t.db, &w.storage, &caller, declared, empty)
+        .await
+        .err()
+        .unwrap();
     assert_eq!(err.status().as_u16(), 413);
 });

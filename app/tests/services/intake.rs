@@ -35,11 +35,21 @@ pub async fn world(t: &TestDb) -> World {
         &t.db,
         &caller,
         None,
-        CategoryInput { name: "Cardiology".into(), specialists: vec![], coordinators: vec![] },
+        CategoryInput {
+            name: "Cardiology".into(),
+            specialists: vec![],
+            coordinators: vec![],
+        },
     )
     .await
     .unwrap();
-    World { admin, patient, review_type, category, storage: Storage::local(t.config.data_dir.join("documents")) }
+    World {
+        admin,
+        patient,
+        review_type,
+        category,
+        storage: Storage::local(t.config.data_dir.join("documents")),
+    }
 }
 
 pub fn complete_form(w: &World) -> DraftInput {
@@ -54,26 +64,52 @@ pub fn complete_form(w: &World) -> DraftInput {
     }
 }
 
-pub async fn upload(t: &TestDb, w: &World, who: &CurrentUser, case_id: &str, name: &str, bytes: Vec<u8>) -> Result<app::model::DocumentInfo, AppError> {
+pub async fn upload(
+    t: &TestDb,
+    w: &World,
+    who: &CurrentUser,
+    case_id: &str,
+    name: &str,
+    bytes: Vec<u8>,
+) -> Result<app::model::DocumentInfo, AppError> {
     let body = futures_util::stream::iter(vec![Ok::<_, std::io::Error>(bytes::Bytes::from(bytes))]);
-    let up = documents::Upload { case_id, name, replaces: None, declared_len: None };
+    let up = documents::Upload {
+        case_id,
+        name,
+        replaces: None,
+        declared_len: None,
+    };
     documents::upload(&t.db, &w.storage, &Caller { user: who, ip: "" }, up, body).await
 }
 
 /// A submitted case with one document.
 pub async fn submitted_case(t: &TestDb, w: &World) -> String {
-    let caller = Caller { user: &w.patient, ip: "" };
+    let caller = Caller {
+        user: &w.patient,
+        ip: "",
+    };
     let id = cases::create_draft(&t.db, &caller).await.unwrap();
-    upload(t, w, &w.patient, &id, "scan.pdf", samples::pdf()).await.unwrap();
-    cases::submit(&t.db, &caller, &id, 1, &complete_form(w)).await.unwrap();
+    upload(t, w, &w.patient, &id, "scan.pdf", samples::pdf())
+        .await
+        .unwrap();
+    cases::submit(&t.db, &caller, &id, 1, &complete_form(w))
+        .await
+        .unwrap();
     id
 }
 
 on_both_backends!(a_draft_saves_incomplete_and_resumes_where_it_was_left, |t| {
     let w = world(&t).await;
-    let caller = Caller { user: &w.patient, ip: "" };
+    let caller = Caller {
+        user: &w.patient,
+        ip: "",
+    };
     let id = cases::create_draft(&t.db, &caller).await.unwrap();
-    let partial = DraftInput { medical_history: "Palpitations".into(), patient_age: "41".into(), ..Default::default() };
+    let partial = DraftInput {
+        medical_history: "Palpitations".into(),
+        patient_age: "41".into(),
+        ..Default::default()
+    };
     cases::save_draft(&t.db, &caller, &id, 1, &partial).await.unwrap();
     let view = cases::view(&t.db, &caller, &id).await.unwrap();
     assert_eq!(view.summary.status, CaseStatus::Draft);
@@ -82,25 +118,58 @@ on_both_backends!(a_draft_saves_incomplete_and_resumes_where_it_was_left, |t| {
     assert!(view.timeline.is_empty(), "saving a draft is not a timeline event");
 });
 
-on_both_backends!(submitting_an_incomplete_case_names_every_gap_and_changes_nothing, |t| {
-    let w = world(&t).await;
-    let caller = Caller { user: &w.patient, ip: "" };
-    let id = cases::create_draft(&t.db, &caller).await.unwrap();
-    let err = cases::submit(&t.db, &caller, &id, 1, &DraftInput::default()).await.err().unwrap();
-    for field in ["review_type_id", "category_id", "medical_history", "questions", "documents"] {
-        assert!(err.field(field).is_some(), "{field}: {err:?}");
+on_both_backends!(
+    submitting_an_incomplete_case_names_every_gap_and_changes_nothing,
+    |t| {
+        let w = world(&t).await;
+        let caller = Caller {
+            user: &w.patient,
+            ip: "",
+        };
+        let id = cases::create_draft(&t.db, &caller).await.unwrap();
+        let err = cases::submit(&t.db, &caller, &id, 1, &DraftInput::default())
+            .await
+            .err()
+            .unwrap();
+        for field in [
+            "review_type_id",
+            "category_id",
+            "medical_history",
+            "questions",
+            "documents",
+        ] {
+            assert!(err.field(field).is_some(), "{field}: {err:?}");
+        }
+        let err = cases::submit(&t.db, &caller, &id, 1, &complete_form(&w))
+            .await
+            .err()
+            .unwrap();
+        assert_eq!(
+            err.field("documents").as_deref(),
+            Some("Upload at least one medical document.")
+        );
+        let view = cases::view(&t.db, &caller, &id).await.unwrap();
+        assert_eq!(
+            (view.summary.status, view.summary.version),
+            (CaseStatus::Draft, 1)
+        );
+        assert_eq!(view.details.medical_history, "", "a refused submit saves nothing");
     }
-    let err = cases::submit(&t.db, &caller, &id, 1, &complete_form(&w)).await.err().unwrap();
-    assert_eq!(err.field("documents").as_deref(), Some("Upload at least one medical document."));
-    let view = cases::view(&t.db, &caller, &id).await.unwrap();
-    assert_eq!((view.summary.status, view.summary.version), (CaseStatus::Draft, 1));
-    assert_eq!(view.details.medical_history, "", "a refused submit saves nothing");
-});
+);
 
 on_both_backends!(a_complete_case_is_submitted_with_its_timeline_entry, |t| {
     let w = world(&t).await;
     let id = submitted_case(&t, &w).await;
-    let view = cases::view(&t.db, &Caller { user: &w.admin, ip: "" }, &id).await.unwrap();
+    let view = cases::view(
+        &t.db,
+        &Caller {
+            user: &w.admin,
+            ip: "",
+        },
+        &id,
+    )
+    .await
+    .unwrap();
     assert_eq!(view.summary.status, CaseStatus::Submitted);
     assert_eq!(view.summary.review_type.as_deref(), Some("Standard"));
     assert_eq!(view.summary.category.as_deref(), Some("Cardiology"));
@@ -110,42 +179,82 @@ on_both_backends!(a_complete_case_is_submitted_with_its_timeline_entry, |t| {
     assert_eq!(view.timeline[0].actor_name.as_deref(), Some("ana"));
     assert_eq!(view.documents.len(), 1);
     // Once submitted, the patient can no longer edit it, nor change its documents.
-    let caller = Caller { user: &w.patient, ip: "" };
-    let err = cases::save_draft(&t.db, &caller, &id, 2, &complete_form(&w)).await.err().unwrap();
+    let caller = Caller {
+        user: &w.patient,
+        ip: "",
+    };
+    let err = cases::save_draft(&t.db, &caller, &id, 2, &complete_form(&w))
+        .await
+        .err()
+        .unwrap();
     assert!(matches!(err, AppError::Conflict(_)), "{err:?}");
-    let err = upload(&t, &w, &w.patient, &id, "late.pdf", samples::pdf()).await.err().unwrap();
+    let err = upload(&t, &w, &w.patient, &id, "late.pdf", samples::pdf())
+        .await
+        .err()
+        .unwrap();
     assert!(matches!(err, AppError::Conflict(_)), "{err:?}");
 });
 
-on_both_backends!(a_deactivated_review_type_cannot_be_chosen_but_cases_using_it_keep_it, |t| {
-    let w = world(&t).await;
-    let id = submitted_case(&t, &w).await;
-    let admin = Caller { user: &w.admin, ip: "" };
-    catalog::set_active(&t.db, &admin, Entry::ReviewType, &w.review_type, false).await.unwrap();
-    let patient = Caller { user: &w.patient, ip: "" };
-    assert!(catalog::catalog(&t.db, &patient).await.unwrap().review_types.is_empty());
-    let draft = cases::create_draft(&t.db, &patient).await.unwrap();
-    let err = cases::save_draft(&t.db, &patient, &draft, 1, &complete_form(&w)).await.err().unwrap();
-    assert!(err.field("review_type_id").is_some());
-    let kept = cases::view(&t.db, &admin, &id).await.unwrap();
-    assert_eq!(kept.summary.review_type.as_deref(), Some("Standard"));
-});
+on_both_backends!(
+    a_deactivated_review_type_cannot_be_chosen_but_cases_using_it_keep_it,
+    |t| {
+        let w = world(&t).await;
+        let id = submitted_case(&t, &w).await;
+        let admin = Caller {
+            user: &w.admin,
+            ip: "",
+        };
+        catalog::set_active(&t.db, &admin, Entry::ReviewType, &w.review_type, false)
+            .await
+            .unwrap();
+        let patient = Caller {
+            user: &w.patient,
+            ip: "",
+        };
+        assert!(catalog::catalog(&t.db, &patient)
+            .await
+            .unwrap()
+            .review_types
+            .is_empty());
+        let draft = cases::create_draft(&t.db, &patient).await.unwrap();
+        let err = cases::save_draft(&t.db, &patient, &draft, 1, &complete_form(&w))
+            .await
+            .err()
+            .unwrap();
+        assert!(err.field("review_type_id").is_some());
+        let kept = cases::view(&t.db, &admin, &id).await.unwrap();
+        assert_eq!(kept.summary.review_type.as_deref(), Some("Standard"));
+    }
+);
 
 on_both_backends!(deleting_a_draft_removes_it_with_its_documents_and_files, |t| {
     let w = world(&t).await;
-    let caller = Caller { user: &w.patient, ip: "" };
+    let caller = Caller {
+        user: &w.patient,
+        ip: "",
+    };
     let id = cases::create_draft(&t.db, &caller).await.unwrap();
-    let doc = upload(&t, &w, &w.patient, &id, "scan.pdf", samples::pdf()).await.unwrap();
+    let doc = upload(&t, &w, &w.patient, &id, "scan.pdf", samples::pdf())
+        .await
+        .unwrap();
     let key: String = sqlx::query_scalar("SELECT storage_key FROM documents WHERE id = $1")
         .bind(&doc.id)
         .fetch_one(t.db.pool())
         .await
         .unwrap();
     assert!(w.storage.local_path_of(&key).exists());
-    cases::delete_draft(&t.db, &w.storage, &caller, &id, 1).await.unwrap();
-    assert_eq!(cases::view(&t.db, &caller, &id).await.err(), Some(AppError::NotFound));
+    cases::delete_draft(&t.db, &w.storage, &caller, &id, 1)
+        .await
+        .unwrap();
+    assert_eq!(
+        cases::view(&t.db, &caller, &id).await.err(),
+        Some(AppError::NotFound)
+    );
     assert!(!w.storage.local_path_of(&key).exists());
     let submitted = submitted_case(&t, &w).await;
-    let err = cases::delete_draft(&t.db, &w.storage, &caller, &submitted, 2).await.err().unwrap();
+    let err = cases::delete_draft(&t.db, &w.storage, &caller, &submitted, 2)
+        .await
+        .err()
+        .unwrap();
     assert!(matches!(err, AppError::Conflict(_)));
 });

@@ -95,11 +95,12 @@ pub async fn usage<'e>(
     case_id: &str,
 ) -> Result<(i64, i64), sqlx::Error> {
     // PostgreSQL sums BIGINT into NUMERIC; the cast keeps the type the same on both backends.
-    let (count, total): (i64, i64) =
-        sqlx::query_as("SELECT COUNT(*), CAST(COALESCE(SUM(size_bytes), 0) AS BIGINT) FROM documents WHERE case_id = $1")
-            .bind(case_id)
-            .fetch_one(ex)
-            .await?;
+    let (count, total): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), CAST(COALESCE(SUM(size_bytes), 0) AS BIGINT) FROM documents WHERE case_id = $1",
+    )
+    .bind(case_id)
+    .fetch_one(ex)
+    .await?;
     Ok((count, total))
 }
 
