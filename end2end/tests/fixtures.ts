@@ -1,8 +1,9 @@
 import { expect, test as base } from '@playwright/test';
 
 /**
- * Every test fails on a browser error: a panic, a hydration mismatch, a CSP violation. Responses
- * a test provokes on purpose (403 for a refused page, 401 for a wrong password) are not errors.
+ * Every test fails on a browser error: a panic, a hydration mismatch, a CSP violation. Client
+ * errors a test provokes on purpose (401 wrong password, 403 refused page, 404, 409 conflict,
+ * 413/415/422 refused input) are answers, not errors.
  */
 export const test = base.extend({
   page: async ({ page }, use) => {
@@ -10,7 +11,7 @@ export const test = base.extend({
     page.on('pageerror', (e) => errors.push(String(e)));
     page.on('console', (m) => {
       if (m.type() !== 'error') return;
-      if (/Failed to load resource: the server responded with a status of (401|403|404)/.test(m.text())) return;
+      if (/Failed to load resource: the server responded with a status of (401|403|404|409|413|415|422)/.test(m.text())) return;
       errors.push(m.text());
     });
     await use(page);

@@ -108,8 +108,26 @@ test('the admin configures a review type and a medical area with its pools', asy
   await form.getByLabel('Price').fill('abc');
   await form.getByLabel('Expected days').fill('14');
   await form.getByRole('button', { name: 'Add review type' }).click();
-  await expect(form.getByText('Enter a price like 450 or 450.00.')).toBeVisible();
+  // The browser stops an ill-formed price before it is sent…
+  expect(await form.getByLabel('Price').evaluate((el: HTMLInputElement) => el.validity.patternMismatch)).toBe(true);
+  // …and the server refuses what the pattern cannot judge, next to the field.
+  await form.getByLabel('Price').fill('2000000');
+  await form.getByRole('button', { name: 'Add review type' }).click();
+  await expect(form.getByText('The price is too large.')).toBeVisible();
   await form.getByLabel('Price').fill('1200');
   await form.getByRole('button', { name: 'Add review type' }).click();
   await expect(page.locator('input[value="Tumour board review"]')).toHaveCount(1);
+
+  // A new medical area with one coordinator and one specialist.
+  await page.getByText('Add a medical area').click();
+  const area = page.locator('details.add').nth(1);
+  await area.getByLabel('Name').fill('Rheumatology');
+  await area.getByRole('group', { name: 'Coordinators' }).getByLabel(/Inés García/).check();
+  await area.getByRole('group', { name: 'Specialists' }).getByLabel(/Priya Raman/).check();
+  await area.getByRole('button', { name: 'Add medical area' }).click();
+  const saved = page.locator('.catalog-entry').filter({ has: page.locator('input[value="Rheumatology"]') });
+  await expect(saved).toHaveCount(1);
+  await expect(saved.getByRole('group', { name: 'Coordinators' }).getByLabel(/Inés García/)).toBeChecked();
+  await expect(saved.getByRole('group', { name: 'Specialists' }).getByLabel(/Priya Raman/)).toBeChecked();
+  await expect(saved.getByRole('group', { name: 'Specialists' }).getByLabel(/Mei Chen/)).not.toBeChecked();
 });

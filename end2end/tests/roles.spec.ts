@@ -32,7 +32,7 @@ test('a signed-out visitor is sent to sign in', async ({ page }) => {
 });
 
 test('a wrong password shows one message that does not say which part was wrong', async ({ page }) => {
-  await signIn(page, DEMO.specialist, 'not the password');
+  await signIn(page, DEMO.specialist, 'not the password', false);
   await expect(page.getByRole('alert')).toHaveText('The email or password is not right.');
   await expect(page).toHaveURL(/\/login$/);
 });

@@ -5,32 +5,42 @@ use crate::components::auth::RequireRole;
 use crate::components::feedback::{ActionError, ErrorNote, FieldError};
 use crate::domain::money::{format_minor, CURRENCIES};
 use crate::domain::Role;
+use crate::error::AppError;
 use crate::model::{Catalog, Category, ClinicianChoice, ReviewType};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+/// Each form has its own save action, so its errors show beside it; a successful save anywhere
+/// bumps `changed`, which reloads the catalog.
 #[derive(Clone, Copy)]
 struct CatalogActions {
-    save_type: ServerAction<SaveReviewType>,
-    save_category: ServerAction<SaveCategory>,
+    changed: RwSignal<u32>,
     toggle: ServerAction<SetCatalogActive>,
+}
+
+impl CatalogActions {
+    /// Bumps `changed` whenever `value` becomes a success.
+    fn reload_after<T: Clone + Send + Sync + 'static>(
+        self,
+        value: impl Into<Signal<Option<Result<T, AppError>>>>,
+    ) {
+        let value = value.into();
+        Effect::new(move |_| {
+            if matches!(value.get(), Some(Ok(_))) {
+                self.changed.update(|n| *n += 1);
+            }
+        });
+    }
 }
 
 #[component]
 pub fn CatalogPage() -> impl IntoView {
     let actions = CatalogActions {
-        save_type: ServerAction::new(),
-        save_category: ServerAction::new(),
+        changed: RwSignal::new(0),
         toggle: ServerAction::new(),
     };
     let catalog = Resource::new(
-        move || {
-            (
-                actions.save_type.version().get(),
-                actions.save_category.version().get(),
-                actions.toggle.version().get(),
-            )
-        },
+        move || (actions.changed.get(), actions.toggle.version().get()),
         |_| load_catalog(),
     );
     view! {
@@ -94,7 +104,9 @@ fn ActiveToggle(kind: &'static str, id: String, active: bool, actions: CatalogAc
 
 #[component]
 fn ReviewTypeForm(rt: Option<ReviewType>, actions: CatalogActions) -> impl IntoView {
-    let result = actions.save_type.value();
+    let save = ServerAction::<SaveReviewType>::new();
+    actions.reload_after(save.value());
+    let errors: Signal<Option<Result<String, AppError>>> = save.value().into();
     let id = rt.as_ref().map(|t| t.id.clone()).unwrap_or_default();
     let prefix = if id.is_empty() {
         "new-type".to_owned()
@@ -110,23 +122,10 @@ fn ReviewTypeForm(rt: Option<ReviewType>, actions: CatalogActions) -> impl IntoV
         .as_ref()
         .map(|t| t.price.currency.clone())
         .unwrap_or_else(|| "EUR".into());
-    // Field errors belong to the form that was submitted last.
-    let mine = {
-        let id = id.clone();
-        Signal::derive(move || {
-            actions
-                .save_type
-                .input()
-                .get()
-                .map(|i| i.id == id)
-                .unwrap_or(false)
-        })
-    };
-    let errors = Signal::derive(move || if mine.get() { result.get() } else { None });
     view! {
         <div class="card catalog-entry">
             {rt.as_ref().map(|t| view! { <ActiveToggle kind="review_type" id=t.id.clone() active=t.active actions/> })}
-            <ActionForm action=actions.save_type attr:class="form grid-form">
+            <ActionForm action=save attr:class="form grid-form">
                 <input type="hidden" name="id" value=id.clone()/>
                 <label for=field("name")>"Name"</label>
                 <input id=field("name") name="name" required maxlength="80" value=value(|t| t.name.clone())/>
@@ -154,7 +153,7 @@ fn ReviewTypeForm(rt: Option<ReviewType>, actions: CatalogActions) -> impl IntoV
                         <FieldError result=errors field="expected_days"/>
                     </div>
                 </div>
-                {move || mine.get().then(|| view! { <ActionError result=errors/> })}
+                <ActionError result=errors/>
                 <button type="submit" class="button">{if id.is_empty() { "Add review type" } else { "Save" }}</button>
             </ActionForm>
         </div>
@@ -167,20 +166,10 @@ fn CategoryForm(
     clinicians: Vec<ClinicianChoice>,
     actions: CatalogActions,
 ) -> impl IntoView {
-    let result = actions.save_category.value();
+    let save = ServerAction::<SaveCategory>::new();
+    actions.reload_after(save.value());
+    let errors: Signal<Option<Result<String, AppError>>> = save.value().into();
     let id = category.as_ref().map(|c| c.id.clone()).unwrap_or_default();
-    let mine = {
-        let id = id.clone();
-        Signal::derive(move || {
-            actions
-                .save_category
-                .input()
-                .get()
-                .map(|i| i.id == id)
-                .unwrap_or(false)
-        })
-    };
-    let errors = Signal::derive(move || if mine.get() { result.get() } else { None });
     let name = category.as_ref().map(|c| c.name.clone()).unwrap_or_default();
     let specialists = category
         .as_ref()
@@ -198,7 +187,7 @@ fn CategoryForm(
     view! {
         <div class="card catalog-entry">
             {category.as_ref().map(|c| view! { <ActiveToggle kind="category" id=c.id.clone() active=c.active actions/> })}
-            <ActionForm action=actions.save_category attr:class="form">
+            <ActionForm action=save attr:class="form">
                 <input type="hidden" name="id" value=id.clone()/>
                 <label for=name_id.clone()>"Name"</label>
                 <input id=name_id name="name" required maxlength="80" value=name/>
@@ -209,7 +198,7 @@ fn CategoryForm(
                 </div>
                 <FieldError result=errors field="coordinators"/>
                 <FieldError result=errors field="specialists"/>
-                {move || mine.get().then(|| view! { <ActionError result=errors/> })}
+                <ActionError result=errors/>
                 <button type="submit" class="button">{if id.is_empty() { "Add medical area" } else { "Save" }}</button>
             </ActionForm>
         </div>
