@@ -60,3 +60,21 @@ fn is_cross_site(request: &Request<Body>) -> bool {
     let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or("null");
     origin_host != host
 }
+
+/// Server functions answer their own failures (a malformed argument, say) with 500 whatever the
+/// cause. The body is our `AppError`, whose variant knows the right status, so we set it here:
+/// a bad request is a 422, not a server fault.
+pub async fn server_fn_error_status(request: Request<Body>, next: Next) -> Response {
+    let response = next.run(request).await;
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !response.headers().contains_key("serverfnerror")
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, 64 * 1024).await.unwrap_or_default();
+    if let Ok(error) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+        parts.status = error.status();
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}

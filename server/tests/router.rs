@@ -136,3 +136,21 @@ async fn a_signed_out_visitor_is_sent_to_sign_in_and_a_patient_is_refused_the_ad
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     assert!(refused.body.contains("Not allowed"));
 }
+
+#[tokio::test]
+async fn a_malformed_server_function_call_is_a_422_not_a_server_fault() {
+    let h = harness().await;
+    let patient = sign_in(&h, "maria.rossi@example.com").await;
+    let reply = send(
+        &h,
+        post(
+            "/api/close_case",
+            "case_id=x&version=not-a-number",
+            Some(&patient),
+        ),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+    let error: app::error::AppError = serde_json::from_str(&reply.body).unwrap();
+    assert!(error.field("request").is_some(), "{error:?}");
+}

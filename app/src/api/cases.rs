@@ -31,8 +31,9 @@ pub async fn load_clinician_cases() -> Result<ClinicianCases, AppError> {
     .await
 }
 
-/// The admin queue's filters, as they appear in the page's query string.
+/// The admin queue's filters, as they appear in the page's query string. Missing ones mean "any".
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct QueueQuery {
     pub status: String,
     pub category_id: String,
