@@ -69,20 +69,20 @@ fn CatalogBody(catalog: Catalog, actions: CatalogActions) -> impl IntoView {
         <section aria-labelledby="types-title">
             <h2 id="types-title">"Review types"</h2>
             {catalog.review_types.into_iter().map(|t| view! { <ReviewTypeForm rt=Some(t) actions/> }).collect_view()}
-            <details class="card add">
-                <summary>"Add a review type"</summary>
+            <div class="add" aria-labelledby="add-type-title">
+                <h3 id="add-type-title">"Add a review type"</h3>
                 <ReviewTypeForm rt=None actions/>
-            </details>
+            </div>
         </section>
         <section aria-labelledby="categories-title">
             <h2 id="categories-title">"Medical areas and staff pools"</h2>
             {catalog.categories.into_iter().map(|c| {
                 view! { <CategoryForm category=Some(c) clinicians=clinicians.clone() actions/> }
             }).collect_view()}
-            <details class="card add">
-                <summary>"Add a medical area"</summary>
+            <div class="add" aria-labelledby="add-area-title">
+                <h3 id="add-area-title">"Add a medical area"</h3>
                 <CategoryForm category=None clinicians=clinicians.clone() actions/>
-            </details>
+            </div>
         </section>
     }
 }
