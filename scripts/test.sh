@@ -30,8 +30,11 @@ step "end-to-end journeys in Chromium"
 E2E_DATA="$ROOT/target/e2e-data"
 rm -rf "$E2E_DATA"
 mkdir -p "$E2E_DATA"
-CONSILIUM_DATA_DIR="$E2E_DATA" DATABASE_URL="sqlite://$E2E_DATA/consilium.db" CONSILIUM_DEMO_DATA=1 \
-  cargo leptos end-to-end 2>&1 | tee -a "$LOG"
+# Its own port, so a server you are running on 3000 does not get in the way.
+E2E_ADDR="${E2E_ADDR:-127.0.0.1:3100}"
+LEPTOS_SITE_ADDR="$E2E_ADDR" BASE_URL="http://$E2E_ADDR" \
+  CONSILIUM_DATA_DIR="$E2E_DATA" DATABASE_URL="sqlite://$E2E_DATA/consilium.db" CONSILIUM_DEMO_DATA=1 \
+  timeout 1200 cargo leptos end-to-end 2>&1 | tee -a "$LOG"
 
 # One closing line over all runners (the commands above stop the script on any failure).
 passed=$(grep -Eo 'test result: ok\. [0-9]+ passed' "$LOG" | grep -Eo '[0-9]+' | awk '{ s += $1 } END { print s + 0 }')
