@@ -78,6 +78,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cases") view=pages::patient::MyCasesPage ssr=SsrMode::Async/>
                     <Route path=path!("/cases/:id") view=pages::case::CasePage ssr=SsrMode::Async/>
                     <Route path=path!("/cases/:id/edit") view=pages::intake::IntakePage ssr=SsrMode::Async/>
+                    <Route path=path!("/pay/test/:id") view=pages::checkout::TestCheckoutPage ssr=SsrMode::Async/>
                     <Route path=path!("/clinician") view=pages::clinician::ClinicianHomePage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=pages::admin::QueuePage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/accounts") view=pages::admin::AccountsPage ssr=SsrMode::Async/>

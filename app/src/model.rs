@@ -69,6 +69,14 @@ pub struct CaseView {
     pub summary: CaseSummary,
     pub details: CaseDetails,
     pub documents: Vec<DocumentInfo>,
+    /// The coordinator first, then the specialists. Contact details only where the viewer may
+    /// have them.
+    pub team: Vec<TeamMember>,
+    /// Only for the patient who owns the case and for admins; doctors never receive it.
+    pub payment: Option<PaymentInfo>,
+    /// Whom the viewer may assign now: coordinators for an admin before payment, specialists
+    /// for the case's coordinator after it. Empty otherwise.
+    pub choices: Vec<StaffChoice>,
     pub relation: Relation,
     pub timeline: Vec<TimelineEntry>,
     pub actions: Vec<CaseAction>,
@@ -169,4 +177,34 @@ pub struct Catalog {
     pub categories: Vec<Category>,
     /// Only for admins; empty for patients.
     pub clinicians: Vec<ClinicianChoice>,
+}
+
+/// A clinician offered in a picker, with how many open cases they hold now.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffChoice {
+    pub id: String,
+    pub name: String,
+    pub title: String,
+    pub specialties: String,
+    pub open_cases: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamMember {
+    pub id: String,
+    pub name: String,
+    pub title: String,
+    pub specialties: String,
+    pub is_coordinator: bool,
+    pub contact_email: Option<String>,
+    pub contact_phone: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentInfo {
+    pub amount: crate::domain::money::Money,
+    /// `open`, `succeeded`, `failed` or `refunded`.
+    pub status: String,
+    /// Where the patient pays (the provider's checkout page).
+    pub checkout_url: String,
 }

@@ -15,5 +15,7 @@ mod catalog;
 mod database;
 #[path = "services/documents.rs"]
 mod documents;
+#[path = "services/seed_flow.rs"]
+mod seed_flow;
 #[path = "services/intake.rs"]
 mod services_intake;

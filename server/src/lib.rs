@@ -7,3 +7,5 @@ pub mod router;
 pub mod routes;
 /// Security headers and the same-origin check for writes.
 pub mod security;
+/// Background work: email outbox delivery, expired-session cleanup.
+pub mod worker;

@@ -23,6 +23,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let address = leptos.site_addr;
     let state = AppState::new(db, config);
+    server::worker::spawn(state.clone());
     let app = server::router::build(state, leptos);
     let listener = tokio::net::TcpListener::bind(address).await?;
     tracing::info!("listening on http://{address}");

@@ -19,6 +19,7 @@ pub fn build(state: AppState, leptos: LeptosOptions) -> Router {
     let files = Router::new()
         .route("/cases/{id}/documents", post(routes::documents::upload))
         .route("/documents/{document_id}", get(routes::documents::download))
+        .route("/webhooks/payments", post(routes::webhooks::payments))
         .with_state(state);
     Router::new()
         .route("/healthz", get(move || health(db.clone())))

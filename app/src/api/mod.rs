@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod auth;
 pub mod cases;
 pub mod catalog;
+pub mod staffing;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod support {

@@ -6,6 +6,7 @@ use crate::domain::intake::SEXES;
 use crate::domain::{CaseAction, CaseStatus, Relation};
 use crate::error::AppError;
 use crate::model::{CaseDetails, CaseView, TimelineEntry};
+use crate::pages::case_staff::{CoordinatorPicker, PaymentPrompt, SpecialistPicker, StaffActions, Team};
 use crate::pages::intake::DocumentRows;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -17,25 +18,36 @@ use leptos_router::hooks::use_params_map;
 pub fn CasePage() -> impl IntoView {
     let params = use_params_map();
     let close = ServerAction::<CloseCase>::new();
+    let staff = StaffActions::new();
     let case = Resource::new(
-        move || (params.read().get("id").unwrap_or_default(), close.version().get()),
-        |(id, _)| load_case(id),
+        move || {
+            (
+                params.read().get("id").unwrap_or_default(),
+                close.version().get(),
+                staff.versions(),
+            )
+        },
+        |(id, _, _)| load_case(id),
     );
     view! {
         <Title text="Case"/>
         <RequireUser>
-            <CaseDetail case close/>
+            <CaseDetail case close staff/>
         </RequireUser>
     }
 }
 
 #[component]
-fn CaseDetail(case: Resource<Result<CaseView, AppError>>, close: ServerAction<CloseCase>) -> impl IntoView {
+fn CaseDetail(
+    case: Resource<Result<CaseView, AppError>>,
+    close: ServerAction<CloseCase>,
+    staff: StaffActions,
+) -> impl IntoView {
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading the case…"</p> }>
             {move || Suspend::new(async move {
                 match case.await {
-                    Ok(view) => view! { <CaseBody view close/> }.into_any(),
+                    Ok(view) => view! { <CaseBody view close staff/> }.into_any(),
                     Err(error) => view! { <ErrorNote error/> }.into_any(),
                 }
             })}
@@ -44,7 +56,7 @@ fn CaseDetail(case: Resource<Result<CaseView, AppError>>, close: ServerAction<Cl
 }
 
 #[component]
-fn CaseBody(view: CaseView, close: ServerAction<CloseCase>) -> impl IntoView {
+fn CaseBody(view: CaseView, close: ServerAction<CloseCase>, staff: StaffActions) -> impl IntoView {
     let s = view.summary.clone();
     let next = (view.relation == Relation::Owner).then(|| s.status.next_step_for_patient());
     let closing: Vec<CaseAction> = view
@@ -67,6 +79,10 @@ fn CaseBody(view: CaseView, close: ServerAction<CloseCase>) -> impl IntoView {
             <dt>"Opened"</dt><dd>{date(s.created_at)}</dd>
             <dt>"Expected by"</dt><dd>{s.expected_review_at.map(date).unwrap_or_else(|| "Set when specialists are assigned".into())}</dd>
         </dl>
+        <PaymentPrompt view=view.clone() actions=staff/>
+        <CoordinatorPicker view=view.clone() actions=staff/>
+        <SpecialistPicker view=view.clone() actions=staff/>
+        <Team view=view.clone() actions=staff/>
         {(view.relation == Relation::Owner && s.status == CaseStatus::Draft).then(|| view! {
             <p><a class="button" href=format!("/cases/{}/edit", s.id)>"Continue with this case"</a></p>
         })}

@@ -4,6 +4,8 @@
 pub mod admin;
 pub mod auth;
 pub mod case;
+pub mod case_staff;
+pub mod checkout;
 pub mod clinician;
 pub mod intake;
 pub mod patient;

@@ -15,6 +15,10 @@ pub struct Config {
     pub session_idle: Duration,
     /// A session ends this long after sign-in, used or not.
     pub session_absolute: Duration,
+    /// Where people reach the app; used in links sent by email.
+    pub public_url: String,
+    /// Who takes payments: the built-in test provider unless Stripe is configured.
+    pub payments: super::payments::Provider,
 }
 
 impl Config {
@@ -22,7 +26,7 @@ impl Config {
         let data_dir = std::path::PathBuf::from(var("CONSILIUM_DATA_DIR").unwrap_or_else(|| "data".into()));
         let database_url =
             var("DATABASE_URL").unwrap_or_else(|| format!("sqlite://{}/consilium.db", data_dir.display()));
-        let public_url = var("CONSILIUM_PUBLIC_URL").unwrap_or_default();
+        let public_url = var("CONSILIUM_PUBLIC_URL").unwrap_or_else(|| "http://127.0.0.1:3000".to_owned());
         Self {
             database_url,
             data_dir,
@@ -31,6 +35,8 @@ impl Config {
             trust_proxy: var("CONSILIUM_TRUST_PROXY").is_some_and(|v| v == "1" || v == "true"),
             session_idle: Duration::from_secs(minutes("CONSILIUM_SESSION_IDLE_MINUTES", 30) * 60),
             session_absolute: Duration::from_secs(minutes("CONSILIUM_SESSION_MAX_MINUTES", 12 * 60) * 60),
+            public_url: public_url.trim_end_matches('/').to_owned(),
+            payments: payment_provider(),
         }
     }
 
@@ -44,7 +50,36 @@ impl Config {
             trust_proxy: false,
             session_idle: Duration::from_secs(30 * 60),
             session_absolute: Duration::from_secs(12 * 3600),
+            public_url: "http://127.0.0.1:3000".to_owned(),
+            payments: super::payments::Provider::Test {
+                webhook_secret: TEST_WEBHOOK_SECRET.to_owned(),
+            },
         }
+    }
+}
+
+/// The test provider's signing secret unless `CONSILIUM_TEST_PAYMENT_SECRET` sets another. It
+/// only ever moves test money; every app server of one deployment must share it.
+pub const TEST_WEBHOOK_SECRET: &str = "whsec_consilium_test_mode";
+
+/// `CONSILIUM_PAYMENT_PROVIDER=stripe` with `STRIPE_SECRET_KEY` and `STRIPE_WEBHOOK_SECRET`
+/// selects Stripe; anything else is the built-in test provider.
+fn payment_provider() -> super::payments::Provider {
+    use super::payments::Provider;
+    match (
+        var("CONSILIUM_PAYMENT_PROVIDER").as_deref(),
+        var("STRIPE_SECRET_KEY"),
+        var("STRIPE_WEBHOOK_SECRET"),
+    ) {
+        (Some("stripe"), Some(api_key), Some(webhook_secret)) => Provider::Stripe {
+            api_key,
+            webhook_secret,
+            api_base: var("STRIPE_API_BASE").unwrap_or_else(|| "https://api.stripe.com".to_owned()),
+        },
+        _ => Provider::Test {
+            webhook_secret: var("CONSILIUM_TEST_PAYMENT_SECRET")
+                .unwrap_or_else(|| TEST_WEBHOOK_SECRET.to_owned()),
+        },
     }
 }
 

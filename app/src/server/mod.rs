@@ -11,6 +11,10 @@ pub mod db;
 pub mod demo;
 /// Mapping of internal failures to `AppError` with a logged reference id.
 pub mod failure;
+/// Email delivery from the outbox (a folder by default).
+pub mod mail;
+/// Payment providers (built-in test provider, Stripe) and webhook signatures.
+pub mod payments;
 /// Use cases. Each owns one transaction: state change, timeline, audit, all or nothing.
 pub mod services;
 /// The state shared by every request.

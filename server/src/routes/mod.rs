@@ -2,3 +2,4 @@
 //! downloads.
 
 pub mod documents;
+pub mod webhooks;

@@ -2,11 +2,14 @@
 //! are portable SQL (`$n` placeholders, `RETURNING`, `ON CONFLICT`); ids are UUID text, times are
 //! UTC milliseconds in BIGINT, flags are 0/1 BIGINT, because those decode the same on both.
 
+pub mod assignments;
 pub mod audit;
 pub mod cases;
 pub mod catalog;
 pub mod documents;
 pub mod notifications;
+pub mod outbox;
+pub mod payments;
 pub mod sessions;
 pub mod timeline;
 pub mod users;

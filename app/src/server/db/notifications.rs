@@ -42,3 +42,20 @@ pub async fn unread_count(conn: &mut AnyConnection, user_id: &str) -> Result<i64
         .fetch_one(conn)
         .await
 }
+
+/// Names and sign-in emails of the given users, for email notifications.
+pub async fn contacts(
+    conn: &mut AnyConnection,
+    ids: &[String],
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    let mut out = Vec::new();
+    for id in ids {
+        let row: Option<(String, String)> =
+            sqlx::query_as("SELECT id, email FROM users WHERE id = $1 AND active = 1")
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?;
+        out.extend(row);
+    }
+    Ok(out)
+}

@@ -6,7 +6,7 @@
 use super::Caller;
 use crate::domain::{case::transition, CaseAction, Recipient, Relation, Role, Transition};
 use crate::error::AppError;
-use crate::server::db::{self, audit, cases, cases::CaseRow, notifications, timeline, Db, Tx};
+use crate::server::db::{self, audit, cases, cases::CaseRow, notifications, outbox, timeline, Db, Tx};
 use sqlx::AnyConnection;
 
 pub struct Acting {
@@ -145,7 +145,7 @@ pub async fn finish(
         &mut acting.tx,
         &acting.case,
         &acting.transition,
-        caller,
+        Some(&caller.user.id),
         detail,
         audience,
         now,
@@ -156,24 +156,26 @@ pub async fn finish(
     Ok(acting.transition)
 }
 
-async fn notify(
+/// Writes an in-app notification and queues an email for each person the transition names,
+/// except the one who acted. Returns who was notified (for live updates after commit).
+pub async fn notify(
     tx: &mut Tx,
     case: &CaseRow,
     transition: &Transition,
-    caller: &Caller<'_>,
+    actor_id: Option<&str>,
     detail: &str,
     audience: &Audience,
     now: i64,
-) -> Result<(), AppError> {
+) -> Result<Vec<String>, AppError> {
     let mut people: Vec<String> = Vec::new();
     for recipient in transition.recipients() {
         people.extend(resolve(tx, case, recipient, audience).await?);
     }
     people.sort();
     people.dedup();
-    people.retain(|p| *p != caller.user.id);
-    let Some(label) = transition.timeline().last() else {
-        return Ok(());
+    people.retain(|p| Some(p.as_str()) != actor_id);
+    let Some(label) = transition.timeline().next() else {
+        return Ok(Vec::new());
     };
     let title = format!("{} · {}", case.reference, label.text());
     for user_id in &people {
@@ -186,7 +188,16 @@ async fn notify(
         };
         notifications::insert(tx, &n, now).await?;
     }
-    Ok(())
+    // Email says that something happened and where to look, never the medical details.
+    let body = format!(
+        "{}\n\nSign in to Consilium to see case {}.\n",
+        label.text(),
+        case.reference
+    );
+    for (_, email) in notifications::contacts(tx, &people).await? {
+        outbox::enqueue(tx, &email, &title, &body, now).await?;
+    }
+    Ok(people)
 }
 
 async fn resolve(

@@ -1,14 +1,16 @@
 //! Case use cases available so far: open a draft, look at cases, cancel and reject.
 
+use super::assignment;
 use super::case_action::{self, Audience};
 use super::Caller;
 use crate::domain::case::available_actions;
 use crate::domain::intake::{self, DraftFields, DraftInput};
-use crate::domain::{CaseAction, Role};
+use crate::domain::money::Money;
+use crate::domain::{CaseAction, CaseStatus, Relation, Role};
 use crate::error::AppError;
-use crate::model::{CaseSummary, CaseView, ClinicianCases, Page};
+use crate::model::{CaseSummary, CaseView, ClinicianCases, Page, PaymentInfo, TeamMember};
 use crate::server::db::catalog::{self, Entry};
-use crate::server::db::{self, audit, cases, documents, timeline, Db};
+use crate::server::db::{self, assignments, audit, cases, documents, payments, timeline, Db};
 use crate::server::failure::is_unique_violation;
 use crate::server::storage::Storage;
 use rand::Rng;
@@ -72,14 +74,78 @@ pub async fn view(db: &Db, caller: &Caller<'_>, case_id: &str) -> Result<CaseVie
     let documents = documents::list_for_case(&mut *conn, case_id).await?;
     let timeline = timeline::list(&mut *conn, case_id).await?;
     let actions = available_actions(summary.status, relation.into());
+    let team = team_for(&mut conn, case_id, relation, summary.status).await?;
+    let payment = match relation {
+        Relation::Owner | Relation::Admin => {
+            payments::for_case(&mut *conn, case_id)
+                .await?
+                .map(|p| PaymentInfo {
+                    amount: Money {
+                        minor: p.amount_minor,
+                        currency: p.currency,
+                    },
+                    status: p.status,
+                    checkout_url: p.checkout_url,
+                })
+        }
+        _ => None,
+    };
+    drop(conn);
+    let choices = if actions
+        .iter()
+        .any(|a| matches!(a, CaseAction::AssignCoordinator | CaseAction::ReassignCoordinator))
+    {
+        assignment::eligible_coordinators(db, caller, case_id).await?
+    } else if actions
+        .iter()
+        .any(|a| matches!(a, CaseAction::AssignSpecialists | CaseAction::AddSpecialists))
+    {
+        assignment::eligible_specialists(db, caller, case_id).await?
+    } else {
+        Vec::new()
+    };
     Ok(CaseView {
         summary,
         details,
         documents,
+        team,
+        payment,
+        choices,
         relation,
         timeline,
         actions,
     })
+}
+
+/// Who works on the case. Staff see everyone's contact details; the patient sees the
+/// coordinator's once specialists are assigned (the seed's "card updated with contact details").
+async fn team_for(
+    conn: &mut AnyConnection,
+    case_id: &str,
+    relation: Relation,
+    status: CaseStatus,
+) -> Result<Vec<TeamMember>, AppError> {
+    let reviewing = matches!(status, CaseStatus::DoctorsAssigned | CaseStatus::Completed);
+    Ok(assignments::team(&mut *conn, case_id)
+        .await?
+        .into_iter()
+        .map(|(is_coordinator, m)| {
+            let contact = match relation {
+                Relation::Admin | Relation::Coordinator | Relation::Specialist => true,
+                Relation::Owner => is_coordinator && reviewing,
+                Relation::Unrelated => false,
+            };
+            TeamMember {
+                id: m.id,
+                name: m.name,
+                title: m.title,
+                specialties: m.specialties,
+                is_coordinator,
+                contact_email: contact.then_some(m.contact_email),
+                contact_phone: contact.then_some(m.contact_phone),
+            }
+        })
+        .collect())
 }
 
 pub async fn my_cases(db: &Db, caller: &Caller<'_>) -> Result<Vec<CaseSummary>, AppError> {

@@ -2,10 +2,12 @@
 //! its timeline entries and its audit record commit together or not at all.
 
 pub mod accounts;
+pub mod assignment;
 mod case_action;
 pub mod cases;
 pub mod catalog;
 pub mod documents;
+pub mod payments;
 mod throttle;
 
 /// Who is acting and from where: what every use case needs for authorization and the audit log.

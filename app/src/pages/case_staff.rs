@@ -1,0 +1,232 @@
+//! The parts of the case page that move the seed flow: the coordinator picker (admin), the
+//! payment prompt (patient), the specialist picker (the case's coordinator), and the team.
+
+use crate::api::staffing::{AssignCoordinator, AssignSpecialists, RemoveSpecialist, RetryPayment};
+use crate::components::feedback::{ActionError, FieldError};
+use crate::domain::{CaseAction, CaseStatus, Relation};
+use crate::model::{CaseView, TeamMember};
+use leptos::prelude::*;
+
+/// Every action of the case page, created once by the page so that each completion reloads it.
+#[derive(Clone, Copy)]
+pub struct StaffActions {
+    pub assign: ServerAction<AssignCoordinator>,
+    pub specialists: ServerAction<AssignSpecialists>,
+    pub remove: ServerAction<RemoveSpecialist>,
+    pub retry: ServerAction<RetryPayment>,
+}
+
+impl StaffActions {
+    pub fn new() -> Self {
+        Self {
+            assign: ServerAction::new(),
+            specialists: ServerAction::new(),
+            remove: ServerAction::new(),
+            retry: ServerAction::new(),
+        }
+    }
+
+    pub fn versions(&self) -> (usize, usize, usize, usize) {
+        (
+            self.assign.version().get(),
+            self.specialists.version().get(),
+            self.remove.version().get(),
+            self.retry.version().get(),
+        )
+    }
+}
+
+impl Default for StaffActions {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[component]
+pub fn CoordinatorPicker(view: CaseView, actions: StaffActions) -> impl IntoView {
+    let change = view.actions.contains(&CaseAction::ReassignCoordinator);
+    if !change && !view.actions.contains(&CaseAction::AssignCoordinator) {
+        return ().into_any();
+    }
+    let current = view
+        .team
+        .iter()
+        .find(|m| m.is_coordinator)
+        .map(|m| m.id.clone())
+        .unwrap_or_default();
+    let result = actions.assign.value();
+    let (case_id, version) = (view.summary.id.clone(), view.summary.version.to_string());
+    let choices: Vec<_> = view.choices.into_iter().filter(|c| c.id != current).collect();
+    let title = if change {
+        "Change the coordinator"
+    } else {
+        "Assign a coordinator"
+    };
+    let hint = if change {
+        "Possible until the patient has paid. The payment link stays the same."
+    } else {
+        "The patient is then asked to pay, and the coordinator is notified."
+    };
+    view! {
+        <section class="card action-card" aria-labelledby="coordinator-title" data-testid="coordinator-picker">
+            <h2 id="coordinator-title">{title}</h2>
+            <p class="hint">{hint}</p>
+            <ActionForm action=actions.assign attr:class="form">
+                <input type="hidden" name="case_id" value=case_id/>
+                <input type="hidden" name="version" value=version/>
+                <input type="hidden" name="change" value=change.to_string()/>
+                <label for="coordinator_id">"Coordinator (eligible for this medical area)"</label>
+                <select id="coordinator_id" name="coordinator_id" required>
+                    <option value="">"Choose…"</option>
+                    {choices.into_iter().map(|c| view! {
+                        <option value=c.id>
+                            {format!("{} {} · {} · {} open case{}", c.title, c.name, c.specialties, c.open_cases, if c.open_cases == 1 { "" } else { "s" })}
+                        </option>
+                    }).collect_view()}
+                </select>
+                <FieldError result field="coordinator_id"/>
+                <ActionError result/>
+                <button type="submit" class="button">{if change { "Change coordinator" } else { "Assign coordinator" }}</button>
+            </ActionForm>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn PaymentPrompt(view: CaseView, actions: StaffActions) -> impl IntoView {
+    let (Relation::Owner, Some(payment)) = (view.relation, view.payment.clone()) else {
+        return ().into_any();
+    };
+    let amount = payment.amount.display();
+    let (case_id, version) = (view.summary.id.clone(), view.summary.version.to_string());
+    match view.summary.status {
+        CaseStatus::AwaitingPayment => view! {
+            <section class="card action-card pay" data-testid="payment-prompt">
+                <h2>"Pay to start the review"</h2>
+                <p>{format!("Your coordinator is ready. The review costs {amount}.")}</p>
+                <a class="button" href=payment.checkout_url>{format!("Pay {amount}")}</a>
+            </section>
+        }
+        .into_any(),
+        CaseStatus::PaymentFailed => view! {
+            <section class="card action-card pay" data-testid="payment-prompt">
+                <h2>"The payment did not go through"</h2>
+                <p>"Nothing was charged. You can try again, or cancel the case below."</p>
+                <ActionForm action=actions.retry attr:class="inline-form">
+                    <input type="hidden" name="case_id" value=case_id/>
+                    <input type="hidden" name="version" value=version/>
+                    <button type="submit" class="button">"Try the payment again"</button>
+                </ActionForm>
+                <ActionError result=actions.retry.value()/>
+            </section>
+        }
+        .into_any(),
+        _ => {
+            view! { <p class="muted" data-testid="payment-status">{format!("Paid: {amount}")}</p> }.into_any()
+        }
+    }
+}
+
+#[component]
+pub fn SpecialistPicker(view: CaseView, actions: StaffActions) -> impl IntoView {
+    if !view
+        .actions
+        .iter()
+        .any(|a| matches!(a, CaseAction::AssignSpecialists | CaseAction::AddSpecialists))
+    {
+        return ().into_any();
+    }
+    let result = actions.specialists.value();
+    let first = view.summary.status == CaseStatus::PaymentSuccessful;
+    let (case_id, version) = (view.summary.id.clone(), view.summary.version.to_string());
+    let choices = view.choices;
+    view! {
+        <section class="card action-card" aria-labelledby="specialists-title" data-testid="specialist-picker">
+            <h2 id="specialists-title">{if first { "Assign specialists" } else { "Add specialists" }}</h2>
+            {if choices.is_empty() {
+                view! { <p class="empty">"Every eligible specialist is already on this case."</p> }.into_any()
+            } else {
+                view! {
+                    <ActionForm action=actions.specialists attr:class="form">
+                        <input type="hidden" name="case_id" value=case_id/>
+                        <input type="hidden" name="version" value=version/>
+                        <fieldset class="fieldset pool">
+                            <legend>"Specialists for this medical area"</legend>
+                            {choices.into_iter().map(|c| view! {
+                                <label class="check">
+                                    <input type="checkbox" name="specialists[]" value=c.id/>
+                                    {format!("{} {}", c.title, c.name)}
+                                    <span class="muted">{format!(" · {} · {} open case{}", c.specialties, c.open_cases, if c.open_cases == 1 { "" } else { "s" })}</span>
+                                </label>
+                            }).collect_view()}
+                        </fieldset>
+                        <FieldError result field="specialists"/>
+                        <ActionError result/>
+                        <button type="submit" class="button">{if first { "Assign specialists" } else { "Add specialists" }}</button>
+                    </ActionForm>
+                }.into_any()
+            }}
+        </section>
+    }
+    .into_any()
+}
+
+/// The coordinator and the specialists on the case.
+#[component]
+pub fn Team(view: CaseView, actions: StaffActions) -> impl IntoView {
+    if view.team.is_empty() {
+        return ().into_any();
+    }
+    let can_remove = view.actions.contains(&CaseAction::RemoveSpecialist);
+    let (case_id, version) = (view.summary.id.clone(), view.summary.version);
+    view! {
+        <section aria-labelledby="team-title" data-testid="team">
+            <h2 id="team-title">"Your care team"</h2>
+            <ul class="team">
+                {view.team.into_iter().map(|m| {
+                    let remove = (can_remove && !m.is_coordinator).then(|| (case_id.clone(), m.id.clone()));
+                    view! { <TeamRow member=m remove version actions/> }
+                }).collect_view()}
+            </ul>
+            <ActionError result=actions.remove.value()/>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn TeamRow(
+    member: TeamMember,
+    remove: Option<(String, String)>,
+    version: i64,
+    actions: StaffActions,
+) -> impl IntoView {
+    let role = if member.is_coordinator {
+        "Coordinator"
+    } else {
+        "Specialist"
+    };
+    view! {
+        <li class="team-member">
+            <div>
+                <strong>{format!("{} {}", member.title, member.name)}</strong>
+                <span class="muted">{format!(" · {role} · {}", member.specialties)}</span>
+            </div>
+            {member.contact_email.map(|email| view! {
+                <div class="contact">
+                    <a href=format!("mailto:{email}")>{email.clone()}</a>
+                    {member.contact_phone.map(|phone| view! { <span>{format!(" · {phone}")}</span> })}
+                </div>
+            })}
+            {remove.map(|(case_id, specialist_id)| view! {
+                <ActionForm action=actions.remove attr:class="inline-form">
+                    <input type="hidden" name="case_id" value=case_id/>
+                    <input type="hidden" name="version" value=version.to_string()/>
+                    <input type="hidden" name="specialist_id" value=specialist_id/>
+                    <button type="submit" class="button button-quiet">"Remove"</button>
+                </ActionForm>
+            })}
+        </li>
+    }
+}

@@ -1,0 +1,170 @@
+use sqlx::{Any, AnyConnection, Executor, FromRow};
+
+pub async fn insert(
+    conn: &mut AnyConnection,
+    case_id: &str,
+    clinician_id: &str,
+    is_coordinator: bool,
+    created_by: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO case_assignments (id, case_id, clinician_id, is_coordinator, active, created_at, created_by) \
+         VALUES ($1, $2, $3, $4, 1, $5, $6)",
+    )
+    .bind(super::new_id())
+    .bind(case_id)
+    .bind(clinician_id)
+    .bind(i64::from(is_coordinator))
+    .bind(now)
+    .bind(created_by)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Deactivates a clinician's active assignment on a case (kept, with when and by whom).
+pub async fn deactivate(
+    conn: &mut AnyConnection,
+    case_id: &str,
+    clinician_id: &str,
+    by: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE case_assignments SET active = 0, deactivated_at = $1, deactivated_by = $2 \
+         WHERE case_id = $3 AND clinician_id = $4 AND active = 1",
+    )
+    .bind(now)
+    .bind(by)
+    .bind(case_id)
+    .bind(clinician_id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn set_coordinator(
+    conn: &mut AnyConnection,
+    case_id: &str,
+    clinician_id: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE review_cases SET coordinator_id = $1 WHERE id = $2")
+        .bind(clinician_id)
+        .bind(case_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_expected_review(
+    conn: &mut AnyConnection,
+    case_id: &str,
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE review_cases SET expected_review_at = $1 WHERE id = $2 AND expected_review_at IS NULL",
+    )
+    .bind(at)
+    .bind(case_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Active specialists on a case.
+pub async fn active_specialists<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    case_id: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT clinician_id FROM case_assignments WHERE case_id = $1 AND active = 1 AND is_coordinator = 0",
+    )
+    .bind(case_id)
+    .fetch_all(ex)
+    .await
+}
+
+#[derive(FromRow, Clone, Debug)]
+pub struct PoolMember {
+    pub id: String,
+    pub name: String,
+    pub title: String,
+    pub specialties: String,
+    pub contact_email: String,
+    pub contact_phone: String,
+    pub open_cases: i64,
+}
+
+/// Members of a category's pool who can take work, with how many open cases each holds now.
+pub async fn pool_members<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    category_id: &str,
+    coordinators: bool,
+) -> Result<Vec<PoolMember>, sqlx::Error> {
+    let sql = if coordinators {
+        POOL_SQL_COORDINATORS
+    } else {
+        POOL_SQL_SPECIALISTS
+    };
+    sqlx::query_as(sql).bind(category_id).fetch_all(ex).await
+}
+
+macro_rules! pool_sql {
+    ($table:literal) => {
+        concat!(
+            "SELECT u.id, u.name, p.title, p.specialties, p.contact_email, p.contact_phone, ",
+            "(SELECT COUNT(*) FROM case_assignments a JOIN review_cases c ON c.id = a.case_id ",
+            " WHERE a.clinician_id = u.id AND a.active = 1 ",
+            " AND c.status NOT IN ('completed', 'cancelled', 'rejected')) AS open_cases ",
+            "FROM ",
+            $table,
+            " m JOIN users u ON u.id = m.clinician_id ",
+            "JOIN clinician_profiles p ON p.user_id = u.id ",
+            "WHERE m.category_id = $1 AND u.active = 1 ORDER BY open_cases, u.name"
+        )
+    };
+}
+
+const POOL_SQL_COORDINATORS: &str = pool_sql!("coordinator_pools");
+const POOL_SQL_SPECIALISTS: &str = pool_sql!("category_specialists");
+
+/// The people on a case: the coordinator's profile and each active specialist.
+pub async fn team<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    case_id: &str,
+) -> Result<Vec<(bool, PoolMember)>, sqlx::Error> {
+    #[derive(FromRow)]
+    struct Row {
+        is_coordinator: i64,
+        id: String,
+        name: String,
+        title: String,
+        specialties: String,
+        contact_email: String,
+        contact_phone: String,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT a.is_coordinator, u.id, u.name, p.title, p.specialties, p.contact_email, p.contact_phone \
+         FROM case_assignments a JOIN users u ON u.id = a.clinician_id JOIN clinician_profiles p ON p.user_id = u.id \
+         WHERE a.case_id = $1 AND a.active = 1 ORDER BY a.is_coordinator DESC, u.name",
+    )
+    .bind(case_id)
+    .fetch_all(ex)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let member = PoolMember {
+                id: r.id,
+                name: r.name,
+                title: r.title,
+                specialties: r.specialties,
+                contact_email: r.contact_email,
+                contact_phone: r.contact_phone,
+                open_cases: 0,
+            };
+            (r.is_coordinator == 1, member)
+        })
+        .collect())
+}

@@ -1,0 +1,332 @@
+//! The seed flow's staffing steps: the admin assigns (and, before payment, reassigns) the case
+//! coordinator, which opens the payment; after payment the coordinator assigns specialists.
+
+use super::case_action::{self, Audience};
+use super::Caller;
+use crate::domain::{CaseAction, CaseStatus};
+use crate::error::AppError;
+use crate::model::StaffChoice;
+use crate::server::config::Config;
+use crate::server::db::assignments::{self, PoolMember};
+use crate::server::db::{self, payments, Db};
+use crate::server::payments::CheckoutRequest;
+
+fn choice(m: PoolMember) -> StaffChoice {
+    StaffChoice {
+        id: m.id,
+        name: m.name,
+        title: m.title,
+        specialties: m.specialties,
+        open_cases: u32::try_from(m.open_cases).unwrap_or(0),
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct CaseFacts {
+    category_id: Option<String>,
+    review_type_id: Option<String>,
+    coordinator_id: Option<String>,
+}
+
+async fn facts(conn: &mut sqlx::AnyConnection, case_id: &str) -> Result<CaseFacts, AppError> {
+    sqlx::query_as("SELECT category_id, review_type_id, coordinator_id FROM review_cases WHERE id = $1")
+        .bind(case_id)
+        .fetch_optional(conn)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Coordinators the admin may choose for the case: its category's pool, with their load.
+pub async fn eligible_coordinators(
+    db: &Db,
+    caller: &Caller<'_>,
+    case_id: &str,
+) -> Result<Vec<StaffChoice>, AppError> {
+    let action = match status_of(db, case_id).await? {
+        Some(CaseStatus::Submitted) => CaseAction::AssignCoordinator,
+        _ => CaseAction::ReassignCoordinator,
+    };
+    case_action::check(db, caller, case_id, action).await?;
+    let mut conn = db.pool().acquire().await?;
+    let category = facts(&mut conn, case_id).await?.category_id.unwrap_or_default();
+    Ok(assignments::pool_members(&mut *conn, &category, true)
+        .await?
+        .into_iter()
+        .map(choice)
+        .collect())
+}
+
+/// Specialists the case's coordinator may add: the category's pool, minus the coordinator and
+/// those already on the case.
+pub async fn eligible_specialists(
+    db: &Db,
+    caller: &Caller<'_>,
+    case_id: &str,
+) -> Result<Vec<StaffChoice>, AppError> {
+    let action = match status_of(db, case_id).await? {
+        Some(CaseStatus::PaymentSuccessful) => CaseAction::AssignSpecialists,
+        _ => CaseAction::AddSpecialists,
+    };
+    case_action::check(db, caller, case_id, action).await?;
+    let mut conn = db.pool().acquire().await?;
+    let facts = facts(&mut conn, case_id).await?;
+    let on_case = assignments::active_specialists(&mut *conn, case_id).await?;
+    let members =
+        assignments::pool_members(&mut *conn, &facts.category_id.unwrap_or_default(), false).await?;
+    Ok(members
+        .into_iter()
+        .filter(|m| Some(&m.id) != facts.coordinator_id.as_ref() && !on_case.contains(&m.id))
+        .map(choice)
+        .collect())
+}
+
+/// The case's status, used only to pick which action a request is; the check that follows
+/// answers NotFound for a case the caller may not see.
+async fn status_of(db: &Db, case_id: &str) -> Result<Option<CaseStatus>, AppError> {
+    match crate::server::db::cases::find(db.pool(), case_id).await? {
+        Some(case) => Ok(Some(case.status()?)),
+        None => Ok(None),
+    }
+}
+
+async fn in_pool(
+    conn: &mut sqlx::AnyConnection,
+    category: &str,
+    clinician: &str,
+    coordinators: bool,
+) -> Result<bool, AppError> {
+    Ok(assignments::pool_members(&mut *conn, category, coordinators)
+        .await?
+        .iter()
+        .any(|m| m.id == clinician))
+}
+
+/// Seed steps 1-5: link the coordinator, create the payment link for the review type's price,
+/// prompt the patient, notify the coordinator, record "Coordinator assigned" and "Awaiting
+/// payment". One transaction; the loser of a race gets a conflict and changes nothing.
+pub async fn assign_coordinator(
+    db: &Db,
+    config: &Config,
+    caller: &Caller<'_>,
+    case_id: &str,
+    version: i64,
+    coordinator_id: &str,
+) -> Result<(), AppError> {
+    let mut acting = case_action::begin(db, caller, case_id, version, CaseAction::AssignCoordinator).await?;
+    let facts = facts(&mut acting.tx, case_id).await?;
+    let category = facts.category_id.unwrap_or_default();
+    if !in_pool(&mut acting.tx, &category, coordinator_id, true).await? {
+        return Err(AppError::validation(
+            "coordinator_id",
+            "Choose a coordinator from this medical area's pool.",
+        ));
+    }
+    let (amount_minor, currency, review_name): (i64, String, String) =
+        sqlx::query_as("SELECT price_minor, currency, name FROM review_types WHERE id = $1")
+            .bind(facts.review_type_id.unwrap_or_default())
+            .fetch_one(&mut *acting.tx)
+            .await?;
+    let now = db::now_ms();
+    assignments::insert(
+        &mut acting.tx,
+        case_id,
+        coordinator_id,
+        true,
+        &caller.user.id,
+        now,
+    )
+    .await?;
+    assignments::set_coordinator(&mut acting.tx, case_id, coordinator_id).await?;
+    acting.case.coordinator_id = Some(coordinator_id.to_owned());
+    let payment_id = db::new_id();
+    let return_url = format!("{}/cases/{case_id}", config.public_url);
+    let description = format!("{review_name}, case {}", acting.case.reference);
+    let request = CheckoutRequest {
+        payment_id: &payment_id,
+        amount_minor,
+        currency: &currency,
+        description: &description,
+        return_url: &return_url,
+    };
+    let checkout = config.payments.create_checkout(&request).await?;
+    let payment = payments::NewPayment {
+        id: &payment_id,
+        case_id,
+        provider: config.payments.name(),
+        provider_ref: checkout.provider_ref.as_deref(),
+        checkout_url: &checkout.url,
+        amount_minor,
+        currency: &currency,
+    };
+    payments::insert(&mut acting.tx, &payment, now).await?;
+    let detail = format!(
+        "Payment of {} requested",
+        crate::domain::money::Money {
+            minor: amount_minor,
+            currency
+        }
+        .display()
+    );
+    case_action::finish(acting, caller, &detail, &Audience::default()).await?;
+    Ok(())
+}
+
+/// Before payment only: a different coordinator from the pool takes over. The old assignment row
+/// is deactivated (kept), a new one created; the payment link stays as it was.
+pub async fn reassign_coordinator(
+    db: &Db,
+    caller: &Caller<'_>,
+    case_id: &str,
+    version: i64,
+    coordinator_id: &str,
+) -> Result<(), AppError> {
+    let mut acting =
+        case_action::begin(db, caller, case_id, version, CaseAction::ReassignCoordinator).await?;
+    let facts = facts(&mut acting.tx, case_id).await?;
+    let previous = facts.coordinator_id.clone().unwrap_or_default();
+    if previous == coordinator_id {
+        return Err(AppError::validation(
+            "coordinator_id",
+            "Choose a different coordinator.",
+        ));
+    }
+    if !in_pool(
+        &mut acting.tx,
+        &facts.category_id.unwrap_or_default(),
+        coordinator_id,
+        true,
+    )
+    .await?
+    {
+        return Err(AppError::validation(
+            "coordinator_id",
+            "Choose a coordinator from this medical area's pool.",
+        ));
+    }
+    let now = db::now_ms();
+    assignments::deactivate(&mut acting.tx, case_id, &previous, &caller.user.id, now).await?;
+    assignments::insert(
+        &mut acting.tx,
+        case_id,
+        coordinator_id,
+        true,
+        &caller.user.id,
+        now,
+    )
+    .await?;
+    assignments::set_coordinator(&mut acting.tx, case_id, coordinator_id).await?;
+    acting.case.coordinator_id = Some(coordinator_id.to_owned());
+    let audience = Audience {
+        previous_coordinator: Some(previous),
+        ..Audience::default()
+    };
+    case_action::finish(acting, caller, "", &audience).await?;
+    Ok(())
+}
+
+/// The case's coordinator assigns specialists from the pool (first time: the case moves to
+/// DoctorsAssigned and gets its expected review date; later: more are added).
+pub async fn assign_specialists(
+    db: &Db,
+    caller: &Caller<'_>,
+    case_id: &str,
+    version: i64,
+    specialist_ids: &[String],
+) -> Result<(), AppError> {
+    let mut chosen: Vec<String> = specialist_ids.iter().filter(|s| !s.is_empty()).cloned().collect();
+    chosen.sort();
+    chosen.dedup();
+    if chosen.is_empty() {
+        return Err(AppError::validation(
+            "specialists",
+            "Choose at least one specialist.",
+        ));
+    }
+    let action = match status_of(db, case_id).await? {
+        Some(CaseStatus::DoctorsAssigned) => CaseAction::AddSpecialists,
+        _ => CaseAction::AssignSpecialists,
+    };
+    let mut acting = case_action::begin(db, caller, case_id, version, action).await?;
+    let facts = facts(&mut acting.tx, case_id).await?;
+    let category = facts.category_id.unwrap_or_default();
+    let on_case = assignments::active_specialists(&mut *acting.tx, case_id).await?;
+    for id in &chosen {
+        if Some(id) == facts.coordinator_id.as_ref() {
+            return Err(AppError::validation(
+                "specialists",
+                "The coordinator cannot also review the case.",
+            ));
+        }
+        if on_case.contains(id) {
+            return Err(AppError::validation(
+                "specialists",
+                "One of these specialists is already on the case.",
+            ));
+        }
+        if !in_pool(&mut acting.tx, &category, id, false).await? {
+            return Err(AppError::validation(
+                "specialists",
+                "Choose specialists from this medical area's pool.",
+            ));
+        }
+    }
+    let now = db::now_ms();
+    for id in &chosen {
+        assignments::insert(&mut acting.tx, case_id, id, false, &caller.user.id, now).await?;
+    }
+    if acting
+        .transition
+        .has(crate::domain::Effect::SetExpectedReviewDate)
+    {
+        let days: i64 = sqlx::query_scalar(
+            "SELECT rt.expected_days FROM review_types rt JOIN review_cases c ON c.review_type_id = rt.id WHERE c.id = $1",
+        )
+        .bind(case_id)
+        .fetch_one(&mut *acting.tx)
+        .await?;
+        assignments::set_expected_review(&mut acting.tx, case_id, now + days * 24 * 3600 * 1000).await?;
+    }
+    let audience = Audience {
+        specialists: chosen,
+        ..Audience::default()
+    };
+    case_action::finish(acting, caller, "", &audience).await?;
+    Ok(())
+}
+
+/// Removes a specialist who has not yet submitted an opinion; they lose access at once.
+pub async fn remove_specialist(
+    db: &Db,
+    caller: &Caller<'_>,
+    case_id: &str,
+    version: i64,
+    specialist_id: &str,
+) -> Result<(), AppError> {
+    let mut acting = case_action::begin(db, caller, case_id, version, CaseAction::RemoveSpecialist).await?;
+    let on_case = assignments::active_specialists(&mut *acting.tx, case_id).await?;
+    if !on_case.iter().any(|s| s == specialist_id) {
+        return Err(AppError::validation(
+            "specialist_id",
+            "This specialist is not on the case.",
+        ));
+    }
+    if on_case.len() == 1 {
+        return Err(AppError::conflict(
+            "A case under review needs at least one specialist. Add another first.",
+        ));
+    }
+    assignments::deactivate(
+        &mut acting.tx,
+        case_id,
+        specialist_id,
+        &caller.user.id,
+        db::now_ms(),
+    )
+    .await?;
+    let audience = Audience {
+        specialists: vec![specialist_id.to_owned()],
+        ..Audience::default()
+    };
+    case_action::finish(acting, caller, "", &audience).await?;
+    Ok(())
+}

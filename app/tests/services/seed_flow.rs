@@ -1,0 +1,659 @@
+//! The seed flow: coordinator assignment with the payment link, reassignment before payment,
+//! payment by signed webhook, specialists by the case's coordinator.
+
+use crate::on_both_backends;
+use crate::services_intake::{submitted_case, world, World};
+use crate::support::{user, TestDb};
+use app::domain::{CaseStatus, Relation, Role, TimelineLabel};
+use app::error::AppError;
+use app::model::CurrentUser;
+use app::server::config::TEST_WEBHOOK_SECRET;
+use app::server::db;
+use app::server::payments::signature;
+use app::server::services::catalog::{self, CategoryInput};
+use app::server::services::payments::{handle_webhook, Outcome, WebhookError};
+use app::server::services::{assignment, cases, Caller};
+use std::sync::Arc;
+
+struct Staff {
+    w: World,
+    coordinators: Vec<CurrentUser>,
+    specialists: Vec<CurrentUser>,
+    outsider: CurrentUser,
+}
+
+async fn staff(t: &TestDb) -> Staff {
+    let w = world(t).await;
+    let mut coordinators = Vec::new();
+    let mut specialists = Vec::new();
+    for n in 0..2 {
+        coordinators.push(user(&t.db, Role::Clinician, &format!("coord{n}@example.com")).await);
+    }
+    for n in 0..3 {
+        specialists.push(user(&t.db, Role::Clinician, &format!("spec{n}@example.com")).await);
+    }
+    let outsider = user(&t.db, Role::Clinician, "outsider@example.com").await;
+    let input = CategoryInput {
+        name: "Cardiology".into(),
+        specialists: specialists.iter().map(|s| s.id.clone()).collect(),
+        coordinators: coordinators.iter().map(|c| c.id.clone()).collect(),
+    };
+    catalog::save_category(
+        &t.db,
+        &Caller {
+            user: &w.admin,
+            ip: "",
+        },
+        Some(&w.category),
+        input,
+    )
+    .await
+    .unwrap();
+    Staff {
+        w,
+        coordinators,
+        specialists,
+        outsider,
+    }
+}
+
+fn as_(user: &CurrentUser) -> Caller<'_> {
+    Caller { user, ip: "" }
+}
+
+async fn version(t: &TestDb, case_id: &str) -> i64 {
+    db::cases::find(t.db.pool(), case_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .version
+}
+
+async fn status(t: &TestDb, case_id: &str) -> String {
+    db::cases::find(t.db.pool(), case_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .status
+}
+
+async fn count(t: &TestDb, sql: &'static str, case_id: &str) -> i64 {
+    sqlx::query_scalar(sql)
+        .bind(case_id)
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap()
+}
+
+async fn assigned(t: &TestDb, s: &Staff) -> String {
+    let id = submitted_case(t, &s.w).await;
+    let v = version(t, &id).await;
+    assignment::assign_coordinator(&t.db, &t.config, &as_(&s.w.admin), &id, v, &s.coordinators[0].id)
+        .await
+        .unwrap();
+    id
+}
+
+fn event(event_id: &str, kind: &str, payment_id: &str, amount: i64, paid: bool) -> Vec<u8> {
+    serde_json::json!({
+        "id": event_id,
+        "type": kind,
+        "data": {"object": {
+            "id": "cs_1", "client_reference_id": payment_id, "amount_total": amount,
+            "currency": "eur", "payment_status": if paid { "paid" } else { "unpaid" }
+        }}
+    })
+    .to_string()
+    .into_bytes()
+}
+
+fn signed(body: &[u8]) -> String {
+    signature::sign(TEST_WEBHOOK_SECRET.as_bytes(), db::now_ms() / 1000, body)
+}
+
+async fn payment_id(t: &TestDb, case_id: &str) -> String {
+    sqlx::query_scalar("SELECT id FROM payments WHERE case_id = $1")
+        .bind(case_id)
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap()
+}
+
+async fn deliver(t: &TestDb, body: &[u8]) -> Result<Outcome, WebhookError> {
+    handle_webhook(&t.db, &t.config.payments, body, Some(&signed(body))).await
+}
+
+on_both_backends!(
+    assigning_a_coordinator_opens_the_payment_and_tells_everyone,
+    |t| {
+        let s = staff(&t).await;
+        let id = assigned(&t, &s).await;
+        let view = cases::view(&t.db, &as_(&s.w.patient), &id).await.unwrap();
+        assert_eq!(view.summary.status, CaseStatus::AwaitingPayment);
+        let labels: Vec<_> = view.timeline.iter().map(|e| e.label).collect();
+        assert_eq!(
+            labels,
+            [
+                TimelineLabel::CaseSubmitted,
+                TimelineLabel::CoordinatorAssigned,
+                TimelineLabel::AwaitingPayment
+            ]
+        );
+        let payment = view.payment.unwrap();
+        assert_eq!(
+            (
+                payment.amount.minor,
+                payment.amount.currency.as_str(),
+                payment.status.as_str()
+            ),
+            (45_000, "EUR", "open")
+        );
+        assert!(payment.checkout_url.starts_with("/pay/test/"));
+        // The coordinator and the patient are told, in the app and by email.
+        for who in [&s.coordinators[0], &s.w.patient] {
+            let n: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND case_id = $2")
+                    .bind(&who.id)
+                    .bind(&id)
+                    .fetch_one(t.db.pool())
+                    .await
+                    .unwrap();
+            assert_eq!(n, 1, "{}", who.email);
+            let mail: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM email_outbox WHERE to_address = $1")
+                .bind(&who.email)
+                .fetch_one(t.db.pool())
+                .await
+                .unwrap();
+            assert_eq!(mail, 1);
+        }
+        let home = cases::clinician_cases(&t.db, &as_(&s.coordinators[0]))
+            .await
+            .unwrap();
+        assert_eq!(home.coordinating.len(), 1);
+        let coord_view = cases::view(&t.db, &as_(&s.coordinators[0]), &id).await.unwrap();
+        assert_eq!(coord_view.relation, Relation::Coordinator);
+        assert!(coord_view.payment.is_none(), "doctors never receive payment data");
+    }
+);
+
+on_both_backends!(
+    only_pool_coordinators_can_be_assigned_and_a_refusal_changes_nothing,
+    |t| {
+        let s = staff(&t).await;
+        let id = submitted_case(&t, &s.w).await;
+        let v = version(&t, &id).await;
+        let err = assignment::assign_coordinator(&t.db, &t.config, &as_(&s.w.admin), &id, v, &s.outsider.id)
+            .await
+            .err()
+            .unwrap();
+        assert!(err.field("coordinator_id").is_some(), "{err:?}");
+        assert_eq!(
+            (status(&t, &id).await.as_str(), version(&t, &id).await),
+            ("submitted", v)
+        );
+        assert_eq!(
+            count(&t, "SELECT COUNT(*) FROM payments WHERE case_id = $1", &id).await,
+            0
+        );
+        let patient = assignment::assign_coordinator(
+            &t.db,
+            &t.config,
+            &as_(&s.w.patient),
+            &id,
+            v,
+            &s.coordinators[0].id,
+        )
+        .await;
+        assert!(matches!(patient, Err(AppError::Forbidden(_))));
+    }
+);
+
+on_both_backends!(eight_admins_assigning_at_once_make_exactly_one_assignment, |t| {
+    let s = staff(&t).await;
+    let id = submitted_case(&t, &s.w).await;
+    let v = version(&t, &id).await;
+    let mut admins = Vec::new();
+    for n in 0..8 {
+        admins.push(user(&t.db, Role::Admin, &format!("admin-race{n}@example.com")).await);
+    }
+    let (db, config) = (Arc::new(t.db.clone()), Arc::new(t.config.clone()));
+    let mut racers = Vec::new();
+    for (n, admin) in admins.into_iter().enumerate() {
+        let (db, config, id) = (db.clone(), config.clone(), id.clone());
+        let coordinator = s.coordinators[n % 2].id.clone();
+        racers.push(tokio::spawn(async move {
+            assignment::assign_coordinator(
+                &db,
+                &config,
+                &Caller { user: &admin, ip: "" },
+                &id,
+                v,
+                &coordinator,
+            )
+            .await
+        }));
+    }
+    let mut won = 0;
+    for racer in racers {
+        match racer.await.unwrap() {
+            Ok(()) => won += 1,
+            Err(AppError::Conflict(_)) => {}
+            Err(other) => panic!("a loser must get a conflict, got {other:?}"),
+        }
+    }
+    assert_eq!(won, 1);
+    assert_eq!(
+        count(&t, "SELECT COUNT(*) FROM payments WHERE case_id = $1", &id).await,
+        1
+    );
+    assert_eq!(
+        count(
+            &t,
+            "SELECT COUNT(*) FROM case_assignments WHERE case_id = $1",
+            &id
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(
+            &t,
+            "SELECT COUNT(*) FROM case_timeline WHERE case_id = $1 AND label = 'coordinator_assigned'",
+            &id
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(
+            &t,
+            "SELECT COUNT(*) FROM case_timeline WHERE case_id = $1 AND label = 'awaiting_payment'",
+            &id
+        )
+        .await,
+        1
+    );
+});
+
+on_both_backends!(reassigning_before_payment_keeps_the_link_and_history, |t| {
+    let s = staff(&t).await;
+    let id = assigned(&t, &s).await;
+    let link_before = payment_id(&t, &id).await;
+    let v = version(&t, &id).await;
+    let same = assignment::reassign_coordinator(&t.db, &as_(&s.w.admin), &id, v, &s.coordinators[0].id)
+        .await
+        .err()
+        .unwrap();
+    assert!(same.field("coordinator_id").is_some());
+    assignment::reassign_coordinator(&t.db, &as_(&s.w.admin), &id, v, &s.coordinators[1].id)
+        .await
+        .unwrap();
+    assert_eq!(
+        payment_id(&t, &id).await,
+        link_before,
+        "the same payment link stays on the case"
+    );
+    let rows: Vec<(String, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT clinician_id, active, deactivated_at FROM case_assignments WHERE case_id = $1 ORDER BY created_at, active",
+    )
+    .bind(&id)
+    .fetch_all(t.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(rows.len(), 2);
+    assert!(rows
+        .iter()
+        .any(|(c, a, d)| *c == s.coordinators[0].id && *a == 0 && d.is_some()));
+    assert!(rows.iter().any(|(c, a, _)| *c == s.coordinators[1].id && *a == 1));
+    assert_eq!(status(&t, &id).await, "awaiting_payment");
+    // Both coordinators are told; the previous one no longer sees the case.
+    for who in [&s.coordinators[0], &s.coordinators[1]] {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND kind = 'coordinator_reassigned'",
+        )
+        .bind(&who.id)
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap();
+        assert_eq!(n, 1);
+    }
+    assert_eq!(
+        cases::view(&t.db, &as_(&s.coordinators[0]), &id).await.err(),
+        Some(AppError::NotFound)
+    );
+});
+
+on_both_backends!(
+    a_signed_success_records_the_payment_once_however_often_it_arrives,
+    |t| {
+        let s = staff(&t).await;
+        let id = assigned(&t, &s).await;
+        let pid = payment_id(&t, &id).await;
+        let body = Arc::new(event("evt_1", "checkout.session.completed", &pid, 45_000, true));
+        let db = Arc::new(t.db.clone());
+        let config = Arc::new(t.config.clone());
+        let mut deliveries = Vec::new();
+        for _ in 0..5 {
+            let (db, config, body) = (db.clone(), config.clone(), body.clone());
+            deliveries.push(tokio::spawn(async move {
+                let header = signed(&body);
+                handle_webhook(&db, &config.payments, &body, Some(&header)).await
+            }));
+        }
+        let mut applied = 0;
+        for d in deliveries {
+            match d.await.unwrap() {
+                Ok(Outcome::Applied) => applied += 1,
+                Ok(Outcome::Duplicate) => {}
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        assert_eq!(applied, 1);
+        assert_eq!(status(&t, &id).await, "payment_successful");
+        assert_eq!(
+            count(
+                &t,
+                "SELECT COUNT(*) FROM invoices i JOIN payments p ON p.id = i.payment_id WHERE p.case_id = $1",
+                &id
+            )
+            .await,
+            1
+        );
+        assert_eq!(
+            count(
+                &t,
+                "SELECT COUNT(*) FROM case_timeline WHERE case_id = $1 AND label = 'payment_received'",
+                &id
+            )
+            .await,
+            1
+        );
+        for who in [&s.w.patient, &s.coordinators[0]] {
+            let n: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND kind = 'payment_received'",
+            )
+            .bind(&who.id)
+            .fetch_one(t.db.pool())
+            .await
+            .unwrap();
+            assert_eq!(n, 1, "one notification per recipient");
+        }
+    }
+);
+
+on_both_backends!(forged_stale_altered_or_unsigned_webhooks_change_nothing, |t| {
+    let s = staff(&t).await;
+    let id = assigned(&t, &s).await;
+    let pid = payment_id(&t, &id).await;
+    let body = event("evt_2", "checkout.session.completed", &pid, 45_000, true);
+    let now = db::now_ms() / 1000;
+    let forged = signature::sign(b"not our secret", now, &body);
+    let stale = signature::sign(TEST_WEBHOOK_SECRET.as_bytes(), now - 301, &body);
+    let mut altered = body.clone();
+    let at = altered.iter().position(|b| *b == b'4').unwrap();
+    altered[at] = b'1';
+    let valid_for_original = signed(&body);
+    let attempts: [(&[u8], Option<&str>); 4] = [
+        (&body, Some(&forged)),
+        (&body, Some(&stale)),
+        (&altered, Some(&valid_for_original)),
+        (&body, None),
+    ];
+    for (payload, header) in attempts {
+        let err = handle_webhook(&t.db, &t.config.payments, payload, header)
+            .await
+            .err()
+            .unwrap();
+        assert!(matches!(err, WebhookError::Signature(_)), "{err:?}");
+    }
+    assert_eq!(status(&t, &id).await, "awaiting_payment");
+    assert_eq!(
+        count(
+            &t,
+            "SELECT COUNT(*) FROM webhook_events WHERE payment_id = $1",
+            &pid
+        )
+        .await,
+        0
+    );
+    // A genuine event replayed after it was applied changes nothing either.
+    assert_eq!(deliver(&t, &body).await.unwrap(), Outcome::Applied);
+    assert_eq!(deliver(&t, &body).await.unwrap(), Outcome::Duplicate);
+    // An amount that differs from what we asked is never taken as payment.
+    let id2 = assigned(&t, &s).await;
+    let pid2 = payment_id(&t, &id2).await;
+    let cheap = event("evt_3", "checkout.session.completed", &pid2, 1, true);
+    assert_eq!(
+        deliver(&t, &cheap).await.unwrap(),
+        Outcome::Ignored("amount_mismatch")
+    );
+    assert_eq!(status(&t, &id2).await, "awaiting_payment");
+});
+
+on_both_backends!(payment_events_in_any_order_end_in_the_right_state, |t| {
+    let s = staff(&t).await;
+    let orders: [(&[&str], &str); 4] = [
+        (&["fail"], "payment_failed"),
+        (&["ok"], "payment_successful"),
+        (&["fail", "ok"], "payment_successful"),
+        (&["ok", "fail"], "payment_successful"),
+    ];
+    for (n, (order, expected)) in orders.iter().enumerate() {
+        let id = assigned(&t, &s).await;
+        let pid = payment_id(&t, &id).await;
+        for (k, step) in order.iter().enumerate() {
+            let (kind, paid) = match *step {
+                "ok" => ("checkout.session.completed", true),
+                _ => ("checkout.session.async_payment_failed", false),
+            };
+            deliver(
+                &t,
+                &event(&format!("evt_order_{n}_{k}"), kind, &pid, 45_000, paid),
+            )
+            .await
+            .unwrap();
+        }
+        assert_eq!(status(&t, &id).await, *expected, "{order:?}");
+    }
+});
+
+on_both_backends!(after_a_failure_the_patient_retries_on_the_same_case, |t| {
+    let s = staff(&t).await;
+    let id = assigned(&t, &s).await;
+    let pid = payment_id(&t, &id).await;
+    deliver(
+        &t,
+        &event(
+            "evt_f",
+            "checkout.session.async_payment_failed",
+            &pid,
+            45_000,
+            false,
+        ),
+    )
+    .await
+    .unwrap();
+    let v = version(&t, &id).await;
+    app::server::services::payments::retry(&t.db, &as_(&s.w.patient), &id, v)
+        .await
+        .unwrap();
+    assert_eq!(status(&t, &id).await, "awaiting_payment");
+    assert_eq!(payment_id(&t, &id).await, pid);
+    deliver(
+        &t,
+        &event("evt_s", "checkout.session.completed", &pid, 45_000, true),
+    )
+    .await
+    .unwrap();
+    assert_eq!(status(&t, &id).await, "payment_successful");
+});
+
+async fn paid(t: &TestDb, s: &Staff) -> String {
+    let id = assigned(t, s).await;
+    let pid = payment_id(t, &id).await;
+    deliver(
+        t,
+        &event(
+            &format!("evt_paid_{id}"),
+            "checkout.session.completed",
+            &pid,
+            45_000,
+            true,
+        ),
+    )
+    .await
+    .unwrap();
+    id
+}
+
+on_both_backends!(reassignment_is_refused_once_the_patient_has_paid, |t| {
+    let s = staff(&t).await;
+    let id = paid(&t, &s).await;
+    let v = version(&t, &id).await;
+    let err = assignment::reassign_coordinator(&t.db, &as_(&s.w.admin), &id, v, &s.coordinators[1].id)
+        .await
+        .err()
+        .unwrap();
+    assert!(
+        matches!(&err, AppError::Conflict(m) if m.contains("already paid")),
+        "{err:?}"
+    );
+    assert_eq!(version(&t, &id).await, v);
+});
+
+on_both_backends!(
+    only_the_cases_coordinator_assigns_specialists_and_others_cannot_see_it,
+    |t| {
+        let s = staff(&t).await;
+        let id = paid(&t, &s).await;
+        let v = version(&t, &id).await;
+        let chosen = vec![s.specialists[0].id.clone(), s.specialists[1].id.clone()];
+        for intruder in [&s.coordinators[1], &s.outsider] {
+            let err = assignment::assign_specialists(&t.db, &as_(intruder), &id, v, &chosen)
+                .await
+                .err()
+                .unwrap();
+            assert_eq!(
+                err,
+                AppError::NotFound,
+                "not on the case: it does not exist for them"
+            );
+            assert_eq!(
+                cases::view(&t.db, &as_(intruder), &id).await.err(),
+                Some(AppError::NotFound)
+            );
+        }
+        let admin = assignment::assign_specialists(&t.db, &as_(&s.w.admin), &id, v, &chosen)
+            .await
+            .err()
+            .unwrap();
+        assert!(matches!(admin, AppError::Forbidden(_)));
+        let coordinator = &s.coordinators[0];
+        let own = vec![coordinator.id.clone()];
+        assert!(
+            assignment::assign_specialists(&t.db, &as_(coordinator), &id, v, &own)
+                .await
+                .is_err()
+        );
+        let outsider = vec![s.outsider.id.clone()];
+        assert!(
+            assignment::assign_specialists(&t.db, &as_(coordinator), &id, v, &outsider)
+                .await
+                .is_err()
+        );
+        assert_eq!(status(&t, &id).await, "payment_successful");
+        let twice = vec![chosen[0].clone(), chosen[1].clone(), chosen[0].clone()];
+        assignment::assign_specialists(&t.db, &as_(coordinator), &id, v, &twice)
+            .await
+            .unwrap();
+        let view = cases::view(&t.db, &as_(&s.w.patient), &id).await.unwrap();
+        assert_eq!(view.summary.status, CaseStatus::DoctorsAssigned);
+        let expected = view.summary.expected_review_at.unwrap();
+        let days = (expected - chrono::Utc::now()).num_hours() as f64 / 24.0;
+        assert!((9.9..=10.1).contains(&days), "{days}");
+        let coord = view.team.iter().find(|m| m.is_coordinator).unwrap();
+        assert_eq!(
+            coord.contact_email.as_deref(),
+            Some("coord0@example.com"),
+            "the patient sees the coordinator's contact"
+        );
+        assert_eq!(view.team.iter().filter(|m| !m.is_coordinator).count(), 2);
+        assert!(view
+            .team
+            .iter()
+            .filter(|m| !m.is_coordinator)
+            .all(|m| m.contact_email.is_none()));
+        for specialist in &s.specialists[..2] {
+            let home = cases::clinician_cases(&t.db, &as_(specialist)).await.unwrap();
+            assert_eq!(home.reviewing.len(), 1);
+            assert_eq!(
+                cases::view(&t.db, &as_(specialist), &id).await.unwrap().relation,
+                Relation::Specialist
+            );
+        }
+        // Adding a third, then removing one: the removed doctor loses access at once.
+        let v = version(&t, &id).await;
+        assignment::assign_specialists(&t.db, &as_(coordinator), &id, v, &[s.specialists[2].id.clone()])
+            .await
+            .unwrap();
+        let v = version(&t, &id).await;
+        assignment::remove_specialist(&t.db, &as_(coordinator), &id, v, &s.specialists[0].id)
+            .await
+            .unwrap();
+        assert_eq!(
+            cases::view(&t.db, &as_(&s.specialists[0]), &id).await.err(),
+            Some(AppError::NotFound)
+        );
+        assert_eq!(
+            count(
+                &t,
+                "SELECT COUNT(*) FROM case_timeline WHERE case_id = $1 AND label = 'doctors_assigned'",
+                &id
+            )
+            .await,
+            1
+        );
+    }
+);
+
+on_both_backends!(
+    emails_leave_through_the_outbox_once_and_never_for_a_rolled_back_change,
+    |t| {
+        use app::server::mail::{deliver_due, Transport};
+        let s = staff(&t).await;
+        let id = submitted_case(&t, &s.w).await;
+        let v = version(&t, &id).await;
+        // A refused assignment queues nothing.
+        assert!(
+            assignment::assign_coordinator(&t.db, &t.config, &as_(&s.w.admin), &id, v, &s.outsider.id)
+                .await
+                .is_err()
+        );
+        let queued: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM email_outbox")
+            .fetch_one(t.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(queued, 0);
+        assignment::assign_coordinator(&t.db, &t.config, &as_(&s.w.admin), &id, v, &s.coordinators[0].id)
+            .await
+            .unwrap();
+        let folder = t.config.data_dir.join("outbox");
+        let transport = Transport::Folder(folder.clone());
+        assert_eq!(deliver_due(&t.db, &transport).await.unwrap(), 2);
+        assert_eq!(
+            deliver_due(&t.db, &transport).await.unwrap(),
+            0,
+            "sent messages are not sent again"
+        );
+        let mut texts: Vec<String> = std::fs::read_dir(&folder)
+            .unwrap()
+            .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+            .collect();
+        texts.sort();
+        assert_eq!(texts.len(), 2);
+        assert!(texts.iter().any(|m| m.contains("To: coord0@example.com")));
+        assert!(texts
+            .iter()
+            .all(|m| m.contains("Coordinator assigned") && !m.contains("Chest pain")));
+    }
+);

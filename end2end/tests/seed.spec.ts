@@ -1,0 +1,124 @@
+import { Buffer } from 'node:buffer';
+import { APIRequestContext, Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { DEMO, hydrated, signIn } from './helpers';
+
+const PDF = Buffer.from('%PDF-1.4\n% referral letter\ntrailer << >>\n%%EOF\n');
+
+/** A submitted Cardiology case of the demo patient, created through the same calls the pages use. */
+async function submittedCase(request: APIRequestContext): Promise<string> {
+  const started = await request.post('/api/start_case', { headers: { Accept: 'application/json' } });
+  expect(started.ok()).toBeTruthy();
+  const caseId: string = await started.json();
+  const upload = await request.post(`/cases/${caseId}/documents?name=referral.pdf`, {
+    data: PDF,
+    headers: { 'Content-Type': 'application/octet-stream', Accept: 'application/json' },
+  });
+  expect(upload.status()).toBe(201);
+  const catalog = await (await request.post('/api/catalog', { headers: { Accept: 'application/json' } })).json();
+  const standard = catalog.review_types.find((t: { name: string }) => t.name === 'Standard second opinion');
+  const cardiology = catalog.categories.find((c: { name: string }) => c.name === 'Cardiology');
+  const submit = await request.post('/api/save_case', {
+    headers: { Accept: 'application/json' },
+    form: {
+      case_id: caseId,
+      version: '1',
+      intent: 'submit',
+      review_type_id: standard.id,
+      category_id: cardiology.id,
+      patient_age: '58',
+      patient_sex: 'male',
+      medical_history: 'Atrial fibrillation since 2021.',
+      current_treatment: 'Apixaban',
+      questions: 'Is ablation advisable?',
+    },
+  });
+  expect(submit.ok(), await submit.text()).toBeTruthy();
+  return caseId;
+}
+
+async function openCase(page: Page, caseId: string) {
+  await page.goto(`/cases/${caseId}`);
+  await hydrated(page);
+}
+
+test('the seed flow: assign a coordinator, pay, assign two specialists', async ({ page, browser }) => {
+  // The patient submits a case.
+  await signIn(page, DEMO.patient);
+  const caseId = await submittedCase(page.request);
+
+  // The admin assigns a coordinator from the Cardiology pool.
+  const admin = await browser.newPage();
+  await signIn(admin, DEMO.admin);
+  await openCase(admin, caseId);
+  const picker = admin.getByTestId('coordinator-picker');
+  await expect(picker.getByRole('option', { name: /Zofia Wójcik/ })).toHaveCount(1);
+  await expect(picker.getByRole('option', { name: /Samuel Okafor/ })).toHaveCount(0);
+  const zofia = await picker.getByRole('option', { name: /Zofia Wójcik/ }).getAttribute('value');
+  await picker.getByLabel(/Coordinator/).selectOption(zofia!);
+  await picker.getByRole('button', { name: 'Assign coordinator' }).click();
+  await expect(admin.getByTestId('timeline')).toContainText('Coordinator assigned');
+  await expect(admin.getByTestId('timeline')).toContainText('Awaiting payment');
+
+  // The patient sees the payment prompt and pays on the test checkout.
+  await openCase(page, caseId);
+  const prompt = page.getByTestId('payment-prompt');
+  await expect(prompt).toContainText('EUR 450.00');
+  await prompt.getByRole('link', { name: 'Pay EUR 450.00' }).click();
+  await hydrated(page);
+  await expect(page.getByText('TEST MODE')).toBeVisible();
+  await expect(page.getByTestId('checkout-amount')).toHaveText('EUR 450.00');
+  await page.getByRole('button', { name: 'Pay EUR 450.00' }).click();
+  await expect(page).toHaveURL(new RegExp(`/cases/${caseId}$`));
+  await expect(page.getByTestId('timeline')).toContainText('Payment received');
+
+  // After payment the admin can no longer change the coordinator.
+  await openCase(admin, caseId);
+  await expect(admin.getByTestId('coordinator-picker')).toHaveCount(0);
+
+  // The coordinator assigns two specialists.
+  const coordinator = await browser.newPage();
+  await signIn(coordinator, DEMO.coordinator);
+  await expect(coordinator.locator(`a[href="/cases/${caseId}"]`)).toHaveCount(1);
+  await openCase(coordinator, caseId);
+  const specialists = coordinator.getByTestId('specialist-picker');
+  await specialists.getByLabel(/Henrik Larsen/).check();
+  await specialists.getByLabel(/Amara Nwosu/).check();
+  await specialists.getByRole('button', { name: 'Assign specialists' }).click();
+  await expect(coordinator.getByTestId('timeline')).toContainText('Doctors assigned');
+
+  // The patient's card shows the coordinator's contact details and the expected date.
+  await openCase(page, caseId);
+  await expect(page.getByTestId('team')).toContainText('zofia.wojcik@consilium.test');
+  await expect(page.getByTestId('team')).toContainText('+48 22 555 0101');
+  await expect(page.locator('.facts')).not.toContainText('Set when specialists are assigned');
+
+  // The doctors see the case.
+  const doctor = await browser.newPage();
+  await signIn(doctor, DEMO.specialist);
+  await openCase(doctor, caseId);
+  await expect(doctor.locator('.case-header .badge')).toHaveText('Under specialist review');
+  await expect(doctor.getByTestId('payment-prompt')).toHaveCount(0);
+});
+
+test('reassigning before payment keeps the same payment link', async ({ page, browser }) => {
+  await signIn(page, DEMO.patient);
+  const caseId = await submittedCase(page.request);
+  const admin = await browser.newPage();
+  await signIn(admin, DEMO.admin);
+  await openCase(admin, caseId);
+  await admin.getByTestId('coordinator-picker').getByLabel(/Coordinator/).selectOption({ index: 1 });
+  await admin.getByRole('button', { name: 'Assign coordinator' }).click();
+  await expect(admin.getByRole('button', { name: 'Change coordinator' })).toBeVisible();
+
+  await openCase(page, caseId);
+  const linkBefore = await page.getByTestId('payment-prompt').getByRole('link').getAttribute('href');
+
+  await admin.getByTestId('coordinator-picker').getByLabel(/Coordinator/).selectOption({ index: 1 });
+  await admin.getByRole('button', { name: 'Change coordinator' }).click();
+  await expect(admin.getByTestId('timeline')).toContainText('Coordinator reassigned');
+
+  await openCase(page, caseId);
+  const linkAfter = await page.getByTestId('payment-prompt').getByRole('link').getAttribute('href');
+  expect(linkAfter).toBe(linkBefore);
+});

@@ -1,0 +1,23 @@
+//! Background work of every app server: deliver the email outbox, and drop expired sessions.
+
+use app::server::db;
+use app::server::mail::{self, Transport};
+use app::server::AppState;
+use std::time::Duration;
+
+pub fn spawn(state: AppState) {
+    tokio::spawn(async move {
+        let transport = Transport::Folder(state.config.data_dir.join("outbox"));
+        let mut tick = tokio::time::interval(Duration::from_secs(5));
+        loop {
+            tick.tick().await;
+            if let Err(e) = mail::deliver_due(&state.db, &transport).await {
+                tracing::warn!(error = %e, "outbox delivery round failed");
+            }
+            let idle = i64::try_from(state.config.session_idle.as_millis()).unwrap_or(i64::MAX);
+            if let Err(e) = db::sessions::delete_expired(state.db.pool(), db::now_ms(), idle).await {
+                tracing::warn!(error = %e, "session cleanup failed");
+            }
+        }
+    });
+}
