@@ -53,6 +53,7 @@ test('the seed flow: assign a coordinator, pay, assign two specialists', async (
   await openCase(admin, caseId);
   const picker = admin.getByTestId('coordinator-picker');
   await expect(picker.getByRole('option', { name: /Zofia Wójcik/ })).toHaveCount(1);
+  await expect(picker.getByRole('option', { name: /Inés García/ })).toHaveCount(1);
   await expect(picker.getByRole('option', { name: /Samuel Okafor/ })).toHaveCount(0);
   const zofia = await picker.getByRole('option', { name: /Zofia Wójcik/ }).getAttribute('value');
   await picker.getByLabel(/Coordinator/).selectOption(zofia!);

@@ -154,6 +154,12 @@ pub async fn load_if_empty(db: &Db) -> Result<bool, AppError> {
                 .position(|name| *name == c.specialty)
                 .unwrap_or_default();
             catalog::add_to_pool(&mut tx, pool, &category_ids[index], &id).await?;
+            // Each coordinator also backs up the next category, so every category has two
+            // coordinators to choose between (and a coordinator can be reassigned).
+            if pool == Pool::Coordinators {
+                let backup = &category_ids[(index + 1) % CATEGORIES.len()];
+                catalog::add_to_pool(&mut tx, pool, backup, &id).await?;
+            }
         }
     }
     for rt in [

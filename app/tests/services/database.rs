@@ -72,7 +72,7 @@ on_both_backends!(demo_data_loads_once_with_every_role_and_pool, |t| {
     };
     assert_eq!(count("SELECT COUNT(*) FROM disease_categories").await, 3);
     assert_eq!(count("SELECT COUNT(*) FROM review_types").await, 2);
-    assert_eq!(count("SELECT COUNT(*) FROM coordinator_pools").await, 3);
+    assert_eq!(count("SELECT COUNT(*) FROM coordinator_pools").await, 6);
     assert_eq!(count("SELECT COUNT(*) FROM category_specialists").await, 6);
     assert_eq!(count("SELECT COUNT(*) FROM clinician_profiles").await, 9);
 });
