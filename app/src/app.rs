@@ -1,5 +1,6 @@
 use crate::components::auth::AuthContext;
 use crate::components::layout::Header;
+use crate::components::live::Live;
 use crate::pages;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -54,6 +55,7 @@ fn set_page_security_headers() {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    Live::provide();
     provide_context(AuthContext::new());
     // Only the browser runs effects: tests wait for this marker before clicking.
     Effect::new(move |_| {
@@ -79,6 +81,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cases/:id") view=pages::case::CasePage ssr=SsrMode::Async/>
                     <Route path=path!("/cases/:id/edit") view=pages::intake::IntakePage ssr=SsrMode::Async/>
                     <Route path=path!("/pay/test/:id") view=pages::checkout::TestCheckoutPage ssr=SsrMode::Async/>
+                    <Route path=path!("/notifications") view=pages::notifications::NotificationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/clinician") view=pages::clinician::ClinicianHomePage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=pages::admin::QueuePage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/accounts") view=pages::admin::AccountsPage ssr=SsrMode::Async/>

@@ -208,3 +208,14 @@ pub struct PaymentInfo {
     /// Where the patient pays (the provider's checkout page).
     pub checkout_url: String,
 }
+
+/// One entry of the notification centre.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notification {
+    pub id: String,
+    pub case_id: Option<String>,
+    pub title: String,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+    pub read: bool,
+}

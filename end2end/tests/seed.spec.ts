@@ -61,6 +61,13 @@ test('the seed flow: assign a coordinator, pay, assign two specialists', async (
   await expect(admin.getByTestId('timeline')).toContainText('Coordinator assigned');
   await expect(admin.getByTestId('timeline')).toContainText('Awaiting payment');
 
+  // The coordinator keeps their dashboard open while the patient pays.
+  const coordinator = await browser.newPage();
+  await signIn(coordinator, DEMO.coordinator);
+  await hydrated(coordinator);
+  const row = coordinator.locator('tr').filter({ has: coordinator.locator(`a[href="/cases/${caseId}"]`) });
+  await expect(row).toContainText('Awaiting payment');
+
   // The patient sees the payment prompt and pays on the test checkout.
   await openCase(page, caseId);
   const prompt = page.getByTestId('payment-prompt');
@@ -77,10 +84,11 @@ test('the seed flow: assign a coordinator, pay, assign two specialists', async (
   await openCase(admin, caseId);
   await expect(admin.getByTestId('coordinator-picker')).toHaveCount(0);
 
+  // Without a reload, the coordinator's dashboard shows the payment and the bell counts it.
+  await expect(row).toContainText('Paid', { timeout: 15_000 });
+  await expect(coordinator.getByTestId('unread-count')).toHaveText(/^[1-9][0-9]*$/);
+
   // The coordinator assigns two specialists.
-  const coordinator = await browser.newPage();
-  await signIn(coordinator, DEMO.coordinator);
-  await expect(coordinator.locator(`a[href="/cases/${caseId}"]`)).toHaveCount(1);
   await openCase(coordinator, caseId);
   const specialists = coordinator.getByTestId('specialist-picker');
   await specialists.getByLabel(/Henrik Larsen/).check();

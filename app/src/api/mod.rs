@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod auth;
 pub mod cases;
 pub mod catalog;
+pub mod notifications;
 pub mod staffing;
 
 #[cfg(feature = "ssr")]

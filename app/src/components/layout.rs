@@ -1,4 +1,5 @@
 use super::auth::use_auth;
+use super::live::use_live;
 use crate::domain::Role;
 use crate::model::CurrentUser;
 use leptos::prelude::*;
@@ -42,11 +43,20 @@ fn UserNav(user: CurrentUser) -> impl IntoView {
             ("/admin/accounts", "Accounts"),
         ],
     };
+    let live = use_live();
+    live.start();
     view! {
         <nav class="nav" aria-label="Main">
             {links.into_iter().map(|(href, text)| view! { <A href=href exact=true>{text}</A> }).collect_view()}
         </nav>
         <div class="account">
+            <a class="bell" href="/notifications" data-testid="bell">
+                "Notifications"
+                // Filled in by the live stream once the page is interactive.
+                {move || live.unread.get().filter(|n| *n > 0).map(|n| view! {
+                    <span class="count" data-testid="unread-count" aria-label=format!("{n} unread")>{n}</span>
+                })}
+            </a>
             <span class="account-name" data-testid="account-name">{user.name}</span>
             <span class="account-role">{user.role.label()}</span>
             <ActionForm action=auth.logout attr:class="inline-form">

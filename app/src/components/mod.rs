@@ -6,5 +6,7 @@ pub mod cases;
 pub mod feedback;
 /// The page header and navigation.
 pub mod layout;
+/// Live updates over server-sent events.
+pub mod live;
 /// Document upload with per-file progress.
 pub mod upload;

@@ -19,15 +19,17 @@ pub fn CasePage() -> impl IntoView {
     let params = use_params_map();
     let close = ServerAction::<CloseCase>::new();
     let staff = StaffActions::new();
+    let live = crate::components::live::use_live();
     let case = Resource::new(
         move || {
             (
                 params.read().get("id").unwrap_or_default(),
                 close.version().get(),
                 staff.versions(),
+                live.tick(),
             )
         },
-        |(id, _, _)| load_case(id),
+        |(id, _, _, _)| load_case(id),
     );
     view! {
         <Title text="Case"/>

@@ -11,7 +11,8 @@ use leptos_meta::Title;
 /// The clinician's home: cases they coordinate and cases they review.
 #[component]
 pub fn ClinicianHomePage() -> impl IntoView {
-    let cases = Resource::new(|| (), |_| load_clinician_cases());
+    let live = crate::components::live::use_live();
+    let cases = Resource::new(move || live.tick(), |_| load_clinician_cases());
     view! {
         <Title text="My cases"/>
         <RequireRole role=Role::Clinician>

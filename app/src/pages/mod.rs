@@ -8,6 +8,7 @@ pub mod case_staff;
 pub mod checkout;
 pub mod clinician;
 pub mod intake;
+pub mod notifications;
 pub mod patient;
 
 use crate::components::auth::use_auth;

@@ -13,7 +13,8 @@ use leptos_meta::Title;
 pub fn MyCasesPage() -> impl IntoView {
     // Resources are created here, outside the guard's Suspend, so that server and browser
     // number them identically during hydration.
-    let cases = Resource::new(|| (), |_| my_cases());
+    let live = crate::components::live::use_live();
+    let cases = Resource::new(move || live.tick(), |_| my_cases());
     view! {
         <Title text="My cases"/>
         <RequireRole role=Role::Patient>

@@ -2,4 +2,5 @@
 //! downloads.
 
 pub mod documents;
+pub mod events;
 pub mod webhooks;

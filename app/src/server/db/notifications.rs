@@ -59,3 +59,66 @@ pub async fn contacts(
     }
     Ok(out)
 }
+
+/// (unread count, newest notification time) for one user: what live pages watch for.
+pub async fn watermark<'e>(
+    ex: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    user_id: &str,
+) -> Result<(i64, i64), sqlx::Error> {
+    sqlx::query_as(
+        "SELECT COUNT(CASE WHEN read_at IS NULL THEN 1 END), CAST(COALESCE(MAX(created_at), 0) AS BIGINT) \
+         FROM notifications WHERE user_id = $1",
+    )
+    .bind(user_id)
+    .fetch_one(ex)
+    .await
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: String,
+    case_id: Option<String>,
+    title: String,
+    body: String,
+    created_at: i64,
+    read_at: Option<i64>,
+}
+
+pub async fn recent<'e>(
+    ex: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    user_id: &str,
+    limit: i64,
+) -> Result<Vec<crate::model::Notification>, sqlx::Error> {
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT id, case_id, title, body, created_at, read_at FROM notifications WHERE user_id = $1 \
+         ORDER BY created_at DESC, id LIMIT $2",
+    )
+    .bind(user_id)
+    .bind(limit)
+    .fetch_all(ex)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| crate::model::Notification {
+            id: r.id,
+            case_id: r.case_id,
+            title: r.title,
+            body: r.body,
+            created_at: crate::model::from_ms(r.created_at),
+            read: r.read_at.is_some(),
+        })
+        .collect())
+}
+
+pub async fn mark_all_read<'e>(
+    ex: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    user_id: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")
+        .bind(now)
+        .bind(user_id)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
