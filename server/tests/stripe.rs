@@ -1,0 +1,72 @@
+//! The Stripe provider's outbound call, against a local stand-in for Stripe's API: the request
+//! must be the one Stripe documents (form-encoded Checkout session, bearer key, idempotency key),
+//! and the session's id and URL must come back.
+#![allow(clippy::unwrap_used)]
+
+use app::server::payments::{CheckoutRequest, Provider};
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::routing::post;
+use axum::{Json, Router};
+use std::sync::{Arc, Mutex};
+
+type Seen = Arc<Mutex<Vec<(HeaderMap, String)>>>;
+
+async fn stub(State(seen): State<Seen>, headers: HeaderMap, body: String) -> Json<serde_json::Value> {
+    seen.lock().unwrap().push((headers, body));
+    Json(serde_json::json!({ "id": "cs_test_123", "url": "https://checkout.stripe.com/c/pay/cs_test_123" }))
+}
+
+#[tokio::test]
+async fn stripe_checkout_sessions_are_created_as_stripe_documents_them() {
+    let seen: Seen = Arc::default();
+    let app = Router::new().route("/v1/checkout/sessions", post(stub)).with_state(seen.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+    let provider = Provider::Stripe {
+        api_key: "sk_test_abc".into(),
+        webhook_secret: "whsec_x".into(),
+        api_base: format!("http://{address}"),
+    };
+    let request = CheckoutRequest {
+        payment_id: "pay-1",
+        amount_minor: 45_000,
+        currency: "EUR",
+        description: "Standard second opinion, case C-ABC123",
+        return_url: "https://consilium.example/cases/1",
+    };
+    let checkout = provider.create_checkout(&request).await.unwrap();
+    assert_eq!(checkout.provider_ref.as_deref(), Some("cs_test_123"));
+    assert_eq!(checkout.url, "https://checkout.stripe.com/c/pay/cs_test_123");
+
+    let seen = seen.lock().unwrap();
+    let (headers, body) = &seen[0];
+    assert_eq!(headers["authorization"], "Bearer sk_test_abc");
+    assert_eq!(headers["idempotency-key"], "pay-1");
+    assert_eq!(headers["content-type"], "application/x-www-form-urlencoded");
+    let form: Vec<(String, String)> = serde_urlencoded::from_str(body).unwrap();
+    let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    assert_eq!(field("mode"), Some("payment"));
+    assert_eq!(field("client_reference_id"), Some("pay-1"));
+    assert_eq!(field("line_items[0][price_data][unit_amount]"), Some("45000"));
+    assert_eq!(field("line_items[0][price_data][currency]"), Some("eur"));
+    assert_eq!(field("line_items[0][quantity]"), Some("1"));
+    assert_eq!(field("success_url"), Some("https://consilium.example/cases/1"));
+}
+
+#[tokio::test]
+async fn a_stripe_error_is_an_internal_error_not_a_checkout() {
+    let app = Router::new().route(
+        "/v1/checkout/sessions",
+        post(|| async { (axum::http::StatusCode::PAYMENT_REQUIRED, "{\"error\":{}}") }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let provider = Provider::Stripe { api_key: "k".into(), webhook_secret: "w".into(), api_base: format!("http://{address}") };
+    let request = CheckoutRequest { payment_id: "p", amount_minor: 1, currency: "EUR", description: "d", return_url: "r" };
+    let err = provider.create_checkout(&request).await.err().unwrap();
+    assert!(matches!(err, app::error::AppError::Internal { .. }));
+}
