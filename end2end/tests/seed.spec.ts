@@ -88,6 +88,15 @@ test('the seed flow: assign a coordinator, pay, assign two specialists', async (
   await expect(row).toContainText('Paid', { timeout: 15_000 });
   await expect(coordinator.getByTestId('unread-count')).toHaveText(/^[1-9][0-9]*$/);
 
+  // The dashboard filters as the coordinator types.
+  await coordinator.getByLabel('Status').selectOption('completed');
+  await expect(row).toHaveCount(0);
+  await coordinator.getByLabel('Status').selectOption('');
+  await coordinator.getByLabel('Find').fill('maria');
+  await expect(row).toHaveCount(1);
+  await coordinator.getByLabel('Find').fill('nobody-by-this-name');
+  await expect(row).toHaveCount(0);
+
   // The coordinator assigns two specialists.
   await openCase(coordinator, caseId);
   const specialists = coordinator.getByTestId('specialist-picker');

@@ -20,7 +20,9 @@ async fn stub(State(seen): State<Seen>, headers: HeaderMap, body: String) -> Jso
 #[tokio::test]
 async fn stripe_checkout_sessions_are_created_as_stripe_documents_them() {
     let seen: Seen = Arc::default();
-    let app = Router::new().route("/v1/checkout/sessions", post(stub)).with_state(seen.clone());
+    let app = Router::new()
+        .route("/v1/checkout/sessions", post(stub))
+        .with_state(seen.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
@@ -65,8 +67,18 @@ async fn a_stripe_error_is_an_internal_error_not_a_checkout() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    let provider = Provider::Stripe { api_key: "k".into(), webhook_secret: "w".into(), api_base: format!("http://{address}") };
-    let request = CheckoutRequest { payment_id: "p", amount_minor: 1, currency: "EUR", description: "d", return_url: "r" };
+    let provider = Provider::Stripe {
+        api_key: "k".into(),
+        webhook_secret: "w".into(),
+        api_base: format!("http://{address}"),
+    };
+    let request = CheckoutRequest {
+        payment_id: "p",
+        amount_minor: 1,
+        currency: "EUR",
+        description: "d",
+        return_url: "r",
+    };
     let err = provider.create_checkout(&request).await.err().unwrap();
     assert!(matches!(err, app::error::AppError::Internal { .. }));
 }
