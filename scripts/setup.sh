@@ -105,6 +105,14 @@ ensure_end2end_packages() {
   fi
 }
 
+# A real SMTP server for the email test (aiosmtpd, from PyPI).
+ensure_smtp_peer() {
+  if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+    log "installing aiosmtpd (the SMTP server the email test delivers to)"
+    python3 -m pip install --quiet aiosmtpd
+  fi
+}
+
 main() {
   ensure_wasm_target
   ensure_debian_packages
@@ -112,6 +120,7 @@ main() {
   ensure_wasm_bindgen_cli
   ensure_cargo_leptos
   ensure_end2end_packages
+  ensure_smtp_peer
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then main "$@"; fi

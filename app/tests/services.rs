@@ -15,6 +15,8 @@ mod catalog;
 mod database;
 #[path = "services/documents.rs"]
 mod documents;
+#[path = "services/mail.rs"]
+mod mail;
 #[path = "services/seed_flow.rs"]
 mod seed_flow;
 #[path = "services/intake.rs"]

@@ -7,7 +7,16 @@ use std::time::Duration;
 
 pub fn spawn(state: AppState) {
     tokio::spawn(async move {
-        let transport = Transport::Folder(state.config.data_dir.join("outbox"));
+        let folder = state.config.data_dir.join("outbox");
+        let transport =
+            match Transport::from_settings(state.config.smtp_url.as_deref(), &state.config.mail_from, folder)
+            {
+                Ok(t) => t,
+                Err(e) => {
+                    tracing::error!("{e}; email will not be sent");
+                    return;
+                }
+            };
         let mut tick = tokio::time::interval(Duration::from_secs(5));
         loop {
             tick.tick().await;

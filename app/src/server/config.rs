@@ -19,6 +19,10 @@ pub struct Config {
     pub public_url: String,
     /// Who takes payments: the built-in test provider unless Stripe is configured.
     pub payments: super::payments::Provider,
+    /// SMTP relay for email; unset, email is written to `<data dir>/outbox`.
+    pub smtp_url: Option<String>,
+    /// The sender of our email.
+    pub mail_from: String,
 }
 
 impl Config {
@@ -37,6 +41,8 @@ impl Config {
             session_absolute: Duration::from_secs(minutes("CONSILIUM_SESSION_MAX_MINUTES", 12 * 60) * 60),
             public_url: public_url.trim_end_matches('/').to_owned(),
             payments: payment_provider(),
+            smtp_url: var("CONSILIUM_SMTP_URL"),
+            mail_from: var("CONSILIUM_MAIL_FROM").unwrap_or_else(|| DEFAULT_FROM.to_owned()),
         }
     }
 
@@ -54,9 +60,13 @@ impl Config {
             payments: super::payments::Provider::Test {
                 webhook_secret: TEST_WEBHOOK_SECRET.to_owned(),
             },
+            smtp_url: None,
+            mail_from: DEFAULT_FROM.to_owned(),
         }
     }
 }
+
+const DEFAULT_FROM: &str = "Consilium <no-reply@consilium.invalid>";
 
 /// The test provider's signing secret unless `CONSILIUM_TEST_PAYMENT_SECRET` sets another. It
 /// only ever moves test money; every app server of one deployment must share it.

@@ -1,17 +1,45 @@
-//! Delivers the email outbox. The embedded default writes each message as a file under
-//! `<data dir>/outbox`, where a person (or a test) can read it; failures are retried with
-//! backoff. Messages are leased before delivery, so several app servers can run this together.
+//! Delivers the email outbox: over SMTP when configured, otherwise (the embedded default) as a
+//! file per message under `<data dir>/outbox`, where a person can read it. Failures are retried
+//! with backoff. Messages are leased before delivery, so several app servers can run this together.
 
 use super::db::{self, outbox, Db};
+use lettre::message::header::ContentType;
+use lettre::message::Mailbox;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::{Path, PathBuf};
 
 const LEASE_MS: i64 = 60_000;
 const BATCH: i64 = 50;
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub enum Transport {
     /// One `.eml` file per message in this folder.
     Folder(PathBuf),
+    /// An SMTP server, from `CONSILIUM_SMTP_URL` (`smtp://user:pass@host:587?tls=required`,
+    /// `smtps://…` for implicit TLS, `smtp://host:25` for a trusted relay).
+    Smtp {
+        relay: Box<AsyncSmtpTransport<Tokio1Executor>>,
+        from: Box<Mailbox>,
+    },
+}
+
+impl Transport {
+    /// SMTP when `smtp_url` is set, otherwise a folder.
+    pub fn from_settings(smtp_url: Option<&str>, from: &str, folder: PathBuf) -> Result<Transport, String> {
+        let Some(url) = smtp_url else {
+            return Ok(Transport::Folder(folder));
+        };
+        let relay = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map_err(|e| format!("CONSILIUM_SMTP_URL is not usable: {e}"))?
+            .build();
+        let from = from
+            .parse()
+            .map_err(|e| format!("CONSILIUM_MAIL_FROM is not an address: {e}"))?;
+        Ok(Transport::Smtp {
+            relay: Box::new(relay),
+            from: Box::new(from),
+        })
+    }
 }
 
 /// Delivers what is due now; returns how many messages were sent.
@@ -43,9 +71,22 @@ fn backoff_ms(attempts: i64) -> i64 {
     (30_000_i64 * 2_i64.pow(exponent)).min(3_600_000)
 }
 
-async fn send(transport: &Transport, message: &outbox::Message) -> std::io::Result<()> {
+async fn send(transport: &Transport, message: &outbox::Message) -> Result<(), String> {
     match transport {
-        Transport::Folder(dir) => write_file(dir, message).await,
+        Transport::Folder(dir) => write_file(dir, message).await.map_err(|e| e.to_string()),
+        Transport::Smtp { relay, from } => {
+            let email = Message::builder()
+                .from(Mailbox::clone(from))
+                .to(message
+                    .to_address
+                    .parse()
+                    .map_err(|e| format!("bad recipient: {e}"))?)
+                .subject(message.subject.replace(['\r', '\n'], " "))
+                .header(ContentType::TEXT_PLAIN)
+                .body(message.body.clone())
+                .map_err(|e| e.to_string())?;
+            relay.send(email).await.map(|_| ()).map_err(|e| e.to_string())
+        }
     }
 }
 
