@@ -24,6 +24,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let address = leptos.site_addr;
     let state = AppState::new(db, config);
     server::worker::spawn(state.clone());
+    if state.db.backend() == app::server::db::Backend::Postgres {
+        state
+            .live
+            .spawn_postgres_listener(state.config.database_url.clone());
+    }
     let app = server::router::build(state, leptos);
     let listener = tokio::net::TcpListener::bind(address).await?;
     tracing::info!("listening on http://{address}");

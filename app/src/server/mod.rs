@@ -11,6 +11,8 @@ pub mod db;
 pub mod demo;
 /// Mapping of internal failures to `AppError` with a logged reference id.
 pub mod failure;
+/// Live delivery of changes to open pages across app servers (PostgreSQL LISTEN/NOTIFY).
+pub mod live;
 /// Email delivery from the outbox (a folder by default).
 pub mod mail;
 /// Payment providers (built-in test provider, Stripe) and webhook signatures.

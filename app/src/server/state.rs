@@ -8,6 +8,7 @@ use std::sync::Arc;
 pub struct AppState {
     pub db: Db,
     pub storage: Storage,
+    pub live: super::live::LiveHub,
     pub config: Arc<Config>,
 }
 
@@ -18,6 +19,7 @@ impl AppState {
         Self {
             db,
             storage,
+            live: super::live::LiveHub::new(),
             config: Arc::new(config),
         }
     }

@@ -657,3 +657,42 @@ on_both_backends!(
             .all(|m| m.contains("Coordinator assigned") && !m.contains("Chest pain")));
     }
 );
+
+/// PostgreSQL only: what other app servers hear. A committed change announces each recipient
+/// with NOTIFY; a refused one announces nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_postgres_each_committed_notification_is_announced_to_every_listener() {
+    let Some(t) = TestDb::postgres().await else {
+        eprintln!("skipped: {} is not set", app::server::testing::POSTGRES_URL_VAR);
+        return;
+    };
+    let s = staff(&t).await;
+    let mut listener = sqlx::postgres::PgListener::connect(&t.config.database_url)
+        .await
+        .unwrap();
+    listener.listen(db::notifications::CHANNEL).await.unwrap();
+    let id = submitted_case(&t, &s.w).await;
+    let v = version(&t, &id).await;
+    assert!(
+        assignment::assign_coordinator(&t.db, &t.config, &as_(&s.w.admin), &id, v, &s.outsider.id)
+            .await
+            .is_err()
+    );
+    assignment::assign_coordinator(&t.db, &t.config, &as_(&s.w.admin), &id, v, &s.coordinators[0].id)
+        .await
+        .unwrap();
+    let mut heard = Vec::new();
+    for _ in 0..2 {
+        let n = tokio::time::timeout(std::time::Duration::from_secs(10), listener.recv())
+            .await
+            .unwrap()
+            .unwrap();
+        heard.push(n.payload().to_owned());
+    }
+    heard.sort();
+    let mut expected = vec![s.coordinators[0].id.clone(), s.w.patient.id.clone()];
+    expected.sort();
+    assert_eq!(heard, expected);
+    let nothing_more = tokio::time::timeout(std::time::Duration::from_millis(300), listener.recv()).await;
+    assert!(nothing_more.is_err(), "the refused assignment announced nothing");
+}

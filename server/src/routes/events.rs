@@ -1,11 +1,11 @@
 //! `GET /events`: a server-sent event stream that tells an open page "your notifications
-//! changed", so lists and counters refresh without a reload. It watches the user's notification
-//! rows in the database, which every app server shares, so a change made through any server
-//! reaches pages open on any other.
+//! changed", so lists and counters refresh without a reload. With PostgreSQL a committed change
+//! is announced by NOTIFY and relayed by every app server's listener, so it reaches pages open on
+//! any server at once; with SQLite (one server) the stream checks the database every 2 s.
 
 use app::server::auth::request::user_for_token;
 use app::server::auth::token;
-use app::server::db::notifications;
+use app::server::db::{notifications, Backend};
 use app::server::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -15,8 +15,10 @@ use axum_extra::extract::CookieJar;
 use futures_util::stream::{self, Stream};
 use std::convert::Infallible;
 use std::time::Duration;
+use tokio::sync::broadcast;
 
 const CHECK_EVERY: Duration = Duration::from_secs(2);
+const SAFETY_CHECK_EVERY: Duration = Duration::from_secs(30);
 
 pub async fn stream(State(state): State<AppState>, jar: CookieJar) -> Response {
     let raw = jar
@@ -35,22 +37,44 @@ pub async fn stream(State(state): State<AppState>, jar: CookieJar) -> Response {
 }
 
 /// An event at once with the unread count, then whenever the user's (unread count, newest
-/// notification) changes. The stream ends if
-/// the database cannot be read; the browser's EventSource reconnects by itself.
+/// notification) changes. On PostgreSQL a NOTIFY for this user wakes the stream at once (with a
+/// slow safety check besides); on SQLite the stream checks every 2 s. The stream ends if the
+/// database cannot be read; the browser's EventSource reconnects by itself.
 fn changes(state: AppState, user_id: String) -> impl Stream<Item = Result<Event, Infallible>> {
+    let nudges = state.live.subscribe();
+    let every = match state.db.backend() {
+        Backend::Postgres => SAFETY_CHECK_EVERY,
+        Backend::Sqlite => CHECK_EVERY,
+    };
     stream::unfold(
-        (state, user_id, None::<(i64, i64)>),
-        |(state, user_id, mut seen)| async move {
+        (state, user_id, nudges, None::<(i64, i64)>),
+        move |(state, user_id, mut nudges, seen)| async move {
+            let mut seen = seen;
             loop {
                 let now = notifications::watermark(state.db.pool(), &user_id).await.ok()?;
                 // The first report tells the page where it starts; later ones come with a change.
                 if seen != Some(now) {
                     let event = Event::default().event("notifications").data(now.0.to_string());
-                    return Some((Ok(event), (state, user_id, Some(now))));
+                    return Some((Ok(event), (state, user_id, nudges, Some(now))));
                 }
                 seen = Some(now);
-                tokio::time::sleep(CHECK_EVERY).await;
+                tokio::select! {
+                    _ = nudged(&mut nudges, &user_id) => {}
+                    _ = tokio::time::sleep(every) => {}
+                }
             }
         },
     )
+}
+
+/// Returns when the hub names this user (or may have: it lagged behind).
+async fn nudged(nudges: &mut broadcast::Receiver<String>, user_id: &str) {
+    loop {
+        match nudges.recv().await {
+            Ok(id) if id == user_id => return,
+            Ok(_) => {}
+            Err(broadcast::error::RecvError::Lagged(_)) => return,
+            Err(broadcast::error::RecvError::Closed) => std::future::pending::<()>().await,
+        }
+    }
 }

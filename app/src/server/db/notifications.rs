@@ -1,5 +1,8 @@
 use sqlx::AnyConnection;
 
+/// The PostgreSQL channel on which a committed notification names its recipient.
+pub const CHANNEL: &str = "consilium_notifications";
+
 pub struct NewNotification<'a> {
     pub user_id: &'a str,
     pub case_id: Option<&'a str>,

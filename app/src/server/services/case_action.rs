@@ -11,6 +11,7 @@ use sqlx::AnyConnection;
 
 pub struct Acting {
     pub tx: Tx,
+    pub backend: db::Backend,
     pub case: CaseRow,
     pub relation: Relation,
     pub transition: Transition,
@@ -56,6 +57,7 @@ pub async fn begin(
     let decided = decide(&mut tx, caller, case_id, expected_version, action).await;
     match decided {
         Ok((case, relation, transition)) => Ok(Acting {
+            backend: db.backend(),
             tx,
             case,
             relation,
@@ -143,6 +145,7 @@ pub async fn finish(
     }
     notify(
         &mut acting.tx,
+        acting.backend,
         &acting.case,
         &acting.transition,
         Some(&caller.user.id),
@@ -160,6 +163,7 @@ pub async fn finish(
 /// except the one who acted. Returns who was notified (for live updates after commit).
 pub async fn notify(
     tx: &mut Tx,
+    backend: db::Backend,
     case: &CaseRow,
     transition: &Transition,
     actor_id: Option<&str>,
@@ -194,6 +198,17 @@ pub async fn notify(
         label.text(),
         case.reference
     );
+    if backend == db::Backend::Postgres {
+        // Delivered to every app server's listener when this transaction commits, and never if
+        // it rolls back: open pages learn of the change at once (see the /events route).
+        for user_id in &people {
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(notifications::CHANNEL)
+                .bind(user_id)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
     for (_, email) in notifications::contacts(tx, &people).await? {
         outbox::enqueue(tx, &email, &title, &body, now).await?;
     }

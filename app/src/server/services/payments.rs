@@ -107,7 +107,17 @@ async fn apply(db: &Db, provider: &str, event: &Event) -> Result<Outcome, AppErr
     for label in change.timeline() {
         timeline::append(&mut tx, &case.id, &actor, label, &detail, now).await?;
     }
-    case_action::notify(&mut tx, &case, &change, None, &detail, &Audience::default(), now).await?;
+    case_action::notify(
+        &mut tx,
+        db.backend(),
+        &case,
+        &change,
+        None,
+        &detail,
+        &Audience::default(),
+        now,
+    )
+    .await?;
     let entry = audit::Entry {
         user_id: None,
         role: "payment_provider",
