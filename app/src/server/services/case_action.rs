@@ -143,20 +143,27 @@ pub async fn finish(
     for label in acting.transition.timeline() {
         timeline::append(&mut acting.tx, &acting.case.id, &actor, label, detail, now).await?;
     }
-    notify(
-        &mut acting.tx,
-        acting.backend,
-        &acting.case,
-        &acting.transition,
-        Some(&caller.user.id),
+    let notice = Notice {
+        case: &acting.case,
+        transition: &acting.transition,
+        actor_id: Some(&caller.user.id),
         detail,
         audience,
-        now,
-    )
-    .await?;
+    };
+    notify(&mut acting.tx, acting.backend, &notice, now).await?;
     audit_outcome(&mut *acting.tx, caller, acting.action, &acting.case.id, "ok").await?;
     acting.tx.commit().await?;
     Ok(acting.transition)
+}
+
+/// A change to tell people about: which case, what happened, who did it (not told themselves).
+#[derive(Clone, Copy)]
+pub struct Notice<'a> {
+    pub case: &'a CaseRow,
+    pub transition: &'a Transition,
+    pub actor_id: Option<&'a str>,
+    pub detail: &'a str,
+    pub audience: &'a Audience,
 }
 
 /// Writes an in-app notification and queues an email for each person the transition names,
@@ -164,13 +171,16 @@ pub async fn finish(
 pub async fn notify(
     tx: &mut Tx,
     backend: db::Backend,
-    case: &CaseRow,
-    transition: &Transition,
-    actor_id: Option<&str>,
-    detail: &str,
-    audience: &Audience,
+    notice: &Notice<'_>,
     now: i64,
 ) -> Result<Vec<String>, AppError> {
+    let Notice {
+        case,
+        transition,
+        actor_id,
+        detail,
+        audience,
+    } = *notice;
     let mut people: Vec<String> = Vec::new();
     for recipient in transition.recipients() {
         people.extend(resolve(tx, case, recipient, audience).await?);

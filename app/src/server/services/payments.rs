@@ -107,17 +107,14 @@ async fn apply(db: &Db, provider: &str, event: &Event) -> Result<Outcome, AppErr
     for label in change.timeline() {
         timeline::append(&mut tx, &case.id, &actor, label, &detail, now).await?;
     }
-    case_action::notify(
-        &mut tx,
-        db.backend(),
-        &case,
-        &change,
-        None,
-        &detail,
-        &Audience::default(),
-        now,
-    )
-    .await?;
+    let notice = case_action::Notice {
+        case: &case,
+        transition: &change,
+        actor_id: None,
+        detail: &detail,
+        audience: &Audience::default(),
+    };
+    case_action::notify(&mut tx, db.backend(), &notice, now).await?;
     let entry = audit::Entry {
         user_id: None,
         role: "payment_provider",
