@@ -34,6 +34,7 @@ pub struct CaseSummary {
     pub reference: String,
     pub status: CaseStatus,
     pub patient_name: String,
+    pub patient_age: Option<u32>,
     pub review_type: Option<String>,
     pub category: Option<String>,
     pub created_at: DateTime<Utc>,

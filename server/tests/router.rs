@@ -154,3 +154,49 @@ async fn a_malformed_server_function_call_is_a_422_not_a_server_fault() {
     let error: app::error::AppError = serde_json::from_str(&reply.body).unwrap();
     assert!(error.field("request").is_some(), "{error:?}");
 }
+
+#[tokio::test]
+async fn payment_webhooks_answer_400_unless_genuinely_signed_and_acknowledge_redeliveries() {
+    use app::server::config::TEST_WEBHOOK_SECRET;
+    use app::server::payments::signature;
+    let h = harness().await;
+    let body = r#"{"id":"evt_http_1","type":"checkout.session.completed","data":{"object":{"id":"cs_1","client_reference_id":"no-such-payment","amount_total":1,"currency":"eur","payment_status":"paid"}}}"#;
+    let now = chrono::Utc::now().timestamp();
+    let webhook = |header: Option<String>, payload: &str| {
+        let mut builder = axum::http::Request::post("/webhooks/payments")
+            .header(header::HOST, "127.0.0.1:3000")
+            .header(header::CONTENT_TYPE, "application/json");
+        if let Some(value) = header {
+            builder = builder.header("stripe-signature", value);
+        }
+        builder.body(axum::body::Body::from(payload.to_owned())).unwrap()
+    };
+    let good = signature::sign(TEST_WEBHOOK_SECRET.as_bytes(), now, body.as_bytes());
+    let forged = signature::sign(b"guess", now, body.as_bytes());
+    let stale = signature::sign(TEST_WEBHOOK_SECRET.as_bytes(), now - 400, body.as_bytes());
+    let altered = body.replace("\"amount_total\":1", "\"amount_total\":2");
+    assert_eq!(
+        send(&h, webhook(None, body)).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        send(&h, webhook(Some(forged), body)).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        send(&h, webhook(Some(stale), body)).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        send(&h, webhook(Some(good.clone()), &altered)).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    let first = send(&h, webhook(Some(good.clone()), body)).await;
+    assert_eq!(
+        (first.status, first.body.as_str()),
+        (StatusCode::OK, "ignored"),
+        "unknown payment: recorded, ignored"
+    );
+    let again = send(&h, webhook(Some(good), body)).await;
+    assert_eq!((again.status, again.body.as_str()), (StatusCode::OK, "duplicate"));
+}

@@ -36,7 +36,10 @@ pub fn CaseTable(cases: Vec<CaseSummary>, show_patient: bool, #[prop(into)] empt
             view! {
                 <tr>
                     <td><a href=href class="case-ref">{c.reference}</a></td>
-                    {show_patient.then(|| view! { <td>{c.patient_name}</td> })}
+                    {show_patient.then(|| view! {
+                        <td>{c.patient_name}</td>
+                        <td>{c.patient_age.map(|a| a.to_string()).unwrap_or_else(|| "—".to_owned())}</td>
+                    })}
                     <td><StatusBadge status=c.status/></td>
                     {next.map(|text| view! { <td class="next">{text}</td> })}
                     <td>{c.category.unwrap_or_else(|| "—".to_owned())}</td>
@@ -52,7 +55,7 @@ pub fn CaseTable(cases: Vec<CaseSummary>, show_patient: bool, #[prop(into)] empt
             <thead>
                 <tr>
                     <th scope="col">"Case"</th>
-                    {show_patient.then(|| view! { <th scope="col">"Patient"</th> })}
+                    {show_patient.then(|| view! { <th scope="col">"Patient"</th><th scope="col">"Age"</th> })}
                     <th scope="col">"Status"</th>
                     {(!show_patient).then(|| view! { <th scope="col">"What happens next"</th> })}
                     <th scope="col">"Category"</th>

@@ -133,6 +133,7 @@ struct SummaryRow {
     reference: String,
     status: String,
     patient_name: String,
+    patient_age: Option<i64>,
     review_type: Option<String>,
     category: Option<String>,
     created_at: i64,
@@ -151,6 +152,7 @@ impl SummaryRow {
             id: self.id,
             reference: self.reference,
             patient_name: self.patient_name,
+            patient_age: self.patient_age.and_then(|a| u32::try_from(a).ok()),
             review_type: self.review_type,
             category: self.category,
             created_at: from_ms(self.created_at),
@@ -168,7 +170,7 @@ fn summaries(rows: Vec<SummaryRow>) -> Result<Vec<CaseSummary>, sqlx::Error> {
 macro_rules! summary_select {
     ($($rest:literal)*) => {
         concat!(
-            "SELECT c.id, c.reference, c.status, u.name AS patient_name, rt.name AS review_type, ",
+            "SELECT c.id, c.reference, c.status, u.name AS patient_name, c.patient_age, rt.name AS review_type, ",
             "dc.name AS category, c.created_at, c.updated_at, c.expected_review_at, c.version ",
             "FROM review_cases c JOIN users u ON u.id = c.patient_id ",
             "LEFT JOIN review_types rt ON rt.id = c.review_type_id ",
