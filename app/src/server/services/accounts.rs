@@ -267,7 +267,7 @@ pub async fn create_staff(db: &Db, caller: &Caller<'_>, input: NewStaff) -> Resu
         };
         users::insert_profile(&mut tx, &id, &p).await?;
     }
-    audit_admin(&mut tx, caller, "create_account", &id).await?;
+    super::audit_ok(&mut tx, caller, "create_account", &id).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -289,26 +289,7 @@ pub async fn set_active(db: &Db, caller: &Caller<'_>, user_id: &str, active: boo
     } else {
         "deactivate_account"
     };
-    audit_admin(&mut tx, caller, action, user_id).await?;
+    super::audit_ok(&mut tx, caller, action, user_id).await?;
     tx.commit().await?;
-    Ok(())
-}
-
-async fn audit_admin(
-    conn: &mut AnyConnection,
-    caller: &Caller<'_>,
-    action: &str,
-    target: &str,
-) -> Result<(), AppError> {
-    let entry = audit::Entry {
-        user_id: Some(&caller.user.id),
-        role: caller.user.role.as_str(),
-        action,
-        case_id: None,
-        target,
-        outcome: "ok",
-        ip: caller.ip,
-    };
-    audit::record(conn, &entry).await?;
     Ok(())
 }

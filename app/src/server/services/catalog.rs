@@ -7,9 +7,8 @@ use crate::domain::{validate, Role};
 use crate::error::{AppError, FieldError};
 use crate::model::Catalog;
 use crate::server::db::catalog::{self, Entry, NewReviewType, Pool};
-use crate::server::db::{audit, Db};
+use crate::server::db::Db;
 use crate::server::failure::is_unique_violation;
-use sqlx::AnyConnection;
 
 /// Admins see everything, with the clinicians for the pool pickers; everyone else sees only
 /// what a patient may choose now.
@@ -110,7 +109,7 @@ pub async fn save_review_type(
         }
         Err(e) => return Err(e.into()),
     };
-    log(&mut tx, caller, "save_review_type", &id).await?;
+    super::audit_ok(&mut tx, caller, "save_review_type", &id).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -133,7 +132,7 @@ pub async fn set_active(
         (Entry::Category, true) => "activate_category",
         (Entry::Category, false) => "deactivate_category",
     };
-    log(&mut tx, caller, action, id).await?;
+    super::audit_ok(&mut tx, caller, action, id).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -188,7 +187,7 @@ pub async fn save_category(
     };
     catalog::replace_pool(&mut tx, Pool::Specialists, &id, &dedup(input.specialists)).await?;
     catalog::replace_pool(&mut tx, Pool::Coordinators, &id, &dedup(input.coordinators)).await?;
-    log(&mut tx, caller, "save_category", &id).await?;
+    super::audit_ok(&mut tx, caller, "save_category", &id).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -205,23 +204,4 @@ fn require_admin(caller: &Caller<'_>) -> Result<(), AppError> {
     } else {
         Err(AppError::forbidden("Only administrators change the catalog."))
     }
-}
-
-async fn log(
-    conn: &mut AnyConnection,
-    caller: &Caller<'_>,
-    action: &str,
-    target: &str,
-) -> Result<(), AppError> {
-    let entry = audit::Entry {
-        user_id: Some(&caller.user.id),
-        role: caller.user.role.as_str(),
-        action,
-        case_id: None,
-        target,
-        outcome: "ok",
-        ip: caller.ip,
-    };
-    audit::record(conn, &entry).await?;
-    Ok(())
 }
