@@ -140,8 +140,12 @@ pub async fn finish(
         user_id: Some(&caller.user.id),
         role: role_name(acting.relation),
     };
-    for label in acting.transition.timeline() {
-        timeline::append(&mut acting.tx, &acting.case.id, &actor, label, detail, now).await?;
+    // When one change writes several entries ("Coordinator assigned", "Awaiting payment"), the
+    // detail belongs to the last, the state the case is now in.
+    let labels: Vec<_> = acting.transition.timeline().collect();
+    for (i, label) in labels.iter().enumerate() {
+        let text = if i + 1 == labels.len() { detail } else { "" };
+        timeline::append(&mut acting.tx, &acting.case.id, &actor, *label, text, now).await?;
     }
     let notice = Notice {
         case: &acting.case,
