@@ -182,7 +182,7 @@ pub fn Team(view: CaseView, actions: StaffActions) -> impl IntoView {
     let (case_id, version) = (view.summary.id.clone(), view.summary.version);
     view! {
         <section aria-labelledby="team-title" data-testid="team">
-            <h2 id="team-title">"Your care team"</h2>
+            <h2 id="team-title">{if view.relation == Relation::Owner { "Your care team" } else { "Care team" }}</h2>
             <ul class="team">
                 {view.team.into_iter().map(|m| {
                     let remove = (can_remove && !m.is_coordinator).then(|| (case_id.clone(), m.id.clone()));
