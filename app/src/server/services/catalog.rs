@@ -98,17 +98,7 @@ pub async fn save_review_type(
             .await
             .map(|found| found.then(|| id.to_owned())),
     };
-    let id = match saved {
-        Ok(Some(id)) => id,
-        Ok(None) => return Err(AppError::NotFound),
-        Err(e) if is_unique_violation(&e) => {
-            return Err(AppError::validation(
-                "name",
-                "Another review type already has this name.",
-            ))
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let id = saved_id(saved, "Another review type already has this name.")?;
     super::audit_ok(&mut tx, caller, "save_review_type", &id).await?;
     tx.commit().await?;
     Ok(id)
@@ -174,22 +164,23 @@ pub async fn save_category(
             .await
             .map(|found| found.then(|| id.to_owned())),
     };
-    let id = match saved {
-        Ok(Some(id)) => id,
-        Ok(None) => return Err(AppError::NotFound),
-        Err(e) if is_unique_violation(&e) => {
-            return Err(AppError::validation(
-                "name",
-                "Another category already has this name.",
-            ))
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let id = saved_id(saved, "Another category already has this name.")?;
     catalog::replace_pool(&mut tx, Pool::Specialists, &id, &dedup(input.specialists)).await?;
     catalog::replace_pool(&mut tx, Pool::Coordinators, &id, &dedup(input.coordinators)).await?;
     super::audit_ok(&mut tx, caller, "save_category", &id).await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// The id of a saved entry: "not found" for an update of a missing one, a message beside the
+/// name field when the name is taken.
+fn saved_id(saved: Result<Option<String>, sqlx::Error>, name_taken: &str) -> Result<String, AppError> {
+    match saved {
+        Ok(Some(id)) => Ok(id),
+        Ok(None) => Err(AppError::NotFound),
+        Err(e) if is_unique_violation(&e) => Err(AppError::validation("name", name_taken)),
+        Err(e) => Err(e.into()),
+    }
 }
 
 fn dedup(mut ids: Vec<String>) -> Vec<String> {
