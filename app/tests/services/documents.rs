@@ -1,5 +1,5 @@
 use crate::on_both_backends;
-use crate::services_intake::{upload, world};
+use crate::services_intake::{storage_key, upload, world};
 use crate::support::user;
 use app::domain::document::{samples, MAX_FILES_PER_CASE};
 use app::domain::{MediaType, Role};
@@ -87,11 +87,7 @@ on_both_backends!(a_flipped_byte_on_disk_is_detected_and_never_served, |t| {
         .await
         .unwrap();
     assert!(documents::open(&t.db, &w.storage, &caller, &doc.id).await.is_ok());
-    let key: String = sqlx::query_scalar("SELECT storage_key FROM documents WHERE id = $1")
-        .bind(&doc.id)
-        .fetch_one(t.db.pool())
-        .await
-        .unwrap();
+    let key = storage_key(&t, &doc.id).await;
     let path = w.storage.local_path_of(&key);
     let mut bytes = std::fs::read(&path).unwrap();
     bytes[12] ^= 0x01;

@@ -82,6 +82,15 @@ pub async fn upload(
     documents::upload(&t.db, &w.storage, &Caller { user: who, ip: "" }, up, body).await
 }
 
+/// Where a document's bytes are stored (its generated key).
+pub async fn storage_key(t: &TestDb, document_id: &str) -> String {
+    sqlx::query_scalar("SELECT storage_key FROM documents WHERE id = $1")
+        .bind(document_id)
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap()
+}
+
 /// A submitted case with one document.
 pub async fn submitted_case(t: &TestDb, w: &World) -> String {
     let caller = Caller {
@@ -237,11 +246,7 @@ on_both_backends!(deleting_a_draft_removes_it_with_its_documents_and_files, |t| 
     let doc = upload(&t, &w, &w.patient, &id, "scan.pdf", samples::pdf())
         .await
         .unwrap();
-    let key: String = sqlx::query_scalar("SELECT storage_key FROM documents WHERE id = $1")
-        .bind(&doc.id)
-        .fetch_one(t.db.pool())
-        .await
-        .unwrap();
+    let key = storage_key(&t, &doc.id).await;
     assert!(w.storage.local_path_of(&key).exists());
     cases::delete_draft(&t.db, &w.storage, &caller, &id, 1)
         .await
