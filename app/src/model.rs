@@ -220,3 +220,63 @@ pub struct Notification {
     pub created_at: DateTime<Utc>,
     pub read: bool,
 }
+
+/// A clinician as the report names them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportPerson {
+    pub name: String,
+    /// "Dr", "Prof." … (may be empty).
+    pub title: String,
+    pub specialties: String,
+}
+
+impl ReportPerson {
+    /// "Dr Anna Wójcik", or the bare name without a title.
+    pub fn display(&self) -> String {
+        if self.title.is_empty() {
+            self.name.clone()
+        } else {
+            format!("{} {}", self.title, self.name)
+        }
+    }
+}
+
+/// One submitted opinion as it appears in the final report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportOpinion {
+    pub author: ReportPerson,
+    pub submitted_at: DateTime<Utc>,
+    pub assessment: String,
+    pub recommendation: String,
+    pub diagnosis: Option<String>,
+    pub treatment: Option<String>,
+}
+
+/// The final report: what the PDF contains and what the patient's report page shows. Built once,
+/// when the case completes; the stored PDF is rendered from exactly this.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Report {
+    pub case_id: String,
+    pub reference: String,
+    pub submitted_at: DateTime<Utc>,
+    pub completed_at: DateTime<Utc>,
+    pub patient_name: String,
+    pub patient_age: Option<u32>,
+    /// Display label ("Female", "Male", …) or None when not given.
+    pub patient_sex: Option<String>,
+    pub review_type: String,
+    pub category: String,
+    /// The patient's questions for the specialists.
+    pub question: String,
+    pub coordinator: ReportPerson,
+    pub specialists: Vec<ReportPerson>,
+    pub opinions: Vec<ReportOpinion>,
+    /// The coordinator's final summary for the patient.
+    pub summary: String,
+    pub disclaimer: String,
+}
+
+/// Printed at the end of every report.
+pub const REPORT_DISCLAIMER: &str = "This second opinion is based only on the information and documents provided \
+to Consilium. It does not replace an examination by, or the ongoing care of, your own doctor. Discuss it with \
+the doctors treating you before changing any treatment. In an emergency, call your local emergency number.";

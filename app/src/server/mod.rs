@@ -17,6 +17,8 @@ pub mod live;
 pub mod mail;
 /// Payment providers (built-in test provider, Stripe) and webhook signatures.
 pub mod payments;
+/// The final report as a PDF (embedded DejaVu Sans, real extractable text, page numbers).
+pub mod report_pdf;
 /// Use cases. Each owns one transaction: state change, timeline, audit, all or nothing.
 pub mod services;
 /// The state shared by every request.
