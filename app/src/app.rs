@@ -80,6 +80,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cases") view=pages::patient::MyCasesPage ssr=SsrMode::Async/>
                     <Route path=path!("/cases/:id") view=pages::case::CasePage ssr=SsrMode::Async/>
                     <Route path=path!("/cases/:id/edit") view=pages::intake::IntakePage ssr=SsrMode::Async/>
+                    <Route path=path!("/cases/:id/report") view=pages::report::ReportPage ssr=SsrMode::Async/>
                     <Route path=path!("/pay/test/:id") view=pages::checkout::TestCheckoutPage ssr=SsrMode::Async/>
                     <Route path=path!("/notifications") view=pages::notifications::NotificationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/clinician") view=pages::clinician::ClinicianHomePage ssr=SsrMode::Async/>

@@ -81,6 +81,14 @@ pub struct CaseView {
     pub relation: Relation,
     pub timeline: Vec<TimelineEntry>,
     pub actions: Vec<CaseAction>,
+    /// Documents asked of the patient, newest first.
+    pub requests: Vec<DocumentRequestView>,
+    /// The opinions this viewer may read: a specialist their own (draft too) and, once the case
+    /// is completed, everyone's; the coordinator and admins every submitted one. Patients read
+    /// them in the report.
+    pub opinions: Vec<OpinionView>,
+    /// The final report exists (the case is completed) and the viewer may read it.
+    pub report_ready: bool,
 }
 
 /// What the patient wrote, and how the case was closed if it was.
@@ -199,6 +207,8 @@ pub struct TeamMember {
     pub is_coordinator: bool,
     pub contact_email: Option<String>,
     pub contact_phone: Option<String>,
+    /// For specialists: whether their opinion is in. Staff only; always false for patients.
+    pub opinion_submitted: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -280,3 +290,46 @@ pub struct Report {
 pub const REPORT_DISCLAIMER: &str = "This second opinion is based only on the information and documents provided \
 to Consilium. It does not replace an examination by, or the ongoing care of, your own doctor. Discuss it with \
 the doctors treating you before changing any treatment. In an emergency, call your local emergency number.";
+
+/// Documents a specialist or the coordinator asked the patient for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentRequestView {
+    pub id: String,
+    /// Name of the person who asked.
+    pub requested_by: String,
+    pub note: String,
+    pub created_at: DateTime<Utc>,
+    /// Set when the last item came in.
+    pub fulfilled_at: Option<DateTime<Utc>>,
+    pub items: Vec<RequestItemView>,
+}
+
+impl DocumentRequestView {
+    pub fn is_open(&self) -> bool {
+        self.fulfilled_at.is_none()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestItemView {
+    pub id: String,
+    pub label: String,
+    /// The document the patient provided for this item.
+    pub document_id: Option<String>,
+    pub provided_at: Option<DateTime<Utc>>,
+}
+
+/// A specialist's opinion: a draft while `submitted_at` is None, immutable after.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpinionView {
+    pub author_id: String,
+    /// Written by the viewer.
+    pub mine: bool,
+    pub author: ReportPerson,
+    pub assessment: String,
+    pub recommendation: String,
+    pub diagnosis: String,
+    pub treatment: String,
+    pub updated_at: DateTime<Utc>,
+    pub submitted_at: Option<DateTime<Utc>>,
+}

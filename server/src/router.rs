@@ -19,6 +19,7 @@ pub fn build(state: AppState, leptos: LeptosOptions) -> Router {
     let files = Router::new()
         .route("/cases/{id}/documents", post(routes::documents::upload))
         .route("/documents/{document_id}", get(routes::documents::download))
+        .route("/cases/{id}/report.pdf", get(routes::documents::report_pdf))
         .route("/webhooks/payments", post(routes::webhooks::payments))
         .route("/events", get(routes::events::stream))
         .with_state(state);

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod cases;
 pub mod catalog;
 pub mod notifications;
+pub mod review;
 pub mod staffing;
 
 #[cfg(feature = "ssr")]

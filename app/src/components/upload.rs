@@ -21,28 +21,41 @@ pub struct UploadRow {
 }
 
 /// `on_uploaded` runs after each file the server accepted (to refresh the document list).
+/// With `item`, the file answers that item of a document request (one file, its own button).
 #[component]
-pub fn Uploader(case_id: String, on_uploaded: Callback<()>) -> impl IntoView {
+pub fn Uploader(
+    case_id: String,
+    on_uploaded: Callback<()>,
+    #[prop(optional)] item: Option<String>,
+) -> impl IntoView {
     let rows = RwSignal::new(Vec::<UploadRow>::new());
     let limits = format!(
         "PDF, JPEG, PNG, WebP or HEIC · up to {} per file · up to {MAX_FILES_PER_CASE} files per case",
         human_size(MAX_FILE_BYTES)
     );
-    #[cfg(feature = "hydrate")]
-    let on_change = {
-        let case_id = case_id.clone();
-        move |ev: leptos::ev::Event| browser::start(&ev, &case_id, rows, on_uploaded)
+    let input_id = item
+        .as_ref()
+        .map_or_else(|| "document-files".to_owned(), |i| format!("item-file-{i}"));
+    let (button, multiple) = match item {
+        Some(_) => ("Upload this document…", false),
+        None => ("Choose files…", true),
     };
+    let url = match &item {
+        Some(i) => format!("/cases/{case_id}/documents?item={i}&name="),
+        None => format!("/cases/{case_id}/documents?name="),
+    };
+    #[cfg(feature = "hydrate")]
+    let on_change = move |ev: leptos::ev::Event| browser::start(&ev, &url, rows, on_uploaded);
     #[cfg(not(feature = "hydrate"))]
     let on_change = {
-        let _ = (&case_id, on_uploaded);
+        let _ = (&url, on_uploaded);
         move |_: leptos::ev::Event| {}
     };
     view! {
         <div class="uploader">
             <p class="hint" id="upload-limits">{limits}</p>
-            <label class="button button-quiet file-button" for="document-files">"Choose files…"</label>
-            <input id="document-files" class="visually-hidden" type="file" multiple
+            <label class="button button-quiet file-button" for=input_id.clone()>{button}</label>
+            <input id=input_id class="visually-hidden" type="file" multiple=multiple
                 accept=".pdf,.jpg,.jpeg,.png,.webp,.heic,.heif,application/pdf,image/jpeg,image/png,image/webp,image/heic"
                 aria-describedby="upload-limits" on:change=on_change/>
             <ul class="uploads" aria-live="polite">
@@ -74,7 +87,8 @@ mod browser {
     use wasm_bindgen::JsCast;
     use web_sys::{HtmlInputElement, ProgressEvent, XmlHttpRequest};
 
-    pub fn start(ev: &leptos::ev::Event, case_id: &str, rows: RwSignal<Vec<UploadRow>>, done: Callback<()>) {
+    /// `url` ends with `name=`; the file's name is appended.
+    pub fn start(ev: &leptos::ev::Event, url: &str, rows: RwSignal<Vec<UploadRow>>, done: Callback<()>) {
         let Some(input) = ev.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else {
             return;
         };
@@ -100,7 +114,7 @@ mod browser {
                 })
             });
             if !too_big {
-                send(case_id, &file, key, rows, done);
+                send(url, &file, key, rows, done);
             }
         }
         // Let the same file be chosen again after a failure.
@@ -116,7 +130,7 @@ mod browser {
     }
 
     fn send(
-        case_id: &str,
+        url: &str,
         file: &web_sys::File,
         key: u32,
         rows: RwSignal<Vec<UploadRow>>,
@@ -124,7 +138,7 @@ mod browser {
     ) {
         let Ok(xhr) = XmlHttpRequest::new() else { return };
         let url = format!(
-            "/cases/{case_id}/documents?name={}",
+            "{url}{}",
             String::from(js_sys::encode_uri_component(&file.name()))
         );
         if xhr.open_with_async("POST", &url, true).is_err() {

@@ -9,6 +9,8 @@ pub mod document;
 pub mod intake;
 /// Money in integer minor units; parsing typed prices.
 pub mod money;
+/// Opinions, document requests, the final summary and when a case may complete.
+pub mod review;
 /// Who may see a case and which home each role lands on.
 pub mod role;
 /// Validated input values (email, names, passwords) shared by forms and server.

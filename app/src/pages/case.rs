@@ -7,6 +7,9 @@ use crate::domain::{CaseAction, CaseStatus, Relation};
 use crate::error::AppError;
 use crate::model::{CaseDetails, CaseView, TimelineEntry};
 use crate::pages::case_staff::{CoordinatorPicker, PaymentPrompt, SpecialistPicker, StaffActions, Team};
+use crate::pages::case_review::{
+    CoordinatorReview, OpinionEditor, Opinions, ReportCard, RequestForm, Requests, ReviewActions,
+};
 use crate::pages::intake::DocumentRows;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -19,6 +22,7 @@ pub fn CasePage() -> impl IntoView {
     let params = use_params_map();
     let close = ServerAction::<CloseCase>::new();
     let staff = StaffActions::new();
+    let review = ReviewActions::new();
     let live = crate::components::live::use_live();
     let case = Resource::new(
         move || {
@@ -26,15 +30,16 @@ pub fn CasePage() -> impl IntoView {
                 params.read().get("id").unwrap_or_default(),
                 close.version().get(),
                 staff.versions(),
+                review.version(),
                 live.tick(),
             )
         },
-        |(id, _, _, _)| load_case(id),
+        |(id, _, _, _, _)| load_case(id),
     );
     view! {
         <Title text="Case"/>
         <RequireUser>
-            <CaseDetail case close staff/>
+            <CaseDetail case close staff review/>
         </RequireUser>
     }
 }
@@ -44,12 +49,13 @@ fn CaseDetail(
     case: Resource<Result<CaseView, AppError>>,
     close: ServerAction<CloseCase>,
     staff: StaffActions,
+    review: ReviewActions,
 ) -> impl IntoView {
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading the case…"</p> }>
             {move || Suspend::new(async move {
                 match case.await {
-                    Ok(view) => view! { <CaseBody view close staff/> }.into_any(),
+                    Ok(view) => view! { <CaseBody view close staff review/> }.into_any(),
                     Err(error) => view! { <ErrorNote error/> }.into_any(),
                 }
             })}
@@ -58,7 +64,12 @@ fn CaseDetail(
 }
 
 #[component]
-fn CaseBody(view: CaseView, close: ServerAction<CloseCase>, staff: StaffActions) -> impl IntoView {
+fn CaseBody(
+    view: CaseView,
+    close: ServerAction<CloseCase>,
+    staff: StaffActions,
+    review: ReviewActions,
+) -> impl IntoView {
     let s = view.summary.clone();
     let next = (view.relation == Relation::Owner).then(|| s.status.next_step_for_patient());
     let closing: Vec<CaseAction> = view
@@ -81,10 +92,16 @@ fn CaseBody(view: CaseView, close: ServerAction<CloseCase>, staff: StaffActions)
             <dt>"Opened"</dt><dd>{date(s.created_at)}</dd>
             <dt>"Expected by"</dt><dd>{s.expected_review_at.map(date).unwrap_or_else(|| "Set when specialists are assigned".into())}</dd>
         </dl>
+        <ReportCard view=view.clone()/>
         <PaymentPrompt view=view.clone() actions=staff/>
         <CoordinatorPicker view=view.clone() actions=staff/>
         <SpecialistPicker view=view.clone() actions=staff/>
         <Team view=view.clone() actions=staff/>
+        <Requests view=view.clone() actions=review/>
+        <OpinionEditor view=view.clone() actions=review/>
+        <CoordinatorReview view=view.clone() actions=review/>
+        <Opinions view=view.clone()/>
+        <RequestForm view=view.clone() actions=review/>
         {(view.relation == Relation::Owner && s.status == CaseStatus::Draft).then(|| view! {
             <p><a class="button" href=format!("/cases/{}/edit", s.id)>"Continue with this case"</a></p>
         })}

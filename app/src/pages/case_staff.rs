@@ -185,8 +185,10 @@ pub fn Team(view: CaseView, actions: StaffActions) -> impl IntoView {
             <h2 id="team-title">{if view.relation == Relation::Owner { "Your care team" } else { "Care team" }}</h2>
             <ul class="team">
                 {view.team.into_iter().map(|m| {
-                    let remove = (can_remove && !m.is_coordinator).then(|| (case_id.clone(), m.id.clone()));
-                    view! { <TeamRow member=m remove version actions/> }
+                    let remove = (can_remove && !m.is_coordinator && !m.opinion_submitted)
+                        .then(|| (case_id.clone(), m.id.clone()));
+                    let staff = view.relation != Relation::Owner;
+                    view! { <TeamRow member=m remove version actions staff/> }
                 }).collect_view()}
             </ul>
             <ActionError result=actions.remove.value()/>
@@ -201,7 +203,15 @@ fn TeamRow(
     remove: Option<(String, String)>,
     version: i64,
     actions: StaffActions,
+    staff: bool,
 ) -> impl IntoView {
+    let progress = (staff && !member.is_coordinator).then(|| {
+        if member.opinion_submitted {
+            view! { <span class="badge badge-done">"Opinion in"</span> }.into_any()
+        } else {
+            view! { <span class="badge">"Reviewing"</span> }.into_any()
+        }
+    });
     let role = if member.is_coordinator {
         "Coordinator"
     } else {
@@ -212,6 +222,7 @@ fn TeamRow(
             <div>
                 <strong>{format!("{} {}", member.title, member.name)}</strong>
                 <span class="muted">{format!(" · {role} · {}", member.specialties)}</span>
+                " "{progress}
             </div>
             {member.contact_email.map(|email| view! {
                 <div class="contact">

@@ -4,7 +4,9 @@
 pub mod admin;
 pub mod auth;
 pub mod case;
+pub mod case_review;
 pub mod case_staff;
+pub mod report;
 pub mod checkout;
 pub mod clinician;
 pub mod intake;

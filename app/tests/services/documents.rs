@@ -197,6 +197,7 @@ on_both_backends!(
             name: "better.webp",
             replaces: Some(&first.id),
             declared_len: None,
+            request_item: None,
         };
         let new = documents::upload(&t.db, &w.storage, &caller, replace, body)
             .await
@@ -235,6 +236,7 @@ on_both_backends!(a_file_over_the_limit_is_refused_while_streaming, |t| {
         name: "huge.pdf",
         replaces: None,
         declared_len: None,
+        request_item: None,
     };
     let err = documents::upload(&t.db, &w.storage, &caller, up, futures_util::stream::iter(chunks))
         .await
@@ -246,6 +248,7 @@ on_both_backends!(a_file_over_the_limit_is_refused_while_streaming, |t| {
         name: "huge.pdf",
         replaces: None,
         declared_len: Some(100 << 20),
+        request_item: None,
     };
     let empty = futures_util::stream::iter(Vec::<Result<bytes::Bytes, std::io::Error>>::new());
     let err = documents::upload(&t.db, &w.storage, &caller, declared, empty)

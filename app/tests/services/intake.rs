@@ -78,6 +78,7 @@ pub async fn upload(
         name,
         replaces: None,
         declared_len: None,
+        request_item: None,
     };
     documents::upload(&t.db, &w.storage, &Caller { user: who, ip: "" }, up, body).await
 }

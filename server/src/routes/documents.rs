@@ -1,11 +1,12 @@
 //! `POST /cases/{case_id}/documents?name=…[&replaces=…]` streams one file into a draft;
-//! `GET /documents/{id}[?download=1]` serves one, after checking who asks and the file's checksum.
+//! `GET /documents/{id}[?download=1]` serves one, after checking who asks and the file's checksum;
+//! `GET /cases/{case_id}/report.pdf` serves the final report the same way.
 
 use app::error::AppError;
 use app::model::CurrentUser;
 use app::server::auth::request::user_for_token;
 use app::server::auth::token;
-use app::server::services::{documents, Caller};
+use app::server::services::{documents, review, Caller};
 use app::server::AppState;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Path, Query, Request, State};
@@ -62,6 +63,8 @@ fn client_ip(state: &AppState, headers: &HeaderMap, peer: Option<SocketAddr>) ->
 pub struct UploadQuery {
     name: String,
     replaces: Option<String>,
+    /// The item of a document request this file answers.
+    item: Option<String>,
 }
 
 pub async fn upload(
@@ -82,6 +85,7 @@ pub async fn upload(
         case_id: &case_id,
         name: &query.name,
         replaces: query.replaces.as_deref().filter(|r| !r.is_empty()),
+        request_item: query.item.as_deref().filter(|r| !r.is_empty()),
         declared_len,
     };
     let body = request.into_body().into_data_stream();
@@ -108,11 +112,33 @@ pub async fn download(
     let ip = client_ip(&state, request.headers(), peer);
     let caller = Caller { user: &user, ip: &ip };
     let (name, media_type, file) = documents::open(&state.db, &state.storage, &caller, &document_id).await?;
-    let len = file.metadata().await.map(|m| m.len()).unwrap_or(0);
     let inline = query.download.is_none() && media_type.viewable_inline();
+    Ok(file_response(file, media_type.mime(), &name, inline).await)
+}
+
+/// `GET /cases/{case_id}/report.pdf[?download=1]`: the final report, to the patient, the case's
+/// coordinator and specialists, and admins; "not found" to anyone else. Audited like documents.
+pub async fn report_pdf(
+    State(state): State<AppState>,
+    Path(case_id): Path<String>,
+    Query(query): Query<DownloadQuery>,
+    jar: CookieJar,
+    request: Request,
+) -> Result<Response, ApiError> {
+    let user = signed_in(&state, &jar).await?;
+    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
+    let ip = client_ip(&state, request.headers(), peer);
+    let caller = Caller { user: &user, ip: &ip };
+    let (name, file) = review::open_report_pdf(&state.db, &state.storage, &caller, &case_id).await?;
+    Ok(file_response(file, "application/pdf", &name, query.download.is_none()).await)
+}
+
+/// A stored file as a response that can only ever be itself in the browser.
+async fn file_response(file: tokio::fs::File, mime: &'static str, name: &str, inline: bool) -> Response {
+    let len = file.metadata().await.map(|m| m.len()).unwrap_or(0);
     let mut response = Body::from_stream(tokio_util::io::ReaderStream::new(file)).into_response();
     let h = response.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type.mime()));
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
     h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
     h.insert(header::CONTENT_DISPOSITION, content_disposition(&name, inline));
     h.insert(
@@ -124,7 +150,7 @@ pub async fn download(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static("default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; object-src 'self'; frame-ancestors 'self'; sandbox"),
     );
-    Ok(response)
+    response
 }
 
 /// `inline` or `attachment`, with an ASCII fallback name and the real name in RFC 5987 form.

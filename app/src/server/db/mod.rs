@@ -10,6 +10,7 @@ pub mod documents;
 pub mod notifications;
 pub mod outbox;
 pub mod payments;
+pub mod review;
 pub mod sessions;
 pub mod timeline;
 pub mod users;

@@ -310,6 +310,11 @@ pub async fn remove_specialist(
             "This specialist is not on the case.",
         ));
     }
+    if db::review::has_submitted(&mut *acting.tx, case_id, specialist_id).await? {
+        return Err(AppError::conflict(
+            "This specialist has already submitted an opinion; it stays part of the case.",
+        ));
+    }
     if on_case.len() == 1 {
         return Err(AppError::conflict(
             "A case under review needs at least one specialist. Add another first.",

@@ -44,13 +44,45 @@ pub async fn relation_of(
 }
 
 /// Opens the transaction, decides and claims the case. A case the caller may not see answers NotFound, exactly
-/// like a missing one; a refused action answers 403 or 409 with the rule's reason. Refusals are
-/// audited after the transaction is rolled back, so they never hold the write lock.
+/// like a missing one; a refused action answers 403 or 409 with the rule's reason; a case changed
+/// since the caller read it at `expected_version` answers 409. Refusals are audited after the
+/// transaction is rolled back, so they never hold the write lock.
 pub async fn begin(
     db: &Db,
     caller: &Caller<'_>,
     case_id: &str,
     expected_version: i64,
+    action: CaseAction,
+) -> Result<Acting, AppError> {
+    open(db, caller, case_id, Some(expected_version), action).await
+}
+
+/// Like [`begin`] for actions that do not depend on what the caller last saw (submitting one's
+/// own opinion, asking for documents, an upload against a request): the case is claimed at its
+/// current version, so another doctor's change in between is not a conflict. Racing requests
+/// still serialize on the claim; the one that loses it tries again.
+pub async fn begin_current(
+    db: &Db,
+    caller: &Caller<'_>,
+    case_id: &str,
+    action: CaseAction,
+) -> Result<Acting, AppError> {
+    let mut attempts = 0;
+    loop {
+        match open(db, caller, case_id, None, action).await {
+            Err(AppError::Conflict(m)) if m == CLAIM_LOST && attempts < 3 => attempts += 1,
+            other => return other,
+        }
+    }
+}
+
+const CLAIM_LOST: &str = "Someone else changed this case at the same moment. Reload and try again.";
+
+async fn open(
+    db: &Db,
+    caller: &Caller<'_>,
+    case_id: &str,
+    expected_version: Option<i64>,
     action: CaseAction,
 ) -> Result<Acting, AppError> {
     let mut tx = db.begin().await?;
@@ -103,7 +135,7 @@ async fn decide(
     tx: &mut Tx,
     caller: &Caller<'_>,
     case_id: &str,
-    expected_version: i64,
+    expected_version: Option<i64>,
     action: CaseAction,
 ) -> Result<(CaseRow, Relation, Transition), AppError> {
     let case = cases::find(&mut **tx, case_id).await?.ok_or(AppError::NotFound)?;
@@ -112,7 +144,7 @@ async fn decide(
         return Err(AppError::NotFound);
     }
     let transition = transition(case.status()?, action, relation.into())?;
-    if case.version != expected_version {
+    if expected_version.is_some_and(|v| v != case.version) {
         return Err(AppError::conflict(
             "This case changed while you were looking at it. Reload to see the latest version.",
         ));
@@ -120,9 +152,7 @@ async fn decide(
     // Claim the case now, before any other write: on PostgreSQL this takes the row lock, so a
     // concurrent request waits here and then finds the version moved on.
     if !cases::advance(tx, &case, transition.to, db::now_ms()).await? {
-        return Err(AppError::conflict(
-            "Someone else changed this case at the same moment. Reload and try again.",
-        ));
+        return Err(AppError::conflict(CLAIM_LOST));
     }
     Ok((case, relation, transition))
 }

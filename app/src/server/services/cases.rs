@@ -10,7 +10,7 @@ use crate::domain::{CaseAction, CaseStatus, Relation, Role};
 use crate::error::AppError;
 use crate::model::{CaseSummary, CaseView, ClinicianCases, Page, PaymentInfo, TeamMember};
 use crate::server::db::catalog::{self, Entry};
-use crate::server::db::{self, assignments, audit, cases, documents, payments, timeline, Db};
+use crate::server::db::{self, assignments, audit, cases, documents, payments, review, timeline, Db};
 use crate::server::failure::is_unique_violation;
 use crate::server::storage::Storage;
 use rand::Rng;
@@ -75,6 +75,9 @@ pub async fn view(db: &Db, caller: &Caller<'_>, case_id: &str) -> Result<CaseVie
     let timeline = timeline::list(&mut *conn, case_id).await?;
     let actions = available_actions(summary.status, relation.into());
     let team = team_for(&mut conn, case_id, relation, summary.status).await?;
+    let requests = review::requests_for_case(&mut conn, case_id).await?;
+    let opinions = visible_opinions(&mut conn, case_id, relation, caller, summary.status).await?;
+    let report_ready = review::find_report(&mut *conn, case_id).await?.is_some();
     let payment = match relation {
         Relation::Owner | Relation::Admin => {
             payments::for_case(&mut *conn, case_id)
@@ -114,7 +117,39 @@ pub async fn view(db: &Db, caller: &Caller<'_>, case_id: &str) -> Result<CaseVie
         relation,
         timeline,
         actions,
+        requests,
+        opinions,
+        report_ready,
     })
+}
+
+/// Peers do not read each other's opinions before the case completes; drafts stay with their
+/// author; patients read the opinions in the report.
+async fn visible_opinions(
+    conn: &mut AnyConnection,
+    case_id: &str,
+    relation: Relation,
+    caller: &Caller<'_>,
+    status: CaseStatus,
+) -> Result<Vec<crate::model::OpinionView>, AppError> {
+    let all = review::opinions_for_case(&mut *conn, case_id).await?;
+    let completed = status == CaseStatus::Completed;
+    Ok(all
+        .into_iter()
+        .map(|mut o| {
+            o.mine = o.author_id == caller.user.id;
+            o
+        })
+        .filter(|o| {
+            let own = o.author_id == caller.user.id;
+            let submitted = o.submitted_at.is_some();
+            match relation {
+                Relation::Specialist => own || (completed && submitted),
+                Relation::Coordinator | Relation::Admin => submitted,
+                Relation::Owner | Relation::Unrelated => false,
+            }
+        })
+        .collect())
 }
 
 /// Who works on the case. Staff see everyone's contact details; the patient sees the
@@ -126,6 +161,7 @@ async fn team_for(
     status: CaseStatus,
 ) -> Result<Vec<TeamMember>, AppError> {
     let reviewing = matches!(status, CaseStatus::DoctorsAssigned | CaseStatus::Completed);
+    let waiting = review::specialists_without_opinion(&mut *conn, case_id).await?;
     Ok(assignments::team(&mut *conn, case_id)
         .await?
         .into_iter()
@@ -135,7 +171,12 @@ async fn team_for(
                 Relation::Owner => is_coordinator && reviewing,
                 Relation::Unrelated => false,
             };
+            let staff = matches!(
+                relation,
+                Relation::Admin | Relation::Coordinator | Relation::Specialist
+            );
             TeamMember {
+                opinion_submitted: staff && !is_coordinator && !waiting.contains(&m.id),
                 id: m.id,
                 name: m.name,
                 title: m.title,

@@ -1,13 +1,13 @@
 //! Medical documents: upload (streamed, checked, limited), removal and replacement in a draft,
 //! and audited, integrity-checked reads.
 
-use super::case_action::{self, audit_outcome};
+use super::case_action::{self, audit_outcome, Audience};
 use super::Caller;
 use crate::domain::document::{human_size, Rejection, MAX_CASE_BYTES, MAX_FILES_PER_CASE, MAX_FILE_BYTES};
 use crate::domain::{document::clean_name, CaseAction, MediaType};
 use crate::error::AppError;
 use crate::model::DocumentInfo;
-use crate::server::db::{self, cases, documents, Db};
+use crate::server::db::{self, cases, documents, review, Db};
 use crate::server::failure::internal;
 use crate::server::storage::{PutError, ReadError, Storage, Stored};
 use bytes::Bytes;
@@ -21,6 +21,8 @@ pub struct Upload<'a> {
     pub replaces: Option<&'a str>,
     /// The request's Content-Length, when the client sent one: lets us refuse at once.
     pub declared_len: Option<u64>,
+    /// The item of a document request this file answers (a case under review, not a draft).
+    pub request_item: Option<&'a str>,
 }
 
 pub async fn upload<S, E>(
@@ -34,8 +36,10 @@ where
     S: Stream<Item = Result<Bytes, E>> + Unpin,
     E: std::fmt::Display,
 {
-    let action = CaseAction::EditDraft;
-    case_action::check(db, caller, upload.case_id, action).await?;
+    if let Some(item_id) = upload.request_item {
+        return upload_requested(db, storage, caller, &upload, item_id, body).await;
+    }
+    case_action::check(db, caller, upload.case_id, CaseAction::EditDraft).await?;
     let replaced = match upload.replaces {
         Some(id) => Some(document_of_case(db, id, upload.case_id).await?),
         None => None,
@@ -52,20 +56,129 @@ where
             if let Some(old) = replaced {
                 delete_file(storage, &old.storage_key).await;
             }
-            Ok(DocumentInfo {
-                id,
-                name,
-                media_type: stored.media_type,
-                size_bytes: stored.size,
-                uploaded_by: caller.user.name.clone(),
-                created_at: crate::model::from_ms(db::now_ms()),
-            })
+            Ok(info(id, name, &stored, caller))
         }
         Err(e) => {
             delete_file(storage, &stored.key).await;
             Err(e)
         }
     }
+}
+
+fn info(id: String, name: String, stored: &Stored, caller: &Caller<'_>) -> DocumentInfo {
+    DocumentInfo {
+        id,
+        name,
+        media_type: stored.media_type,
+        size_bytes: stored.size,
+        uploaded_by: caller.user.name.clone(),
+        created_at: crate::model::from_ms(db::now_ms()),
+    }
+}
+
+/// The patient answers one item of a document request while the case is under review. The
+/// last item in closes the request: "Documents provided", and the requester is told.
+async fn upload_requested<S, E>(
+    db: &Db,
+    storage: &Storage,
+    caller: &Caller<'_>,
+    upload: &Upload<'_>,
+    item_id: &str,
+    body: S,
+) -> Result<DocumentInfo, AppError>
+where
+    S: Stream<Item = Result<Bytes, E>> + Unpin,
+    E: std::fmt::Display,
+{
+    if upload.replaces.is_some() {
+        return Err(AppError::validation(
+            "file",
+            "A requested document is added, not replaced.",
+        ));
+    }
+    case_action::check(db, caller, upload.case_id, CaseAction::ProvideRequestedDocuments).await?;
+    let item = review::find_item(db.pool(), item_id)
+        .await?
+        .filter(|i| i.case_id == upload.case_id)
+        .ok_or(AppError::NotFound)?;
+    if item.document_id.is_some() {
+        return Err(AppError::conflict(ALREADY_PROVIDED));
+    }
+    let max = allowance(db, upload.case_id, false, 0).await?;
+    if upload.declared_len.is_some_and(|len| len > max) {
+        return Err(too_large(max));
+    }
+    let stored = storage.put(body, max).await.map_err(|e| put_error(e, max))?;
+    let name = clean_name(upload.name);
+    match record_requested(db, caller, upload, &stored, &name, &item).await {
+        Ok(id) => Ok(info(id, name, &stored, caller)),
+        Err(e) => {
+            delete_file(storage, &stored.key).await;
+            Err(e)
+        }
+    }
+}
+
+const ALREADY_PROVIDED: &str = "This document has already been provided.";
+
+async fn record_requested(
+    db: &Db,
+    caller: &Caller<'_>,
+    upload: &Upload<'_>,
+    stored: &Stored,
+    name: &str,
+    item: &review::ItemOfRequest,
+) -> Result<String, AppError> {
+    let mut acting =
+        case_action::begin_current(db, caller, upload.case_id, CaseAction::ProvideRequestedDocuments).await?;
+    let now = db::now_ms();
+    ensure_within_limits(&mut acting.tx, upload.case_id, stored.size).await?;
+    let id = documents::insert(&mut acting.tx, &new_document(upload, caller, stored, name), now).await?;
+    if !review::fulfil_item(&mut acting.tx, &item.item_id, &id, now).await? {
+        return Err(AppError::conflict(ALREADY_PROVIDED));
+    }
+    if review::close_request_if_complete(&mut acting.tx, &item.request_id, now).await? {
+        let audience = Audience {
+            requester: Some(item.requested_by.clone()),
+            ..Audience::default()
+        };
+        case_action::finish(acting, caller, "All requested documents are in.", &audience).await?;
+    } else {
+        audit_outcome(&mut *acting.tx, caller, "provide_document", upload.case_id, "ok").await?;
+        acting.tx.commit().await?;
+    }
+    Ok(id)
+}
+
+fn new_document<'a>(
+    upload: &Upload<'a>,
+    caller: &'a Caller<'_>,
+    stored: &'a Stored,
+    name: &'a str,
+) -> documents::NewDocument<'a> {
+    documents::NewDocument {
+        case_id: upload.case_id,
+        uploaded_by: &caller.user.id,
+        name,
+        media_type: stored.media_type,
+        size_bytes: stored.size,
+        sha256: &stored.sha256,
+        storage_key: &stored.key,
+    }
+}
+
+/// Re-checks the per-case limits inside the recording transaction, where no other upload can
+/// slip in between.
+async fn ensure_within_limits(conn: &mut sqlx::AnyConnection, case_id: &str, size: u64) -> Result<(), AppError> {
+    let (count, total) = documents::usage(&mut *conn, case_id).await?;
+    let total = u64::try_from(total).unwrap_or(0) + size;
+    if count >= i64::from(MAX_FILES_PER_CASE) || total > MAX_CASE_BYTES {
+        return Err(AppError::validation(
+            "file",
+            "This case has reached its document limit.",
+        ));
+    }
+    Ok(())
 }
 
 /// How many bytes the next file may have, given the per-file and per-case limits.
@@ -130,24 +243,8 @@ async fn record(
     if let Some(old) = replaced {
         documents::delete(&mut tx, &old.id).await?;
     }
-    let (count, total) = documents::usage(&mut *tx, upload.case_id).await?;
-    let total = u64::try_from(total).unwrap_or(0) + stored.size;
-    if count >= i64::from(MAX_FILES_PER_CASE) || total > MAX_CASE_BYTES {
-        return Err(AppError::validation(
-            "file",
-            "This case has reached its document limit.",
-        ));
-    }
-    let doc = documents::NewDocument {
-        case_id: upload.case_id,
-        uploaded_by: &caller.user.id,
-        name,
-        media_type: stored.media_type,
-        size_bytes: stored.size,
-        sha256: &stored.sha256,
-        storage_key: &stored.key,
-    };
-    let id = documents::insert(&mut tx, &doc, now).await?;
+    ensure_within_limits(&mut tx, upload.case_id, stored.size).await?;
+    let id = documents::insert(&mut tx, &new_document(upload, caller, stored, name), now).await?;
     let action = if replaced.is_some() {
         "replace_document"
     } else {

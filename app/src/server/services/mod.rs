@@ -8,6 +8,7 @@ pub mod cases;
 pub mod catalog;
 pub mod documents;
 pub mod payments;
+pub mod review;
 mod throttle;
 
 /// Who is acting and from where: what every use case needs for authorization and the audit log.

@@ -1,0 +1,367 @@
+//! The parts of the case page for the specialist review: document requests (the patient's
+//! checklist and the staff's form), the specialist's opinion, the opinions the viewer may read,
+//! the coordinator's final summary and reminder, and the way to the report.
+
+use crate::api::review::{NudgeSpecialists, RequestDocuments, SubmitFinalSummary, WriteOpinion};
+use crate::components::cases::{date, date_time};
+use crate::components::feedback::{ActionError, FieldError};
+use crate::components::upload::Uploader;
+use crate::domain::review::MAX_REQUEST_ITEMS;
+use crate::domain::{CaseAction, CaseStatus, Relation};
+use crate::model::{CaseView, DocumentRequestView, OpinionView};
+use leptos::prelude::*;
+
+/// The review's actions, created once by the page so that each completion reloads it.
+#[derive(Clone, Copy)]
+pub struct ReviewActions {
+    pub request: ServerAction<RequestDocuments>,
+    pub opinion: ServerAction<WriteOpinion>,
+    pub nudge: ServerAction<NudgeSpecialists>,
+    pub summary: ServerAction<SubmitFinalSummary>,
+    /// Bumped after each success (and each file uploaded against a request). Only successes
+    /// reload the page, so text typed into a form that was refused stays where it is.
+    pub done: RwSignal<u32>,
+}
+
+impl ReviewActions {
+    pub fn new() -> Self {
+        let actions = Self {
+            request: ServerAction::new(),
+            opinion: ServerAction::new(),
+            nudge: ServerAction::new(),
+            summary: ServerAction::new(),
+            done: RwSignal::new(0),
+        };
+        let done = actions.done;
+        let bump_on_success = move |ok: Signal<bool>| {
+            Effect::new(move |_| {
+                if ok.get() {
+                    done.update(|n| *n += 1);
+                }
+            });
+        };
+        bump_on_success(succeeded(actions.request));
+        bump_on_success(succeeded(actions.opinion));
+        bump_on_success(succeeded(actions.nudge));
+        bump_on_success(succeeded(actions.summary));
+        actions
+    }
+
+    pub fn version(&self) -> u32 {
+        self.done.get()
+    }
+}
+
+fn succeeded<A>(action: ServerAction<A>) -> Signal<bool>
+where
+    A: server_fn::ServerFn<Output = ()> + Clone + Send + Sync + 'static,
+    A::Error: Clone + Send + Sync + 'static,
+{
+    let value = action.value();
+    Signal::derive(move || matches!(value.get(), Some(Ok(()))))
+}
+
+impl Default for ReviewActions {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The report, once the case is completed: what the patient came for, so it comes first.
+#[component]
+pub fn ReportCard(view: CaseView) -> impl IntoView {
+    if !view.report_ready {
+        return ().into_any();
+    }
+    let id = view.summary.id;
+    let title = if view.relation == Relation::Owner {
+        "Your report is ready"
+    } else {
+        "Final report"
+    };
+    view! {
+        <section class="card action-card report-card" data-testid="report-card">
+            <h2>{title}</h2>
+            <p>"The specialists' opinions and the coordinator's summary, in one report."</p>
+            <p class="actions">
+                <a class="button" href=format!("/cases/{id}/report")>"Read the report"</a>
+                " "
+                <a class="button button-quiet" href=format!("/cases/{id}/report.pdf?download=1")>"Download PDF"</a>
+            </p>
+        </section>
+    }
+    .into_any()
+}
+
+/// Every document request of the case. The patient uploads against open items; the staff see
+/// what is in and what is still missing.
+#[component]
+pub fn Requests(view: CaseView, actions: ReviewActions) -> impl IntoView {
+    if view.requests.is_empty() {
+        return ().into_any();
+    }
+    let can_provide = view.actions.contains(&CaseAction::ProvideRequestedDocuments);
+    let case_id = view.summary.id.clone();
+    let owner = view.relation == Relation::Owner;
+    view! {
+        <section aria-labelledby="requests-title" data-testid="requests">
+            <h2 id="requests-title">{if owner { "Documents your specialists asked for" } else { "Document requests" }}</h2>
+            {view.requests.into_iter().map(|r| view! {
+                <RequestCard request=r case_id=case_id.clone() can_provide actions/>
+            }).collect_view()}
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn RequestCard(
+    request: DocumentRequestView,
+    case_id: String,
+    can_provide: bool,
+    actions: ReviewActions,
+) -> impl IntoView {
+    let open = request.is_open();
+    let status = match request.fulfilled_at {
+        Some(at) => format!("All provided · {}", date(at)),
+        None => "Waiting for documents".to_owned(),
+    };
+    let on_uploaded = Callback::new(move |_| actions.done.update(|n| *n += 1));
+    view! {
+        <article class="card request" class:open=open data-testid="request">
+            <p>
+                <strong>{format!("{} asked on {}", request.requested_by, date_time(request.created_at))}</strong>
+                <span class="muted">{format!(" · {status}")}</span>
+            </p>
+            {(!request.note.is_empty()).then(|| view! { <p class="prose">{request.note.clone()}</p> })}
+            <ul class="checklist">
+                {request.items.into_iter().map(|item| {
+                    let done = item.document_id.is_some();
+                    view! {
+                        <li class:done=done data-testid="request-item">
+                            <span class="check-mark" aria-hidden="true">{if done { "✓" } else { "○" }}</span>
+                            <span class="item-label">{item.label.clone()}</span>
+                            {match item.document_id {
+                                Some(doc) => view! {
+                                    <a class="muted" href=format!("/documents/{doc}") target="_blank" rel="noopener">" · provided"</a>
+                                }.into_any(),
+                                None if can_provide => view! {
+                                    <Uploader case_id=case_id.clone() on_uploaded item=item.id/>
+                                }.into_any(),
+                                None => view! { <span class="muted">" · not yet provided"</span> }.into_any(),
+                            }}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </article>
+    }
+}
+
+/// A specialist or the coordinator asks the patient for named documents.
+#[component]
+pub fn RequestForm(view: CaseView, actions: ReviewActions) -> impl IntoView {
+    if view.relation == Relation::Owner || !view.actions.contains(&CaseAction::RequestDocuments) {
+        return ().into_any();
+    }
+    let result = actions.request.value();
+    let rows = RwSignal::new(3_usize);
+    let full = move || rows.get() >= MAX_REQUEST_ITEMS;
+    view! {
+        <section class="card action-card" aria-labelledby="ask-title" data-testid="request-form">
+            <h2 id="ask-title">"Ask the patient for documents"</h2>
+            <p class="hint">"The patient sees a checklist and uploads each one. The case cannot be completed while a request is open."</p>
+            <ActionForm action=actions.request attr:class="form">
+                <input type="hidden" name="case_id" value=view.summary.id.clone()/>
+                <fieldset class="fieldset">
+                    <legend>"Documents needed"</legend>
+                    <For each=move || 0..rows.get() key=|i| *i let:i>
+                        <input type="text" name="items[]" maxlength="200"
+                            aria-label=format!("Document {}", i + 1)
+                            placeholder=if i == 0 { "e.g. Echocardiography report, March 2026" } else { "" }/>
+                    </For>
+                    <button type="button" class="button button-quiet"
+                        disabled=full
+                        on:click=move |_| rows.update(|n| *n = (*n + 1).min(MAX_REQUEST_ITEMS))>
+                        "Add another document"
+                    </button>
+                </fieldset>
+                <FieldError result field="items"/>
+                <label for="request-note">"Note to the patient (optional)"</label>
+                <textarea id="request-note" name="note" maxlength="2000" rows="3"></textarea>
+                <FieldError result field="note"/>
+                <ActionError result/>
+                <button type="submit" class="button">"Send the request"</button>
+            </ActionForm>
+        </section>
+    }
+    .into_any()
+}
+
+/// The specialist's own opinion: an editable draft until submitted, read-only after.
+#[component]
+pub fn OpinionEditor(view: CaseView, actions: ReviewActions) -> impl IntoView {
+    if view.relation != Relation::Specialist {
+        return ().into_any();
+    }
+    let mine = view.opinions.iter().find(|o| o.mine).cloned();
+    if let Some(opinion) = mine.clone().filter(|o| o.submitted_at.is_some()) {
+        return view! {
+            <section aria-labelledby="my-opinion-title" data-testid="my-opinion">
+                <h2 id="my-opinion-title">"Your opinion"</h2>
+                <OpinionBody opinion/>
+            </section>
+        }
+        .into_any();
+    }
+    if !view.actions.contains(&CaseAction::SubmitOpinion) {
+        return ().into_any();
+    }
+    let draft = mine.unwrap_or_else(empty_opinion);
+    let result = actions.opinion.value();
+    let saved = move || {
+        matches!(result.get(), Some(Ok(())))
+            .then(|| view! { <p class="success" role="status">"Saved."</p> })
+    };
+    let area = move |id: &'static str, label: &'static str, hint: &'static str, value: String, required: bool| {
+        view! {
+            <label for=id>{label}{(!required).then_some(" (optional)")}</label>
+            {(!hint.is_empty()).then(|| view! { <p class="hint">{hint}</p> })}
+            <textarea id=id name=id rows="6" maxlength="20000">{value}</textarea>
+            <FieldError result field=id/>
+        }
+    };
+    view! {
+        <section class="card action-card" aria-labelledby="opinion-title" data-testid="opinion-editor">
+            <h2 id="opinion-title">"Your medical opinion"</h2>
+            <p class="hint">"Save a draft as often as you like. Once submitted, the opinion cannot be changed. Other specialists do not see it before the case is completed."</p>
+            <ActionForm action=actions.opinion attr:class="form">
+                <input type="hidden" name="case_id" value=view.summary.id.clone()/>
+                {area("assessment", "Assessment", "Your reading of the case and its documents.", draft.assessment, true)}
+                {area("recommendation", "Recommendation", "What you advise the patient and their doctors to do.", draft.recommendation, true)}
+                {area("diagnosis", "Diagnosis", "", draft.diagnosis, false)}
+                {area("treatment", "Suggested treatment", "", draft.treatment, false)}
+                <ActionError result/>
+                {saved}
+                <p class="actions">
+                    <button type="submit" name="intent" value="save" class="button button-quiet">"Save draft"</button>
+                    " "
+                    <button type="submit" name="intent" value="submit" class="button">"Submit opinion"</button>
+                </p>
+            </ActionForm>
+        </section>
+    }
+    .into_any()
+}
+
+fn empty_opinion() -> OpinionView {
+    OpinionView {
+        author_id: String::new(),
+        mine: true,
+        author: crate::model::ReportPerson {
+            name: String::new(),
+            title: String::new(),
+            specialties: String::new(),
+        },
+        assessment: String::new(),
+        recommendation: String::new(),
+        diagnosis: String::new(),
+        treatment: String::new(),
+        updated_at: Default::default(),
+        submitted_at: None,
+    }
+}
+
+#[component]
+fn OpinionBody(opinion: OpinionView) -> impl IntoView {
+    let part = |title: &'static str, text: String| {
+        (!text.is_empty()).then(|| view! { <h4>{title}</h4><p class="prose">{text}</p> })
+    };
+    view! {
+        <p class="muted">
+            {match opinion.submitted_at {
+                Some(at) => format!("Submitted {}", date_time(at)),
+                None => format!("Draft · saved {}", date_time(opinion.updated_at)),
+            }}
+        </p>
+        {part("Assessment", opinion.assessment)}
+        {part("Recommendation", opinion.recommendation)}
+        {part("Diagnosis", opinion.diagnosis)}
+        {part("Suggested treatment", opinion.treatment)}
+    }
+}
+
+/// Submitted opinions the viewer may read (the coordinator and admins: all of them; the
+/// specialists: each other's once the case is completed). The viewer's own is shown above.
+#[component]
+pub fn Opinions(view: CaseView) -> impl IntoView {
+    let others: Vec<OpinionView> = view
+        .opinions
+        .into_iter()
+        .filter(|o| o.submitted_at.is_some() && !o.mine)
+        .collect();
+    if others.is_empty() || view.relation == Relation::Owner {
+        return ().into_any();
+    }
+    view! {
+        <section aria-labelledby="opinions-title" data-testid="opinions">
+            <h2 id="opinions-title">"Specialist opinions"</h2>
+            {others.into_iter().map(|o| view! {
+                <article class="card opinion" data-testid="opinion">
+                    <h3>{o.author.display()}</h3>
+                    <OpinionBody opinion=o/>
+                </article>
+            }).collect_view()}
+        </section>
+    }
+    .into_any()
+}
+
+/// The coordinator's part of the review: remind the specialists still writing, and write the
+/// final summary once everything is in.
+#[component]
+pub fn CoordinatorReview(view: CaseView, actions: ReviewActions) -> impl IntoView {
+    if view.relation != Relation::Coordinator || view.summary.status != CaseStatus::DoctorsAssigned {
+        return ().into_any();
+    }
+    let waiting: Vec<String> = view
+        .team
+        .iter()
+        .filter(|m| !m.is_coordinator && !m.opinion_submitted)
+        .map(|m| format!("{} {}", m.title, m.name))
+        .collect();
+    let open_requests = view.requests.iter().filter(|r| r.is_open()).count();
+    let specialists = view.team.iter().filter(|m| !m.is_coordinator).count();
+    let blocker = crate::domain::review::completion_blocker(specialists, &waiting, open_requests);
+    let nudge_result = actions.nudge.value();
+    let result = actions.summary.value();
+    let case_id = view.summary.id.clone();
+    let nudge_case = case_id.clone();
+    view! {
+        <section class="card action-card" aria-labelledby="summary-title" data-testid="final-summary">
+            <h2 id="summary-title">"Final summary"</h2>
+            {match blocker.clone() {
+                Some(reason) => view! { <p class="notice" data-testid="summary-blocker">{reason}</p> }.into_any(),
+                None => view! { <p class="hint">"Every opinion is in. Your summary completes the case and produces the patient's PDF report."</p> }.into_any(),
+            }}
+            {(!waiting.is_empty()).then(move || view! {
+                <ActionForm action=actions.nudge attr:class="inline-form">
+                    <input type="hidden" name="case_id" value=nudge_case/>
+                    <button type="submit" class="button button-quiet">"Remind the specialists"</button>
+                </ActionForm>
+                {move || matches!(nudge_result.get(), Some(Ok(()))).then(|| view! { <p class="success" role="status">"Reminder sent."</p> })}
+                <ActionError result=nudge_result/>
+            })}
+            <ActionForm action=actions.summary attr:class="form">
+                <input type="hidden" name="case_id" value=case_id.clone()/>
+                <input type="hidden" name="version" value=view.summary.version.to_string()/>
+                <label for="summary">"Summary for the patient"</label>
+                <textarea id="summary" name="summary" rows="8" maxlength="20000" required></textarea>
+                <FieldError result field="summary"/>
+                <ActionError result/>
+                <button type="submit" class="button" disabled=blocker.is_some()>"Complete the case"</button>
+            </ActionForm>
+        </section>
+    }
+    .into_any()
+}

@@ -1,0 +1,353 @@
+//! Document requests, opinions and the final report of a case.
+
+use crate::model::{from_ms, DocumentRequestView, OpinionView, RequestItemView};
+use sqlx::{Any, AnyConnection, Executor, FromRow};
+
+/// Creates a request with its items (in the given order) and returns its id.
+pub async fn insert_request(
+    conn: &mut AnyConnection,
+    case_id: &str,
+    requested_by: &str,
+    note: &str,
+    items: &[String],
+    now: i64,
+) -> Result<String, sqlx::Error> {
+    let id = super::new_id();
+    sqlx::query(
+        "INSERT INTO document_requests (id, case_id, requested_by, note, created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(&id)
+    .bind(case_id)
+    .bind(requested_by)
+    .bind(note)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    for (position, label) in items.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO document_request_items (id, request_id, position, label) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(super::new_id())
+        .bind(&id)
+        .bind(i64::try_from(position).unwrap_or(i64::MAX))
+        .bind(label)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(id)
+}
+
+/// An item of a document request, with its request.
+#[derive(FromRow, Clone, Debug)]
+pub struct ItemOfRequest {
+    pub item_id: String,
+    pub request_id: String,
+    pub case_id: String,
+    pub requested_by: String,
+    pub label: String,
+    /// Set once the patient provided it.
+    pub document_id: Option<String>,
+}
+
+pub async fn find_item<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    item_id: &str,
+) -> Result<Option<ItemOfRequest>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT i.id AS item_id, r.id AS request_id, r.case_id, r.requested_by, i.label, i.document_id \
+         FROM document_request_items i JOIN document_requests r ON r.id = i.request_id WHERE i.id = $1",
+    )
+    .bind(item_id)
+    .fetch_optional(ex)
+    .await
+}
+
+/// Attaches the document to the item if it is still open. False when another upload won.
+pub async fn fulfil_item(
+    conn: &mut AnyConnection,
+    item_id: &str,
+    document_id: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE document_request_items SET document_id = $1, provided_at = $2 WHERE id = $3 AND document_id IS NULL",
+    )
+    .bind(document_id)
+    .bind(now)
+    .bind(item_id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Closes the request when its last item is in. True when this call closed it.
+pub async fn close_request_if_complete(
+    conn: &mut AnyConnection,
+    request_id: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE document_requests SET fulfilled_at = $1 WHERE id = $2 AND fulfilled_at IS NULL \
+         AND NOT EXISTS (SELECT 1 FROM document_request_items WHERE request_id = $2 AND document_id IS NULL)",
+    )
+    .bind(now)
+    .bind(request_id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn open_request_count<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    case_id: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM document_requests WHERE case_id = $1 AND fulfilled_at IS NULL")
+        .bind(case_id)
+        .fetch_one(ex)
+        .await
+}
+
+#[derive(FromRow)]
+struct RequestRow {
+    id: String,
+    requested_by: String,
+    note: String,
+    created_at: i64,
+    fulfilled_at: Option<i64>,
+}
+
+#[derive(FromRow)]
+struct ItemRow {
+    id: String,
+    request_id: String,
+    label: String,
+    document_id: Option<String>,
+    provided_at: Option<i64>,
+}
+
+/// Every request of a case, newest first, with its items in the order they were asked for.
+pub async fn requests_for_case(
+    conn: &mut AnyConnection,
+    case_id: &str,
+) -> Result<Vec<DocumentRequestView>, sqlx::Error> {
+    let requests: Vec<RequestRow> = sqlx::query_as(
+        "SELECT r.id, u.name AS requested_by, r.note, r.created_at, r.fulfilled_at \
+         FROM document_requests r JOIN users u ON u.id = r.requested_by \
+         WHERE r.case_id = $1 ORDER BY r.created_at DESC, r.id",
+    )
+    .bind(case_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let items: Vec<ItemRow> = sqlx::query_as(
+        "SELECT i.id, i.request_id, i.label, i.document_id, i.provided_at \
+         FROM document_request_items i JOIN document_requests r ON r.id = i.request_id \
+         WHERE r.case_id = $1 ORDER BY i.position",
+    )
+    .bind(case_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(requests
+        .into_iter()
+        .map(|r| DocumentRequestView {
+            items: items
+                .iter()
+                .filter(|i| i.request_id == r.id)
+                .map(|i| RequestItemView {
+                    id: i.id.clone(),
+                    label: i.label.clone(),
+                    document_id: i.document_id.clone(),
+                    provided_at: i.provided_at.map(from_ms),
+                })
+                .collect(),
+            id: r.id,
+            requested_by: r.requested_by,
+            note: r.note,
+            created_at: from_ms(r.created_at),
+            fulfilled_at: r.fulfilled_at.map(from_ms),
+        })
+        .collect())
+}
+
+/// The text of an opinion as the specialist writes it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OpinionText {
+    pub assessment: String,
+    pub recommendation: String,
+    pub diagnosis: String,
+    pub treatment: String,
+}
+
+/// Saves the specialist's draft (creating it on first save). False when the opinion was already
+/// submitted: a submitted opinion never changes.
+pub async fn save_draft(
+    conn: &mut AnyConnection,
+    case_id: &str,
+    specialist_id: &str,
+    text: &OpinionText,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "INSERT INTO opinions (id, case_id, specialist_id, assessment, recommendation, diagnosis, treatment, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
+         ON CONFLICT (case_id, specialist_id) DO UPDATE SET assessment = excluded.assessment, \
+         recommendation = excluded.recommendation, diagnosis = excluded.diagnosis, treatment = excluded.treatment, \
+         updated_at = excluded.updated_at WHERE opinions.submitted_at IS NULL",
+    )
+    .bind(super::new_id())
+    .bind(case_id)
+    .bind(specialist_id)
+    .bind(&text.assessment)
+    .bind(&text.recommendation)
+    .bind(&text.diagnosis)
+    .bind(&text.treatment)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Marks the saved draft submitted. False when there is no draft or it was already submitted.
+pub async fn mark_submitted(
+    conn: &mut AnyConnection,
+    case_id: &str,
+    specialist_id: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE opinions SET submitted_at = $1 WHERE case_id = $2 AND specialist_id = $3 AND submitted_at IS NULL",
+    )
+    .bind(now)
+    .bind(case_id)
+    .bind(specialist_id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+#[derive(FromRow)]
+struct OpinionRow {
+    specialist_id: String,
+    name: String,
+    title: String,
+    specialties: String,
+    assessment: String,
+    recommendation: String,
+    diagnosis: String,
+    treatment: String,
+    updated_at: i64,
+    submitted_at: Option<i64>,
+}
+
+impl OpinionRow {
+    fn into_view(self) -> OpinionView {
+        OpinionView {
+            author_id: self.specialist_id,
+            mine: false,
+            author: crate::model::ReportPerson {
+                name: self.name,
+                title: self.title,
+                specialties: self.specialties,
+            },
+            assessment: self.assessment,
+            recommendation: self.recommendation,
+            diagnosis: self.diagnosis,
+            treatment: self.treatment,
+            updated_at: from_ms(self.updated_at),
+            submitted_at: self.submitted_at.map(from_ms),
+        }
+    }
+}
+
+/// All opinions of a case, drafts included (callers decide who sees which), in submission order.
+pub async fn opinions_for_case<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    case_id: &str,
+) -> Result<Vec<OpinionView>, sqlx::Error> {
+    let rows: Vec<OpinionRow> = sqlx::query_as(
+        "SELECT o.specialist_id, u.name, p.title, p.specialties, o.assessment, o.recommendation, o.diagnosis, \
+         o.treatment, o.updated_at, o.submitted_at \
+         FROM opinions o JOIN users u ON u.id = o.specialist_id JOIN clinician_profiles p ON p.user_id = u.id \
+         WHERE o.case_id = $1 ORDER BY o.submitted_at IS NULL, o.submitted_at, u.name",
+    )
+    .bind(case_id)
+    .fetch_all(ex)
+    .await?;
+    Ok(rows.into_iter().map(OpinionRow::into_view).collect())
+}
+
+/// Active specialists of the case who have not submitted an opinion.
+pub async fn specialists_without_opinion<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    case_id: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT a.clinician_id FROM case_assignments a WHERE a.case_id = $1 AND a.active = 1 AND a.is_coordinator = 0 \
+         AND NOT EXISTS (SELECT 1 FROM opinions o WHERE o.case_id = a.case_id AND o.specialist_id = a.clinician_id \
+         AND o.submitted_at IS NOT NULL) ORDER BY a.clinician_id",
+    )
+    .bind(case_id)
+    .fetch_all(ex)
+    .await
+}
+
+pub async fn has_submitted<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    case_id: &str,
+    specialist_id: &str,
+) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM opinions WHERE case_id = $1 AND specialist_id = $2 AND submitted_at IS NOT NULL",
+    )
+    .bind(case_id)
+    .bind(specialist_id)
+    .fetch_one(ex)
+    .await?;
+    Ok(n > 0)
+}
+
+pub struct NewReport<'a> {
+    pub case_id: &'a str,
+    pub coordinator_id: &'a str,
+    pub summary: &'a str,
+    pub content_json: &'a str,
+    pub storage_key: &'a str,
+    pub sha256: &'a str,
+    pub size_bytes: u64,
+}
+
+pub async fn insert_report(conn: &mut AnyConnection, r: &NewReport<'_>, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO case_reports (case_id, coordinator_id, summary, content, storage_key, sha256, size_bytes, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(r.case_id)
+    .bind(r.coordinator_id)
+    .bind(r.summary)
+    .bind(r.content_json)
+    .bind(r.storage_key)
+    .bind(r.sha256)
+    .bind(i64::try_from(r.size_bytes).unwrap_or(i64::MAX))
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(FromRow, Clone, Debug)]
+pub struct ReportRow {
+    pub case_id: String,
+    pub content: String,
+    pub storage_key: String,
+    pub sha256: String,
+    pub size_bytes: i64,
+}
+
+pub async fn find_report<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    case_id: &str,
+) -> Result<Option<ReportRow>, sqlx::Error> {
+    sqlx::query_as("SELECT case_id, content, storage_key, sha256, size_bytes FROM case_reports WHERE case_id = $1")
+        .bind(case_id)
+        .fetch_optional(ex)
+        .await
+}

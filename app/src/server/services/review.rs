@@ -1,0 +1,301 @@
+//! The specialist review: document requests to the patient, opinions, reminders, and the
+//! coordinator's final summary that completes the case and produces the PDF report.
+
+use super::case_action::{self, audit_outcome, Audience};
+use super::Caller;
+use crate::domain::review::{self as rules, OpinionInput};
+use crate::domain::{CaseAction, CaseStatus};
+use crate::error::AppError;
+use crate::model::{Report, ReportOpinion, ReportPerson, REPORT_DISCLAIMER};
+use crate::server::db::review::{self as repo, OpinionText};
+use crate::server::db::{self, assignments, cases, Db, Tx};
+use crate::server::failure::internal;
+use crate::server::storage::Storage;
+
+/// A report larger than this is a bug, not a big case; refuse to store it.
+const MAX_REPORT_BYTES: u64 = 20 * 1024 * 1024;
+
+/// A specialist or the coordinator asks the patient for named documents.
+pub async fn request_documents(
+    db: &Db,
+    caller: &Caller<'_>,
+    case_id: &str,
+    note: &str,
+    items: &[String],
+) -> Result<(), AppError> {
+    let (note, items) = rules::parse_request(note, items).map_err(AppError::Validation)?;
+    let mut acting = case_action::begin_current(db, caller, case_id, CaseAction::RequestDocuments).await?;
+    repo::insert_request(&mut acting.tx, case_id, &caller.user.id, &note, &items, db::now_ms()).await?;
+    let detail = items.join(", ");
+    case_action::finish(acting, caller, &detail, &Audience::default()).await?;
+    Ok(())
+}
+
+fn opinion_text(input: &OpinionInput) -> OpinionText {
+    OpinionText {
+        assessment: input.assessment.clone(),
+        recommendation: input.recommendation.clone(),
+        diagnosis: input.diagnosis.clone(),
+        treatment: input.treatment.clone(),
+    }
+}
+
+const ALREADY_SUBMITTED: &str = "You have already submitted your opinion; it can no longer change.";
+
+/// Saves the specialist's opinion as a draft. Not a change of the case: no timeline entry, no
+/// notification; only the author ever sees a draft.
+pub async fn save_opinion(
+    db: &Db,
+    caller: &Caller<'_>,
+    case_id: &str,
+    input: &OpinionInput,
+) -> Result<(), AppError> {
+    let opinion = rules::parse_opinion(input).map_err(AppError::Validation)?;
+    case_action::check(db, caller, case_id, CaseAction::SubmitOpinion).await?;
+    let now = db::now_ms();
+    let mut tx = db.begin().await?;
+    // Under the case's write lock: still under review, and the caller still on it.
+    if !cases::touch_if_status(&mut tx, case_id, CaseStatus::DoctorsAssigned, now).await? {
+        return Err(AppError::conflict("This case is no longer under review."));
+    }
+    if cases::active_assignment(&mut *tx, case_id, &caller.user.id).await? != Some(false) {
+        return Err(AppError::NotFound);
+    }
+    if !repo::save_draft(&mut tx, case_id, &caller.user.id, &opinion_text(&opinion), now).await? {
+        return Err(AppError::conflict(ALREADY_SUBMITTED));
+    }
+    audit_outcome(&mut *tx, caller, "save_opinion_draft", case_id, "ok").await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Submits the specialist's opinion with the text given (saved first), after which it never
+/// changes. The coordinator is told; the timeline says who.
+pub async fn submit_opinion(
+    db: &Db,
+    caller: &Caller<'_>,
+    case_id: &str,
+    input: &OpinionInput,
+) -> Result<(), AppError> {
+    let opinion = rules::parse_opinion(input).map_err(AppError::Validation)?;
+    let problems = rules::opinion_submission_problems(&opinion);
+    if !problems.is_empty() {
+        return Err(AppError::Validation(problems));
+    }
+    let mut acting = case_action::begin_current(db, caller, case_id, CaseAction::SubmitOpinion).await?;
+    let now = db::now_ms();
+    let saved = repo::save_draft(&mut acting.tx, case_id, &caller.user.id, &opinion_text(&opinion), now).await?;
+    if !saved || !repo::mark_submitted(&mut acting.tx, case_id, &caller.user.id, now).await? {
+        return Err(AppError::conflict(ALREADY_SUBMITTED));
+    }
+    let author = person(&mut acting.tx, &caller.user.id).await?;
+    let detail = format!("By {}", author.display());
+    case_action::finish(acting, caller, &detail, &Audience::default()).await?;
+    Ok(())
+}
+
+/// The coordinator reminds the specialists whose opinion is still missing.
+pub async fn nudge_overdue(db: &Db, caller: &Caller<'_>, case_id: &str) -> Result<(), AppError> {
+    let mut acting = case_action::begin_current(db, caller, case_id, CaseAction::NudgeOverdue).await?;
+    let waiting = repo::specialists_without_opinion(&mut *acting.tx, case_id).await?;
+    if waiting.is_empty() {
+        return Err(AppError::conflict(
+            "Every specialist has already submitted an opinion.",
+        ));
+    }
+    let audience = Audience {
+        specialists: waiting,
+        ..Audience::default()
+    };
+    case_action::finish(acting, caller, "Please submit your opinion.", &audience).await?;
+    Ok(())
+}
+
+/// The coordinator's final summary: once every opinion is in and no request is open, the case
+/// completes and its report is generated, stored and recorded in the same transaction (the file
+/// is removed again if the transaction does not commit).
+pub async fn submit_final_summary(
+    db: &Db,
+    storage: &Storage,
+    caller: &Caller<'_>,
+    case_id: &str,
+    version: i64,
+    text: &str,
+) -> Result<(), AppError> {
+    let summary = rules::parse_summary(text).map_err(|e| AppError::Validation(vec![e]))?;
+    let mut acting =
+        case_action::begin(db, caller, case_id, version, CaseAction::SubmitFinalSummary).await?;
+    if let Some(blocker) = completion_blocker(&mut acting.tx, case_id).await? {
+        return Err(AppError::conflict(blocker));
+    }
+    let now = db::now_ms();
+    let report = assemble(&mut acting.tx, case_id, &summary, now).await?;
+    let content = serde_json::to_string(&report).map_err(|e| internal("report content", e))?;
+    let pdf = render(report).await?;
+    let body = futures_util::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from(pdf))]);
+    let stored = storage
+        .put(body, MAX_REPORT_BYTES)
+        .await
+        .map_err(|e| internal("report storage", e))?;
+    let row = repo::NewReport {
+        case_id,
+        coordinator_id: &caller.user.id,
+        summary: &summary,
+        content_json: &content,
+        storage_key: &stored.key,
+        sha256: &stored.sha256,
+        size_bytes: stored.size,
+    };
+    let recorded = async {
+        repo::insert_report(&mut acting.tx, &row, now).await?;
+        case_action::finish(acting, caller, "The final report is ready.", &Audience::default()).await
+    }
+    .await;
+    if recorded.is_err() {
+        if let Err(e) = storage.delete(&stored.key).await {
+            tracing::warn!(key = stored.key, error = %e, "could not delete an unrecorded report");
+        }
+    }
+    recorded.map(|_| ())
+}
+
+async fn completion_blocker(tx: &mut Tx, case_id: &str) -> Result<Option<String>, AppError> {
+    let specialists = assignments::active_specialists(&mut **tx, case_id).await?;
+    let waiting_ids = repo::specialists_without_opinion(&mut **tx, case_id).await?;
+    let mut waiting = Vec::new();
+    for id in &waiting_ids {
+        waiting.push(person(tx, id).await?.display());
+    }
+    let open = repo::open_request_count(&mut **tx, case_id).await?;
+    Ok(rules::completion_blocker(
+        specialists.len(),
+        &waiting,
+        usize::try_from(open).unwrap_or(usize::MAX),
+    ))
+}
+
+async fn person(tx: &mut Tx, user_id: &str) -> Result<ReportPerson, AppError> {
+    let (name, title, specialties): (String, Option<String>, Option<String>) = sqlx::query_as(
+        "SELECT u.name, p.title, p.specialties FROM users u LEFT JOIN clinician_profiles p ON p.user_id = u.id \
+         WHERE u.id = $1",
+    )
+    .bind(user_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(ReportPerson {
+        name,
+        title: title.unwrap_or_default(),
+        specialties: specialties.unwrap_or_default(),
+    })
+}
+
+/// Everything the report says, read in the completing transaction.
+async fn assemble(tx: &mut Tx, case_id: &str, summary: &str, now: i64) -> Result<Report, AppError> {
+    let s = cases::summary(&mut **tx, case_id).await?.ok_or(AppError::NotFound)?;
+    let d = cases::details(&mut **tx, case_id).await?.ok_or(AppError::NotFound)?;
+    let mut coordinator = None;
+    let mut specialists = Vec::new();
+    for (is_coordinator, m) in assignments::team(&mut **tx, case_id).await? {
+        let p = ReportPerson {
+            name: m.name,
+            title: m.title,
+            specialties: m.specialties,
+        };
+        if is_coordinator {
+            coordinator = Some(p);
+        } else {
+            specialists.push(p);
+        }
+    }
+    let opinions = repo::opinions_for_case(&mut **tx, case_id)
+        .await?
+        .into_iter()
+        .filter_map(|o| {
+            Some(ReportOpinion {
+                submitted_at: o.submitted_at?,
+                author: o.author,
+                assessment: o.assessment,
+                recommendation: o.recommendation,
+                diagnosis: Some(o.diagnosis).filter(|t| !t.is_empty()),
+                treatment: Some(o.treatment).filter(|t| !t.is_empty()),
+            })
+        })
+        .collect();
+    let sex = d.patient_sex.as_deref().and_then(|v| {
+        crate::domain::intake::SEXES
+            .iter()
+            .find(|(value, _)| *value == v)
+            .map(|(_, label)| (*label).to_owned())
+    });
+    Ok(Report {
+        case_id: s.id,
+        reference: s.reference,
+        submitted_at: d.submitted_at.unwrap_or(s.created_at),
+        completed_at: crate::model::from_ms(now),
+        patient_name: s.patient_name,
+        patient_age: s.patient_age,
+        patient_sex: sex,
+        review_type: s.review_type.unwrap_or_default(),
+        category: s.category.unwrap_or_default(),
+        question: d.questions,
+        coordinator: coordinator.ok_or_else(|| internal("report", "completed case without a coordinator"))?,
+        specialists,
+        opinions,
+        summary: summary.to_owned(),
+        disclaimer: REPORT_DISCLAIMER.to_owned(),
+    })
+}
+
+/// Renders on a blocking thread: laying out pages is CPU work that must not stall the runtime.
+async fn render(report: Report) -> Result<Vec<u8>, AppError> {
+    tokio::task::spawn_blocking(move || crate::server::report_pdf::render(&report))
+        .await
+        .map_err(|e| internal("report rendering", e))?
+        .map_err(|e| internal("report rendering", e))
+}
+
+/// The report of a case the caller may read (its patient, coordinator, active specialists,
+/// admins). Anyone else, and a case without a report, gets "not found". Every read is audited.
+async fn readable_report(db: &Db, caller: &Caller<'_>, case_id: &str) -> Result<repo::ReportRow, AppError> {
+    let found = async {
+        let case = cases::find(db.pool(), case_id).await?.ok_or(AppError::NotFound)?;
+        let mut conn = db.pool().acquire().await?;
+        let relation = case_action::relation_of(&mut conn, &case, caller.user).await?;
+        if !relation.may_view_case() {
+            return Err(AppError::NotFound);
+        }
+        repo::find_report(&mut *conn, case_id).await?.ok_or(AppError::NotFound)
+    }
+    .await;
+    let outcome = match &found {
+        Ok(_) => "ok",
+        Err(e) => case_action::outcome_of(e),
+    };
+    audit_outcome(db.pool(), caller, "read_report", case_id, outcome).await?;
+    found
+}
+
+/// The report's content for the report page: the same content the PDF was rendered from.
+pub async fn report(db: &Db, caller: &Caller<'_>, case_id: &str) -> Result<Report, AppError> {
+    let row = readable_report(db, caller, case_id).await?;
+    serde_json::from_str(&row.content).map_err(|e| internal("report content", e))
+}
+
+/// The stored PDF, after its checksum matched, with a file name for the download.
+pub async fn open_report_pdf(
+    db: &Db,
+    storage: &Storage,
+    caller: &Caller<'_>,
+    case_id: &str,
+) -> Result<(String, tokio::fs::File), AppError> {
+    let row = readable_report(db, caller, case_id).await?;
+    let reference = cases::find(db.pool(), case_id)
+        .await?
+        .map(|c| c.reference)
+        .unwrap_or_default();
+    let file = storage
+        .open_verified(&row.storage_key, &row.sha256)
+        .await
+        .map_err(|e| internal("report integrity", format!("report of case {}: {e}", row.case_id)))?;
+    Ok((format!("Consilium report {reference}.pdf"), file))
+}
