@@ -17,6 +17,10 @@ mod database;
 mod documents;
 #[path = "services/mail.rs"]
 mod mail;
+#[path = "services/pdf_tools.rs"]
+mod pdf_tools;
+#[path = "services/review.rs"]
+mod review;
 #[path = "services/seed_flow.rs"]
 mod seed_flow;
 #[path = "services/intake.rs"]

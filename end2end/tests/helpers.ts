@@ -1,4 +1,5 @@
-import { expect, Page } from '@playwright/test';
+import { Buffer } from 'node:buffer';
+import { APIRequestContext, expect, Page } from '@playwright/test';
 
 export const DEMO_PASSWORD = 'consilium-demo';
 
@@ -22,4 +23,38 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   if (expectSuccess) await expect(page).not.toHaveURL(/\/login$/);
+}
+
+const PDF = Buffer.from('%PDF-1.4\n% referral letter\ntrailer << >>\n%%EOF\n');
+
+/** A submitted Cardiology case of the demo patient, created through the same calls the pages use. */
+export async function submittedCase(request: APIRequestContext): Promise<string> {
+  const started = await request.post('/api/start_case', { headers: { Accept: 'application/json' } });
+  expect(started.ok()).toBeTruthy();
+  const caseId: string = await started.json();
+  const upload = await request.post(`/cases/${caseId}/documents?name=referral.pdf`, {
+    data: PDF,
+    headers: { 'Content-Type': 'application/octet-stream', Accept: 'application/json' },
+  });
+  expect(upload.status()).toBe(201);
+  const catalog = await (await request.post('/api/catalog', { headers: { Accept: 'application/json' } })).json();
+  const standard = catalog.review_types.find((t: { name: string }) => t.name === 'Standard second opinion');
+  const cardiology = catalog.categories.find((c: { name: string }) => c.name === 'Cardiology');
+  const submit = await request.post('/api/save_case', {
+    headers: { Accept: 'application/json' },
+    form: {
+      case_id: caseId,
+      version: '1',
+      intent: 'submit',
+      review_type_id: standard.id,
+      category_id: cardiology.id,
+      patient_age: '58',
+      patient_sex: 'male',
+      medical_history: 'Atrial fibrillation since 2021.',
+      current_treatment: 'Apixaban',
+      questions: 'Is ablation advisable?',
+    },
+  });
+  expect(submit.ok(), await submit.text()).toBeTruthy();
+  return caseId;
 }

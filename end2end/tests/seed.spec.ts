@@ -1,41 +1,6 @@
-import { Buffer } from 'node:buffer';
-import { APIRequestContext, Page } from '@playwright/test';
+import { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { DEMO, hydrated, signIn } from './helpers';
-
-const PDF = Buffer.from('%PDF-1.4\n% referral letter\ntrailer << >>\n%%EOF\n');
-
-/** A submitted Cardiology case of the demo patient, created through the same calls the pages use. */
-async function submittedCase(request: APIRequestContext): Promise<string> {
-  const started = await request.post('/api/start_case', { headers: { Accept: 'application/json' } });
-  expect(started.ok()).toBeTruthy();
-  const caseId: string = await started.json();
-  const upload = await request.post(`/cases/${caseId}/documents?name=referral.pdf`, {
-    data: PDF,
-    headers: { 'Content-Type': 'application/octet-stream', Accept: 'application/json' },
-  });
-  expect(upload.status()).toBe(201);
-  const catalog = await (await request.post('/api/catalog', { headers: { Accept: 'application/json' } })).json();
-  const standard = catalog.review_types.find((t: { name: string }) => t.name === 'Standard second opinion');
-  const cardiology = catalog.categories.find((c: { name: string }) => c.name === 'Cardiology');
-  const submit = await request.post('/api/save_case', {
-    headers: { Accept: 'application/json' },
-    form: {
-      case_id: caseId,
-      version: '1',
-      intent: 'submit',
-      review_type_id: standard.id,
-      category_id: cardiology.id,
-      patient_age: '58',
-      patient_sex: 'male',
-      medical_history: 'Atrial fibrillation since 2021.',
-      current_treatment: 'Apixaban',
-      questions: 'Is ablation advisable?',
-    },
-  });
-  expect(submit.ok(), await submit.text()).toBeTruthy();
-  return caseId;
-}
+import { DEMO, hydrated, signIn, submittedCase } from './helpers';
 
 async function openCase(page: Page, caseId: string) {
   await page.goto(`/cases/${caseId}`);

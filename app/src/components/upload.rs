@@ -129,13 +129,7 @@ mod browser {
         });
     }
 
-    fn send(
-        url: &str,
-        file: &web_sys::File,
-        key: u32,
-        rows: RwSignal<Vec<UploadRow>>,
-        done: Callback<()>,
-    ) {
+    fn send(url: &str, file: &web_sys::File, key: u32, rows: RwSignal<Vec<UploadRow>>, done: Callback<()>) {
         let Ok(xhr) = XmlHttpRequest::new() else { return };
         let url = format!(
             "{url}{}",

@@ -32,7 +32,12 @@ pub fn parse_opinion(input: &OpinionInput) -> Result<OpinionInput, Vec<FieldErro
     let mut errors = Vec::new();
     let parsed = OpinionInput {
         assessment: long_text("assessment", &input.assessment, MAX_TEXT_CHARS, &mut errors),
-        recommendation: long_text("recommendation", &input.recommendation, MAX_TEXT_CHARS, &mut errors),
+        recommendation: long_text(
+            "recommendation",
+            &input.recommendation,
+            MAX_TEXT_CHARS,
+            &mut errors,
+        ),
         diagnosis: long_text("diagnosis", &input.diagnosis, MAX_OPTIONAL_CHARS, &mut errors),
         treatment: long_text("treatment", &input.treatment, MAX_OPTIONAL_CHARS, &mut errors),
     };
@@ -147,7 +152,11 @@ mod tests {
                 treatment: t.into(),
             };
             let parsed = parse_opinion(&input).expect("lengths are fine");
-            assert_eq!(fields(&opinion_submission_problems(&parsed)), expected, "{input:?}");
+            assert_eq!(
+                fields(&opinion_submission_problems(&parsed)),
+                expected,
+                "{input:?}"
+            );
         }
     }
 
@@ -163,7 +172,13 @@ mod tests {
     #[test]
     fn requests_skip_blank_rows_and_refuse_empty_long_or_multi_line_items() {
         let ok = parse_request(" Please ", &["  MRI report ".into(), "".into(), "ECG".into()]).unwrap();
-        assert_eq!(ok, ("Please".to_owned(), vec!["MRI report".to_owned(), "ECG".to_owned()]));
+        assert_eq!(
+            ok,
+            (
+                "Please".to_owned(),
+                vec!["MRI report".to_owned(), "ECG".to_owned()]
+            )
+        );
         let refused: [Vec<String>; 4] = [
             vec![],
             vec!["  ".into()],
@@ -171,7 +186,11 @@ mod tests {
             vec!["two\nlines".into()],
         ];
         for items in refused {
-            assert_eq!(fields(&parse_request("", &items).unwrap_err()), vec!["items"], "{items:?}");
+            assert_eq!(
+                fields(&parse_request("", &items).unwrap_err()),
+                vec!["items"],
+                "{items:?}"
+            );
         }
         let too_many: Vec<String> = (0..=MAX_REQUEST_ITEMS).map(|i| format!("doc {i}")).collect();
         assert!(parse_request("", &too_many).is_err());

@@ -6,10 +6,10 @@ use crate::domain::intake::SEXES;
 use crate::domain::{CaseAction, CaseStatus, Relation};
 use crate::error::AppError;
 use crate::model::{CaseDetails, CaseView, TimelineEntry};
-use crate::pages::case_staff::{CoordinatorPicker, PaymentPrompt, SpecialistPicker, StaffActions, Team};
 use crate::pages::case_review::{
     CoordinatorReview, OpinionEditor, Opinions, ReportCard, RequestForm, Requests, ReviewActions,
 };
+use crate::pages::case_staff::{CoordinatorPicker, PaymentPrompt, SpecialistPicker, StaffActions, Team};
 use crate::pages::intake::DocumentRows;
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -220,17 +220,17 @@ pub fn OpinionEditor(view: CaseView, actions: ReviewActions) -> impl IntoView {
     let draft = mine.unwrap_or_else(empty_opinion);
     let result = actions.opinion.value();
     let saved = move || {
-        matches!(result.get(), Some(Ok(())))
-            .then(|| view! { <p class="success" role="status">"Saved."</p> })
+        matches!(result.get(), Some(Ok(()))).then(|| view! { <p class="success" role="status">"Saved."</p> })
     };
-    let area = move |id: &'static str, label: &'static str, hint: &'static str, value: String, required: bool| {
-        view! {
-            <label for=id>{label}{(!required).then_some(" (optional)")}</label>
-            {(!hint.is_empty()).then(|| view! { <p class="hint">{hint}</p> })}
-            <textarea id=id name=id rows="6" maxlength="20000">{value}</textarea>
-            <FieldError result field=id/>
-        }
-    };
+    let area =
+        move |id: &'static str, label: &'static str, hint: &'static str, value: String, required: bool| {
+            view! {
+                <label for=id>{label}{(!required).then_some(" (optional)")}</label>
+                {(!hint.is_empty()).then(|| view! { <p class="hint">{hint}</p> })}
+                <textarea id=id name=id rows="6" maxlength="20000">{value}</textarea>
+                <FieldError result field=id/>
+            }
+        };
     view! {
         <section class="card action-card" aria-labelledby="opinion-title" data-testid="opinion-editor">
             <h2 id="opinion-title">"Your medical opinion"</h2>

@@ -6,12 +6,12 @@ pub mod auth;
 pub mod case;
 pub mod case_review;
 pub mod case_staff;
-pub mod report;
 pub mod checkout;
 pub mod clinician;
 pub mod intake;
 pub mod notifications;
 pub mod patient;
+pub mod report;
 
 use crate::components::auth::use_auth;
 use leptos::prelude::*;

@@ -15,14 +15,14 @@ use app::server::services::payments::{handle_webhook, Outcome, WebhookError};
 use app::server::services::{assignment, cases, Caller};
 use std::sync::Arc;
 
-struct Staff {
-    w: World,
-    coordinators: Vec<CurrentUser>,
-    specialists: Vec<CurrentUser>,
-    outsider: CurrentUser,
+pub struct Staff {
+    pub w: World,
+    pub coordinators: Vec<CurrentUser>,
+    pub specialists: Vec<CurrentUser>,
+    pub outsider: CurrentUser,
 }
 
-async fn staff(t: &TestDb) -> Staff {
+pub async fn staff(t: &TestDb) -> Staff {
     let w = world(t).await;
     let mut coordinators = Vec::new();
     let mut specialists = Vec::new();
@@ -57,11 +57,11 @@ async fn staff(t: &TestDb) -> Staff {
     }
 }
 
-fn as_(user: &CurrentUser) -> Caller<'_> {
+pub fn as_(user: &CurrentUser) -> Caller<'_> {
     Caller { user, ip: "" }
 }
 
-async fn version(t: &TestDb, case_id: &str) -> i64 {
+pub async fn version(t: &TestDb, case_id: &str) -> i64 {
     db::cases::find(t.db.pool(), case_id)
         .await
         .unwrap()
@@ -69,7 +69,7 @@ async fn version(t: &TestDb, case_id: &str) -> i64 {
         .version
 }
 
-async fn status(t: &TestDb, case_id: &str) -> String {
+pub async fn status(t: &TestDb, case_id: &str) -> String {
     db::cases::find(t.db.pool(), case_id)
         .await
         .unwrap()
@@ -77,7 +77,7 @@ async fn status(t: &TestDb, case_id: &str) -> String {
         .status
 }
 
-async fn count(t: &TestDb, sql: &'static str, case_id: &str) -> i64 {
+pub async fn count(t: &TestDb, sql: &'static str, case_id: &str) -> i64 {
     sqlx::query_scalar(sql)
         .bind(case_id)
         .fetch_one(t.db.pool())
@@ -488,7 +488,7 @@ on_both_backends!(after_a_failure_the_patient_retries_on_the_same_case, |t| {
     assert_eq!(status(&t, &id).await, "payment_successful");
 });
 
-async fn paid(t: &TestDb, s: &Staff) -> String {
+pub async fn paid(t: &TestDb, s: &Staff) -> String {
     let id = assigned(t, s).await;
     let pid = payment_id(t, &id).await;
     deliver(

@@ -346,8 +346,10 @@ pub async fn find_report<'e>(
     ex: impl Executor<'e, Database = Any>,
     case_id: &str,
 ) -> Result<Option<ReportRow>, sqlx::Error> {
-    sqlx::query_as("SELECT case_id, content, storage_key, sha256, size_bytes FROM case_reports WHERE case_id = $1")
-        .bind(case_id)
-        .fetch_optional(ex)
-        .await
+    sqlx::query_as(
+        "SELECT case_id, content, storage_key, sha256, size_bytes FROM case_reports WHERE case_id = $1",
+    )
+    .bind(case_id)
+    .fetch_optional(ex)
+    .await
 }

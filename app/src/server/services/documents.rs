@@ -169,7 +169,11 @@ fn new_document<'a>(
 
 /// Re-checks the per-case limits inside the recording transaction, where no other upload can
 /// slip in between.
-async fn ensure_within_limits(conn: &mut sqlx::AnyConnection, case_id: &str, size: u64) -> Result<(), AppError> {
+async fn ensure_within_limits(
+    conn: &mut sqlx::AnyConnection,
+    case_id: &str,
+    size: u64,
+) -> Result<(), AppError> {
     let (count, total) = documents::usage(&mut *conn, case_id).await?;
     let total = u64::try_from(total).unwrap_or(0) + size;
     if count >= i64::from(MAX_FILES_PER_CASE) || total > MAX_CASE_BYTES {

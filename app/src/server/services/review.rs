@@ -25,7 +25,15 @@ pub async fn request_documents(
 ) -> Result<(), AppError> {
     let (note, items) = rules::parse_request(note, items).map_err(AppError::Validation)?;
     let mut acting = case_action::begin_current(db, caller, case_id, CaseAction::RequestDocuments).await?;
-    repo::insert_request(&mut acting.tx, case_id, &caller.user.id, &note, &items, db::now_ms()).await?;
+    repo::insert_request(
+        &mut acting.tx,
+        case_id,
+        &caller.user.id,
+        &note,
+        &items,
+        db::now_ms(),
+    )
+    .await?;
     let detail = items.join(", ");
     case_action::finish(acting, caller, &detail, &Audience::default()).await?;
     Ok(())
@@ -84,7 +92,14 @@ pub async fn submit_opinion(
     }
     let mut acting = case_action::begin_current(db, caller, case_id, CaseAction::SubmitOpinion).await?;
     let now = db::now_ms();
-    let saved = repo::save_draft(&mut acting.tx, case_id, &caller.user.id, &opinion_text(&opinion), now).await?;
+    let saved = repo::save_draft(
+        &mut acting.tx,
+        case_id,
+        &caller.user.id,
+        &opinion_text(&opinion),
+        now,
+    )
+    .await?;
     if !saved || !repo::mark_submitted(&mut acting.tx, case_id, &caller.user.id, now).await? {
         return Err(AppError::conflict(ALREADY_SUBMITTED));
     }
@@ -123,8 +138,7 @@ pub async fn submit_final_summary(
     text: &str,
 ) -> Result<(), AppError> {
     let summary = rules::parse_summary(text).map_err(|e| AppError::Validation(vec![e]))?;
-    let mut acting =
-        case_action::begin(db, caller, case_id, version, CaseAction::SubmitFinalSummary).await?;
+    let mut acting = case_action::begin(db, caller, case_id, version, CaseAction::SubmitFinalSummary).await?;
     if let Some(blocker) = completion_blocker(&mut acting.tx, case_id).await? {
         return Err(AppError::conflict(blocker));
     }
@@ -191,8 +205,12 @@ async fn person(tx: &mut Tx, user_id: &str) -> Result<ReportPerson, AppError> {
 
 /// Everything the report says, read in the completing transaction.
 async fn assemble(tx: &mut Tx, case_id: &str, summary: &str, now: i64) -> Result<Report, AppError> {
-    let s = cases::summary(&mut **tx, case_id).await?.ok_or(AppError::NotFound)?;
-    let d = cases::details(&mut **tx, case_id).await?.ok_or(AppError::NotFound)?;
+    let s = cases::summary(&mut **tx, case_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let d = cases::details(&mut **tx, case_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let mut coordinator = None;
     let mut specialists = Vec::new();
     for (is_coordinator, m) in assignments::team(&mut **tx, case_id).await? {
@@ -264,7 +282,9 @@ async fn readable_report(db: &Db, caller: &Caller<'_>, case_id: &str) -> Result<
         if !relation.may_view_case() {
             return Err(AppError::NotFound);
         }
-        repo::find_report(&mut *conn, case_id).await?.ok_or(AppError::NotFound)
+        repo::find_report(&mut *conn, case_id)
+            .await?
+            .ok_or(AppError::NotFound)
     }
     .await;
     let outcome = match &found {

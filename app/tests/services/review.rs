@@ -1,0 +1,560 @@
+//! The specialist review: document requests answered item by item, opinions (drafts private,
+//! submitted ones immutable), reminders, and the final summary that completes the case with a
+//! stored, checkable PDF report that only the case's people can read.
+
+use crate::on_both_backends;
+use crate::seed_flow::{as_, count, paid, staff, status, version, Staff};
+use crate::support::TestDb;
+use app::domain::document::samples;
+use app::domain::review::OpinionInput;
+use app::domain::TimelineLabel;
+use app::error::AppError;
+use app::model::CurrentUser;
+use app::server::services::{assignment, cases, documents, review, Caller};
+use app::server::storage::Storage;
+
+/// A paid case with specialists 0 and 1 assigned by coordinator 0.
+async fn under_review(t: &TestDb, s: &Staff) -> String {
+    let id = paid(t, s).await;
+    let v = version(t, &id).await;
+    let chosen = [s.specialists[0].id.clone(), s.specialists[1].id.clone()];
+    assignment::assign_specialists(&t.db, &as_(&s.coordinators[0]), &id, v, &chosen)
+        .await
+        .unwrap();
+    id
+}
+
+fn opinion(assessment: &str) -> OpinionInput {
+    OpinionInput {
+        assessment: assessment.into(),
+        recommendation: "Coronary angiography within four weeks.".into(),
+        diagnosis: "Stable angina".into(),
+        treatment: String::new(),
+    }
+}
+
+async fn submit_opinion(t: &TestDb, who: &CurrentUser, case_id: &str, text: &str) {
+    review::submit_opinion(&t.db, &as_(who), case_id, &opinion(text))
+        .await
+        .unwrap();
+}
+
+async fn complete(t: &TestDb, s: &Staff, case_id: &str) {
+    let v = version(t, case_id).await;
+    review::submit_final_summary(
+        &t.db,
+        &s.w.storage,
+        &as_(&s.coordinators[0]),
+        case_id,
+        v,
+        "Both specialists advise an angiography.",
+    )
+    .await
+    .unwrap();
+}
+
+/// A completed case: both opinions in, summary written.
+async fn completed(t: &TestDb, s: &Staff) -> String {
+    let id = under_review(t, s).await;
+    submit_opinion(t, &s.specialists[0], &id, "Findings suggest two-vessel disease.").await;
+    submit_opinion(
+        t,
+        &s.specialists[1],
+        &id,
+        "I agree; the stress test is clearly positive.",
+    )
+    .await;
+    complete(t, s, &id).await;
+    id
+}
+
+async fn upload_item(
+    t: &TestDb,
+    storage: &Storage,
+    who: &CurrentUser,
+    case_id: &str,
+    item: &str,
+) -> Result<app::model::DocumentInfo, AppError> {
+    let body = futures_util::stream::iter(vec![Ok::<_, std::io::Error>(bytes::Bytes::from(samples::pdf()))]);
+    let up = documents::Upload {
+        case_id,
+        name: "requested.pdf",
+        replaces: None,
+        declared_len: None,
+        request_item: Some(item),
+    };
+    documents::upload(&t.db, storage, &Caller { user: who, ip: "" }, up, body).await
+}
+
+fn labels(view: &app::model::CaseView) -> Vec<TimelineLabel> {
+    view.timeline.iter().map(|e| e.label).collect()
+}
+
+async fn notifications_of(t: &TestDb, user: &CurrentUser, kind: &str) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND kind = $2")
+        .bind(&user.id)
+        .bind(kind)
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap()
+}
+
+on_both_backends!(
+    a_document_request_is_answered_item_by_item_and_closes_with_the_last,
+    |t| {
+        let s = staff(&t).await;
+        let id = under_review(&t, &s).await;
+        let spec = &s.specialists[0];
+        review::request_documents(
+            &t.db,
+            &as_(spec),
+            &id,
+            "For the angiography decision.",
+            &["MRI report".into(), " ".into(), "ECG, last 3 months".into()],
+        )
+        .await
+        .unwrap();
+        assert_eq!(notifications_of(&t, &s.w.patient, "documents_requested").await, 1);
+        let view = cases::view(&t.db, &as_(&s.w.patient), &id).await.unwrap();
+        let request = &view.requests[0];
+        assert!(request.is_open());
+        let items: Vec<_> = request.items.iter().map(|i| i.label.as_str()).collect();
+        assert_eq!(
+            items,
+            ["MRI report", "ECG, last 3 months"],
+            "blank rows are skipped"
+        );
+        assert!(labels(&view).ends_with(&[TimelineLabel::DocumentsRequested]));
+
+        // The case cannot complete while the request is open (opinions in or not).
+        submit_opinion(&t, &s.specialists[0], &id, "a").await;
+        submit_opinion(&t, &s.specialists[1], &id, "b").await;
+        let v = version(&t, &id).await;
+        let err = review::submit_final_summary(&t.db, &s.w.storage, &as_(&s.coordinators[0]), &id, v, "Done")
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, AppError::Conflict(m) if m.contains("still open")),
+            "{err:?}"
+        );
+
+        let first = upload_item(&t, &s.w.storage, &s.w.patient, &id, &request.items[0].id)
+            .await
+            .unwrap();
+        let view = cases::view(&t.db, &as_(&s.w.patient), &id).await.unwrap();
+        assert!(view.requests[0].is_open(), "one item is still missing");
+        assert_eq!(
+            view.requests[0].items[0].document_id.as_deref(),
+            Some(first.id.as_str())
+        );
+        assert!(!labels(&view).contains(&TimelineLabel::DocumentsProvided));
+        let again = upload_item(&t, &s.w.storage, &s.w.patient, &id, &request.items[0].id).await;
+        assert!(
+            matches!(&again, Err(AppError::Conflict(m)) if m.contains("already been provided")),
+            "{again:?}"
+        );
+
+        upload_item(&t, &s.w.storage, &s.w.patient, &id, &request.items[1].id)
+            .await
+            .unwrap();
+        let view = cases::view(&t.db, &as_(spec), &id).await.unwrap();
+        assert!(!view.requests[0].is_open());
+        assert!(labels(&view).ends_with(&[TimelineLabel::DocumentsProvided]));
+        assert_eq!(
+            notifications_of(&t, spec, "documents_provided").await,
+            1,
+            "the requester is told"
+        );
+        assert_eq!(
+            notifications_of(&t, &s.specialists[1], "documents_provided").await,
+            0
+        );
+        assert_eq!(
+            view.documents.len(),
+            3,
+            "the original scan and the two requested files"
+        );
+
+        // A second loop works the same way.
+        review::request_documents(
+            &t.db,
+            &as_(&s.coordinators[0]),
+            &id,
+            "",
+            &["Discharge letter".into()],
+        )
+        .await
+        .unwrap();
+        let view = cases::view(&t.db, &as_(&s.w.patient), &id).await.unwrap();
+        assert_eq!(view.requests.iter().filter(|r| r.is_open()).count(), 1);
+    }
+);
+
+on_both_backends!(
+    only_the_patient_answers_requests_and_staff_outside_the_case_cannot_ask,
+    |t| {
+        let s = staff(&t).await;
+        let id = under_review(&t, &s).await;
+        let err = review::request_documents(&t.db, &as_(&s.outsider), &id, "", &["x".into()])
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err,
+            AppError::NotFound,
+            "an unrelated clinician does not learn the case exists"
+        );
+        let err = review::request_documents(&t.db, &as_(&s.w.patient), &id, "", &["x".into()])
+            .await
+            .unwrap_err();
+        assert!(matches!(err, AppError::Forbidden(_)), "{err:?}");
+        let err = review::request_documents(&t.db, &as_(&s.specialists[0]), &id, "", &[])
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, AppError::Validation(f) if f[0].field == "items"),
+            "{err:?}"
+        );
+        assert_eq!(
+            count(
+                &t,
+                "SELECT COUNT(*) FROM document_requests WHERE case_id = $1",
+                &id
+            )
+            .await,
+            0
+        );
+
+        review::request_documents(&t.db, &as_(&s.specialists[0]), &id, "", &["MRI".into()])
+            .await
+            .unwrap();
+        let view = cases::view(&t.db, &as_(&s.specialists[0]), &id).await.unwrap();
+        let item = view.requests[0].items[0].id.clone();
+        let by_doctor = upload_item(&t, &s.w.storage, &s.specialists[0], &id, &item).await;
+        assert!(matches!(by_doctor, Err(AppError::Forbidden(_))), "{by_doctor:?}");
+        let unknown = upload_item(&t, &s.w.storage, &s.w.patient, &id, "no-such-item").await;
+        assert_eq!(unknown.unwrap_err(), AppError::NotFound);
+    }
+);
+
+on_both_backends!(
+    drafts_stay_with_their_author_and_submitted_opinions_never_change,
+    |t| {
+        let s = staff(&t).await;
+        let id = under_review(&t, &s).await;
+        let (a, b, coordinator) = (&s.specialists[0], &s.specialists[1], &s.coordinators[0]);
+        let before = version(&t, &id).await;
+        review::save_opinion(&t.db, &as_(a), &id, &opinion("first thoughts"))
+            .await
+            .unwrap();
+        review::save_opinion(&t.db, &as_(a), &id, &opinion("second thoughts"))
+            .await
+            .unwrap();
+        let mine = cases::view(&t.db, &as_(a), &id).await.unwrap().opinions;
+        assert_eq!(mine.len(), 1);
+        assert!(mine[0].mine && mine[0].submitted_at.is_none());
+        assert_eq!(mine[0].assessment, "second thoughts");
+        for who in [b, coordinator, &s.w.admin, &s.w.patient] {
+            let seen = cases::view(&t.db, &as_(who), &id).await.unwrap().opinions;
+            assert!(seen.is_empty(), "{} must not see a draft", who.email);
+        }
+        assert_eq!(
+            version(&t, &id).await,
+            before,
+            "a draft is not a change of the case"
+        );
+
+        let incomplete = OpinionInput {
+            recommendation: String::new(),
+            ..opinion("x")
+        };
+        let err = review::submit_opinion(&t.db, &as_(a), &id, &incomplete)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, AppError::Validation(f) if f[0].field == "recommendation"),
+            "{err:?}"
+        );
+
+        submit_opinion(&t, a, &id, "final words").await;
+        assert_eq!(notifications_of(&t, coordinator, "opinion_submitted").await, 1);
+        let again = review::submit_opinion(&t.db, &as_(a), &id, &opinion("changed")).await;
+        assert!(
+            matches!(&again, Err(AppError::Conflict(m)) if m.contains("already submitted")),
+            "{again:?}"
+        );
+        let edit = review::save_opinion(&t.db, &as_(a), &id, &opinion("changed")).await;
+        assert!(matches!(edit, Err(AppError::Conflict(_))), "{edit:?}");
+
+        let coordinator_sees = cases::view(&t.db, &as_(coordinator), &id).await.unwrap().opinions;
+        assert_eq!(coordinator_sees.len(), 1);
+        assert_eq!(coordinator_sees[0].assessment, "final words");
+        assert!(
+            cases::view(&t.db, &as_(b), &id)
+                .await
+                .unwrap()
+                .opinions
+                .is_empty(),
+            "peers wait for completion"
+        );
+        let timeline = cases::view(&t.db, &as_(coordinator), &id).await.unwrap().timeline;
+        let last = timeline.last().unwrap();
+        assert_eq!(last.label, TimelineLabel::OpinionSubmitted);
+        assert_eq!(last.detail, format!("By Dr {}", a.name));
+
+        let removal =
+            assignment::remove_specialist(&t.db, &as_(coordinator), &id, version(&t, &id).await, &a.id).await;
+        assert!(
+            matches!(&removal, Err(AppError::Conflict(m)) if m.contains("already submitted")),
+            "{removal:?}"
+        );
+        let err = review::save_opinion(&t.db, &as_(coordinator), &id, &opinion("x"))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, AppError::Forbidden(_)),
+            "the coordinator does not write opinions: {err:?}"
+        );
+    }
+);
+
+on_both_backends!(a_reminder_reaches_only_the_specialists_still_writing, |t| {
+    let s = staff(&t).await;
+    let id = under_review(&t, &s).await;
+    submit_opinion(&t, &s.specialists[0], &id, "done").await;
+    review::nudge_overdue(&t.db, &as_(&s.coordinators[0]), &id)
+        .await
+        .unwrap();
+    assert_eq!(
+        notifications_of(&t, &s.specialists[0], "overdue_reminder").await,
+        0
+    );
+    assert_eq!(
+        notifications_of(&t, &s.specialists[1], "overdue_reminder").await,
+        1
+    );
+    let err = review::nudge_overdue(&t.db, &as_(&s.specialists[1]), &id)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AppError::Forbidden(_)), "{err:?}");
+    submit_opinion(&t, &s.specialists[1], &id, "done too").await;
+    let err = review::nudge_overdue(&t.db, &as_(&s.coordinators[0]), &id)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, AppError::Conflict(_)),
+        "nobody left to remind: {err:?}"
+    );
+});
+
+on_both_backends!(the_final_summary_completes_the_case_with_a_stored_report, |t| {
+    let s = staff(&t).await;
+    let id = under_review(&t, &s).await;
+    submit_opinion(&t, &s.specialists[0], &id, "Findings suggest two-vessel disease.").await;
+    let v = version(&t, &id).await;
+    let early =
+        review::submit_final_summary(&t.db, &s.w.storage, &as_(&s.coordinators[0]), &id, v, "x").await;
+    assert!(
+        matches!(&early, Err(AppError::Conflict(m)) if m.contains(&s.specialists[1].name)),
+        "names who is missing: {early:?}"
+    );
+    submit_opinion(&t, &s.specialists[1], &id, "I agree.").await;
+    let v = version(&t, &id).await;
+    let empty =
+        review::submit_final_summary(&t.db, &s.w.storage, &as_(&s.coordinators[0]), &id, v, "  ").await;
+    assert!(
+        matches!(&empty, Err(AppError::Validation(f)) if f[0].field == "summary"),
+        "{empty:?}"
+    );
+    complete(&t, &s, &id).await;
+
+    assert_eq!(status(&t, &id).await, "completed");
+    let view = cases::view(&t.db, &as_(&s.w.patient), &id).await.unwrap();
+    assert!(view.report_ready);
+    assert!(labels(&view).ends_with(&[TimelineLabel::CaseCompleted]));
+    assert_eq!(notifications_of(&t, &s.w.patient, "case_completed").await, 1);
+    let report = review::report(&t.db, &as_(&s.w.patient), &id).await.unwrap();
+    assert_eq!(report.reference, view.summary.reference);
+    assert_eq!(report.opinions.len(), 2);
+    assert_eq!(report.specialists.len(), 2);
+    assert_eq!(report.summary, "Both specialists advise an angiography.");
+    assert_eq!(report.question, "Is a bypass needed?\nAre stents an option?");
+    assert_eq!(report.patient_sex.as_deref(), Some("Female"));
+
+    // Peers read each other's opinions once the case is completed.
+    let peer_view = cases::view(&t.db, &as_(&s.specialists[1]), &id).await.unwrap();
+    assert_eq!(peer_view.opinions.len(), 2);
+
+    let (name, file) = review::open_report_pdf(&t.db, &s.w.storage, &as_(&s.w.patient), &id)
+        .await
+        .unwrap();
+    assert_eq!(name, format!("Consilium report {}.pdf", report.reference));
+    let mut bytes = Vec::new();
+    tokio::io::AsyncReadExt::read_to_end(&mut tokio::fs::File::from(file.into_std().await), &mut bytes)
+        .await
+        .unwrap();
+    let text = crate::pdf_tools::checked_text(&bytes);
+    for expected in [
+        report.reference.as_str(),
+        "Two-vessel",
+        "I agree.",
+        "angiography",
+        "Disclaimer",
+    ] {
+        assert!(
+            text.to_lowercase().contains(&expected.to_lowercase()),
+            "the PDF text lacks {expected:?}"
+        );
+    }
+    let again = review::submit_final_summary(
+        &t.db,
+        &s.w.storage,
+        &as_(&s.coordinators[0]),
+        &id,
+        version(&t, &id).await,
+        "again",
+    )
+    .await;
+    assert!(
+        matches!(again, Err(AppError::Conflict(_))),
+        "a completed case stays completed: {again:?}"
+    );
+});
+
+on_both_backends!(
+    the_report_is_for_the_case_people_only_and_others_get_not_found,
+    |t| {
+        let s = staff(&t).await;
+        let id = completed(&t, &s).await;
+        for who in [
+            &s.w.patient,
+            &s.coordinators[0],
+            &s.specialists[0],
+            &s.specialists[1],
+            &s.w.admin,
+        ] {
+            review::report(&t.db, &as_(who), &id).await.unwrap();
+            review::open_report_pdf(&t.db, &s.w.storage, &as_(who), &id)
+                .await
+                .unwrap();
+        }
+        let other_patient =
+            crate::support::user(&t.db, app::domain::Role::Patient, "other@example.com").await;
+        for who in [&s.outsider, &other_patient, &s.coordinators[1], &s.specialists[2]] {
+            let theirs = review::report(&t.db, &as_(who), &id).await.unwrap_err();
+            let missing = review::report(&t.db, &as_(who), "00000000-0000-0000-0000-000000000000")
+                .await
+                .unwrap_err();
+            assert_eq!(
+                theirs, missing,
+                "{} sees a report exactly like a missing one",
+                who.email
+            );
+            assert_eq!(theirs, AppError::NotFound);
+            let pdf = review::open_report_pdf(&t.db, &s.w.storage, &as_(who), &id).await;
+            assert_eq!(pdf.err(), Some(AppError::NotFound));
+        }
+        let reads = |outcome: &'static str| {
+            let pool = t.db.pool().clone();
+            let id = id.clone();
+            async move {
+                sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'read_report' AND case_id = $1 AND outcome = $2",
+            )
+            .bind(&id)
+            .bind(outcome)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+            }
+        };
+        assert_eq!(reads("ok").await, 10, "every read is audited");
+        assert_eq!(reads("denied").await, 8, "every refusal too");
+    }
+);
+
+on_both_backends!(a_storage_failure_while_completing_changes_nothing, |t| {
+    let s = staff(&t).await;
+    let id = under_review(&t, &s).await;
+    submit_opinion(&t, &s.specialists[0], &id, "a").await;
+    submit_opinion(&t, &s.specialists[1], &id, "b").await;
+    // A storage root that is a file: every write fails.
+    let broken_root = std::env::temp_dir().join(format!("consilium-broken-{}", uuid::Uuid::new_v4()));
+    std::fs::write(&broken_root, b"not a folder").unwrap();
+    let broken = Storage::local(&broken_root);
+    let v = version(&t, &id).await;
+    let err = review::submit_final_summary(&t.db, &broken, &as_(&s.coordinators[0]), &id, v, "Summary")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AppError::Internal { .. }), "{err:?}");
+    assert_eq!(status(&t, &id).await, "doctors_assigned");
+    assert_eq!(version(&t, &id).await, v);
+    assert_eq!(
+        count(&t, "SELECT COUNT(*) FROM case_reports WHERE case_id = $1", &id).await,
+        0
+    );
+    assert_eq!(
+        count(
+            &t,
+            "SELECT COUNT(*) FROM case_timeline WHERE case_id = $1 AND label = 'case_completed'",
+            &id
+        )
+        .await,
+        0
+    );
+    std::fs::remove_file(&broken_root).unwrap();
+    complete(&t, &s, &id).await;
+});
+
+on_both_backends!(two_racing_summaries_complete_the_case_once, |t| {
+    let s = staff(&t).await;
+    let id = under_review(&t, &s).await;
+    submit_opinion(&t, &s.specialists[0], &id, "a").await;
+    submit_opinion(&t, &s.specialists[1], &id, "b").await;
+    let v = version(&t, &id).await;
+    let db = std::sync::Arc::new(t.db.clone());
+    let mut tasks = Vec::new();
+    for n in 0..4 {
+        let (db, storage, coordinator, id) = (
+            db.clone(),
+            s.w.storage.clone(),
+            s.coordinators[0].clone(),
+            id.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            review::submit_final_summary(
+                &db,
+                &storage,
+                &Caller {
+                    user: &coordinator,
+                    ip: "",
+                },
+                &id,
+                v,
+                &format!("Summary {n}"),
+            )
+            .await
+        }));
+    }
+    let mut ok = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(()) => ok += 1,
+            Err(AppError::Conflict(_)) => {}
+            Err(other) => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(ok, 1);
+    assert_eq!(
+        count(&t, "SELECT COUNT(*) FROM case_reports WHERE case_id = $1", &id).await,
+        1
+    );
+    assert_eq!(
+        count(
+            &t,
+            "SELECT COUNT(*) FROM case_timeline WHERE case_id = $1 AND label = 'case_completed'",
+            &id
+        )
+        .await,
+        1
+    );
+});
