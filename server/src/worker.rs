@@ -1,7 +1,9 @@
-//! Background work of every app server: deliver the email outbox, and drop expired sessions.
+//! Background work of every app server: deliver the email outbox, send overdue-review reminders,
+//! and drop expired sessions.
 
 use app::server::db;
 use app::server::mail::{self, Transport};
+use app::server::services::reminders;
 use app::server::AppState;
 use std::time::Duration;
 
@@ -22,6 +24,9 @@ pub fn spawn(state: AppState) {
             tick.tick().await;
             if let Err(e) = mail::deliver_due(&state.db, &transport).await {
                 tracing::warn!(error = %e, "outbox delivery round failed");
+            }
+            if let Err(e) = reminders::send_overdue(&state.db, db::now_ms()).await {
+                tracing::warn!(error = %e, "overdue reminder round failed");
             }
             let idle = i64::try_from(state.config.session_idle.as_millis()).unwrap_or(i64::MAX);
             if let Err(e) = db::sessions::delete_expired(state.db.pool(), db::now_ms(), idle).await {

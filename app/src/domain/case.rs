@@ -206,6 +206,7 @@ pub enum TimelineLabel {
     DocumentsProvided,
     OpinionSubmitted,
     OverdueReminder,
+    ReviewOverdue,
     CaseCompleted,
     CaseCancelled,
     CaseRejected,
@@ -226,6 +227,7 @@ string_enum!(TimelineLabel {
     DocumentsProvided => "documents_provided",
     OpinionSubmitted => "opinion_submitted",
     OverdueReminder => "overdue_reminder",
+    ReviewOverdue => "review_overdue",
     CaseCompleted => "case_completed",
     CaseCancelled => "case_cancelled",
     CaseRejected => "case_rejected",
@@ -248,6 +250,7 @@ impl TimelineLabel {
             Self::DocumentsProvided => "Documents provided",
             Self::OpinionSubmitted => "Opinion submitted",
             Self::OverdueReminder => "Overdue reminder sent",
+            Self::ReviewOverdue => "Review overdue",
             Self::CaseCompleted => "Case completed",
             Self::CaseCancelled => "Case cancelled",
             Self::CaseRejected => "Case rejected",
@@ -497,6 +500,21 @@ pub fn transition(from: CaseStatus, action: CaseAction, actor: Actor) -> Result<
         to,
         effects: effects(action, from),
     })
+}
+
+/// What the scheduler records when a case under review passes its expected review date: a
+/// timeline entry and a notice to the coordinator and the specialists still writing. Not an
+/// action anyone takes, so it does not go through [`transition`]; it never changes the status.
+pub fn review_overdue() -> Transition {
+    Transition {
+        from: CaseStatus::DoctorsAssigned,
+        to: CaseStatus::DoctorsAssigned,
+        effects: vec![
+            Effect::Timeline(TimelineLabel::ReviewOverdue),
+            Effect::Notify(Recipient::Coordinator),
+            Effect::Notify(Recipient::SpecialistsWithoutOpinion),
+        ],
+    }
 }
 
 /// The actions `actor` may take now. The UI offers exactly these.

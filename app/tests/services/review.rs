@@ -10,7 +10,7 @@ use app::domain::review::OpinionInput;
 use app::domain::TimelineLabel;
 use app::error::AppError;
 use app::model::CurrentUser;
-use app::server::services::{assignment, cases, documents, review, Caller};
+use app::server::services::{assignment, cases, documents, reminders, review, Caller};
 use app::server::storage::Storage;
 
 /// A paid case with specialists 0 and 1 assigned by coordinator 0.
@@ -558,3 +558,58 @@ on_both_backends!(two_racing_summaries_complete_the_case_once, |t| {
         1
     );
 });
+
+on_both_backends!(
+    a_review_past_its_date_reminds_the_coordinator_and_those_still_writing_once,
+    |t| {
+        let s = staff(&t).await;
+        let id = under_review(&t, &s).await;
+        let other = under_review(&t, &s).await;
+        submit_opinion(&t, &s.specialists[0], &id, "done").await;
+        let now = app::server::db::now_ms();
+        sqlx::query("UPDATE review_cases SET expected_review_at = $1 WHERE id = $2")
+            .bind(now - 1000)
+            .bind(&id)
+            .execute(t.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(
+            reminders::send_overdue(&t.db, now).await.unwrap(),
+            1,
+            "only the case past its date"
+        );
+        assert_eq!(
+            reminders::send_overdue(&t.db, now + 60_000).await.unwrap(),
+            0,
+            "once per case"
+        );
+        assert_eq!(
+            notifications_of(&t, &s.coordinators[0], "review_overdue").await,
+            1
+        );
+        assert_eq!(notifications_of(&t, &s.specialists[1], "review_overdue").await, 1);
+        assert_eq!(
+            notifications_of(&t, &s.specialists[0], "review_overdue").await,
+            0,
+            "their opinion is in"
+        );
+        let timeline = cases::view(&t.db, &as_(&s.coordinators[0]), &id)
+            .await
+            .unwrap()
+            .timeline;
+        let entry = timeline.last().unwrap();
+        assert_eq!(
+            (entry.label, entry.actor_role.as_str()),
+            (TimelineLabel::ReviewOverdue, "system")
+        );
+        assert_eq!(
+            count(
+                &t,
+                "SELECT COUNT(*) FROM case_timeline WHERE case_id = $1 AND label = 'review_overdue'",
+                &other
+            )
+            .await,
+            0
+        );
+    }
+);

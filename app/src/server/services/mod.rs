@@ -8,6 +8,7 @@ pub mod cases;
 pub mod catalog;
 pub mod documents;
 pub mod payments;
+pub mod reminders;
 pub mod review;
 mod throttle;
 
