@@ -18,11 +18,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     db.migrate()
         .await
         .map_err(|e| format!("database migration failed, not starting: {e}"))?;
-    if config.demo_data && demo::load_if_empty(&db).await? {
-        tracing::info!("loaded demo data (password: {})", demo::DEMO_PASSWORD);
-    }
+    let fresh_demo = config.demo_data && demo::load_if_empty(&db).await?;
     let address = leptos.site_addr;
     let state = AppState::new(db, config);
+    if fresh_demo {
+        app::server::demo_cases::load(&state).await?;
+        tracing::info!("loaded demo data (password: {})", demo::DEMO_PASSWORD);
+    }
     server::worker::spawn(state.clone());
     if state.db.backend() == app::server::db::Backend::Postgres {
         state

@@ -71,7 +71,14 @@ fn CaseBody(
     review: ReviewActions,
 ) -> impl IntoView {
     let s = view.summary.clone();
-    let next = (view.relation == Relation::Owner).then(|| s.status.next_step_for_patient());
+    let documents_wanted = view.requests.iter().any(|r| r.is_open());
+    let next = (view.relation == Relation::Owner).then(|| {
+        if documents_wanted && view.actions.contains(&CaseAction::ProvideRequestedDocuments) {
+            "Your specialists need more documents: upload them in the checklist below."
+        } else {
+            s.status.next_step_for_patient()
+        }
+    });
     let closing: Vec<CaseAction> = view
         .actions
         .iter()

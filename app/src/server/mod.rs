@@ -9,6 +9,8 @@ pub mod config;
 pub mod db;
 /// The demo data loaded on first start when asked for.
 pub mod demo;
+/// Demo cases played through the use cases (one completed with its report, one under review).
+pub mod demo_cases;
 /// Mapping of internal failures to `AppError` with a logged reference id.
 pub mod failure;
 /// Live delivery of changes to open pages across app servers (PostgreSQL LISTEN/NOTIFY).

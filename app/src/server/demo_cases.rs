@@ -1,0 +1,149 @@
+//! Demo cases, played through the same use cases the pages call, so that a newcomer finds a
+//! completed case with its report and a case under review: Tomasz Nowak's, in Cardiology,
+//! coordinated by Zofia Wójcik and reviewed by Henrik Larsen and Amara Nwosu.
+
+use super::db::{self, users};
+use super::services::{assignment, cases, documents, payments, review, Caller};
+use super::AppState;
+use crate::domain::document::samples;
+use crate::domain::intake::DraftInput;
+use crate::domain::review::OpinionInput;
+use crate::error::AppError;
+use crate::model::CurrentUser;
+
+struct Cast {
+    patient: CurrentUser,
+    admin: CurrentUser,
+    coordinator: CurrentUser,
+    specialists: [CurrentUser; 2],
+}
+
+async fn person(state: &AppState, email: &str) -> Result<CurrentUser, AppError> {
+    let row = users::find_by_email(state.db.pool(), email)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(CurrentUser {
+        role: row.role(),
+        id: row.id,
+        name: row.name,
+        email: row.email,
+    })
+}
+
+fn as_(user: &CurrentUser) -> Caller<'_> {
+    Caller { user, ip: "demo" }
+}
+
+async fn version(state: &AppState, case_id: &str) -> Result<i64, AppError> {
+    Ok(db::cases::find(state.db.pool(), case_id)
+        .await?
+        .ok_or(AppError::NotFound)?
+        .version)
+}
+
+/// Loads both demo cases. Called once, right after the demo accounts.
+pub async fn load(state: &AppState) -> Result<(), AppError> {
+    let cast = Cast {
+        patient: person(state, "tomasz.nowak@example.com").await?,
+        admin: person(state, "admin@consilium.test").await?,
+        coordinator: person(state, "zofia.wojcik@consilium.test").await?,
+        specialists: [
+            person(state, "henrik.larsen@consilium.test").await?,
+            person(state, "amara.nwosu@consilium.test").await?,
+        ],
+    };
+    let completed = under_review(state, &cast, "Palpitations at night since January.").await?;
+    finish_review(state, &cast, &completed).await?;
+    under_review(state, &cast, "Shortness of breath when climbing stairs.").await?;
+    Ok(())
+}
+
+/// Submitted, coordinator assigned, paid through the test provider, two specialists assigned.
+async fn under_review(state: &AppState, cast: &Cast, history: &str) -> Result<String, AppError> {
+    let (db, patient) = (&state.db, &as_(&cast.patient));
+    let id = cases::create_draft(db, patient).await?;
+    upload(state, cast, &id, None).await?;
+    let catalog = super::services::catalog::catalog(db, patient).await?;
+    let standard = catalog
+        .review_types
+        .iter()
+        .find(|r| r.name == "Standard second opinion");
+    let cardiology = catalog.categories.iter().find(|c| c.name == "Cardiology");
+    let input = DraftInput {
+        review_type_id: standard.map(|r| r.id.clone()).unwrap_or_default(),
+        category_id: cardiology.map(|c| c.id.clone()).unwrap_or_default(),
+        patient_age: "63".into(),
+        patient_sex: "male".into(),
+        medical_history: history.into(),
+        current_treatment: "Bisoprolol 2.5 mg daily.".into(),
+        questions: "Do I need an ablation, or is medication enough?".into(),
+    };
+    cases::submit(db, patient, &id, 1, &input).await?;
+    let admin = as_(&cast.admin);
+    let v = version(state, &id).await?;
+    assignment::assign_coordinator(db, &state.config, &admin, &id, v, &cast.coordinator.id).await?;
+    let payment_id: String = sqlx::query_scalar("SELECT id FROM payments WHERE case_id = $1")
+        .bind(&id)
+        .fetch_one(db.pool())
+        .await?;
+    payments::complete_test_checkout(db, &state.config.payments, patient, &payment_id, true).await?;
+    let chosen = [cast.specialists[0].id.clone(), cast.specialists[1].id.clone()];
+    let v = version(state, &id).await?;
+    assignment::assign_specialists(db, &as_(&cast.coordinator), &id, v, &chosen).await?;
+    Ok(id)
+}
+
+async fn upload(state: &AppState, cast: &Cast, case_id: &str, item: Option<&str>) -> Result<(), AppError> {
+    let body = futures_util::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from(samples::pdf()))]);
+    let upload = documents::Upload {
+        case_id,
+        name: if item.is_some() {
+            "holter-ecg.pdf"
+        } else {
+            "cardiology-letter.pdf"
+        },
+        replaces: None,
+        declared_len: None,
+        request_item: item,
+    };
+    documents::upload(&state.db, &state.storage, &as_(&cast.patient), upload, body).await?;
+    Ok(())
+}
+
+/// A document request answered, two opinions, the coordinator's summary: the case completes.
+async fn finish_review(state: &AppState, cast: &Cast, id: &str) -> Result<(), AppError> {
+    let db = &state.db;
+    let [henrik, amara] = &cast.specialists;
+    review::request_documents(db, &as_(henrik), id, "", &["24-hour Holter ECG".into()]).await?;
+    let item: String = sqlx::query_scalar(
+        "SELECT i.id FROM document_request_items i JOIN document_requests r ON r.id = i.request_id \
+         WHERE r.case_id = $1",
+    )
+    .bind(id)
+    .fetch_one(db.pool())
+    .await?;
+    upload(state, cast, id, Some(&item)).await?;
+    let opinion = |assessment: &str, recommendation: &str, diagnosis: &str| OpinionInput {
+        assessment: assessment.into(),
+        recommendation: recommendation.into(),
+        diagnosis: diagnosis.into(),
+        treatment: String::new(),
+    };
+    let first = opinion(
+        "The Holter ECG shows paroxysmal atrial fibrillation, about 40 minutes a night, with a normal heart structure on the letter's echocardiography.",
+        "Start anticoagulation after a CHA₂DS₂-VASc review with your cardiologist. Ablation is a reasonable option if episodes persist despite medication.",
+        "Paroxysmal atrial fibrillation",
+    );
+    let second = opinion(
+        "I agree with the reading of the Holter ECG. Thyroid function and sleep apnoea should be excluded as triggers.",
+        "Medication first for three months; consider pulmonary vein isolation if symptoms continue.",
+        "",
+    );
+    review::submit_opinion(db, &as_(henrik), id, &first).await?;
+    review::submit_opinion(db, &as_(amara), id, &second).await?;
+    let summary = "Both specialists find paroxysmal atrial fibrillation with a healthy heart structure. \
+They advise medication and anticoagulation first, tests for thyroid function and sleep apnoea, and an \
+ablation only if the episodes continue after three months.";
+    let v = version(state, id).await?;
+    review::submit_final_summary(db, &state.storage, &as_(&cast.coordinator), id, v, summary).await
+}

@@ -1,0 +1,292 @@
+//! A1: the authorization table. Every server function and every plain route is listed below
+//! with who may call it, by role and relation to the case: the case's patient (owner), its
+//! coordinator, one of its active specialists, an admin, a patient and a clinician with no link
+//! to the case, and nobody signed in. The test calls each one as each of them, through the
+//! whole router, and compares: 0 unexpected allows, 0 unexpected denies. A server function
+//! missing from the table fails the test.
+//!
+//! "Denied" is 401, 403 or 404; anything else short of a server error means the caller got past
+//! authorization (the request may still be refused for its content or the case's state: the
+//! probes are chosen so that allowed calls change as little as possible).
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use app::server::{demo_cases, AppState};
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use common::{harness, send, sign_in, Harness};
+use std::collections::BTreeSet;
+use tower::ServiceExt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Who {
+    Owner,
+    Coordinator,
+    Specialist,
+    Admin,
+    OtherPatient,
+    OtherClinician,
+    Anonymous,
+}
+
+use Who::*;
+
+const EVERYONE: &[Who] = &[
+    Owner,
+    Coordinator,
+    Specialist,
+    Admin,
+    OtherPatient,
+    OtherClinician,
+    Anonymous,
+];
+const SIGNED_IN: &[Who] = &[
+    Owner,
+    Coordinator,
+    Specialist,
+    Admin,
+    OtherPatient,
+    OtherClinician,
+];
+const CASE_PEOPLE: &[Who] = &[Owner, Coordinator, Specialist, Admin];
+const PATIENTS: &[Who] = &[Owner, OtherPatient];
+const CLINICIANS: &[Who] = &[Coordinator, Specialist, OtherClinician];
+
+/// The ids the probes refer to: Tomasz Nowak's demo cases (one under review, one completed).
+struct Ctx {
+    review_case: String,
+    completed_case: String,
+    version: i64,
+    document: String,
+    payment: String,
+    item: String,
+    clinician: String,
+}
+
+enum Call {
+    /// `POST /api/<name>` with a form body.
+    Fn(&'static str, String),
+    Get(String),
+    Post(String, Vec<u8>),
+}
+
+/// The table: each endpoint, a request that reaches its authorization check, who may pass.
+fn table(c: &Ctx) -> Vec<(Call, &'static [Who])> {
+    let (case, v) = (&c.review_case, c.version);
+    let f = |name, body: String| Call::Fn(name, body);
+    vec![
+        (f("current_user", String::new()), EVERYONE),
+        // Public. (A malformed form: real attempts would trip the sign-in throttle across probes.)
+        (f("login", "email=x".into()), EVERYONE),
+        (f("register", "name=X&email=not-an-email&password=short".into()), EVERYONE),
+        (f("list_accounts", String::new()), &[Admin]),
+        (f("create_staff", "role=clinician&name=&email=bad&password=x".into()), &[Admin]),
+        (f("set_account_active", format!("user_id={}&active=true", c.clinician)), &[Admin]),
+        (f("catalog", String::new()), SIGNED_IN),
+        (f("save_review_type", "id=&name=&description=&price=x&currency=EUR&expected_days=x".into()), &[Admin]),
+        (f("save_category", "id=&name=".into()), &[Admin]),
+        (f("set_catalog_active", "kind=nothing&id=x&active=true".into()), &[Admin]),
+        (f("my_cases", String::new()), PATIENTS),
+        (f("clinician_cases", String::new()), CLINICIANS),
+        (f("case_queue", "query[search]=C-".into()), &[Admin]),
+        (f("start_case", String::new()), PATIENTS),
+        (f("case_view", format!("case_id={case}")), CASE_PEOPLE),
+        (f("documents", format!("case_id={case}")), CASE_PEOPLE),
+        (f("save_case", format!("case_id={case}&version={v}&intent=save&review_type_id=&category_id=&patient_age=&patient_sex=&medical_history=&current_treatment=&questions=")), &[Owner]),
+        (f("delete_draft", format!("case_id={case}&version={v}")), &[Owner]),
+        (f("remove_document", format!("document_id={}", c.document)), &[Owner]),
+        (f("close_case", format!("case_id={case}&version={v}&action=cancel&reason=Changed+my+mind")), &[Owner, Admin]),
+        (f("assign_coordinator", format!("case_id={case}&version={v}&coordinator_id=x&change=false")), &[Admin]),
+        (f("assign_specialists", format!("case_id={case}&version={v}&specialists[]=x")), &[Coordinator]),
+        (f("remove_specialist", format!("case_id={case}&version={v}&specialist_id=x")), &[Coordinator]),
+        (f("retry_payment", format!("case_id={case}&version={v}")), &[Owner]),
+        (f("test_checkout", format!("payment_id={}", c.payment)), &[Owner]),
+        (f("complete_test_checkout", format!("payment_id={}&outcome=pay", c.payment)), &[Owner]),
+        (f("request_documents", format!("case_id={case}&note=&items[]=Blood+tests")), &[Coordinator, Specialist]),
+        (f("write_opinion", format!("case_id={case}&assessment=a&recommendation=r&diagnosis=&treatment=&intent=save")), &[Specialist]),
+        (f("nudge_specialists", format!("case_id={case}")), &[Coordinator]),
+        (f("submit_final_summary", format!("case_id={case}&version={v}&summary=Done")), &[Coordinator]),
+        (f("load_report", format!("case_id={}", c.completed_case)), CASE_PEOPLE),
+        (f("unread_count", String::new()), SIGNED_IN),
+        (f("notifications", String::new()), SIGNED_IN),
+        (f("mark_notifications_read", String::new()), SIGNED_IN),
+        (Call::Get(format!("/documents/{}", c.document)), CASE_PEOPLE),
+        (Call::Post(format!("/cases/{case}/documents?name=x.pdf"), b"%PDF-1.4\n%%EOF\n".to_vec()), &[Owner]),
+        (Call::Post(format!("/cases/{case}/documents?name=x.pdf&item={}", c.item), b"%PDF-1.4\n%%EOF\n".to_vec()), &[Owner]),
+        (Call::Get(format!("/cases/{}/report.pdf", c.completed_case)), CASE_PEOPLE),
+        (Call::Get("/events".into()), SIGNED_IN),
+        // Public: the payment provider authenticates by signature, not by session (an unsigned
+        // body gets 400 here; forged and stale signatures are the router tests' subject).
+        (Call::Post("/webhooks/payments".into(), b"{}".to_vec()), EVERYONE),
+    ]
+}
+
+fn request(call: &Call, cookie: Option<&str>) -> Request<Body> {
+    let (method, path, body, content_type) = match call {
+        Call::Fn(name, form) => (
+            "POST",
+            format!("/api/{name}"),
+            form.clone().into_bytes(),
+            "application/x-www-form-urlencoded",
+        ),
+        Call::Get(path) => ("GET", path.clone(), Vec::new(), "text/plain"),
+        Call::Post(path, bytes) => ("POST", path.clone(), bytes.clone(), "application/octet-stream"),
+    };
+    let mut builder = Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::HOST, "127.0.0.1:3000")
+        .header(header::CONTENT_TYPE, content_type)
+        .header(header::ACCEPT, "application/json");
+    if let Some(c) = cookie {
+        builder = builder.header(header::COOKIE, c);
+    }
+    builder.body(Body::from(body)).unwrap()
+}
+
+/// The status only: `/events` never ends its body.
+async fn status_of(h: &Harness, call: &Call, cookie: Option<&str>) -> StatusCode {
+    h.router
+        .clone()
+        .oneshot(request(call, cookie))
+        .await
+        .unwrap()
+        .status()
+}
+
+fn name_of(call: &Call) -> String {
+    match call {
+        Call::Fn(name, _) => format!("/api/{name}"),
+        Call::Get(path) => format!("GET {path}"),
+        Call::Post(path, _) => format!("POST {path}"),
+    }
+}
+
+async fn context(h: &Harness) -> Ctx {
+    let state = AppState::new(h.t.db.clone(), h.t.config.clone());
+    demo_cases::load(&state).await.unwrap();
+    let pool = h.t.db.pool();
+    let cases: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT c.id, c.status, c.version FROM review_cases c JOIN users u ON u.id = c.patient_id \
+         WHERE u.email = 'tomasz.nowak@example.com'",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    let find = |status: &str| cases.iter().find(|c| c.1 == status).unwrap().clone();
+    let (review_case, _, version) = find("doctors_assigned");
+    let completed_case = find("completed").0;
+    let one = |sql: &'static str, arg: String| async move {
+        sqlx::query_scalar::<_, String>(sql)
+            .bind(arg)
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    };
+    // An open request on the case under review, so the patient's answer to it can be probed.
+    let henrik = sign_in(h, "henrik.larsen@consilium.test").await;
+    let asked = send(
+        h,
+        common::post(
+            "/api/request_documents",
+            &format!("case_id={review_case}&note=&items[]=ECG"),
+            Some(&henrik),
+        ),
+    )
+    .await;
+    assert!(asked.status.is_success(), "{}", asked.body);
+    Ctx {
+        document: one("SELECT id FROM documents WHERE case_id = $1", review_case.clone()).await,
+        payment: one("SELECT id FROM payments WHERE case_id = $1", review_case.clone()).await,
+        item: one(
+            "SELECT i.id FROM document_request_items i JOIN document_requests r ON r.id = i.request_id WHERE r.case_id = $1",
+            review_case.clone(),
+        )
+        .await,
+        clinician: one("SELECT id FROM users WHERE email = $1", "mei.chen@consilium.test".into()).await,
+        review_case,
+        completed_case,
+        version,
+    }
+}
+
+#[tokio::test]
+async fn every_endpoint_answers_exactly_the_callers_the_table_allows() {
+    let h = harness().await;
+    let ctx = context(&h).await;
+    let mut cookies = Vec::new();
+    for (who, email) in [
+        (Owner, Some("tomasz.nowak@example.com")),
+        (Coordinator, Some("zofia.wojcik@consilium.test")),
+        (Specialist, Some("henrik.larsen@consilium.test")),
+        (Admin, Some("admin@consilium.test")),
+        (OtherPatient, Some("maria.rossi@example.com")),
+        (OtherClinician, Some("mei.chen@consilium.test")),
+        (Anonymous, None),
+    ] {
+        let cookie = match email {
+            Some(e) => Some(sign_in(&h, e).await),
+            None => None,
+        };
+        cookies.push((who, cookie));
+    }
+    let table = table(&ctx);
+    let mut surprises = Vec::new();
+    for (call, allowed) in &table {
+        for (who, cookie) in &cookies {
+            let status = status_of(&h, call, cookie.as_deref()).await;
+            assert!(
+                !status.is_server_error(),
+                "{} as {who:?}: {status}",
+                name_of(call)
+            );
+            let passed = !matches!(status.as_u16(), 401 | 403 | 404);
+            let expected = allowed.contains(who);
+            if passed != expected {
+                surprises.push(format!(
+                    "{} as {who:?}: {status} ({})",
+                    name_of(call),
+                    if passed {
+                        "unexpected allow"
+                    } else {
+                        "unexpected deny"
+                    }
+                ));
+            }
+        }
+    }
+    assert!(surprises.is_empty(), "{}", surprises.join("\n"));
+
+    // Logging out works for everyone (last: it ends the sessions used above).
+    for (who, cookie) in &cookies {
+        let status = status_of(&h, &Call::Fn("logout", String::new()), cookie.as_deref()).await;
+        assert!(
+            !matches!(status.as_u16(), 403 | 404) && !status.is_server_error(),
+            "logout as {who:?}: {status}"
+        );
+    }
+
+    // Completeness: every registered server function is in the table.
+    let listed: BTreeSet<String> = table
+        .iter()
+        .map(|(call, _)| name_of(call))
+        .chain(["/api/logout".to_owned()])
+        .collect();
+    let registered: BTreeSet<String> = server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.to_owned())
+        .collect();
+    let missing: Vec<&String> = registered.difference(&listed).collect();
+    assert!(
+        missing.is_empty(),
+        "server functions missing from the authorization table: {missing:?}"
+    );
+    let stale: Vec<&String> = listed
+        .iter()
+        .filter(|p| p.starts_with("/api/") && !registered.contains(*p))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "the table names server functions that do not exist: {stale:?}"
+    );
+}
