@@ -128,6 +128,7 @@ pub fn completion_blocker(specialists: usize, waiting: &[String], open_requests:
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -140,7 +140,7 @@ async fn file_response(file: tokio::fs::File, mime: &'static str, name: &str, in
     let h = response.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
     h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
-    h.insert(header::CONTENT_DISPOSITION, content_disposition(&name, inline));
+    h.insert(header::CONTENT_DISPOSITION, content_disposition(name, inline));
     h.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-store"),
