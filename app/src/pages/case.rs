@@ -105,10 +105,6 @@ fn CaseBody(
         <SpecialistPicker view=view.clone() actions=staff/>
         <Team view=view.clone() actions=staff/>
         <Requests view=view.clone() actions=review/>
-        <OpinionEditor view=view.clone() actions=review/>
-        <CoordinatorReview view=view.clone() actions=review/>
-        <Opinions view=view.clone()/>
-        <RequestForm view=view.clone() actions=review/>
         {(view.relation == Relation::Owner && s.status == CaseStatus::Draft).then(|| view! {
             <p><a class="button" href=format!("/cases/{}/edit", s.id)>"Continue with this case"</a></p>
         })}
@@ -124,6 +120,11 @@ fn CaseBody(
                 view! { <DocumentRows list=view.documents.clone() remove=ServerAction::new() editable=false/> }.into_any()
             }}
         </section>
+        // The doctors read the case before they write: their forms come after it.
+        <Opinions view=view.clone()/>
+        <OpinionEditor view=view.clone() actions=review/>
+        <CoordinatorReview view=view.clone() actions=review/>
+        <RequestForm view=view.clone() actions=review/>
         <Timeline entries=view.timeline.clone()/>
         {closing.into_iter().map(|action| view! { <CloseForm case_id=s.id.clone() version=s.version action close/> }).collect_view()}
     }
