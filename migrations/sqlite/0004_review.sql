@@ -57,3 +57,7 @@ CREATE TABLE case_reports (
 
 -- When the "review overdue" reminder went out (it goes out once per case).
 ALTER TABLE review_cases ADD COLUMN overdue_notified_at BIGINT;
+
+-- The provider's id of the money movement itself (Stripe: the PaymentIntent), which refunds
+-- refer to. Set when the payment succeeds.
+ALTER TABLE payments ADD COLUMN provider_payment_ref TEXT;

@@ -82,3 +82,45 @@ async fn a_stripe_error_is_an_internal_error_not_a_checkout() {
     let err = provider.create_checkout(&request).await.err().unwrap();
     assert!(matches!(err, app::error::AppError::Internal { .. }));
 }
+
+#[tokio::test]
+async fn refunds_are_requested_for_the_payment_intent_once_per_payment() {
+    let seen: Seen = Arc::default();
+    let app = Router::new()
+        .route(
+            "/v1/refunds",
+            post(
+                |State(seen): State<Seen>, headers: HeaderMap, body: String| async move {
+                    seen.lock().unwrap().push((headers, body));
+                    Json(serde_json::json!({ "id": "re_123", "status": "pending" }))
+                },
+            ),
+        )
+        .with_state(seen.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let provider = Provider::Stripe {
+        api_key: "sk_test_abc".into(),
+        webhook_secret: "whsec_x".into(),
+        api_base: format!("http://{address}"),
+    };
+    let request = app::server::payments::RefundRequest {
+        payment_id: "pay-1",
+        provider_payment_ref: Some("pi_123"),
+        amount_minor: 45_000,
+    };
+    let refund = provider.refund(&request).await.unwrap();
+    assert_eq!(
+        (refund.provider_ref.as_deref(), refund.status.as_str()),
+        (Some("re_123"), "pending")
+    );
+    let seen = seen.lock().unwrap();
+    let (headers, body) = &seen[0];
+    assert_eq!(headers["authorization"], "Bearer sk_test_abc");
+    assert_eq!(headers["idempotency-key"], "refund-pay-1");
+    let form: Vec<(String, String)> = serde_urlencoded::from_str(body).unwrap();
+    let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    assert_eq!(field("payment_intent"), Some("pi_123"));
+    assert_eq!(field("amount"), Some("45000"));
+}

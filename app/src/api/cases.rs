@@ -98,8 +98,10 @@ pub async fn close_case(
         let action: CaseAction = action
             .parse()
             .map_err(|_| AppError::validation("action", "Unknown action."))?;
+        let state = state()?;
         cases::close(
-            &state()?.db,
+            &state.db,
+            &state.config.payments,
             &Caller {
                 user: &user,
                 ip: &meta.ip,

@@ -72,6 +72,11 @@ fn CaseBody(
 ) -> impl IntoView {
     let s = view.summary.clone();
     let documents_wanted = view.requests.iter().any(|r| r.is_open());
+    let refund = view
+        .payment
+        .as_ref()
+        .filter(|p| p.status == "succeeded")
+        .map(|p| p.amount.display());
     let next = (view.relation == Relation::Owner).then(|| {
         if documents_wanted && view.actions.contains(&CaseAction::ProvideRequestedDocuments) {
             "Your specialists need more documents: upload them in the checklist below."
@@ -126,7 +131,7 @@ fn CaseBody(
         <CoordinatorReview view=view.clone() actions=review/>
         <RequestForm view=view.clone() actions=review/>
         <Timeline entries=view.timeline.clone()/>
-        {closing.into_iter().map(|action| view! { <CloseForm case_id=s.id.clone() version=s.version action close/> }).collect_view()}
+        {closing.into_iter().map(|action| view! { <CloseForm case_id=s.id.clone() version=s.version action close refund=refund.clone()/> }).collect_view()}
     }
 }
 
@@ -187,6 +192,8 @@ fn CloseForm(
     version: i64,
     action: CaseAction,
     close: ServerAction<CloseCase>,
+    /// The amount that goes back to the patient, when the case has been paid.
+    refund: Option<String>,
 ) -> impl IntoView {
     let result = close.value();
     let (title, button) = match action {
@@ -203,6 +210,7 @@ fn CloseForm(
                 <label for=format!("reason-{}", action.as_str())>"Reason (shown to the patient)"</label>
                 <textarea id=format!("reason-{}", action.as_str()) name="reason" required maxlength="1000"></textarea>
                 <FieldError result field="reason"/>
+                {refund.map(|amount| view! { <p class="hint">{format!("The payment of {amount} is refunded in full.")}</p> })}
                 <ActionError result/>
                 <button type="submit" class="button button-danger">{button}</button>
             </ActionForm>

@@ -123,7 +123,12 @@ pub fn PaymentPrompt(view: CaseView, actions: StaffActions) -> impl IntoView {
         }
         .into_any(),
         _ => {
-            view! { <p class="muted" data-testid="payment-status">{format!("Paid: {amount}")}</p> }.into_any()
+            let text = match payment.status.as_str() {
+                "refunded" => format!("Refunded: {amount}"),
+                "succeeded" => format!("Paid: {amount}"),
+                _ => format!("Payment: {amount}"),
+            };
+            view! { <p class="muted" data-testid="payment-status">{text}</p> }.into_any()
         }
     }
 }

@@ -36,10 +36,18 @@ on_both_backends!(another_patient_gets_the_same_answer_as_for_a_missing_case, |t
         let missing = cases::view(&t.db, &caller, "no-such-case").await.err().unwrap();
         assert_eq!(hidden, AppError::NotFound);
         assert_eq!(hidden, missing);
-        let cancel = cases::close(&t.db, &caller, &id, 1, CaseAction::Cancel, "mine now")
-            .await
-            .err()
-            .unwrap();
+        let cancel = cases::close(
+            &t.db,
+            &t.config.payments,
+            &caller,
+            &id,
+            1,
+            CaseAction::Cancel,
+            "mine now",
+        )
+        .await
+        .err()
+        .unwrap();
         assert_eq!(cancel, AppError::NotFound);
     }
     assert_eq!(audit::count(t.db.pool(), "cancel", "denied").await.unwrap(), 2);
@@ -52,6 +60,7 @@ on_both_backends!(a_visible_case_acted_on_by_the_wrong_role_is_forbidden, |t| {
         .unwrap();
     let err = cases::close(
         &t.db,
+        &t.config.payments,
         &Caller { user: &ana, ip: "" },
         &id,
         1,
@@ -69,10 +78,18 @@ on_both_backends!(cancelling_needs_a_reason_and_a_bad_request_changes_nothing, |
     let ana = user(&t.db, Role::Patient, "ana@example.com").await;
     let caller = Caller { user: &ana, ip: "" };
     let id = cases::create_draft(&t.db, &caller).await.unwrap();
-    let err = cases::close(&t.db, &caller, &id, 1, CaseAction::Cancel, "   ")
-        .await
-        .err()
-        .unwrap();
+    let err = cases::close(
+        &t.db,
+        &t.config.payments,
+        &caller,
+        &id,
+        1,
+        CaseAction::Cancel,
+        "   ",
+    )
+    .await
+    .err()
+    .unwrap();
     assert!(err.field("reason").is_some());
     let row = case_rows::find(t.db.pool(), &id).await.unwrap().unwrap();
     assert_eq!((row.status.as_str(), row.version), ("draft", 1));
@@ -92,6 +109,7 @@ on_both_backends!(cancelling_records_status_timeline_audit_and_who_closed_it, |t
     let id = cases::create_draft(&t.db, &caller).await.unwrap();
     cases::close(
         &t.db,
+        &t.config.payments,
         &caller,
         &id,
         1,
@@ -113,10 +131,18 @@ on_both_backends!(cancelling_records_status_timeline_audit_and_who_closed_it, |t
         .unwrap();
     assert_eq!(closed_by.as_deref(), Some(ana.id.as_str()));
     assert_eq!(audit::count(t.db.pool(), "cancel", "ok").await.unwrap(), 1);
-    let again = cases::close(&t.db, &caller, &id, 2, CaseAction::Cancel, "again")
-        .await
-        .err()
-        .unwrap();
+    let again = cases::close(
+        &t.db,
+        &t.config.payments,
+        &caller,
+        &id,
+        2,
+        CaseAction::Cancel,
+        "again",
+    )
+    .await
+    .err()
+    .unwrap();
     assert!(matches!(again, AppError::Conflict(_)), "{again:?}");
 });
 
@@ -124,10 +150,18 @@ on_both_backends!(a_stale_version_is_a_conflict_and_changes_nothing, |t| {
     let ana = user(&t.db, Role::Patient, "ana@example.com").await;
     let caller = Caller { user: &ana, ip: "" };
     let id = cases::create_draft(&t.db, &caller).await.unwrap();
-    let err = cases::close(&t.db, &caller, &id, 7, CaseAction::Cancel, "why")
-        .await
-        .err()
-        .unwrap();
+    let err = cases::close(
+        &t.db,
+        &t.config.payments,
+        &caller,
+        &id,
+        7,
+        CaseAction::Cancel,
+        "why",
+    )
+    .await
+    .err()
+    .unwrap();
     assert!(matches!(err, AppError::Conflict(_)));
     assert_eq!(
         case_rows::find(t.db.pool(), &id).await.unwrap().unwrap().status,
@@ -148,10 +182,11 @@ on_both_backends!(racing_closers_end_in_exactly_one_transition, |t| {
     let mut racers = Vec::new();
     // The owner and seven admins all try to close the same case at version 1 at once.
     for actor in std::iter::once(ana.clone()).chain(admins) {
-        let (db, id) = (db.clone(), id.clone());
+        let (db, id, provider) = (db.clone(), id.clone(), t.config.payments.clone());
         racers.push(tokio::spawn(async move {
             cases::close(
                 &db,
+                &provider,
                 &Caller { user: &actor, ip: "" },
                 &id,
                 1,
@@ -196,6 +231,7 @@ on_both_backends!(the_admin_queue_filters_searches_and_pages, |t| {
         .unwrap();
     cases::close(
         &t.db,
+        &t.config.payments,
         &Caller { user: &bob, ip: "" },
         &bobs,
         1,

@@ -4,7 +4,7 @@
 use crate::on_both_backends;
 use crate::services_intake::{submitted_case, world, World};
 use crate::support::{user, TestDb};
-use app::domain::{CaseStatus, Relation, Role, TimelineLabel};
+use app::domain::{CaseAction, CaseStatus, Relation, Role, TimelineLabel};
 use app::error::AppError;
 use app::model::CurrentUser;
 use app::server::config::TEST_WEBHOOK_SECRET;
@@ -696,3 +696,121 @@ async fn on_postgres_each_committed_notification_is_announced_to_every_listener(
     let nothing_more = tokio::time::timeout(std::time::Duration::from_millis(300), listener.recv()).await;
     assert!(nothing_more.is_err(), "the refused assignment announced nothing");
 }
+
+async fn refunds_of(t: &TestDb, case_id: &str) -> Vec<(i64, String, Option<String>)> {
+    sqlx::query_as(
+        "SELECT r.amount_minor, r.status, r.provider_ref FROM refunds r JOIN payments p ON p.id = r.payment_id \
+         WHERE p.case_id = $1",
+    )
+    .bind(case_id)
+    .fetch_all(t.db.pool())
+    .await
+    .unwrap()
+}
+
+on_both_backends!(cancelling_or_rejecting_a_paid_case_refunds_it_once, |t| {
+    let s = staff(&t).await;
+    // The patient cancels after paying.
+    let id = paid(&t, &s).await;
+    let v = version(&t, &id).await;
+    cases::close(
+        &t.db,
+        &t.config.payments,
+        &as_(&s.w.patient),
+        &id,
+        v,
+        CaseAction::Cancel,
+        "Found a doctor nearby",
+    )
+    .await
+    .unwrap();
+    assert_eq!(status(&t, &id).await, "cancelled");
+    let refunds = refunds_of(&t, &id).await;
+    assert_eq!(refunds.len(), 1);
+    assert_eq!((refunds[0].0, refunds[0].1.as_str()), (45_000, "succeeded"));
+    assert!(refunds[0].2.is_some(), "the provider's refund id is kept");
+    let payment_status: String = sqlx::query_scalar("SELECT status FROM payments WHERE case_id = $1")
+        .bind(&id)
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(payment_status, "refunded");
+    let view = cases::view(&t.db, &as_(&s.w.patient), &id).await.unwrap();
+    let last = view.timeline.last().unwrap();
+    assert_eq!(last.label, TimelineLabel::CaseCancelled);
+    assert_eq!(last.detail, "Found a doctor nearby · Refund of EUR 450.00 issued");
+    assert_eq!(view.payment.unwrap().status, "refunded");
+    let again = cases::close(
+        &t.db,
+        &t.config.payments,
+        &as_(&s.w.admin),
+        &id,
+        version(&t, &id).await,
+        CaseAction::Reject,
+        "x",
+    )
+    .await;
+    assert!(matches!(again, Err(AppError::Conflict(_))), "{again:?}");
+    assert_eq!(refunds_of(&t, &id).await.len(), 1, "never refunded twice");
+
+    // An admin rejects another paid case: refunded too, and the coordinator is told.
+    let other = paid(&t, &s).await;
+    let v = version(&t, &other).await;
+    cases::close(
+        &t.db,
+        &t.config.payments,
+        &as_(&s.w.admin),
+        &other,
+        v,
+        CaseAction::Reject,
+        "Outside our scope",
+    )
+    .await
+    .unwrap();
+    assert_eq!(status(&t, &other).await, "rejected");
+    assert_eq!(refunds_of(&t, &other).await.len(), 1);
+    let told: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM notifications WHERE case_id = $1 AND user_id = $2 AND kind = 'case_rejected'",
+    )
+    .bind(&other)
+    .bind(&s.coordinators[0].id)
+    .fetch_one(t.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(told, 1);
+});
+
+on_both_backends!(
+    a_failed_refund_leaves_the_paid_case_open_and_records_nothing,
+    |t| {
+        let s = staff(&t).await;
+        let id = paid(&t, &s).await;
+        sqlx::query("UPDATE payments SET provider_payment_ref = 'pi_123' WHERE case_id = $1")
+            .bind(&id)
+            .execute(t.db.pool())
+            .await
+            .unwrap();
+        // Stripe without a reachable API: the refund request fails.
+        let unreachable = app::server::payments::Provider::Stripe {
+            api_key: "sk_test".into(),
+            webhook_secret: "whsec".into(),
+            api_base: "http://127.0.0.1:9".into(),
+        };
+        let v = version(&t, &id).await;
+        let err = cases::close(
+            &t.db,
+            &unreachable,
+            &as_(&s.w.patient),
+            &id,
+            v,
+            CaseAction::Cancel,
+            "Changed my mind",
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(err, AppError::Internal { .. }), "{err:?}");
+        assert_eq!(status(&t, &id).await, "payment_successful");
+        assert_eq!(version(&t, &id).await, v);
+        assert!(refunds_of(&t, &id).await.is_empty());
+    }
+);

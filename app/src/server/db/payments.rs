@@ -74,6 +74,48 @@ pub async fn set_status(
     Ok(())
 }
 
+pub async fn set_provider_payment_ref(
+    conn: &mut AnyConnection,
+    id: &str,
+    reference: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE payments SET provider_payment_ref = $1 WHERE id = $2")
+        .bind(reference)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn provider_payment_ref(conn: &mut AnyConnection, id: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT provider_payment_ref FROM payments WHERE id = $1")
+        .bind(id)
+        .fetch_one(conn)
+        .await
+}
+
+/// Records a refund as the provider answered it, and marks the payment refunded.
+pub async fn insert_refund(
+    conn: &mut AnyConnection,
+    payment: &PaymentRow,
+    status: &str,
+    provider_ref: Option<&str>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO refunds (id, payment_id, amount_minor, status, provider_ref, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(super::new_id())
+    .bind(&payment.id)
+    .bind(payment.amount_minor)
+    .bind(status)
+    .bind(provider_ref)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    set_status(conn, &payment.id, "refunded", now).await
+}
+
 /// Issues the invoice for a payment: `INV-<year>-<sequence>`.
 pub async fn insert_invoice(
     conn: &mut AnyConnection,

@@ -23,6 +23,9 @@ pub struct CheckoutSession {
     pub amount_total: Option<i64>,
     pub currency: Option<String>,
     pub payment_status: Option<String>,
+    /// The PaymentIntent behind a paid session: what a refund refers to.
+    #[serde(default)]
+    pub payment_intent: Option<String>,
 }
 
 /// What an event means for our payment.

@@ -66,6 +66,78 @@ impl Provider {
     }
 }
 
+/// Money to give back: the whole of a succeeded payment.
+pub struct RefundRequest<'a> {
+    pub payment_id: &'a str,
+    /// The provider's id of the payment (Stripe: the PaymentIntent).
+    pub provider_payment_ref: Option<&'a str>,
+    pub amount_minor: i64,
+}
+
+/// The provider's answer: its refund id and status (`succeeded`, or `pending` while it settles).
+pub struct Refund {
+    pub provider_ref: Option<String>,
+    pub status: String,
+}
+
+impl Provider {
+    /// Issues a refund. Idempotent per payment: asking twice (a retry after a failure on our
+    /// side) gives back the same refund, never a second one.
+    pub async fn refund(&self, request: &RefundRequest<'_>) -> Result<Refund, AppError> {
+        match self {
+            Provider::Test { .. } => Ok(Refund {
+                provider_ref: Some(format!("test_refund_{}", request.payment_id)),
+                status: "succeeded".into(),
+            }),
+            Provider::Stripe {
+                api_key, api_base, ..
+            } => stripe_refund(api_key, api_base, request).await,
+        }
+    }
+}
+
+/// `POST /v1/refunds` for the PaymentIntent, with an idempotency key per payment.
+async fn stripe_refund(
+    api_key: &str,
+    api_base: &str,
+    request: &RefundRequest<'_>,
+) -> Result<Refund, AppError> {
+    #[derive(serde::Deserialize)]
+    struct StripeRefund {
+        id: String,
+        status: String,
+    }
+    let intent = request
+        .provider_payment_ref
+        .ok_or_else(|| internal("stripe refund", "the payment has no PaymentIntent recorded"))?;
+    let amount = request.amount_minor.to_string();
+    let form = [
+        ("payment_intent", intent),
+        ("amount", &amount),
+        ("metadata[payment_id]", request.payment_id),
+    ];
+    let response = reqwest::Client::new()
+        .post(format!("{}/v1/refunds", api_base.trim_end_matches('/')))
+        .bearer_auth(api_key)
+        .header("Idempotency-Key", format!("refund-{}", request.payment_id))
+        .form(&form)
+        .send()
+        .await
+        .map_err(|e| internal("stripe refund request", e))?;
+    if !response.status().is_success() {
+        let status = response.status();
+        return Err(internal("stripe refund", format!("Stripe answered {status}")));
+    }
+    let refund: StripeRefund = response
+        .json()
+        .await
+        .map_err(|e| internal("stripe refund response", e))?;
+    Ok(Refund {
+        provider_ref: Some(refund.id),
+        status: refund.status,
+    })
+}
+
 /// Creates a Stripe Checkout session (`POST /v1/checkout/sessions`, form-encoded).
 async fn stripe_checkout(
     api_key: &str,

@@ -217,9 +217,11 @@ pub async fn queue(db: &Db, filter: &cases::QueueFilter, page: u32) -> Result<Pa
 }
 
 /// Cancels (patient or admin) or rejects (admin) a case. The reason is required and is shown to
-/// the patient. A paid case needs a refund first, which arrives with the payment provider.
+/// the patient. A paid case is refunded through the provider first, in the same transaction: if
+/// the refund fails, the case stays open and nothing is recorded.
 pub async fn close(
     db: &Db,
+    provider: &crate::server::payments::Provider,
     caller: &Caller<'_>,
     case_id: &str,
     expected_version: i64,
@@ -235,14 +237,48 @@ pub async fn close(
     let reason = crate::domain::validate::required_text("reason", reason, 1000, "Please give a reason.")
         .map_err(|e| AppError::Validation(vec![e]))?;
     let mut acting = case_action::begin(db, caller, case_id, expected_version, action).await?;
+    let mut detail = reason.clone();
     if acting.transition.has(crate::domain::Effect::RefundPayment) {
-        return Err(AppError::conflict(
-            "This case has been paid; it can be closed once refunds are available.",
-        ));
+        let refunded = refund(&mut acting.tx, provider, case_id).await?;
+        detail = format!("{reason} · {refunded}");
     }
     cases::record_closure(&mut acting.tx, case_id, &caller.user.id, &reason, db::now_ms()).await?;
-    case_action::finish(acting, caller, &reason, &Audience::default()).await?;
+    case_action::finish(acting, caller, &detail, &Audience::default()).await?;
     Ok(())
+}
+
+/// Gives the patient's money back and records it; returns the line for the timeline.
+async fn refund(
+    tx: &mut db::Tx,
+    provider: &crate::server::payments::Provider,
+    case_id: &str,
+) -> Result<String, AppError> {
+    let payment = payments::for_case(&mut **tx, case_id)
+        .await?
+        .filter(|p| p.status == "succeeded")
+        .ok_or_else(|| {
+            crate::server::failure::internal("refund", "a paid case without a succeeded payment")
+        })?;
+    let reference = payments::provider_payment_ref(tx, &payment.id).await?;
+    let request = crate::server::payments::RefundRequest {
+        payment_id: &payment.id,
+        provider_payment_ref: reference.as_deref(),
+        amount_minor: payment.amount_minor,
+    };
+    let issued = provider.refund(&request).await?;
+    payments::insert_refund(
+        tx,
+        &payment,
+        &issued.status,
+        issued.provider_ref.as_deref(),
+        db::now_ms(),
+    )
+    .await?;
+    let amount = Money {
+        minor: payment.amount_minor,
+        currency: payment.currency.clone(),
+    };
+    Ok(format!("Refund of {} issued", amount.display()))
 }
 
 /// Parses the form and checks that a chosen review type and category are still offered.

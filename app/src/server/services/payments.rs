@@ -93,6 +93,9 @@ async fn apply(db: &Db, provider: &str, event: &Event) -> Result<Outcome, AppErr
         "failed"
     };
     payments::set_status(&mut tx, &payment.id, status, now).await?;
+    if let Some(intent) = event.data.object.payment_intent.as_deref() {
+        payments::set_provider_payment_ref(&mut tx, &payment.id, intent).await?;
+    }
     let detail = match action {
         CaseAction::ConfirmPayment => {
             let number = payments::insert_invoice(&mut tx, &payment, now).await?;
