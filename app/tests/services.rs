@@ -23,5 +23,7 @@ mod pdf_tools;
 mod review;
 #[path = "services/seed_flow.rs"]
 mod seed_flow;
+#[path = "services/sequences.rs"]
+mod sequences;
 #[path = "services/intake.rs"]
 mod services_intake;
