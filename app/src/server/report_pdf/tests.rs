@@ -1,0 +1,356 @@
+//! The renderer checked with the real tools (qpdf, poppler) and its layout rules.
+use super::*;
+use crate::model::REPORT_DISCLAIMER;
+use chrono::TimeZone;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, m, d, 10, 30, 0)
+        .single()
+        .expect("valid date")
+}
+
+fn clinician(title: &str, name: &str, specialties: &str) -> ReportPerson {
+    ReportPerson {
+        name: name.into(),
+        title: title.into(),
+        specialties: specialties.into(),
+    }
+}
+
+const PARAGRAPHS: [&str; 4] = [
+    "The echocardiogram from 12 March shows a mildly dilated left ventricle with an ejection \
+     fraction of 45 %, which is lower than the 55 % measured a year earlier. Together with the \
+     exercise test this points to an early cardiomyopathy rather than to ischaemia → the \
+     coronary angiography proposed locally is not urgent.",
+    "Pacjentka zgłasza duszność wysiłkową od trzech miesięcy; Zażółć gęślą jaźń. The notes use \
+     the Greek letters α, β and Ωμέγα for the study arms, and the private clinic quoted €1 250 \
+     for the MRI, which we consider worthwhile before any change of treatment.",
+    "Laboratory results (NT-proBNP 620 pg/ml, troponin within the normal range, TSH 2.1 mIU/l) \
+     are consistent with this reading. The referral code \
+     https://example.org/referrals/2026/CON-2026-0042/attachments/echo-report-final-version-2.pdf \
+     is quoted in full in the documents.",
+    "We would repeat the echocardiogram in three months, start an ACE inhibitor at a low dose \
+     and titrate it every two weeks while monitoring kidney function and potassium.",
+];
+
+/// An opinion text of `paragraphs` paragraphs, separated by blank lines.
+fn long_text(paragraphs: usize) -> String {
+    (0..paragraphs)
+        .map(|i| PARAGRAPHS[i % PARAGRAPHS.len()])
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+fn sample_report() -> Report {
+    let wojcik = clinician("Dr", "Anna Wójcik", "Cardiology");
+    let lewandowski = clinician("Prof.", "Łukasz Lewandowski", "Internal medicine, Nephrology");
+    Report {
+        case_id: "0b0c5f0e-6f6a-4c1e-9d7e-2f1f2d5b9a10".into(),
+        reference: "CON-2026-0042".into(),
+        submitted_at: at(2026, 11, 3),
+        completed_at: at(2026, 11, 27),
+        patient_name: "Małgorzata Żółkiewska".into(),
+        patient_age: Some(58),
+        patient_sex: Some("Female".into()),
+        review_type: "Diagnosis review".into(),
+        category: "Cardiology".into(),
+        question: "Is the proposed coronary angiography necessary?\nShould I change my medication?".into(),
+        coordinator: clinician("Dr", "Jan Kowalski", "General practice"),
+        specialists: vec![wojcik.clone(), lewandowski.clone()],
+        opinions: vec![
+            ReportOpinion {
+                author: wojcik,
+                submitted_at: at(2026, 11, 20),
+                assessment: long_text(18),
+                recommendation: long_text(3),
+                diagnosis: Some("Early dilated cardiomyopathy (ICD-10 I42.0).".into()),
+                treatment: Some("ACE inhibitor, titrated; repeat echocardiogram in 3 months.".into()),
+            },
+            ReportOpinion {
+                author: lewandowski,
+                submitted_at: at(2026, 11, 22),
+                assessment: long_text(5),
+                recommendation: "Check kidney function two weeks after each dose change.".into(),
+                diagnosis: None,
+                treatment: None,
+            },
+        ],
+        summary: long_text(2),
+        disclaimer: REPORT_DISCLAIMER.into(),
+    }
+}
+
+/// A PDF written to a fresh temporary file, removed when dropped.
+struct TempPdf(PathBuf);
+
+impl TempPdf {
+    fn new(bytes: &[u8]) -> TempPdf {
+        let path =
+            std::env::temp_dir().join(format!("consilium-report-{}.pdf", uuid::Uuid::new_v4().simple()));
+        std::fs::write(&path, bytes).expect("write the PDF to a temporary file");
+        TempPdf(path)
+    }
+}
+
+impl Drop for TempPdf {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// Runs `tool` on `path`; panics with its stderr unless it succeeds.
+fn run(tool: &str, args: &[&str], path: &Path) -> String {
+    let output = Command::new(tool)
+        .args(args)
+        .arg(path)
+        .output()
+        .expect("run the PDF tool");
+    assert!(
+        output.status.success(),
+        "{tool} failed: {}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn page_count(path: &Path) -> usize {
+    run("pdfinfo", &[], path)
+        .lines()
+        .find_map(|line| line.strip_prefix("Pages:"))
+        .and_then(|count| count.trim().parse().ok())
+        .expect("pdfinfo prints the page count")
+}
+
+#[test]
+fn report_is_a_valid_pdf_with_extractable_unicode_text_and_embedded_subset_fonts() {
+    let report = sample_report();
+    let bytes = render(&report).expect("render");
+    let pdf = TempPdf::new(&bytes);
+
+    run("qpdf", &["--check"], &pdf.0);
+    let pages = page_count(&pdf.0);
+    assert!(
+        pages >= 3,
+        "the long opinion should need at least 3 pages, got {pages}"
+    );
+
+    let text = pdftotext(&pdf.0);
+    for expected in [
+        "Second opinion report",
+        "CON-2026-0042",
+        "27 November 2026",
+        "Małgorzata Żółkiewska",
+        "Zażółć gęślą jaźń",
+        "Ωμέγα",
+        "€1",
+        "→",
+        "Dr Anna Wójcik",
+        "Prof. Łukasz Lewandowski",
+        "Dr Jan Kowalski",
+        "Coordinator's summary",
+        "This second opinion is based only",
+        "Page 1 of",
+        &format!("Page {pages} of {pages}"),
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected:?} missing from the extracted text:\n{text}"
+        );
+    }
+
+    let fonts = run("pdffonts", &[], &pdf.0);
+    for name in ["DVSREG+DejaVuSans", "DVSBLD+DejaVuSans-Bold"] {
+        let line = fonts
+            .lines()
+            .find(|line| line.starts_with(name))
+            .unwrap_or_else(|| panic!("{name} in\n{fonts}"));
+        let columns: Vec<&str> = line.split_whitespace().collect();
+        // name type… encoding emb sub uni object generation
+        let flags = &columns[columns.len() - 5..columns.len() - 2];
+        assert_eq!(
+            flags,
+            ["yes", "yes", "yes"],
+            "{name} should be embedded, subset, with ToUnicode:\n{fonts}"
+        );
+    }
+
+    assert!(
+        bytes.len() < 150_000,
+        "a {pages}-page report took {} bytes",
+        bytes.len()
+    );
+}
+
+fn pdftotext(path: &Path) -> String {
+    let output = Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("run pdftotext");
+    assert!(
+        output.status.success(),
+        "pdftotext failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("pdftotext prints UTF-8")
+}
+
+#[test]
+fn rendering_the_same_report_twice_gives_the_same_bytes() {
+    let report = sample_report();
+    let first = render(&report).expect("render");
+    assert_eq!(first, render(&report).expect("render again"));
+    let mut other = report.clone();
+    other.summary.push_str(" One more sentence.");
+    assert_ne!(first, render(&other).expect("render a changed report"));
+}
+
+#[test]
+fn missing_age_and_sex_print_not_given() {
+    let mut report = sample_report();
+    report.patient_age = None;
+    report.patient_sex = None;
+    let pdf = TempPdf::new(&render(&report).expect("render"));
+    let text = pdftotext(&pdf.0);
+    assert_eq!(text.matches(NOT_GIVEN).count(), 2, "{text}");
+}
+
+/// Texts that stress the wrapper: long paragraphs, explicit breaks, tabs, a word longer than
+/// any line, characters DejaVu lacks.
+fn wrapping_inputs() -> Vec<String> {
+    vec![
+        long_text(6),
+        "Line one\nLine two\r\n\n\n\nAfter a blank line\twith a tab".into(),
+        format!("short {} short", "Wójcik→Ωμέγα€".repeat(40)),
+        "W".repeat(500),
+        "漢字 and 🫀 are not in DejaVu Sans".into(),
+        String::new(),
+    ]
+}
+
+#[test]
+fn wrapped_lines_never_exceed_the_width() {
+    let fonts = fonts().expect("fonts");
+    for face in [&fonts.regular, &fonts.bold] {
+        for size in [8.0, 10.5, 13.5, 20.0] {
+            for max_width in [
+                TEXT_WIDTH,
+                TEXT_WIDTH - LABEL_COLUMN,
+                LABEL_COLUMN - LABEL_GAP,
+                40.0,
+            ] {
+                for text in wrapping_inputs() {
+                    for line in wrap(face, &text, size, max_width) {
+                        let width = face.width(&line, size);
+                        assert!(
+                            width <= max_width + 0.001,
+                            "{line:?} is {width} pt wide, limit {max_width}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn wrapping_keeps_every_character_and_the_explicit_line_breaks() {
+    let fonts = fonts().expect("fonts");
+    let face = &fonts.regular;
+    for text in wrapping_inputs() {
+        let lines = wrap(face, &text, BODY.size, 120.0);
+        let kept: String = lines.concat().chars().filter(|c| !c.is_whitespace()).collect();
+        let given: String = face
+            .printable(&text.replace(['\r', '\n'], " "))
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        assert_eq!(kept, given);
+    }
+
+    let lines = wrap(
+        face,
+        "Line one\nLine two\r\n\n\n\nAfter a blank line",
+        BODY.size,
+        TEXT_WIDTH,
+    );
+    assert_eq!(lines, ["Line one", "Line two", "", "After a blank line"]);
+
+    let lines = wrap(face, &format!("see {} now", "x".repeat(300)), BODY.size, 100.0);
+    assert!(lines.len() > 3, "a 300-character word is cut: {lines:?}");
+    assert_eq!(lines[0], "see");
+    assert!(
+        lines.last().is_some_and(|last| last.ends_with(" now")),
+        "{lines:?}"
+    );
+
+    assert_eq!(wrap(face, "漢", BODY.size, TEXT_WIDTH), ["\u{FFFD}"]);
+}
+
+#[test]
+fn measured_widths_come_from_the_font() {
+    let fonts = fonts().expect("fonts");
+    let face = &fonts.regular;
+    assert!(face.units("W") > face.units("i"));
+    assert!(face.units("ż") > 0 && face.units("Ω") > 0 && face.units("€") > 0 && face.units("→") > 0);
+    assert_eq!(
+        face.units("ab cd"),
+        face.units("ab") + face.advance(' ') + face.units("cd")
+    );
+    // DejaVu Sans's hmtx gives "W" 2025 and the space 651 of 2048 units: 988 and 317 thousandths.
+    assert_eq!((face.units("W"), face.advance(' ')), (988, 317));
+    assert!(fonts.bold.units("abc") > face.units("abc"), "bold is wider");
+    // printpdf writes each glyph's `/W` width from the decoded glyph; the table must agree.
+    for face in [&fonts.regular, &fonts.bold] {
+        for c in long_text(4).chars().chain("\u{FFFD}?€→Ωμέγα漢".chars()) {
+            let gid = face.font.lookup_glyph_index(u32::from(c)).unwrap_or(0);
+            let decoded = face
+                .font
+                .get_or_decode_glyph(gid)
+                .map_or(0, |glyph| glyph.horz_advance);
+            let written = (f32::from(decoded) * (1000.0 / face.units_per_em)) as u64;
+            assert_eq!(face.advance(c), written, "{c:?}");
+        }
+    }
+}
+
+/// Headings, opinion authors, dates and labels must be followed by text on the same page.
+#[test]
+fn headings_and_labels_never_end_a_page() {
+    let fonts = fonts().expect("fonts");
+    for extra in 0..30 {
+        let mut report = sample_report();
+        // Shift everything down line by line so that every heading meets the page foot once.
+        report.question = (0..extra)
+            .map(|i| format!("Question {i}"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let pages = paginate(&blocks(fonts, &report));
+        for (number, page) in pages.iter().enumerate().take(pages.len() - 1) {
+            let last = page.last().expect("no page is empty");
+            assert!(
+                last.style == BODY,
+                "page {} of variant {extra} ends with {:?} in {:?}",
+                number + 1,
+                last.text,
+                last.style
+            );
+        }
+    }
+}
+
+#[test]
+fn a_report_without_opinions_still_renders() {
+    let mut report = sample_report();
+    report.opinions.clear();
+    report.specialists.clear();
+    report.question = String::new();
+    let pdf = TempPdf::new(&render(&report).expect("render"));
+    run("qpdf", &["--check"], &pdf.0);
+    assert!(pdftotext(&pdf.0).contains("No specialist opinion was submitted"));
+    assert_eq!(page_count(&pdf.0), 1);
+}
