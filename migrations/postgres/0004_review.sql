@@ -55,8 +55,10 @@ CREATE TABLE case_reports (
     CONSTRAINT case_reports_storage_key_key UNIQUE (storage_key)
 );
 
--- When the "review overdue" reminder went out (it goes out once per case).
+-- When the "review overdue" and "your draft is waiting" reminders went out (each goes out once
+-- per case).
 ALTER TABLE review_cases ADD COLUMN overdue_notified_at BIGINT;
+ALTER TABLE review_cases ADD COLUMN draft_reminded_at BIGINT;
 
 -- The provider's id of the money movement itself (Stripe: the PaymentIntent), which refunds
 -- refer to. Set when the payment succeeds.

@@ -28,6 +28,9 @@ pub fn spawn(state: AppState) {
             if let Err(e) = reminders::send_overdue(&state.db, db::now_ms()).await {
                 tracing::warn!(error = %e, "overdue reminder round failed");
             }
+            if let Err(e) = reminders::send_draft_waiting(&state.db, db::now_ms()).await {
+                tracing::warn!(error = %e, "draft reminder round failed");
+            }
             let idle = i64::try_from(state.config.session_idle.as_millis()).unwrap_or(i64::MAX);
             if let Err(e) = db::sessions::delete_expired(state.db.pool(), db::now_ms(), idle).await {
                 tracing::warn!(error = %e, "session cleanup failed");

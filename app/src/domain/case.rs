@@ -207,6 +207,7 @@ pub enum TimelineLabel {
     OpinionSubmitted,
     OverdueReminder,
     ReviewOverdue,
+    DraftWaiting,
     CaseCompleted,
     CaseCancelled,
     CaseRejected,
@@ -228,6 +229,7 @@ string_enum!(TimelineLabel {
     OpinionSubmitted => "opinion_submitted",
     OverdueReminder => "overdue_reminder",
     ReviewOverdue => "review_overdue",
+    DraftWaiting => "draft_waiting",
     CaseCompleted => "case_completed",
     CaseCancelled => "case_cancelled",
     CaseRejected => "case_rejected",
@@ -251,6 +253,7 @@ impl TimelineLabel {
             Self::OpinionSubmitted => "Opinion submitted",
             Self::OverdueReminder => "Overdue reminder sent",
             Self::ReviewOverdue => "Review overdue",
+            Self::DraftWaiting => "Your draft is waiting",
             Self::CaseCompleted => "Case completed",
             Self::CaseCancelled => "Case cancelled",
             Self::CaseRejected => "Case rejected",
@@ -516,6 +519,22 @@ pub fn review_overdue() -> Transition {
         ],
     }
 }
+
+/// What the scheduler sends when a draft has not been touched for [`DRAFT_REMINDER_AFTER_MS`]:
+/// a notice to the patient. A draft has no timeline, so the label names the notice only.
+pub fn draft_waiting() -> Transition {
+    Transition {
+        from: CaseStatus::Draft,
+        to: CaseStatus::Draft,
+        effects: vec![
+            Effect::Timeline(TimelineLabel::DraftWaiting),
+            Effect::Notify(Recipient::Patient),
+        ],
+    }
+}
+
+/// A draft untouched this long gets one reminder.
+pub const DRAFT_REMINDER_AFTER_MS: i64 = 24 * 3600 * 1000;
 
 /// The actions `actor` may take now. The UI offers exactly these.
 pub fn available_actions(status: CaseStatus, actor: Actor) -> Vec<CaseAction> {

@@ -613,3 +613,42 @@ on_both_backends!(
         );
     }
 );
+
+on_both_backends!(a_draft_untouched_for_a_day_reminds_its_patient_once, |t| {
+    let s = staff(&t).await;
+    let draft = cases::create_draft(&t.db, &as_(&s.w.patient)).await.unwrap();
+    let fresh = cases::create_draft(&t.db, &as_(&s.w.patient)).await.unwrap();
+    let now = app::server::db::now_ms();
+    let day = app::domain::case::DRAFT_REMINDER_AFTER_MS;
+    sqlx::query("UPDATE review_cases SET updated_at = $1 WHERE id = $2")
+        .bind(now - day - 1000)
+        .bind(&draft)
+        .execute(t.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(reminders::send_draft_waiting(&t.db, now).await.unwrap(), 1);
+    assert_eq!(
+        reminders::send_draft_waiting(&t.db, now + day).await.unwrap(),
+        1,
+        "the other draft, a day later"
+    );
+    assert_eq!(
+        reminders::send_draft_waiting(&t.db, now + 3 * day).await.unwrap(),
+        0,
+        "once per case"
+    );
+    assert_eq!(notifications_of(&t, &s.w.patient, "draft_waiting").await, 2);
+    assert_eq!(
+        count(
+            &t,
+            "SELECT COUNT(*) FROM case_timeline WHERE case_id = $1",
+            &draft
+        )
+        .await,
+        0
+    );
+    // A reminded draft can still be deleted.
+    cases::delete_draft(&t.db, &s.w.storage, &as_(&s.w.patient), &fresh, 1)
+        .await
+        .unwrap();
+});

@@ -1,9 +1,10 @@
 //! Reminders nobody clicks for: a case under review past its expected review date tells its
-//! coordinator and the specialists still writing, once per case. Run by every app server's
-//! worker; the conditional update makes sure only one of them sends each reminder.
+//! coordinator and the specialists still writing; a draft untouched for a day reminds its
+//! patient. Each once per case. Run by every app server's worker; the conditional update makes
+//! sure only one of them sends each reminder.
 
 use super::case_action::{notify, Audience, Notice};
-use crate::domain::case::review_overdue;
+use crate::domain::case::{draft_waiting, review_overdue, DRAFT_REMINDER_AFTER_MS};
 use crate::error::AppError;
 use crate::server::db::{cases, review, timeline, Db};
 
@@ -70,4 +71,44 @@ async fn remind(db: &Db, case_id: &str, now: i64) -> Result<bool, AppError> {
     notify(&mut tx, db.backend(), &notice, now).await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// Reminds the patients of drafts untouched for a day. Returns how many were reminded.
+pub async fn send_draft_waiting(db: &Db, now: i64) -> Result<usize, AppError> {
+    let due: Vec<String> = sqlx::query_scalar(
+        "SELECT id FROM review_cases WHERE status = 'draft' AND updated_at < $1 AND draft_reminded_at IS NULL \
+         ORDER BY updated_at LIMIT $2",
+    )
+    .bind(now - DRAFT_REMINDER_AFTER_MS)
+    .bind(BATCH)
+    .fetch_all(db.pool())
+    .await?;
+    let mut sent = 0;
+    for case_id in due {
+        let mut tx = db.begin().await?;
+        let claimed = sqlx::query(
+            "UPDATE review_cases SET draft_reminded_at = $1 WHERE id = $2 AND draft_reminded_at IS NULL \
+             AND status = 'draft'",
+        )
+        .bind(now)
+        .bind(&case_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        let Some(case) = cases::find(&mut *tx, &case_id).await?.filter(|_| claimed) else {
+            continue;
+        };
+        let notice = Notice {
+            case: &case,
+            transition: &draft_waiting(),
+            actor_id: None,
+            detail: "Finish your case and submit it when you are ready.",
+            audience: &Audience::default(),
+        };
+        notify(&mut tx, db.backend(), &notice, now).await?;
+        tx.commit().await?;
+        sent += 1;
+    }
+    Ok(sent)
 }
