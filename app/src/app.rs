@@ -87,6 +87,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin") view=pages::admin::QueuePage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/accounts") view=pages::admin::AccountsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/catalog") view=pages::admin::CatalogPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/audit") view=pages::admin::AuditPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

@@ -333,3 +333,32 @@ pub struct OpinionView {
     pub updated_at: DateTime<Utc>,
     pub submitted_at: Option<DateTime<Utc>>,
 }
+
+/// One entry of the audit log as admins search and export it: identifiers and outcomes only.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub user_name: Option<String>,
+    pub user_email: Option<String>,
+    pub role: String,
+    pub action: String,
+    pub case_reference: Option<String>,
+    pub target: String,
+    pub outcome: String,
+    pub ip: String,
+}
+
+/// An audit log search as typed in the admin's form and kept in the page's query string (dates
+/// as `YYYY-MM-DD`, UTC). Empty fields mean "any".
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AuditQuery {
+    pub who: String,
+    pub action: String,
+    pub outcome: String,
+    pub case: String,
+    pub from: String,
+    pub to: String,
+    pub page: u32,
+}

@@ -7,6 +7,8 @@ mod support;
 
 #[path = "services/accounts.rs"]
 mod accounts;
+#[path = "services/audit.rs"]
+mod audit;
 #[path = "services/cases.rs"]
 mod cases;
 #[path = "services/catalog.rs"]

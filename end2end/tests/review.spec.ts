@@ -147,6 +147,18 @@ test('review to report: a document request, two opinions, the summary, the patie
   expect(refused.status()).toBe(404);
   expect(await refused.text()).toBe(await missing.text());
 
+  // The admin finds every read of this report in the audit log, and can export the search.
+  const reference = (await page.getByTestId('report').locator('.facts dd').first().textContent())!.trim();
+  await admin.goto(`/admin/audit?action=read_report&case=${reference}`);
+  await hydrated(admin);
+  const log = admin.getByTestId('audit-table');
+  await expect(log).toContainText('Maria Rossi');
+  await expect(log).toContainText('Henrik Larsen');
+  await expect(log.locator('tr').filter({ hasText: 'Mei Chen' })).toContainText('denied');
+  const csv = await admin.request.get(`/admin/audit.csv?action=read_report&case=${reference}`);
+  expect(csv.headers()['content-type']).toContain('text/csv');
+  expect(await csv.text()).toContain('read_report');
+
   // Once completed, the specialists read each other's opinions.
   await openCase(amara, caseId);
   await expect(amara.getByTestId('opinion')).toContainText('Two-vessel disease is likely.');

@@ -20,6 +20,7 @@ pub fn build(state: AppState, leptos: LeptosOptions) -> Router {
         .route("/cases/{id}/documents", post(routes::documents::upload))
         .route("/documents/{document_id}", get(routes::documents::download))
         .route("/cases/{id}/report.pdf", get(routes::documents::report_pdf))
+        .route("/admin/audit.csv", get(routes::documents::audit_csv))
         .route("/webhooks/payments", post(routes::webhooks::payments))
         .route("/events", get(routes::events::stream))
         .with_state(state);

@@ -108,6 +108,7 @@ fn table(c: &Ctx) -> Vec<(Call, &'static [Who])> {
         (f("nudge_specialists", format!("case_id={case}")), &[Coordinator]),
         (f("submit_final_summary", format!("case_id={case}&version={v}&summary=Done")), &[Coordinator]),
         (f("load_report", format!("case_id={}", c.completed_case)), CASE_PEOPLE),
+        (f("audit_log", "query[who]=a".into()), &[Admin]),
         (f("unread_count", String::new()), SIGNED_IN),
         (f("notifications", String::new()), SIGNED_IN),
         (f("mark_notifications_read", String::new()), SIGNED_IN),
@@ -116,6 +117,7 @@ fn table(c: &Ctx) -> Vec<(Call, &'static [Who])> {
         (Call::Post(format!("/cases/{case}/documents?name=x.pdf&item={}", c.item), b"%PDF-1.4\n%%EOF\n".to_vec()), &[Owner]),
         (Call::Get(format!("/cases/{}/report.pdf", c.completed_case)), CASE_PEOPLE),
         (Call::Get("/events".into()), SIGNED_IN),
+        (Call::Get("/admin/audit.csv?who=a".into()), &[Admin]),
         // Public: the payment provider authenticates by signature, not by session (an unsigned
         // body gets 400 here; forged and stale signatures are the router tests' subject).
         (Call::Post("/webhooks/payments".into(), b"{}".to_vec()), EVERYONE),

@@ -2,6 +2,7 @@
 //! service and returns its result; the HTTP status follows the error's variant.
 
 pub mod accounts;
+pub mod audit;
 pub mod auth;
 pub mod cases;
 pub mod catalog;

@@ -69,3 +69,14 @@ pub fn CaseTable(cases: Vec<CaseSummary>, show_patient: bool, #[prop(into)] empt
     }
     .into_any()
 }
+
+/// Percent-encodes a query value (letters, digits and `-_.~` pass through).
+pub fn urlencode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => char::from(b).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -41,6 +41,7 @@ fn UserNav(user: CurrentUser) -> impl IntoView {
             ("/admin", "Case queue"),
             ("/admin/catalog", "Catalog"),
             ("/admin/accounts", "Accounts"),
+            ("/admin/audit", "Audit log"),
         ],
     };
     let live = use_live();

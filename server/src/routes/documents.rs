@@ -1,6 +1,7 @@
 //! `POST /cases/{case_id}/documents?name=…[&replaces=…]` streams one file into a draft;
 //! `GET /documents/{id}[?download=1]` serves one, after checking who asks and the file's checksum;
-//! `GET /cases/{case_id}/report.pdf` serves the final report the same way.
+//! `GET /cases/{case_id}/report.pdf` serves the final report the same way; `GET /admin/audit.csv`
+//! exports an audit log search.
 
 use app::error::AppError;
 use app::model::CurrentUser;
@@ -178,4 +179,34 @@ fn content_disposition(name: &str, inline: bool) -> HeaderValue {
         "{kind}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"
     ))
     .unwrap_or_else(|_| HeaderValue::from_static("attachment"))
+}
+
+/// `GET /admin/audit.csv?who=…&action=…`: what the same search on the audit page finds, as a
+/// CSV download. Admins only (the service checks and records the export).
+pub async fn audit_csv(
+    State(state): State<AppState>,
+    Query(query): Query<app::model::AuditQuery>,
+    jar: CookieJar,
+    request: Request,
+) -> Result<Response, ApiError> {
+    let user = signed_in(&state, &jar).await?;
+    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
+    let ip = client_ip(&state, request.headers(), peer);
+    let caller = Caller { user: &user, ip: &ip };
+    let csv = app::server::services::audit::export_csv(&state.db, &caller, &query).await?;
+    let mut response = Body::from(csv).into_response();
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"consilium-audit-log.csv\""),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    Ok(response)
 }

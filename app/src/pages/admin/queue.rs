@@ -1,7 +1,7 @@
 use crate::api::cases::{case_queue, QueueQuery};
 use crate::api::catalog::load_catalog;
 use crate::components::auth::RequireRole;
-use crate::components::cases::CaseTable;
+use crate::components::cases::{urlencode, CaseTable};
 use crate::components::feedback::ErrorNote;
 use crate::domain::{CaseStatus, Role};
 use crate::error::AppError;
@@ -131,15 +131,4 @@ fn QueueResults(page: Page<CaseSummary>, query: QueueQuery) -> impl IntoView {
             {next.map(|href| view! { <a href=href rel="next">"Older →"</a> })}
         </nav>
     }
-}
-
-/// Percent-encodes a query value (letters, digits and `-_.~` pass through).
-fn urlencode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => char::from(b).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

@@ -42,3 +42,97 @@ pub async fn count<'e>(
         .fetch_one(ex)
         .await
 }
+
+/// What an admin searches the log by. Empty strings mean "any".
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    /// Matched against the person's email and name, case-insensitively.
+    pub who: String,
+    pub action: String,
+    pub outcome: String,
+    /// A case reference (`C-…`), exactly.
+    pub case_reference: String,
+    /// UTC milliseconds, inclusive; None means unbounded.
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    at: i64,
+    user_name: Option<String>,
+    user_email: Option<String>,
+    role: String,
+    action: String,
+    case_reference: Option<String>,
+    target: String,
+    outcome: String,
+    ip: String,
+}
+
+macro_rules! filtered {
+    ($select:literal, $($rest:literal)*) => {
+        concat!(
+            $select,
+            " FROM audit_log a LEFT JOIN users u ON u.id = a.user_id ",
+            "LEFT JOIN review_cases c ON c.id = a.case_id ",
+            "WHERE ($1 = '%%' OR LOWER(u.email) LIKE $1 ESCAPE '\\' OR LOWER(u.name) LIKE $1 ESCAPE '\\') ",
+            "AND ($2 = '' OR a.action = $2) AND ($3 = '' OR a.outcome = $3) ",
+            "AND ($4 = '' OR c.reference = $4) AND a.at >= $5 AND a.at <= $6 ",
+            $($rest),*
+        )
+    };
+}
+
+/// One page of matching entries, newest first, and how many match in all.
+pub async fn search(
+    conn: &mut sqlx::AnyConnection,
+    filter: &Filter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<crate::model::AuditEntry>, i64), sqlx::Error> {
+    let who = super::cases::like_pattern(&filter.who);
+    let (from, to) = (filter.from.unwrap_or(0), filter.to.unwrap_or(i64::MAX));
+    let reference = filter.case_reference.trim().to_uppercase();
+    let total: i64 = sqlx::query_scalar(filtered!("SELECT COUNT(*)",))
+        .bind(&who)
+        .bind(&filter.action)
+        .bind(&filter.outcome)
+        .bind(&reference)
+        .bind(from)
+        .bind(to)
+        .fetch_one(&mut *conn)
+        .await?;
+    let rows: Vec<Row> = sqlx::query_as(filtered!(
+        "SELECT a.id, a.at, u.name AS user_name, u.email AS user_email, a.role, a.action, \
+         c.reference AS case_reference, a.target, a.outcome, a.ip",
+        "ORDER BY a.at DESC, a.id DESC LIMIT $7 OFFSET $8"
+    ))
+    .bind(&who)
+    .bind(&filter.action)
+    .bind(&filter.outcome)
+    .bind(&reference)
+    .bind(from)
+    .bind(to)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(&mut *conn)
+    .await?;
+    let entries = rows
+        .into_iter()
+        .map(|r| crate::model::AuditEntry {
+            id: r.id,
+            at: crate::model::from_ms(r.at),
+            user_name: r.user_name,
+            user_email: r.user_email,
+            role: r.role,
+            action: r.action,
+            case_reference: r.case_reference,
+            target: r.target,
+            outcome: r.outcome,
+            ip: r.ip,
+        })
+        .collect();
+    Ok((entries, total))
+}

@@ -270,7 +270,7 @@ pub async fn queue(
 }
 
 /// `%term%`, lower-cased, with LIKE's wildcards in the term escaped so they match literally.
-fn like_pattern(term: &str) -> String {
+pub(crate) fn like_pattern(term: &str) -> String {
     let escaped: String = term
         .trim()
         .to_lowercase()

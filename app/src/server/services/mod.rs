@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod assignment;
+pub mod audit;
 mod case_action;
 pub mod cases;
 pub mod catalog;

@@ -1,0 +1,172 @@
+//! The audit log for admins: search it page by page, and export what a search finds as CSV.
+//! Only admins may do either; an export is itself recorded.
+
+use super::{audit_ok, Caller};
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::model::{AuditEntry, AuditQuery as Query, Page};
+use crate::server::db::{audit, Db};
+use crate::server::failure::internal;
+use chrono::{NaiveDate, NaiveTime};
+
+pub const PAGE_SIZE: u32 = 50;
+/// An export holds at most this many entries; narrow the search for more.
+pub const EXPORT_LIMIT: i64 = 100_000;
+
+/// Admins only; a refusal is itself recorded.
+async fn admin_only(db: &Db, caller: &Caller<'_>, action: &str) -> Result<(), AppError> {
+    if caller.user.role == Role::Admin {
+        return Ok(());
+    }
+    let entry = audit::Entry {
+        user_id: Some(&caller.user.id),
+        role: caller.user.role.as_str(),
+        action,
+        case_id: None,
+        target: "audit_log",
+        outcome: "denied",
+        ip: caller.ip,
+    };
+    audit::record(db.pool(), &entry).await?;
+    Err(AppError::forbidden("Only admins read the audit log."))
+}
+
+/// Start of `from`'s day and end of `to`'s day, in UTC milliseconds.
+fn parse(query: &Query) -> Result<audit::Filter, AppError> {
+    let day = |field: &str, raw: &str, end: bool| -> Result<Option<i64>, AppError> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Ok(None);
+        }
+        let date = NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+            .map_err(|_| AppError::validation(field, "Enter a date like 2026-11-27."))?;
+        let time = if end {
+            NaiveTime::from_hms_milli_opt(23, 59, 59, 999)
+        } else {
+            NaiveTime::from_hms_opt(0, 0, 0)
+        };
+        Ok(time.map(|t| date.and_time(t).and_utc().timestamp_millis()))
+    };
+    Ok(audit::Filter {
+        who: query.who.clone(),
+        action: query.action.trim().to_owned(),
+        outcome: query.outcome.trim().to_owned(),
+        case_reference: query.case.clone(),
+        from: day("from", &query.from, false)?,
+        to: day("to", &query.to, true)?,
+    })
+}
+
+pub async fn search(db: &Db, caller: &Caller<'_>, query: &Query) -> Result<Page<AuditEntry>, AppError> {
+    admin_only(db, caller, "search_audit").await?;
+    let filter = parse(query)?;
+    let page = query.page.max(1);
+    let mut conn = db.pool().acquire().await?;
+    let offset = i64::from(page - 1) * i64::from(PAGE_SIZE);
+    let (items, total) = audit::search(&mut conn, &filter, i64::from(PAGE_SIZE), offset).await?;
+    Ok(Page {
+        items,
+        page,
+        per_page: PAGE_SIZE,
+        total: u64::try_from(total).unwrap_or(0),
+    })
+}
+
+/// Every entry the search finds (up to [`EXPORT_LIMIT`]), as CSV with a header row.
+pub async fn export_csv(db: &Db, caller: &Caller<'_>, query: &Query) -> Result<Vec<u8>, AppError> {
+    admin_only(db, caller, "export_audit").await?;
+    let filter = parse(query)?;
+    let mut conn = db.pool().acquire().await?;
+    let (entries, _) = audit::search(&mut conn, &filter, EXPORT_LIMIT, 0).await?;
+    audit_ok(
+        &mut conn,
+        caller,
+        "export_audit",
+        &format!("{} entries", entries.len()),
+    )
+    .await?;
+    to_csv(&entries)
+}
+
+fn to_csv(entries: &[AuditEntry]) -> Result<Vec<u8>, AppError> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "id",
+        "at_utc",
+        "user_name",
+        "user_email",
+        "role",
+        "action",
+        "case",
+        "target",
+        "outcome",
+        "ip",
+    ];
+    writer
+        .write_record(header)
+        .map_err(|e| internal("audit export", e))?;
+    for e in entries {
+        let at = e.at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let record = [
+            e.id.to_string(),
+            at,
+            e.user_name.clone().unwrap_or_default(),
+            e.user_email.clone().unwrap_or_default(),
+            e.role.clone(),
+            e.action.clone(),
+            e.case_reference.clone().unwrap_or_default(),
+            e.target.clone(),
+            e.outcome.clone(),
+            e.ip.clone(),
+        ];
+        writer
+            .write_record(record.iter().map(|cell| spreadsheet_safe(cell)))
+            .map_err(|e| internal("audit export", e))?;
+    }
+    writer.into_inner().map_err(|e| internal("audit export", e))
+}
+
+/// Names come from people: a cell starting with `=`, `+`, `-`, `@` (or a tab/CR) would run as a
+/// formula when the export is opened in a spreadsheet, so it gets a leading apostrophe.
+fn spreadsheet_safe(cell: &str) -> String {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
+        _ => cell.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_are_defused_and_plain_ones_kept() {
+        for (cell, expected) in [
+            ("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"),
+            ("+1", "'+1"),
+            ("-2", "'-2"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("Maria Rossi", "Maria Rossi"),
+            ("", ""),
+        ] {
+            assert_eq!(spreadsheet_safe(cell), expected);
+        }
+    }
+
+    #[test]
+    fn dates_cover_whole_days_and_bad_ones_are_named() {
+        let query = Query {
+            from: "2026-11-27".into(),
+            to: "2026-11-27".into(),
+            ..Query::default()
+        };
+        let filter = parse(&query).expect("valid dates");
+        let (from, to) = (filter.from.expect("from"), filter.to.expect("to"));
+        assert_eq!(to - from, 24 * 3600 * 1000 - 1);
+        let bad = Query {
+            to: "27/11/2026".into(),
+            ..Query::default()
+        };
+        assert!(matches!(parse(&bad), Err(AppError::Validation(f)) if f[0].field == "to"));
+    }
+}
