@@ -32,9 +32,19 @@ rm -rf "$E2E_DATA"
 mkdir -p "$E2E_DATA"
 # Its own port, so a server you are running on 3000 does not get in the way.
 E2E_ADDR="${E2E_ADDR:-127.0.0.1:3100}"
-LEPTOS_SITE_ADDR="$E2E_ADDR" BASE_URL="http://$E2E_ADDR" \
+# Our own crates log at debug level here, so the P2 check below also covers debug logging.
+RUST_LOG="info,app=debug,server=debug,consilium=debug" LEPTOS_SITE_ADDR="$E2E_ADDR" BASE_URL="http://$E2E_ADDR" \
   CONSILIUM_DATA_DIR="$E2E_DATA" DATABASE_URL="sqlite://$E2E_DATA/consilium.db" CONSILIUM_DEMO_DATA=1 \
   timeout 1200 cargo leptos end-to-end 2>&1 | tee -a "$LOG"
+
+# P2: nothing the journeys typed as health data or as a password, and no session cookie, may
+# appear in what the server logged (the values are planted in end2end/tests/helpers.ts).
+step "no planted health data, password or session token in the logs"
+if grep -n -e 'Canary-history-7Q4Z' -e 'Canary-question-7Q4Z' -e 'canary-password-7Q4Z' -e 'consilium_session=' "$LOG"; then
+  echo "planted values leaked into the logs (lines above)" >&2
+  exit 1
+fi
+echo "none found in $(wc -l < "$LOG") lines"
 
 # One closing line over all runners (the commands above stop the script on any failure).
 passed=$(grep -Eo 'test result: ok\. [0-9]+ passed' "$LOG" | grep -Eo '[0-9]+' | awk '{ s += $1 } END { print s + 0 }')

@@ -3,6 +3,16 @@ import { APIRequestContext, expect, Page } from '@playwright/test';
 
 export const DEMO_PASSWORD = 'consilium-demo';
 
+/**
+ * Planted values (P2): health data and a password that the journeys type in. scripts/test.sh
+ * fails the suite if any of them shows up in the server's log. Keep in step with test.sh.
+ */
+export const CANARY = {
+  history: 'Canary-history-7Q4Z: atrial fibrillation since 2021.',
+  question: 'Canary-question-7Q4Z: is ablation advisable?',
+  password: 'canary-password-7Q4Z',
+};
+
 export const DEMO = {
   admin: 'admin@consilium.test',
   coordinator: 'zofia.wojcik@consilium.test',
@@ -50,9 +60,9 @@ export async function submittedCase(request: APIRequestContext): Promise<string>
       category_id: cardiology.id,
       patient_age: '58',
       patient_sex: 'male',
-      medical_history: 'Atrial fibrillation since 2021.',
+      medical_history: CANARY.history,
       current_treatment: 'Apixaban',
-      questions: 'Is ablation advisable?',
+      questions: CANARY.question,
     },
   });
   expect(submit.ok(), await submit.text()).toBeTruthy();

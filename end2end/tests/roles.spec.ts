@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures';
-import { DEMO, hydrated, signIn } from './helpers';
+import { CANARY, DEMO, hydrated, signIn } from './helpers';
 
 const homes = [
   { who: 'admin', email: DEMO.admin, path: '/admin', heading: 'Case queue', name: 'Alex Morgan' },
@@ -58,7 +58,7 @@ test('a new patient registers and lands on an empty case list', async ({ page })
   await hydrated(page);
   await page.getByLabel('Full name').fill('Łucja Żak');
   await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill('a long enough password');
+  await page.getByLabel('Password').fill(CANARY.password);
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page).toHaveURL(/\/cases$/);
   await expect(page.getByTestId('account-name')).toHaveText('Łucja Żak');
