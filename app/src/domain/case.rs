@@ -208,6 +208,7 @@ pub enum TimelineLabel {
     OverdueReminder,
     ReviewOverdue,
     DraftWaiting,
+    PaymentRefunded,
     CaseCompleted,
     CaseCancelled,
     CaseRejected,
@@ -230,6 +231,7 @@ string_enum!(TimelineLabel {
     OverdueReminder => "overdue_reminder",
     ReviewOverdue => "review_overdue",
     DraftWaiting => "draft_waiting",
+    PaymentRefunded => "payment_refunded",
     CaseCompleted => "case_completed",
     CaseCancelled => "case_cancelled",
     CaseRejected => "case_rejected",
@@ -254,6 +256,7 @@ impl TimelineLabel {
             Self::OverdueReminder => "Overdue reminder sent",
             Self::ReviewOverdue => "Review overdue",
             Self::DraftWaiting => "Your draft is waiting",
+            Self::PaymentRefunded => "Payment refunded",
             Self::CaseCompleted => "Case completed",
             Self::CaseCancelled => "Case cancelled",
             Self::CaseRejected => "Case rejected",
@@ -531,6 +534,21 @@ pub fn draft_waiting() -> Transition {
             Effect::Notify(Recipient::Patient),
         ],
     }
+}
+
+/// What happens when money arrives for a case already cancelled or rejected (a cancel that
+/// crossed the payment): the case stays closed, the money goes back, the patient is told.
+/// Bookkeeping on a closed case, not a change of its status, so not a [`transition`].
+pub fn late_payment_refunded(status: CaseStatus) -> Option<Transition> {
+    matches!(status, CaseStatus::Cancelled | CaseStatus::Rejected).then(|| Transition {
+        from: status,
+        to: status,
+        effects: vec![
+            Effect::RefundPayment,
+            Effect::Timeline(TimelineLabel::PaymentRefunded),
+            Effect::Notify(Recipient::Patient),
+        ],
+    })
 }
 
 /// A draft untouched this long gets one reminder.

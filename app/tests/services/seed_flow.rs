@@ -814,3 +814,57 @@ on_both_backends!(
         assert!(refunds_of(&t, &id).await.is_empty());
     }
 );
+
+on_both_backends!(
+    money_arriving_for_a_case_cancelled_meanwhile_goes_back_once,
+    |t| {
+        let s = staff(&t).await;
+        let id = assigned(&t, &s).await;
+        let pid = payment_id(&t, &id).await;
+        // The patient cancels while the provider is still taking the money.
+        let v = version(&t, &id).await;
+        cases::close(
+            &t.db,
+            &t.config.payments,
+            &as_(&s.w.patient),
+            &id,
+            v,
+            CaseAction::Cancel,
+            "Changed my mind",
+        )
+        .await
+        .unwrap();
+        assert!(refunds_of(&t, &id).await.is_empty(), "nothing was paid yet");
+        let failed = event(
+            "evt_fail_late",
+            "checkout.session.async_payment_failed",
+            &pid,
+            45_000,
+            false,
+        );
+        assert!(matches!(deliver(&t, &failed).await, Ok(Outcome::Ignored(_))));
+        let paid = event("evt_paid_late", "checkout.session.completed", &pid, 45_000, true);
+        assert_eq!(deliver(&t, &paid).await.unwrap(), Outcome::RefundedLate);
+        assert_eq!(deliver(&t, &paid).await.unwrap(), Outcome::Duplicate);
+        assert_eq!(status(&t, &id).await, "cancelled", "the case stays closed");
+        assert_eq!(refunds_of(&t, &id).await.len(), 1, "refunded exactly once");
+        let view = cases::view(&t.db, &as_(&s.w.patient), &id).await.unwrap();
+        let last = view.timeline.last().unwrap();
+        assert_eq!(last.label, TimelineLabel::PaymentRefunded);
+        assert_eq!(
+            last.detail,
+            "A payment arrived after the case was closed; EUR 450.00 refunded."
+        );
+        assert_eq!(view.payment.unwrap().status, "refunded");
+        // A second success for the same payment (another event id) refunds nothing more.
+        let again = event(
+            "evt_paid_late_2",
+            "checkout.session.completed",
+            &pid,
+            45_000,
+            true,
+        );
+        assert!(matches!(deliver(&t, &again).await, Ok(Outcome::Ignored(_))));
+        assert_eq!(refunds_of(&t, &id).await.len(), 1);
+    }
+);

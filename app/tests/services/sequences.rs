@@ -206,6 +206,8 @@ impl Run<'_> {
                 // Received but not acted on (a late failure, a case closed meanwhile): like a
                 // refusal, it must change nothing.
                 app::server::services::payments::Outcome::Applied => Ok(()),
+                // Money for a closed case goes back: one "Payment refunded" entry, status kept.
+                app::server::services::payments::Outcome::RefundedLate => Err("refunded late".into()),
                 other => Err(format!("{other:?}")),
             })
     }
@@ -483,8 +485,17 @@ async fn play(t: &TestDb, seed: u64) -> (usize, Vec<CaseStatus>) {
                 &run.log,
             );
         }
+        let refunded_late = matches!(&result, Err(m) if m == "refunded late");
+        let one_entry_more = Snapshot {
+            timeline: old.timeline + 1,
+            ..old.clone()
+        };
         match (&result, action) {
-            (Err(_), _) if new != old => fail(
+            _ if refunded_late && new != one_entry_more => fail(
+                format!("a late refund must add one entry and nothing else: {old:?} -> {new:?}"),
+                &run.log,
+            ),
+            (Err(_), _) if !refunded_late && new != old => fail(
                 format!("a refused step changed the case: {old:?} -> {new:?}"),
                 &run.log,
             ),

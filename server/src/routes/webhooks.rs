@@ -16,6 +16,7 @@ pub async fn payments(
     let header = headers.get("stripe-signature").and_then(|v| v.to_str().ok());
     match handle_webhook(&state.db, &state.config.payments, &body, header).await {
         Ok(Outcome::Applied) => (StatusCode::OK, "applied"),
+        Ok(Outcome::RefundedLate) => (StatusCode::OK, "refunded"),
         Ok(Outcome::Duplicate) => (StatusCode::OK, "duplicate"),
         Ok(Outcome::Ignored(_)) => (StatusCode::OK, "ignored"),
         Err(WebhookError::Signature(e)) => {

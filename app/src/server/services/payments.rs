@@ -17,6 +17,8 @@ use crate::server::payments::Provider;
 #[derive(Debug, PartialEq, Eq)]
 pub enum Outcome {
     Applied,
+    /// Money arrived for a case closed meanwhile and was given back.
+    RefundedLate,
     Duplicate,
     Ignored(&'static str),
 }
@@ -41,10 +43,11 @@ pub async fn handle_webhook(
     let now_s = db::now_ms() / 1000;
     signature::verify(provider.webhook_secret(), header.unwrap_or_default(), raw, now_s)?;
     let event: Event = serde_json::from_slice(raw).map_err(|_| WebhookError::Payload)?;
-    Ok(apply(db, provider.name(), &event).await?)
+    Ok(apply(db, provider, &event).await?)
 }
 
-async fn apply(db: &Db, provider: &str, event: &Event) -> Result<Outcome, AppError> {
+async fn apply(db: &Db, provider_impl: &Provider, event: &Event) -> Result<Outcome, AppError> {
+    let provider = provider_impl.name();
     let payment_id = event.data.object.client_reference_id.clone();
     let now = db::now_ms();
     let mut tx = db.begin().await?;
@@ -80,6 +83,17 @@ async fn apply(db: &Db, provider: &str, event: &Event) -> Result<Outcome, AppErr
         return finish_ignored(tx, provider, event, "unknown_case").await;
     };
     let Ok(change) = transition(case.status()?, action, Actor::PaymentProvider) else {
+        if action == CaseAction::ConfirmPayment && payment.status != "refunded" {
+            if let Some(refund) = crate::domain::case::late_payment_refunded(case.status()?) {
+                let late = LatePayment {
+                    case: &case,
+                    payment: &payment,
+                    event,
+                    change: &refund,
+                };
+                return refund_late(db, tx, provider_impl, &late).await;
+            }
+        }
         return finish_ignored(tx, provider, event, "out_of_order").await;
     };
     if !cases::advance(&mut tx, &case, change.to, now).await? {
@@ -131,6 +145,79 @@ async fn apply(db: &Db, provider: &str, event: &Event) -> Result<Outcome, AppErr
     payments::set_event_outcome(&mut tx, provider, &event.id, "applied").await?;
     tx.commit().await?;
     Ok(Outcome::Applied)
+}
+
+struct LatePayment<'a> {
+    case: &'a cases::CaseRow,
+    payment: &'a payments::PaymentRow,
+    event: &'a Event,
+    change: &'a crate::domain::Transition,
+}
+
+/// Gives back money that arrived for a closed case, in the transaction that records the event:
+/// a redelivered event is a duplicate and refunds nothing twice (the provider's idempotency key
+/// covers a retry after a failure on our side).
+async fn refund_late(
+    db: &Db,
+    mut tx: db::Tx,
+    provider: &Provider,
+    late: &LatePayment<'_>,
+) -> Result<Outcome, AppError> {
+    let now = db::now_ms();
+    let intent = late.event.data.object.payment_intent.as_deref();
+    if let Some(intent) = intent {
+        payments::set_provider_payment_ref(&mut tx, &late.payment.id, intent).await?;
+    }
+    let request = crate::server::payments::RefundRequest {
+        payment_id: &late.payment.id,
+        provider_payment_ref: intent,
+        amount_minor: late.payment.amount_minor,
+    };
+    let issued = provider.refund(&request).await?;
+    payments::insert_refund(
+        &mut tx,
+        late.payment,
+        &issued.status,
+        issued.provider_ref.as_deref(),
+        now,
+    )
+    .await?;
+    let amount = crate::domain::money::Money {
+        minor: late.payment.amount_minor,
+        currency: late.payment.currency.clone(),
+    };
+    let detail = format!(
+        "A payment arrived after the case was closed; {} refunded.",
+        amount.display()
+    );
+    let actor = timeline::Actor {
+        user_id: None,
+        role: "payment_provider",
+    };
+    for label in late.change.timeline() {
+        timeline::append(&mut tx, &late.case.id, &actor, label, &detail, now).await?;
+    }
+    let notice = case_action::Notice {
+        case: late.case,
+        transition: late.change,
+        actor_id: None,
+        detail: &detail,
+        audience: &Audience::default(),
+    };
+    case_action::notify(&mut tx, db.backend(), &notice, now).await?;
+    let entry = audit::Entry {
+        user_id: None,
+        role: "payment_provider",
+        action: "refund_late_payment",
+        case_id: Some(&late.case.id),
+        target: &late.event.id,
+        outcome: "ok",
+        ip: "",
+    };
+    audit::record(&mut *tx, &entry).await?;
+    payments::set_event_outcome(&mut tx, provider.name(), &late.event.id, "refunded_late").await?;
+    tx.commit().await?;
+    Ok(Outcome::RefundedLate)
 }
 
 fn amount_matches(event: &Event, payment: &payments::PaymentRow) -> bool {
