@@ -43,6 +43,13 @@ async fn signed_in(state: &AppState, jar: &CookieJar) -> Result<CurrentUser, Api
         .ok_or(ApiError(AppError::Unauthenticated))
 }
 
+/// The address to audit for a request. Synchronous on purpose: a request's body is not `Sync`,
+/// so a reference to the request must not live across an await.
+fn address_of(state: &AppState, request: &Request) -> String {
+    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
+    client_ip(state, request.headers(), peer)
+}
+
 fn client_ip(state: &AppState, headers: &HeaderMap, peer: Option<SocketAddr>) -> String {
     let forwarded = state
         .config
@@ -75,9 +82,8 @@ pub async fn upload(
     jar: CookieJar,
     request: Request,
 ) -> Result<Response, ApiError> {
+    let ip = address_of(&state, &request);
     let user = signed_in(&state, &jar).await?;
-    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
-    let ip = client_ip(&state, request.headers(), peer);
     let declared_len = request
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -108,9 +114,8 @@ pub async fn download(
     jar: CookieJar,
     request: Request,
 ) -> Result<Response, ApiError> {
+    let ip = address_of(&state, &request);
     let user = signed_in(&state, &jar).await?;
-    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
-    let ip = client_ip(&state, request.headers(), peer);
     let caller = Caller { user: &user, ip: &ip };
     let (name, media_type, file) = documents::open(&state.db, &state.storage, &caller, &document_id).await?;
     let inline = query.download.is_none() && media_type.viewable_inline();
@@ -126,9 +131,8 @@ pub async fn report_pdf(
     jar: CookieJar,
     request: Request,
 ) -> Result<Response, ApiError> {
+    let ip = address_of(&state, &request);
     let user = signed_in(&state, &jar).await?;
-    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
-    let ip = client_ip(&state, request.headers(), peer);
     let caller = Caller { user: &user, ip: &ip };
     let (name, file) = review::open_report_pdf(&state.db, &state.storage, &caller, &case_id).await?;
     Ok(file_response(file, "application/pdf", &name, query.download.is_none()).await)
@@ -189,9 +193,8 @@ pub async fn audit_csv(
     jar: CookieJar,
     request: Request,
 ) -> Result<Response, ApiError> {
+    let ip = address_of(&state, &request);
     let user = signed_in(&state, &jar).await?;
-    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
-    let ip = client_ip(&state, request.headers(), peer);
     let caller = Caller { user: &user, ip: &ip };
     let csv = app::server::services::audit::export_csv(&state.db, &caller, &query).await?;
     let mut response = Body::from(csv).into_response();

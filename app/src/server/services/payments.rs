@@ -117,34 +117,64 @@ async fn apply(db: &Db, provider_impl: &Provider, event: &Event) -> Result<Outco
         }
         _ => String::new(),
     };
+    let record = ProviderRecord {
+        case: &case,
+        change: &change,
+        detail: &detail,
+        event,
+        audit_action: action.as_str(),
+        event_outcome: "applied",
+    };
+    record_and_commit(db, tx, provider, &record, now).await?;
+    Ok(Outcome::Applied)
+}
+
+/// What the payment provider's event did to a case, for the timeline, the people told, the
+/// audit log and the event's own record.
+struct ProviderRecord<'a> {
+    case: &'a cases::CaseRow,
+    change: &'a crate::domain::Transition,
+    detail: &'a str,
+    event: &'a Event,
+    audit_action: &'a str,
+    event_outcome: &'a str,
+}
+
+async fn record_and_commit(
+    db: &Db,
+    mut tx: db::Tx,
+    provider: &str,
+    r: &ProviderRecord<'_>,
+    now: i64,
+) -> Result<(), AppError> {
     let actor = timeline::Actor {
         user_id: None,
         role: "payment_provider",
     };
-    for label in change.timeline() {
-        timeline::append(&mut tx, &case.id, &actor, label, &detail, now).await?;
+    for label in r.change.timeline() {
+        timeline::append(&mut tx, &r.case.id, &actor, label, r.detail, now).await?;
     }
     let notice = case_action::Notice {
-        case: &case,
-        transition: &change,
+        case: r.case,
+        transition: r.change,
         actor_id: None,
-        detail: &detail,
+        detail: r.detail,
         audience: &Audience::default(),
     };
     case_action::notify(&mut tx, db.backend(), &notice, now).await?;
     let entry = audit::Entry {
         user_id: None,
         role: "payment_provider",
-        action: action.as_str(),
-        case_id: Some(&case.id),
-        target: &event.id,
+        action: r.audit_action,
+        case_id: Some(&r.case.id),
+        target: &r.event.id,
         outcome: "ok",
         ip: "",
     };
     audit::record(&mut *tx, &entry).await?;
-    payments::set_event_outcome(&mut tx, provider, &event.id, "applied").await?;
+    payments::set_event_outcome(&mut tx, provider, &r.event.id, r.event_outcome).await?;
     tx.commit().await?;
-    Ok(Outcome::Applied)
+    Ok(())
 }
 
 struct LatePayment<'a> {
@@ -190,33 +220,15 @@ async fn refund_late(
         "A payment arrived after the case was closed; {} refunded.",
         amount.display()
     );
-    let actor = timeline::Actor {
-        user_id: None,
-        role: "payment_provider",
-    };
-    for label in late.change.timeline() {
-        timeline::append(&mut tx, &late.case.id, &actor, label, &detail, now).await?;
-    }
-    let notice = case_action::Notice {
+    let record = ProviderRecord {
         case: late.case,
-        transition: late.change,
-        actor_id: None,
+        change: late.change,
         detail: &detail,
-        audience: &Audience::default(),
+        event: late.event,
+        audit_action: "refund_late_payment",
+        event_outcome: "refunded_late",
     };
-    case_action::notify(&mut tx, db.backend(), &notice, now).await?;
-    let entry = audit::Entry {
-        user_id: None,
-        role: "payment_provider",
-        action: "refund_late_payment",
-        case_id: Some(&late.case.id),
-        target: &late.event.id,
-        outcome: "ok",
-        ip: "",
-    };
-    audit::record(&mut *tx, &entry).await?;
-    payments::set_event_outcome(&mut tx, provider.name(), &late.event.id, "refunded_late").await?;
-    tx.commit().await?;
+    record_and_commit(db, tx, provider.name(), &record, now).await?;
     Ok(Outcome::RefundedLate)
 }
 
