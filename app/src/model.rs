@@ -42,6 +42,10 @@ pub struct CaseSummary {
     pub expected_review_at: Option<DateTime<Utc>>,
     /// Optimistic-concurrency token the browser sends back with an action on this case.
     pub version: i64,
+    /// What the viewer of a list should know or do about the case now ("Your opinion is due",
+    /// "Ready for your summary"…), when there is something.
+    #[serde(default)]
+    pub attention: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -114,7 +114,11 @@ test('review to report: a document request, two opinions, the summary, the patie
   await amara.getByRole('button', { name: 'Submit opinion' }).click();
   await expect(amara.getByTestId('my-opinion')).toBeVisible();
 
-  // The coordinator reads both opinions and completes the case.
+  // The coordinator's dashboard says the case is ready; the case page shows both opinions.
+  await coordinator.goto('/clinician');
+  await hydrated(coordinator);
+  const row = coordinator.locator('tr').filter({ has: coordinator.locator(`a[href="/cases/${caseId}"]`) });
+  await expect(row.getByTestId('attention')).toHaveText('Ready for your summary');
   await openCase(coordinator, caseId);
   await expect(coordinator.getByTestId('opinion')).toHaveCount(2);
   await expect(coordinator.getByTestId('summary-blocker')).toHaveCount(0);

@@ -40,7 +40,10 @@ pub fn CaseTable(cases: Vec<CaseSummary>, show_patient: bool, #[prop(into)] empt
                         <td>{c.patient_name}</td>
                         <td>{c.patient_age.map(|a| a.to_string()).unwrap_or_else(|| "—".to_owned())}</td>
                     })}
-                    <td><StatusBadge status=c.status/></td>
+                    <td>
+                        <StatusBadge status=c.status/>
+                        {c.attention.map(|text| view! { <div class="attention" data-testid="attention">{text}</div> })}
+                    </td>
                     {next.map(|text| view! { <td class="next">{text}</td> })}
                     <td>{c.category.unwrap_or_else(|| "—".to_owned())}</td>
                     <td>{c.review_type.unwrap_or_else(|| "—".to_owned())}</td>

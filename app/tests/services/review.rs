@@ -628,7 +628,7 @@ on_both_backends!(a_draft_untouched_for_a_day_reminds_its_patient_once, |t| {
         .unwrap();
     assert_eq!(reminders::send_draft_waiting(&t.db, now).await.unwrap(), 1);
     assert_eq!(
-        reminders::send_draft_waiting(&t.db, now + day).await.unwrap(),
+        reminders::send_draft_waiting(&t.db, now + day + 1).await.unwrap(),
         1,
         "the other draft, a day later"
     );
@@ -651,4 +651,57 @@ on_both_backends!(a_draft_untouched_for_a_day_reminds_its_patient_once, |t| {
     cases::delete_draft(&t.db, &s.w.storage, &as_(&s.w.patient), &fresh, 1)
         .await
         .unwrap();
+});
+
+on_both_backends!(dashboards_say_what_each_person_has_to_do_next, |t| {
+    let s = staff(&t).await;
+    let id = under_review(&t, &s).await;
+    let attention = |list: &[app::model::CaseSummary]| {
+        list.iter()
+            .find(|c| c.id == id)
+            .and_then(|c| c.attention.clone())
+            .unwrap_or_default()
+    };
+    let coordinator = cases::clinician_cases(&t.db, &as_(&s.coordinators[0]))
+        .await
+        .unwrap();
+    assert_eq!(attention(&coordinator.coordinating), "Waiting for 2 opinions");
+    let a = cases::clinician_cases(&t.db, &as_(&s.specialists[0]))
+        .await
+        .unwrap();
+    assert_eq!(attention(&a.reviewing), "Your opinion is due");
+    review::request_documents(&t.db, &as_(&s.specialists[0]), &id, "", &["ECG".into()])
+        .await
+        .unwrap();
+    assert_eq!(
+        attention(&cases::my_cases(&t.db, &as_(&s.w.patient)).await.unwrap()),
+        "Your specialists asked for documents"
+    );
+    submit_opinion(&t, &s.specialists[0], &id, "a").await;
+    submit_opinion(&t, &s.specialists[1], &id, "b").await;
+    let a = cases::clinician_cases(&t.db, &as_(&s.specialists[0]))
+        .await
+        .unwrap();
+    assert_eq!(attention(&a.reviewing), "Your opinion is in");
+    let coordinator = cases::clinician_cases(&t.db, &as_(&s.coordinators[0]))
+        .await
+        .unwrap();
+    assert_eq!(
+        attention(&coordinator.coordinating),
+        "Waiting for the patient's documents"
+    );
+    let item = cases::view(&t.db, &as_(&s.w.patient), &id)
+        .await
+        .unwrap()
+        .requests[0]
+        .items[0]
+        .id
+        .clone();
+    upload_item(&t, &s.w.storage, &s.w.patient, &id, &item)
+        .await
+        .unwrap();
+    let coordinator = cases::clinician_cases(&t.db, &as_(&s.coordinators[0]))
+        .await
+        .unwrap();
+    assert_eq!(attention(&coordinator.coordinating), "Ready for your summary");
 });

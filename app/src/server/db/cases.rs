@@ -158,6 +158,7 @@ impl SummaryRow {
             created_at: from_ms(self.created_at),
             updated_at: from_ms(self.updated_at),
             expected_review_at: self.expected_review_at.map(from_ms),
+            attention: None,
             version: self.version,
         })
     }

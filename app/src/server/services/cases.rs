@@ -190,13 +190,66 @@ async fn team_for(
 }
 
 pub async fn my_cases(db: &Db, caller: &Caller<'_>) -> Result<Vec<CaseSummary>, AppError> {
-    Ok(cases::list_for_patient(db.pool(), &caller.user.id).await?)
+    let mut list = cases::list_for_patient(db.pool(), &caller.user.id).await?;
+    let mut conn = db.pool().acquire().await?;
+    for case in list
+        .iter_mut()
+        .filter(|c| c.status == CaseStatus::DoctorsAssigned)
+    {
+        if review::open_request_count(&mut *conn, &case.id).await? > 0 {
+            case.attention = Some("Your specialists asked for documents".into());
+        }
+    }
+    Ok(list)
 }
 
 pub async fn clinician_cases(db: &Db, caller: &Caller<'_>) -> Result<ClinicianCases, AppError> {
+    let mut coordinating = cases::list_for_clinician(db.pool(), &caller.user.id, true).await?;
+    let mut reviewing = cases::list_for_clinician(db.pool(), &caller.user.id, false).await?;
+    let mut conn = db.pool().acquire().await?;
+    for case in coordinating.iter_mut() {
+        case.attention = coordinator_attention(&mut conn, case).await?;
+    }
+    for case in reviewing
+        .iter_mut()
+        .filter(|c| c.status == CaseStatus::DoctorsAssigned)
+    {
+        let mine_in = review::has_submitted(&mut *conn, &case.id, &caller.user.id).await?;
+        case.attention = Some(
+            if mine_in {
+                "Your opinion is in"
+            } else {
+                "Your opinion is due"
+            }
+            .into(),
+        );
+    }
     Ok(ClinicianCases {
-        coordinating: cases::list_for_clinician(db.pool(), &caller.user.id, true).await?,
-        reviewing: cases::list_for_clinician(db.pool(), &caller.user.id, false).await?,
+        coordinating,
+        reviewing,
+    })
+}
+
+/// What the coordinator has to do on a case, if anything.
+async fn coordinator_attention(
+    conn: &mut AnyConnection,
+    case: &CaseSummary,
+) -> Result<Option<String>, AppError> {
+    Ok(match case.status {
+        CaseStatus::PaymentSuccessful => Some("Assign the specialists".into()),
+        CaseStatus::DoctorsAssigned => {
+            let waiting = review::specialists_without_opinion(&mut *conn, &case.id)
+                .await?
+                .len();
+            let open = review::open_request_count(&mut *conn, &case.id).await?;
+            Some(match (waiting, open) {
+                (0, 0) => "Ready for your summary".to_owned(),
+                (0, _) => "Waiting for the patient's documents".to_owned(),
+                (1, _) => "Waiting for 1 opinion".to_owned(),
+                (n, _) => format!("Waiting for {n} opinions"),
+            })
+        }
+        _ => None,
     })
 }
 
