@@ -80,6 +80,7 @@ test('review to report: a document request, two opinions, the summary, the patie
   await ask.getByLabel(/Note to the patient/).fill('The most recent one, please.');
   await ask.getByRole('button', { name: 'Send the request' }).click();
   await expect(henrik.getByTestId('timeline')).toContainText('Documents requested');
+  await expect(henrik.getByTestId('timeline')).toContainText('Under specialist review');
 
   // The coordinator cannot complete the case yet and says why.
   await openCase(coordinator, caseId);

@@ -59,6 +59,9 @@ CREATE TABLE case_reports (
 -- per case).
 ALTER TABLE review_cases ADD COLUMN overdue_notified_at BIGINT;
 ALTER TABLE review_cases ADD COLUMN draft_reminded_at BIGINT;
+-- When a specialist first worked on the case (a draft, a request or an opinion): the timeline's
+-- "Under specialist review" step, written once.
+ALTER TABLE review_cases ADD COLUMN review_started_at BIGINT;
 
 -- The provider's id of the money movement itself (Stripe: the PaymentIntent), which refunds
 -- refer to. Set when the payment succeeds.

@@ -297,6 +297,12 @@ on_both_backends!(
             "peers wait for completion"
         );
         let timeline = cases::view(&t.db, &as_(coordinator), &id).await.unwrap().timeline;
+        let started: Vec<_> = timeline
+            .iter()
+            .filter(|e| e.label == TimelineLabel::ReviewStarted)
+            .collect();
+        assert_eq!(started.len(), 1, "the first draft starts the review, once");
+        assert_eq!(started[0].actor_name.as_deref(), Some(a.name.as_str()));
         let last = timeline.last().unwrap();
         assert_eq!(last.label, TimelineLabel::OpinionSubmitted);
         assert_eq!(last.detail, format!("By Dr {}", a.name));

@@ -91,7 +91,9 @@ async fn snapshot(t: &TestDb, case_id: &str) -> Snapshot {
         version: row.version,
         timeline: scalar(
             t,
-            "SELECT COUNT(*) FROM case_timeline WHERE case_id = $1",
+            // "Under specialist review" comes with a specialist's first work, whatever the
+            // action; it is checked on its own below.
+            "SELECT COUNT(*) FROM case_timeline WHERE case_id = $1 AND label <> 'review_started'",
             case_id,
         )
         .await,
@@ -419,6 +421,17 @@ async fn check_invariants(run: &Run<'_>, case_id: &str) -> Result<(), String> {
     );
     if before_payment && specialists > 0 {
         return Err(format!("{specialists} specialists while {status:?}"));
+    }
+    let started = scalar(
+        t,
+        "SELECT COUNT(*) FROM case_timeline WHERE case_id = $1 AND label = 'review_started'",
+        case_id,
+    )
+    .await;
+    if started > 1 || (started == 1 && before_payment) {
+        return Err(format!(
+            "{started} 'Under specialist review' entries while {status:?}"
+        ));
     }
     if status == CaseStatus::Completed {
         let waiting = db::review::specialists_without_opinion(t.db.pool(), case_id)

@@ -25,6 +25,9 @@ pub async fn request_documents(
 ) -> Result<(), AppError> {
     let (note, items) = rules::parse_request(note, items).map_err(AppError::Validation)?;
     let mut acting = case_action::begin_current(db, caller, case_id, CaseAction::RequestDocuments).await?;
+    if acting.relation == crate::domain::Relation::Specialist {
+        mark_review_started(&mut acting.tx, caller, case_id).await?;
+    }
     repo::insert_request(
         &mut acting.tx,
         case_id,
@@ -72,6 +75,7 @@ pub async fn save_opinion(
     if !repo::save_draft(&mut tx, case_id, &caller.user.id, &opinion_text(&opinion), now).await? {
         return Err(AppError::conflict(ALREADY_SUBMITTED));
     }
+    mark_review_started(&mut tx, caller, case_id).await?;
     audit_outcome(&mut *tx, caller, "save_opinion_draft", case_id, "ok").await?;
     tx.commit().await?;
     Ok(())
@@ -103,9 +107,34 @@ pub async fn submit_opinion(
     if !saved || !repo::mark_submitted(&mut acting.tx, case_id, &caller.user.id, now).await? {
         return Err(AppError::conflict(ALREADY_SUBMITTED));
     }
+    mark_review_started(&mut acting.tx, caller, case_id).await?;
     let author = person(&mut acting.tx, &caller.user.id).await?;
     let detail = format!("By {}", author.display());
     case_action::finish(acting, caller, &detail, &Audience::default()).await?;
+    Ok(())
+}
+
+/// The first time a specialist works on the case (a draft, a request, an opinion), the timeline
+/// gets its "Under specialist review" step; later work adds nothing.
+async fn mark_review_started(tx: &mut Tx, caller: &Caller<'_>, case_id: &str) -> Result<(), AppError> {
+    let now = db::now_ms();
+    let first = sqlx::query(
+        "UPDATE review_cases SET review_started_at = $1 WHERE id = $2 AND review_started_at IS NULL",
+    )
+    .bind(now)
+    .bind(case_id)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if first {
+        let actor = crate::server::db::timeline::Actor {
+            user_id: Some(&caller.user.id),
+            role: "specialist",
+        };
+        let label = crate::domain::TimelineLabel::ReviewStarted;
+        crate::server::db::timeline::append(tx, case_id, &actor, label, "", now).await?;
+    }
     Ok(())
 }
 
