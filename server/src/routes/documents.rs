@@ -10,7 +10,8 @@ use app::server::auth::token;
 use app::server::services::{documents, review, Caller};
 use app::server::AppState;
 use axum::body::Body;
-use axum::extract::{ConnectInfo, Path, Query, Request, State};
+use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, Request, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -33,21 +34,37 @@ impl From<AppError> for ApiError {
     }
 }
 
-async fn signed_in(state: &AppState, jar: &CookieJar) -> Result<CurrentUser, ApiError> {
-    let raw = jar
-        .get(token::cookie_name(state.config.secure_cookies))
-        .map(|c| c.value().to_owned())
-        .ok_or(ApiError(AppError::Unauthenticated))?;
-    user_for_token(state, &raw)
-        .await?
-        .ok_or(ApiError(AppError::Unauthenticated))
+/// Who calls a plain route, and from where: every handler here starts from this. Missing or
+/// expired sessions are rejected with 401 before the handler runs.
+pub struct Signed {
+    user: CurrentUser,
+    ip: String,
 }
 
-/// The address to audit for a request. Synchronous on purpose: a request's body is not `Sync`,
-/// so a reference to the request must not live across an await.
-fn address_of(state: &AppState, request: &Request) -> String {
-    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
-    client_ip(state, request.headers(), peer)
+impl Signed {
+    fn caller(&self) -> Caller<'_> {
+        Caller {
+            user: &self.user,
+            ip: &self.ip,
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Signed {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
+        let ip = client_ip(state, &parts.headers, peer);
+        let raw = CookieJar::from_headers(&parts.headers)
+            .get(token::cookie_name(state.config.secure_cookies))
+            .map(|c| c.value().to_owned())
+            .ok_or(ApiError(AppError::Unauthenticated))?;
+        let user = user_for_token(state, &raw)
+            .await?
+            .ok_or(ApiError(AppError::Unauthenticated))?;
+        Ok(Signed { user, ip })
+    }
 }
 
 fn client_ip(state: &AppState, headers: &HeaderMap, peer: Option<SocketAddr>) -> String {
@@ -79,11 +96,9 @@ pub async fn upload(
     State(state): State<AppState>,
     Path(case_id): Path<String>,
     Query(query): Query<UploadQuery>,
-    jar: CookieJar,
+    who: Signed,
     request: Request,
 ) -> Result<Response, ApiError> {
-    let ip = address_of(&state, &request);
-    let user = signed_in(&state, &jar).await?;
     let declared_len = request
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -96,8 +111,7 @@ pub async fn upload(
         declared_len,
     };
     let body = request.into_body().into_data_stream();
-    let caller = Caller { user: &user, ip: &ip };
-    let info = documents::upload(&state.db, &state.storage, &caller, upload, body).await?;
+    let info = documents::upload(&state.db, &state.storage, &who.caller(), upload, body).await?;
     Ok((StatusCode::CREATED, Json(info)).into_response())
 }
 
@@ -111,12 +125,9 @@ pub async fn download(
     State(state): State<AppState>,
     Path(document_id): Path<String>,
     Query(query): Query<DownloadQuery>,
-    jar: CookieJar,
-    request: Request,
+    who: Signed,
 ) -> Result<Response, ApiError> {
-    let ip = address_of(&state, &request);
-    let user = signed_in(&state, &jar).await?;
-    let caller = Caller { user: &user, ip: &ip };
+    let caller = who.caller();
     let (name, media_type, file) = documents::open(&state.db, &state.storage, &caller, &document_id).await?;
     let inline = query.download.is_none() && media_type.viewable_inline();
     Ok(file_response(file, media_type.mime(), &name, inline).await)
@@ -128,12 +139,9 @@ pub async fn report_pdf(
     State(state): State<AppState>,
     Path(case_id): Path<String>,
     Query(query): Query<DownloadQuery>,
-    jar: CookieJar,
-    request: Request,
+    who: Signed,
 ) -> Result<Response, ApiError> {
-    let ip = address_of(&state, &request);
-    let user = signed_in(&state, &jar).await?;
-    let caller = Caller { user: &user, ip: &ip };
+    let caller = who.caller();
     let (name, file) = review::open_report_pdf(&state.db, &state.storage, &caller, &case_id).await?;
     Ok(file_response(file, "application/pdf", &name, query.download.is_none()).await)
 }
@@ -190,12 +198,9 @@ fn content_disposition(name: &str, inline: bool) -> HeaderValue {
 pub async fn audit_csv(
     State(state): State<AppState>,
     Query(query): Query<app::model::AuditQuery>,
-    jar: CookieJar,
-    request: Request,
+    who: Signed,
 ) -> Result<Response, ApiError> {
-    let ip = address_of(&state, &request);
-    let user = signed_in(&state, &jar).await?;
-    let caller = Caller { user: &user, ip: &ip };
+    let caller = who.caller();
     let csv = app::server::services::audit::export_csv(&state.db, &caller, &query).await?;
     let mut response = Body::from(csv).into_response();
     let h = response.headers_mut();
