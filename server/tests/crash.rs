@@ -39,6 +39,8 @@ fn start(dir: &Path, port: u16) -> Child {
         .unwrap()
 }
 
+/// Polls `/healthz` until the child process answers (at most 30 s): a readiness wait for a
+/// process we do not control, not a timing assumption; nothing is asserted about its speed.
 async fn wait_healthy(client: &reqwest::Client, base: &str) {
     for _ in 0..600 {
         if let Ok(r) = client.get(format!("{base}/healthz")).send().await {
@@ -227,6 +229,7 @@ async fn acknowledged_writes_survive_kill_9_and_the_database_stays_sound() {
                 ))
             })
             .collect();
+        // The random moment of the kill is the point of the test (seeded, so it replays).
         let delay = rng.gen_range(300..1500);
         tokio::time::sleep(Duration::from_millis(delay)).await;
         server.kill().unwrap(); // SIGKILL

@@ -17,21 +17,25 @@ async fn stub(State(seen): State<Seen>, headers: HeaderMap, body: String) -> Jso
     Json(serde_json::json!({ "id": "cs_test_123", "url": "https://checkout.stripe.com/c/pay/cs_test_123" }))
 }
 
+/// Serves `app` as a stand-in for Stripe's API on a free port; a Stripe provider pointed at it.
+async fn stripe_at(app: Router, api_key: &str) -> Provider {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    Provider::Stripe {
+        api_key: api_key.into(),
+        webhook_secret: "whsec_x".into(),
+        api_base: format!("http://{address}"),
+    }
+}
+
 #[tokio::test]
 async fn stripe_checkout_sessions_are_created_as_stripe_documents_them() {
     let seen: Seen = Arc::default();
     let app = Router::new()
         .route("/v1/checkout/sessions", post(stub))
         .with_state(seen.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-
-    let provider = Provider::Stripe {
-        api_key: "sk_test_abc".into(),
-        webhook_secret: "whsec_x".into(),
-        api_base: format!("http://{address}"),
-    };
+    let provider = stripe_at(app, "sk_test_abc").await;
     let request = CheckoutRequest {
         payment_id: "pay-1",
         amount_minor: 45_000,
@@ -64,14 +68,7 @@ async fn a_stripe_error_is_an_internal_error_not_a_checkout() {
         "/v1/checkout/sessions",
         post(|| async { (axum::http::StatusCode::PAYMENT_REQUIRED, "{\"error\":{}}") }),
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    let provider = Provider::Stripe {
-        api_key: "k".into(),
-        webhook_secret: "w".into(),
-        api_base: format!("http://{address}"),
-    };
+    let provider = stripe_at(app, "k").await;
     let request = CheckoutRequest {
         payment_id: "p",
         amount_minor: 1,
@@ -97,14 +94,7 @@ async fn refunds_are_requested_for_the_payment_intent_once_per_payment() {
             ),
         )
         .with_state(seen.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    let provider = Provider::Stripe {
-        api_key: "sk_test_abc".into(),
-        webhook_secret: "whsec_x".into(),
-        api_base: format!("http://{address}"),
-    };
+    let provider = stripe_at(app, "sk_test_abc").await;
     let request = app::server::payments::RefundRequest {
         payment_id: "pay-1",
         provider_payment_ref: Some("pi_123"),

@@ -36,6 +36,7 @@ impl LiveHub {
                 if let Err(e) = relay(&database_url, &sender).await {
                     tracing::warn!(error = %e, "live-update listener stopped; reconnecting");
                 }
+                // Back off before reconnecting, so a database that is down is not hammered.
                 tokio::time::sleep(std::time::Duration::from_secs(2)).await;
             }
         });

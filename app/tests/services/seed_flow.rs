@@ -697,6 +697,18 @@ async fn on_postgres_each_committed_notification_is_announced_to_every_listener(
     assert!(nothing_more.is_err(), "the refused assignment announced nothing");
 }
 
+/// `who` closes the case at its current version, refunds through the test provider.
+async fn close_as(
+    t: &TestDb,
+    who: &CurrentUser,
+    case_id: &str,
+    action: CaseAction,
+    reason: &str,
+) -> Result<(), AppError> {
+    let v = version(t, case_id).await;
+    cases::close(&t.db, &t.config.payments, &as_(who), case_id, v, action, reason).await
+}
+
 async fn refunds_of(t: &TestDb, case_id: &str) -> Vec<(i64, String, Option<String>)> {
     sqlx::query_as(
         "SELECT r.amount_minor, r.status, r.provider_ref FROM refunds r JOIN payments p ON p.id = r.payment_id \
@@ -712,18 +724,9 @@ on_both_backends!(cancelling_or_rejecting_a_paid_case_refunds_it_once, |t| {
     let s = staff(&t).await;
     // The patient cancels after paying.
     let id = paid(&t, &s).await;
-    let v = version(&t, &id).await;
-    cases::close(
-        &t.db,
-        &t.config.payments,
-        &as_(&s.w.patient),
-        &id,
-        v,
-        CaseAction::Cancel,
-        "Found a doctor nearby",
-    )
-    .await
-    .unwrap();
+    close_as(&t, &s.w.patient, &id, CaseAction::Cancel, "Found a doctor nearby")
+        .await
+        .unwrap();
     assert_eq!(status(&t, &id).await, "cancelled");
     let refunds = refunds_of(&t, &id).await;
     assert_eq!(refunds.len(), 1);
@@ -740,33 +743,15 @@ on_both_backends!(cancelling_or_rejecting_a_paid_case_refunds_it_once, |t| {
     assert_eq!(last.label, TimelineLabel::CaseCancelled);
     assert_eq!(last.detail, "Found a doctor nearby · Refund of EUR 450.00 issued");
     assert_eq!(view.payment.unwrap().status, "refunded");
-    let again = cases::close(
-        &t.db,
-        &t.config.payments,
-        &as_(&s.w.admin),
-        &id,
-        version(&t, &id).await,
-        CaseAction::Reject,
-        "x",
-    )
-    .await;
+    let again = close_as(&t, &s.w.admin, &id, CaseAction::Reject, "x").await;
     assert!(matches!(again, Err(AppError::Conflict(_))), "{again:?}");
     assert_eq!(refunds_of(&t, &id).await.len(), 1, "never refunded twice");
 
     // An admin rejects another paid case: refunded too, and the coordinator is told.
     let other = paid(&t, &s).await;
-    let v = version(&t, &other).await;
-    cases::close(
-        &t.db,
-        &t.config.payments,
-        &as_(&s.w.admin),
-        &other,
-        v,
-        CaseAction::Reject,
-        "Outside our scope",
-    )
-    .await
-    .unwrap();
+    close_as(&t, &s.w.admin, &other, CaseAction::Reject, "Outside our scope")
+        .await
+        .unwrap();
     assert_eq!(status(&t, &other).await, "rejected");
     assert_eq!(refunds_of(&t, &other).await.len(), 1);
     let told: i64 = sqlx::query_scalar(
@@ -822,18 +807,9 @@ on_both_backends!(
         let id = assigned(&t, &s).await;
         let pid = payment_id(&t, &id).await;
         // The patient cancels while the provider is still taking the money.
-        let v = version(&t, &id).await;
-        cases::close(
-            &t.db,
-            &t.config.payments,
-            &as_(&s.w.patient),
-            &id,
-            v,
-            CaseAction::Cancel,
-            "Changed my mind",
-        )
-        .await
-        .unwrap();
+        close_as(&t, &s.w.patient, &id, CaseAction::Cancel, "Changed my mind")
+            .await
+            .unwrap();
         assert!(refunds_of(&t, &id).await.is_empty(), "nothing was paid yet");
         let failed = event(
             "evt_fail_late",
