@@ -46,6 +46,9 @@ pub enum AppError {
     UnsupportedType(String),
     #[error("Too many attempts. Please wait a few minutes and try again.")]
     TooManyRequests,
+    /// Too many requests doing expensive work at once (HTTP 503); nothing was changed.
+    #[error("The service is busy right now. Please try again in a moment.")]
+    Busy,
     /// Details are in the server log under `ref_id`; the client sees only the id.
     #[error("Something went wrong on our side (reference {ref_id}).")]
     Internal { ref_id: String },
@@ -76,6 +79,7 @@ impl AppError {
             AppError::Validation(_) => S::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => S::CONFLICT,
             AppError::TooManyRequests => S::TOO_MANY_REQUESTS,
+            AppError::Busy => S::SERVICE_UNAVAILABLE,
             AppError::TooLarge(_) => S::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedType(_) => S::UNSUPPORTED_MEDIA_TYPE,
             AppError::Internal { .. } => S::INTERNAL_SERVER_ERROR,

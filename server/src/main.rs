@@ -10,7 +10,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
         .init();
-    let config = Config::from_env();
+    let mut config = Config::from_env().map_err(|e| format!("not starting: {e}"))?;
     let leptos = get_configuration(None)?.leptos_options;
     let db = Db::connect(&config.database_url)
         .await
@@ -18,12 +18,21 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     db.migrate()
         .await
         .map_err(|e| format!("database migration failed, not starting: {e}"))?;
+    app::server::secrets::resolve(&db, &mut config)
+        .await
+        .map_err(|e| format!("cannot read the deployment's secrets, not starting: {e}"))?;
+    if config.test_payments() {
+        tracing::warn!(
+            "payments run on the built-in TEST provider: no money moves and every page says so. \
+             Set CONSILIUM_PAYMENT_PROVIDER=stripe with STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET to take payments."
+        );
+    }
     let fresh_demo = config.demo_data && demo::load_if_empty(&db).await?;
     let address = leptos.site_addr;
     let state = AppState::new(db, config);
     if fresh_demo {
         app::server::demo_cases::load(&state).await?;
-        tracing::info!("loaded demo data (password: {})", demo::DEMO_PASSWORD);
+        tracing::info!("loaded demo data (the demo accounts' password is in the README)");
     }
     server::worker::spawn(state.clone());
     if state.db.backend() == app::server::db::Backend::Postgres {

@@ -267,6 +267,29 @@ impl TimelineLabel {
     }
 }
 
+/// Who may read a timeline entry (quality A3): payment entries stay with the patient, the
+/// coordinator and admins; doctors receive no payment data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Audience {
+    /// Everyone who may see the case.
+    Case,
+    /// Only those who see payments ([`Relation::sees_payments`]).
+    Payment,
+}
+
+impl TimelineLabel {
+    pub fn audience(self) -> Audience {
+        match self {
+            Self::AwaitingPayment
+            | Self::PaymentReceived
+            | Self::PaymentFailed
+            | Self::PaymentRetried
+            | Self::PaymentRefunded => Audience::Payment,
+            _ => Audience::Case,
+        }
+    }
+}
+
 /// Who is told about a change. The services resolve these to user ids.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Recipient {
@@ -398,6 +421,8 @@ fn effects(action: CaseAction, from: CaseStatus) -> Vec<Effect> {
     use Recipient::*;
     use TimelineLabel as T;
     let refund_if_paid = from.is_paid().then_some(RefundPayment);
+    // The refund gets its own entry, for the payment's audience only (doctors see the closing).
+    let refunded_entry = from.is_paid().then_some(Timeline(T::PaymentRefunded));
     match action {
         EditDraft => vec![],
         Submit => vec![Timeline(T::CaseSubmitted)],
@@ -455,6 +480,7 @@ fn effects(action: CaseAction, from: CaseStatus) -> Vec<Effect> {
                 Notify(Patient),
                 Notify(EveryoneAssigned),
             ])
+            .chain(refunded_entry)
             .collect(),
         Reject => refund_if_paid
             .into_iter()
@@ -463,6 +489,7 @@ fn effects(action: CaseAction, from: CaseStatus) -> Vec<Effect> {
                 Notify(Patient),
                 Notify(EveryoneAssigned),
             ])
+            .chain(refunded_entry)
             .collect(),
     }
 }

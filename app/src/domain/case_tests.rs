@@ -159,6 +159,49 @@ fn cancelling_refunds_only_when_paid() {
     }
     let t = transition(S::PaymentSuccessful, A::Reject, ADMIN).unwrap();
     assert!(t.has(Effect::RefundPayment));
+    let labels: Vec<_> = t.timeline().collect();
+    assert_eq!(labels, [TimelineLabel::CaseRejected, TimelineLabel::PaymentRefunded]);
+}
+
+/// Doctors receive no payment data: every entry about money is for the payment's audience,
+/// and no change that is only about money tells a specialist.
+#[test]
+fn payment_entries_are_for_the_payment_audience_and_never_reach_specialists() {
+    use super::Audience;
+    let money = [
+        TimelineLabel::AwaitingPayment,
+        TimelineLabel::PaymentReceived,
+        TimelineLabel::PaymentFailed,
+        TimelineLabel::PaymentRetried,
+        TimelineLabel::PaymentRefunded,
+    ];
+    for &label in TimelineLabel::ALL {
+        let expected = if money.contains(&label) {
+            Audience::Payment
+        } else {
+            Audience::Case
+        };
+        assert_eq!(label.audience(), expected, "{label:?}");
+    }
+    for &from in S::ALL {
+        for &action in A::ALL {
+            for actor in Actor::ALL {
+                let Ok(t) = transition(from, action, actor) else { continue };
+                let labels: Vec<_> = t.timeline().collect();
+                if labels.iter().all(|l| l.audience() == Audience::Payment) && !labels.is_empty() {
+                    assert!(
+                        !t.recipients().any(|r| matches!(
+                            r,
+                            Recipient::SpecialistsConcerned
+                                | Recipient::SpecialistsWithoutOpinion
+                                | Recipient::EveryoneAssigned
+                        )),
+                        "{action:?} from {from:?} tells specialists about money"
+                    );
+                }
+            }
+        }
+    }
 }
 
 #[test]
@@ -171,6 +214,8 @@ fn every_status_change_writes_exactly_the_timeline_entries_it_names() {
                     let expected = match action {
                         A::EditDraft => 0,
                         A::AssignCoordinator => 2,
+                        // The closing entry, and "Payment refunded" when money goes back.
+                        A::Cancel | A::Reject if from.is_paid() => 2,
                         _ => 1,
                     };
                     assert_eq!(entries, expected, "{from} {action}");

@@ -166,7 +166,9 @@ pub fn clean_name(raw: &str) -> String {
     let last = raw.rsplit(['/', '\\']).next().unwrap_or_default();
     let cleaned: String = last
         .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>' | '|' | '*' | '?' | ':'))
+        .filter(|c| {
+            !c.is_control() && !is_invisible_format(*c) && !matches!(c, '"' | '<' | '>' | '|' | '*' | '?' | ':')
+        })
         .collect();
     let cleaned = cleaned.trim().trim_start_matches('.').trim().to_owned();
     if cleaned.is_empty() {
@@ -181,6 +183,48 @@ pub fn clean_name(raw: &str) -> String {
     };
     let keep = MAX_NAME_CHARS - ext.chars().count();
     format!("{}{ext}", stem.chars().take(keep).collect::<String>())
+}
+
+/// Bidirectional overrides, embeddings, isolates and marks, and zero-width characters: they
+/// change how a name is displayed without being seen (`scan\u{202E}fdp.exe` shows as
+/// "scanexe.pdf"), so they never reach a stored name.
+fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}'
+    )
+}
+
+impl MediaType {
+    /// The file name extensions that say this type; the first is the one we give.
+    pub fn extensions(self) -> &'static [&'static str] {
+        match self {
+            Self::Pdf => &["pdf"],
+            Self::Jpeg => &["jpg", "jpeg"],
+            Self::Png => &["png"],
+            Self::Webp => &["webp"],
+            Self::Heic => &["heic", "heif"],
+        }
+    }
+}
+
+/// The name a download is offered under: the stored name, with its extension replaced by one
+/// that matches the type detected from the content (quality F2), so `lab-results.html` that is
+/// really a HEIC image downloads as `lab-results.heic` and never opens as a web page.
+pub fn download_name(name: &str, media_type: MediaType) -> String {
+    let allowed = media_type.extensions();
+    let (stem, ext) = match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() && ext.len() <= 10 && ext.chars().all(|c| c.is_ascii_alphanumeric()) => {
+            (stem, Some(ext))
+        }
+        _ => (name, None),
+    };
+    if ext.is_some_and(|e| allowed.contains(&e.to_ascii_lowercase().as_str())) {
+        return name.to_owned();
+    }
+    let stem = if stem.is_empty() { "document" } else { stem };
+    format!("{stem}.{}", allowed[0])
 }
 
 /// "2.4 MB" and the like, for limits and file lists.

@@ -1,7 +1,35 @@
 //! Minimal well-formed files of each accepted type, and hostile or broken ones.
 
+/// A one-page PDF that parses: catalog, page tree, page, cross-reference table and trailer.
 pub fn pdf() -> Vec<u8> {
-    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".to_vec()
+    build_pdf(&[
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+    ])
+}
+
+/// A PDF of the given objects (object 1 is the catalog) with a correct cross-reference table.
+pub fn build_pdf(objects: &[&str]) -> Vec<u8> {
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    for offset in offsets {
+        out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
 }
 pub fn jpeg() -> Vec<u8> {
     let mut v = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00];
@@ -22,10 +50,55 @@ pub fn webp() -> Vec<u8> {
     v.extend_from_slice(body);
     v
 }
+/// A HEIF image's box structure: `ftyp`, a `meta` box whose handler is `pict`, and `mdat`.
 pub fn heic() -> Vec<u8> {
-    let mut v = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic".to_vec();
-    v.extend_from_slice(&[0x22; 40]);
-    v
+    let ftyp = heif_box(b"ftyp", b"heic\x00\x00\x00\x00mif1heic");
+    let hdlr = heif_box(b"hdlr", b"\x00\x00\x00\x00\x00\x00\x00\x00pict\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00");
+    let meta = heif_box(b"meta", &cat(&[b"\x00\x00\x00\x00", &hdlr]));
+    let mdat = heif_box(b"mdat", &[0x22; 40]);
+    cat(&[&ftyp, &meta, &mdat])
+}
+
+/// One ISO-BMFF box: 32-bit size, four-character type, payload.
+pub fn heif_box(kind: &[u8; 4], payload: &[u8]) -> Vec<u8> {
+    let size = u32::try_from(payload.len() + 8).unwrap_or(u32::MAX);
+    cat(&[&size.to_be_bytes(), kind, payload])
+}
+
+/// Files whose first and last bytes look right but whose structure is not that of their type:
+/// each must be refused by the full check on the server (`server::file_check`).
+pub fn structurally_hostile() -> Vec<(&'static str, Vec<u8>)> {
+    let ftyp = heif_box(b"ftyp", b"heic\x00\x00\x00\x00mif1heic");
+    vec![
+        (
+            "HTML behind a HEIC header",
+            cat(&[&ftyp, b"<html><script>alert(document.cookie)</script></html>"]),
+        ),
+        (
+            "Windows executable behind a HEIC header",
+            cat(&[&ftyp, b"MZ\x90\x00\x03\x00\x00\x00", &[0; 200]]),
+        ),
+        (
+            "HEIC boxes without a picture handler",
+            cat(&[&ftyp, &heif_box(b"mdat", &[1; 64])]),
+        ),
+        (
+            "HEIC box that claims more bytes than the file has",
+            cat(&[&ftyp, &[0, 0, 0x10, 0], b"meta", &[0; 32]]),
+        ),
+        (
+            "PDF header, an HTML page and an end marker",
+            b"%PDF-1.4\n<html><body><script>alert(1)</script></body></html>\n%%EOF\n".to_vec(),
+        ),
+        (
+            "ZIP-like body between a PDF header and an end marker",
+            cat(&[b"%PDF-1.7\n", b"PK\x03\x04\x14\x00\x00\x00", &[0x41; 120], b"PK\x05\x06", &[0; 18], b"\n%%EOF"]),
+        ),
+        (
+            "PDF trailer without a cross-reference table",
+            b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".to_vec(),
+        ),
+    ]
 }
 
 fn cat(parts: &[&[u8]]) -> Vec<u8> {

@@ -43,6 +43,9 @@ fn names_keep_only_a_safe_last_component() {
         ("   ", "document"),
         (".hidden.pdf", "hidden.pdf"),
         ("wyniki badań – Łódź.pdf", "wyniki badań – Łódź.pdf"),
+        ("scan\u{202E}fdp.exe", "scanfdp.exe"),
+        ("a\u{2066}b\u{2069}\u{200F}c\u{FEFF}.pdf", "abc.pdf"),
+        ("\u{202D}\u{202C}", "document"),
     ];
     for (raw, expected) in cases {
         assert_eq!(clean_name(raw), expected, "{raw:?}");
@@ -57,4 +60,28 @@ fn names_keep_only_a_safe_last_component() {
 fn sizes_read_like_a_person_would_say_them() {
     assert_eq!(human_size(512), "512 bytes");
     assert_eq!(human_size(25 * 1024 * 1024), "25.0 MB");
+}
+
+#[test]
+fn downloads_carry_an_extension_that_matches_the_content() {
+    let table = [
+        ("lab-results.html", MediaType::Heic, "lab-results.heic"),
+        ("viewer.exe", MediaType::Heic, "viewer.heic"),
+        ("report.html", MediaType::Pdf, "report.pdf"),
+        ("zipped.zip", MediaType::Pdf, "zipped.pdf"),
+        ("scan", MediaType::Pdf, "scan.pdf"),
+        ("photo.JPG", MediaType::Jpeg, "photo.JPG"),
+        ("photo.jpeg", MediaType::Jpeg, "photo.jpeg"),
+        ("photo.png", MediaType::Jpeg, "photo.jpg"),
+        ("IMG_0001.HEIF", MediaType::Heic, "IMG_0001.HEIF"),
+        ("wyniki.badań", MediaType::Png, "wyniki.badań.png"),
+        ("x.pdf.exe", MediaType::Webp, "x.pdf.webp"),
+    ];
+    for (name, media_type, expected) in table {
+        assert_eq!(download_name(name, media_type), expected, "{name}");
+    }
+    for media_type in MediaType::ALL {
+        let given = download_name("any.html", media_type);
+        assert!(given.ends_with(media_type.extensions()[0]), "{given}");
+    }
 }

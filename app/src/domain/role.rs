@@ -82,8 +82,27 @@ impl Relation {
     ];
 
     /// Whether the case is visible at all. An invisible case answers exactly like a missing one.
-    pub fn may_view_case(self) -> bool {
-        !matches!(self, Relation::Unrelated)
+    /// A draft is the patient's own until submitted: not even an admin reads it.
+    pub fn may_view_case(self, status: super::CaseStatus) -> bool {
+        match self {
+            Relation::Unrelated => false,
+            Relation::Admin => status != super::CaseStatus::Draft,
+            Relation::Owner | Relation::Coordinator | Relation::Specialist => true,
+        }
+    }
+
+    /// Whether this person may read payment details (amounts, invoices, refunds). Doctors
+    /// review the medicine; money is between the patient, the coordinator and the service.
+    pub fn sees_payments(self) -> bool {
+        matches!(self, Relation::Owner | Relation::Coordinator | Relation::Admin)
+    }
+
+    /// Whether a timeline entry written for `audience` is shown to this person.
+    pub fn sees(self, audience: super::case::Audience) -> bool {
+        match audience {
+            super::case::Audience::Case => true,
+            super::case::Audience::Payment => self.sees_payments(),
+        }
     }
 }
 
@@ -100,9 +119,34 @@ mod tests {
     }
 
     #[test]
-    fn only_unrelated_users_cannot_see_a_case() {
-        for relation in Relation::ALL {
-            assert_eq!(relation.may_view_case(), relation != Relation::Unrelated);
+    fn who_sees_a_case_in_each_status() {
+        use crate::domain::CaseStatus;
+        for &status in CaseStatus::ALL {
+            for relation in Relation::ALL {
+                let expected = match relation {
+                    Relation::Unrelated => false,
+                    Relation::Admin => status != CaseStatus::Draft,
+                    _ => true,
+                };
+                assert_eq!(relation.may_view_case(status), expected, "{relation:?} {status:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn only_the_patient_the_coordinator_and_admins_see_payment_entries() {
+        use crate::domain::case::Audience;
+        let table = [
+            (Relation::Owner, true),
+            (Relation::Coordinator, true),
+            (Relation::Admin, true),
+            (Relation::Specialist, false),
+            (Relation::Unrelated, false),
+        ];
+        for (relation, sees) in table {
+            assert_eq!(relation.sees_payments(), sees, "{relation:?}");
+            assert_eq!(relation.sees(Audience::Payment), sees, "{relation:?}");
+            assert!(relation.sees(Audience::Case));
         }
     }
 }

@@ -21,6 +21,10 @@ pub mod mail;
 pub mod payments;
 /// The final report as a PDF (embedded DejaVu Sans, real extractable text, page numbers).
 pub mod report_pdf;
+/// Per-deployment secrets generated once and kept in the database.
+pub mod secrets;
+/// Structure checks of uploaded files that need the whole file (PDF parsing, HEIF boxes).
+pub mod file_check;
 /// Use cases. Each owns one transaction: state change, timeline, audit, all or nothing.
 pub mod services;
 /// The state shared by every request.

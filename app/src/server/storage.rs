@@ -2,8 +2,9 @@
 //! backend (an S3-compatible store) is a new variant here and touches no caller.
 //!
 //! Writes stream to a temporary file while hashing and counting, so memory does not grow with
-//! the file; the type is checked from the first and last bytes once the file is complete; only
-//! then is the file moved under its generated key. Reads re-hash the whole file before handing
+//! the file; the type is checked from the first and last bytes once the file is complete, then
+//! its structure from the whole file (`file_check`); only then is the file moved under its
+//! generated key. Reads re-hash the whole file before handing
 //! it out, so a changed byte on disk is never served.
 
 use crate::domain::document::{sniff, MediaType, Rejection, SNIFF_BYTES};
@@ -175,6 +176,10 @@ where
     }
     file.sync_all().await?;
     let media_type = sniff(&head, &tail, size).map_err(PutError::Rejected)?;
+    drop(file);
+    crate::server::file_check::check(temp, media_type)
+        .await?
+        .map_err(PutError::Rejected)?;
     Ok((hex::encode(hasher.finalize()), size, media_type))
 }
 

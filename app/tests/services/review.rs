@@ -711,3 +711,49 @@ on_both_backends!(dashboards_say_what_each_person_has_to_do_next, |t| {
         .unwrap();
     assert_eq!(attention(&coordinator.coordinating), "Ready for your summary");
 });
+
+// Quality A3: doctors receive no payment data, neither on the timeline nor in notifications;
+// the patient and the coordinator still read every payment entry.
+on_both_backends!(specialists_see_no_payment_entries_or_refund_details, |t| {
+    let s = staff(&t).await;
+    let id = under_review(&t, &s).await;
+    let money = |entries: &[app::model::TimelineEntry]| {
+        entries
+            .iter()
+            .filter(|e| {
+                e.label.audience() == app::domain::case::Audience::Payment
+                    || e.detail.contains("EUR")
+                    || e.detail.contains("INV-")
+            })
+            .count()
+    };
+    let specialist = cases::view(&t.db, &as_(&s.specialists[0]), &id).await.unwrap();
+    assert_eq!(money(&specialist.timeline), 0, "{:?}", specialist.timeline);
+    assert!(specialist.payment.is_none());
+    let coordinator = cases::view(&t.db, &as_(&s.coordinators[0]), &id).await.unwrap();
+    assert!(money(&coordinator.timeline) >= 2, "{:?}", coordinator.timeline);
+    let patient = cases::view(&t.db, &as_(&s.w.patient), &id).await.unwrap();
+    assert!(money(&patient.timeline) >= 2);
+
+    // The patient cancels: the refund is told to the patient and the coordinator only.
+    let v = version(&t, &id).await;
+    cases::close(&t.db, &t.config.payments, &as_(&s.w.patient), &id, v, app::domain::CaseAction::Cancel, "Moved abroad")
+        .await
+        .unwrap();
+    let bodies: Vec<(String, String)> = sqlx::query_as(
+        "SELECT user_id, body FROM notifications WHERE case_id = $1 AND kind = 'case_cancelled'",
+    )
+    .bind(&id)
+    .fetch_all(t.db.pool())
+    .await
+    .unwrap();
+    for specialist in &s.specialists[..2] {
+        let (_, body) = bodies.iter().find(|(u, _)| *u == specialist.id).unwrap();
+        assert_eq!(body, "Moved abroad");
+    }
+    let (_, body) = bodies.iter().find(|(u, _)| *u == s.coordinators[0].id).unwrap();
+    assert!(body.contains("Refund of EUR 450.00"), "{body}");
+    let after = cases::view(&t.db, &as_(&s.specialists[0]), &id).await.unwrap();
+    assert_eq!(money(&after.timeline), 0, "{:?}", after.timeline);
+    assert_eq!(after.timeline.last().unwrap().label, TimelineLabel::CaseCancelled);
+});

@@ -739,9 +739,23 @@ on_both_backends!(cancelling_or_rejecting_a_paid_case_refunds_it_once, |t| {
         .unwrap();
     assert_eq!(payment_status, "refunded");
     let view = cases::view(&t.db, &as_(&s.w.patient), &id).await.unwrap();
-    let last = view.timeline.last().unwrap();
-    assert_eq!(last.label, TimelineLabel::CaseCancelled);
-    assert_eq!(last.detail, "Found a doctor nearby · Refund of EUR 450.00 issued");
+    // The closing entry carries the reason; the refund has its own entry, for the patient,
+    // the coordinator and admins only.
+    let n = view.timeline.len();
+    let (closing, refund) = (&view.timeline[n - 2], &view.timeline[n - 1]);
+    assert_eq!(closing.label, TimelineLabel::CaseCancelled);
+    assert_eq!(closing.detail, "Found a doctor nearby");
+    assert_eq!(refund.label, TimelineLabel::PaymentRefunded);
+    assert_eq!(refund.detail, "Refund of EUR 450.00 issued");
+    let body: String = sqlx::query_scalar(
+        "SELECT body FROM notifications WHERE case_id = $1 AND user_id = $2 AND kind = 'case_cancelled'",
+    )
+    .bind(&id)
+    .bind(&s.coordinators[0].id)
+    .fetch_one(t.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(body, "Found a doctor nearby · Refund of EUR 450.00 issued");
     assert_eq!(view.payment.unwrap().status, "refunded");
     let again = close_as(&t, &s.w.admin, &id, CaseAction::Reject, "x").await;
     assert!(matches!(again, Err(AppError::Conflict(_))), "{again:?}");

@@ -3,6 +3,7 @@
 //! `GET /cases/{case_id}/report.pdf` serves the final report the same way; `GET /admin/audit.csv`
 //! exports an audit log search.
 
+use app::domain::document::{clean_name, download_name};
 use app::error::AppError;
 use app::model::CurrentUser;
 use app::server::auth::request::user_for_token;
@@ -68,20 +69,7 @@ impl FromRequestParts<AppState> for Signed {
 }
 
 fn client_ip(state: &AppState, headers: &HeaderMap, peer: Option<SocketAddr>) -> String {
-    let forwarded = state
-        .config
-        .trust_proxy
-        .then(|| {
-            headers
-                .get("x-forwarded-for")?
-                .to_str()
-                .ok()?
-                .split(',')
-                .next()
-                .map(|s| s.trim().to_owned())
-        })
-        .flatten();
-    forwarded.or(peer.map(|p| p.ip().to_string())).unwrap_or_default()
+    app::server::auth::request::client_address(headers, peer.map(|p| p.ip()), state.config.trusted_proxies)
 }
 
 #[derive(Deserialize)]
@@ -129,6 +117,8 @@ pub async fn download(
 ) -> Result<Response, ApiError> {
     let caller = who.caller();
     let (name, media_type, file) = documents::open(&state.db, &state.storage, &caller, &document_id).await?;
+    // Offered under an extension that says what the content is, whatever the uploader named it.
+    let name = download_name(&clean_name(&name), media_type);
     let inline = query.download.is_none() && media_type.viewable_inline();
     Ok(file_response(file, media_type.mime(), &name, inline).await)
 }

@@ -84,7 +84,7 @@ pub async fn require_role(role: Role, action: &str) -> Result<CurrentUser, AppEr
     Ok(user)
 }
 
-/// Where a request came from, for the audit log.
+/// Where a request came from, for the audit log and the sign-in throttle.
 #[derive(Clone, Debug, Default)]
 pub struct RequestMeta {
     pub ip: String,
@@ -94,18 +94,75 @@ impl RequestMeta {
     pub async fn current() -> RequestMeta {
         use axum::extract::ConnectInfo;
         use std::net::SocketAddr;
-        let forwarded = leptos_axum::extract::<http::HeaderMap>()
+        let headers = leptos_axum::extract::<http::HeaderMap>().await.unwrap_or_default();
+        let peer = leptos_axum::extract::<ConnectInfo<SocketAddr>>()
             .await
             .ok()
-            .filter(|_| state().is_ok_and(|s| s.config.trust_proxy))
-            .and_then(|h| h.get("x-forwarded-for")?.to_str().ok().map(str::to_owned))
-            .and_then(|v| v.split(',').next().map(|s| s.trim().to_owned()));
-        let direct = leptos_axum::extract::<ConnectInfo<SocketAddr>>()
-            .await
-            .ok()
-            .map(|ConnectInfo(addr)| addr.ip().to_string());
+            .map(|ConnectInfo(addr)| addr.ip());
+        let trusted = state().map(|s| s.config.trusted_proxies).unwrap_or(0);
         RequestMeta {
-            ip: forwarded.or(direct).unwrap_or_default(),
+            ip: client_address(&headers, peer, trusted),
         }
+    }
+}
+
+/// The client's address. Behind `trusted_proxies` proxies that each append the address they
+/// were reached from to X-Forwarded-For, the client is the entry that many places from the
+/// right: the rightmost is written by our own proxy, while everything to the left of the
+/// client's entry is whatever the client chose to send. Without trusted proxies the header is
+/// ignored and the connection's peer is the client.
+pub fn client_address(
+    headers: &http::HeaderMap,
+    peer: Option<std::net::IpAddr>,
+    trusted_proxies: usize,
+) -> String {
+    let peer = peer.map(|p| p.to_string()).unwrap_or_default();
+    if trusted_proxies == 0 {
+        return peer;
+    }
+    let hops: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .collect();
+    match hops.len().checked_sub(trusted_proxies) {
+        Some(i) => hops[i].to_owned(),
+        // Fewer entries than proxies: the header did not pass all of them; the leftmost one
+        // is still one a trusted proxy wrote.
+        None => hops.first().map_or(peer, |h| (*h).to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_address;
+
+    #[test]
+    fn the_client_is_the_entry_added_by_the_trusted_proxies() {
+        let peer = Some("10.0.0.2".parse().unwrap_or_else(|_| unreachable!()));
+        let headers = |values: &[&str]| {
+            let mut h = http::HeaderMap::new();
+            for v in values {
+                h.append("x-forwarded-for", v.parse().unwrap_or_else(|_| unreachable!()));
+            }
+            h
+        };
+        let spoofed = headers(&["6.6.6.6, 203.0.113.7"]);
+        let table = [
+            (&spoofed, 0, "10.0.0.2"),
+            (&spoofed, 1, "203.0.113.7"),
+            (&spoofed, 2, "6.6.6.6"),
+            (&spoofed, 3, "6.6.6.6"),
+        ];
+        for (h, hops, expected) in table {
+            assert_eq!(client_address(h, peer, hops), expected, "{hops} hops");
+        }
+        let two_headers = headers(&["6.6.6.6", "198.51.100.4, 192.0.2.1"]);
+        assert_eq!(client_address(&two_headers, peer, 1), "192.0.2.1");
+        assert_eq!(client_address(&two_headers, peer, 2), "198.51.100.4");
+        assert_eq!(client_address(&headers(&[]), peer, 1), "10.0.0.2");
     }
 }

@@ -69,3 +69,26 @@ mod tests {
         assert!(c.starts_with("__Host-") && c.contains("Secure"));
     }
 }
+
+/// A keyed hash (HMAC-SHA256) of an email, for the audit log and the throttle: enough to link
+/// attempts on one address, and without the deployment's key no guessed address can be
+/// confirmed against it (an unkeyed hash of a guess would match).
+pub fn email_ref(key: &str, email: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key.as_bytes())
+        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+    mac.update(email.trim().to_lowercase().as_bytes());
+    hex::encode(mac.finalize().into_bytes())[..32].to_owned()
+}
+
+#[cfg(test)]
+mod email_ref_tests {
+    #[test]
+    fn the_reference_depends_on_the_key_and_not_on_case_or_spaces() {
+        let a = super::email_ref("key one", "Ana@Example.com ");
+        assert_eq!(a, super::email_ref("key one", "ana@example.com"));
+        assert_ne!(a, super::email_ref("key two", "ana@example.com"));
+        assert_ne!(a, super::hash("ana@example.com")[..32]);
+        assert_eq!(a.len(), 32);
+    }
+}

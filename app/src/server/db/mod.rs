@@ -12,6 +12,7 @@ pub mod outbox;
 pub mod payments;
 pub mod review;
 pub mod sessions;
+pub mod settings;
 pub mod timeline;
 pub mod users;
 

@@ -31,7 +31,10 @@ pub async fn register(db: &Db, config: &Config, input: Registration, ip: &str) -
     let (Some(name), Some(email), Some(password)) = (name, email, password) else {
         return Err(AppError::validation("form", "Please fill in every field."));
     };
-    let password_hash = password::hash(password).await?;
+    let password_hash = {
+        let _slot = config.hashing.enter().await?;
+        password::hash(password).await?
+    };
     let mut tx = db.begin().await?;
     let new = users::NewUser {
         email: &email,
@@ -65,6 +68,9 @@ pub async fn register(db: &Db, config: &Config, input: Registration, ip: &str) -
 
 /// Signs in. `previous_token` is the session the browser had, if any: it is ended, so the
 /// session id always changes at sign-in (no fixation).
+///
+/// The attempt is reserved against the account's and the client address's allowance before
+/// the password is checked (see [`throttle`]), and the check itself waits for a hashing slot.
 pub async fn login(
     db: &Db,
     config: &Config,
@@ -74,10 +80,16 @@ pub async fn login(
     ip: &str,
 ) -> Result<SignedIn, AppError> {
     let email = email.trim().to_lowercase();
-    if throttle::is_locked(db.pool(), &email).await? {
-        // Verify anyway so a locked account answers as slowly as an open one.
-        password::verify(password, None).await?;
-        log_sign_in(db, None, &email, "throttled", ip).await?;
+    let email_ref = token::email_ref(&config.secret_key, &email);
+    let account = throttle::Key::Account(email_ref.clone());
+    let client = (!ip.is_empty()).then(|| throttle::Key::Client(ip.to_owned()));
+    let _slot = config.hashing.enter().await?;
+    let mut allowed = throttle::reserve(db.pool(), &account).await?;
+    if let Some(client) = &client {
+        allowed = allowed && throttle::reserve(db.pool(), client).await?;
+    }
+    if !allowed {
+        log_sign_in(db, None, &email_ref, "throttled", ip).await?;
         return Err(AppError::TooManyRequests);
     }
     let user = users::find_by_email(db.pool(), &email).await?;
@@ -85,13 +97,12 @@ pub async fn login(
     let user = match user {
         Some(u) if matches => u,
         _ => {
-            throttle::record_failure(db.pool(), &email).await?;
-            log_sign_in(db, None, &email, "bad_credentials", ip).await?;
+            log_sign_in(db, None, &email_ref, "bad_credentials", ip).await?;
             return Err(AppError::BadCredentials);
         }
     };
     if user.active != 1 {
-        log_sign_in(db, Some(&user.id), &email, "deactivated", ip).await?;
+        log_sign_in(db, Some(&user.id), &email_ref, "deactivated", ip).await?;
         return Err(AppError::forbidden(
             "This account has been deactivated. Please contact the service.",
         ));
@@ -100,7 +111,10 @@ pub async fn login(
     if let Some(previous) = previous_token {
         sessions::delete(&mut *tx, &token::hash(previous)).await?;
     }
-    throttle::clear(&mut *tx, &email).await?;
+    throttle::clear(&mut *tx, &account).await?;
+    if let Some(client) = &client {
+        throttle::give_back(&mut *tx, client).await?;
+    }
     let token = start_session(&mut tx, &user.id, config).await?;
     audit_self(&mut tx, &user.id, user.role(), "login", ip).await?;
     tx.commit().await?;
@@ -163,16 +177,15 @@ async fn audit_self(
 }
 
 /// Failed and refused sign-ins are audited outside any transaction: they change nothing else.
+/// The email is kept only as its keyed reference ([`token::email_ref`]): enough to correlate
+/// attempts on one account, and no guessed address can be confirmed against the log.
 async fn log_sign_in(
     db: &Db,
     user_id: Option<&str>,
-    email: &str,
+    email_ref: &str,
     outcome: &str,
     ip: &str,
 ) -> Result<(), AppError> {
-    // The email is kept as a salted-free hash prefix: enough to correlate attempts on one
-    // account, without writing addresses that were never accounts into the log.
-    let email_ref = &token::hash(email)[..16];
     let entry = audit::Entry {
         user_id,
         role: "anonymous",
@@ -240,6 +253,7 @@ pub async fn create_staff(db: &Db, caller: &Caller<'_>, input: NewStaff) -> Resu
     let (Some(name), Some(email), Some(password)) = (name, email, password) else {
         return Err(AppError::validation("form", "Please fill in every field."));
     };
+    // Admins only: not a path a stranger can flood, so no hashing slot is needed.
     let password_hash = password::hash(password).await?;
     let mut tx = db.begin().await?;
     let new = users::NewUser {

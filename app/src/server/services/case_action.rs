@@ -4,7 +4,7 @@
 //! writes, append the timeline, notify, audit and commit.
 
 use super::Caller;
-use crate::domain::{case::transition, CaseAction, Recipient, Relation, Role, Transition};
+use crate::domain::{case, case::transition, CaseAction, Recipient, Relation, Role, TimelineLabel, Transition};
 use crate::error::AppError;
 use crate::server::db::{self, audit, cases, cases::CaseRow, notifications, outbox, timeline, Db, Tx};
 use sqlx::AnyConnection;
@@ -118,7 +118,7 @@ pub async fn check(
             .await?
             .ok_or(AppError::NotFound)?;
         let relation = relation_of(&mut conn, &case, caller.user).await?;
-        if !relation.may_view_case() {
+        if !relation.may_view_case(case.status()?) {
             return Err(AppError::NotFound);
         }
         transition(case.status()?, action, relation.into())?;
@@ -140,7 +140,7 @@ async fn decide(
 ) -> Result<(CaseRow, Relation, Transition), AppError> {
     let case = cases::find(&mut **tx, case_id).await?.ok_or(AppError::NotFound)?;
     let relation = relation_of(tx, &case, caller.user).await?;
-    if !relation.may_view_case() {
+    if !relation.may_view_case(case.status()?) {
         return Err(AppError::NotFound);
     }
     let transition = transition(case.status()?, action, relation.into())?;
@@ -160,9 +160,21 @@ async fn decide(
 /// Records the timeline entries, notifications and audit entry of the claimed change, then
 /// commits. `detail` goes on the timeline entries and into the notifications.
 pub async fn finish(
+    acting: Acting,
+    caller: &Caller<'_>,
+    detail: &str,
+    audience: &Audience,
+) -> Result<Transition, AppError> {
+    finish_with_payment(acting, caller, detail, None, audience).await
+}
+
+/// Like [`finish`], with a line about money (a refund) that only the payment's audience reads:
+/// it goes on the change's payment entry and into the notifications of those who see payments.
+pub async fn finish_with_payment(
     mut acting: Acting,
     caller: &Caller<'_>,
     detail: &str,
+    payment_detail: Option<&str>,
     audience: &Audience,
 ) -> Result<Transition, AppError> {
     let now = db::now_ms();
@@ -170,24 +182,49 @@ pub async fn finish(
         user_id: Some(&caller.user.id),
         role: role_name(acting.relation),
     };
-    // When one change writes several entries ("Coordinator assigned", "Awaiting payment"), the
-    // detail belongs to the last, the state the case is now in.
     let labels: Vec<_> = acting.transition.timeline().collect();
-    for (i, label) in labels.iter().enumerate() {
-        let text = if i + 1 == labels.len() { detail } else { "" };
-        timeline::append(&mut acting.tx, &acting.case.id, &actor, *label, text, now).await?;
+    for (label, text) in entry_details(&labels, detail, payment_detail) {
+        timeline::append(&mut acting.tx, &acting.case.id, &actor, label, text, now).await?;
     }
     let notice = Notice {
         case: &acting.case,
         transition: &acting.transition,
         actor_id: Some(&caller.user.id),
         detail,
+        payment_detail,
         audience,
     };
     notify(&mut acting.tx, acting.backend, &notice, now).await?;
     audit_outcome(&mut *acting.tx, caller, acting.action, &acting.case.id, "ok").await?;
     acting.tx.commit().await?;
     Ok(acting.transition)
+}
+
+/// Which text each timeline entry of a change carries. When one change writes several entries
+/// ("Coordinator assigned", "Awaiting payment"), the detail belongs to the last, the state the
+/// case is now in; a payment line, when there is one, goes on the payment entries and the detail
+/// on the last entry everyone reads.
+pub fn entry_details<'a>(
+    labels: &[TimelineLabel],
+    detail: &'a str,
+    payment_detail: Option<&'a str>,
+) -> Vec<(TimelineLabel, &'a str)> {
+    let carrier = match payment_detail {
+        Some(_) => labels.iter().rposition(|l| l.audience() == case::Audience::Case),
+        None => labels.len().checked_sub(1),
+    };
+    labels
+        .iter()
+        .enumerate()
+        .map(|(i, &label)| {
+            let text = match payment_detail {
+                Some(money) if label.audience() == case::Audience::Payment => money,
+                _ if Some(i) == carrier => detail,
+                _ => "",
+            };
+            (label, text)
+        })
+        .collect()
 }
 
 /// A change to tell people about: which case, what happened, who did it (not told themselves).
@@ -197,7 +234,17 @@ pub struct Notice<'a> {
     pub transition: &'a Transition,
     pub actor_id: Option<&'a str>,
     pub detail: &'a str,
+    /// Added to the detail for the people who see payments only (never for specialists).
+    pub payment_detail: Option<&'a str>,
     pub audience: &'a Audience,
+}
+
+/// Whether a recipient of a notice about this case may read payment details: the patient and
+/// the coordinators (current and, on a reassignment, previous), never a specialist.
+fn recipient_sees_payments(notice: &Notice<'_>, user_id: &str) -> bool {
+    user_id == notice.case.patient_id
+        || notice.case.coordinator_id.as_deref() == Some(user_id)
+        || notice.audience.previous_coordinator.as_deref() == Some(user_id)
 }
 
 /// Writes an in-app notification and queues an email for each person the transition names,
@@ -213,6 +260,7 @@ pub async fn notify(
         transition,
         actor_id,
         detail,
+        payment_detail,
         audience,
     } = *notice;
     let mut people: Vec<String> = Vec::new();
@@ -226,13 +274,24 @@ pub async fn notify(
         return Ok(Vec::new());
     };
     let title = format!("{} · {}", case.reference, label.text());
+    let with_payment = payment_detail.map(|money| {
+        if detail.is_empty() {
+            money.to_owned()
+        } else {
+            format!("{detail} · {money}")
+        }
+    });
     for user_id in &people {
+        let body = match &with_payment {
+            Some(full) if recipient_sees_payments(notice, user_id) => full.as_str(),
+            _ => detail,
+        };
         let n = notifications::NewNotification {
             user_id,
             case_id: Some(&case.id),
             kind: label.as_str(),
             title: &title,
-            body: detail,
+            body,
         };
         notifications::insert(tx, &n, now).await?;
     }

@@ -62,7 +62,7 @@ pub async fn view(db: &Db, caller: &Caller<'_>, case_id: &str) -> Result<CaseVie
         .await?
         .ok_or(AppError::NotFound)?;
     let relation = case_action::relation_of(&mut conn, &case, caller.user).await?;
-    if !relation.may_view_case() {
+    if !relation.may_view_case(case.status()?) {
         return Err(AppError::NotFound);
     }
     let summary = cases::summary(&mut *conn, case_id)
@@ -72,7 +72,8 @@ pub async fn view(db: &Db, caller: &Caller<'_>, case_id: &str) -> Result<CaseVie
         .await?
         .ok_or(AppError::NotFound)?;
     let documents = documents::list_for_case(&mut *conn, case_id).await?;
-    let timeline = timeline::list(&mut *conn, case_id).await?;
+    let mut timeline = timeline::list(&mut *conn, case_id).await?;
+    timeline.retain(|entry| relation.sees(entry.label.audience()));
     let actions = available_actions(summary.status, relation.into());
     let team = team_for(&mut conn, case_id, relation, summary.status).await?;
     let requests = review::requests_for_case(&mut conn, case_id).await?;
@@ -290,13 +291,14 @@ pub async fn close(
     let reason = crate::domain::validate::required_text("reason", reason, 1000, "Please give a reason.")
         .map_err(|e| AppError::Validation(vec![e]))?;
     let mut acting = case_action::begin(db, caller, case_id, expected_version, action).await?;
-    let mut detail = reason.clone();
-    if acting.transition.has(crate::domain::Effect::RefundPayment) {
-        let refunded = refund(&mut acting.tx, provider, case_id).await?;
-        detail = format!("{reason} · {refunded}");
-    }
+    let refunded = if acting.transition.has(crate::domain::Effect::RefundPayment) {
+        Some(refund(&mut acting.tx, provider, case_id).await?)
+    } else {
+        None
+    };
     cases::record_closure(&mut acting.tx, case_id, &caller.user.id, &reason, db::now_ms()).await?;
-    case_action::finish(acting, caller, &detail, &Audience::default()).await?;
+    case_action::finish_with_payment(acting, caller, &reason, refunded.as_deref(), &Audience::default())
+        .await?;
     Ok(())
 }
 

@@ -319,7 +319,7 @@ pub async fn open(
             let mut conn = db.pool().acquire().await?;
             case_action::relation_of(&mut conn, &case, caller.user)
                 .await?
-                .may_view_case()
+                .may_view_case(case.status()?)
         }
         None => false,
     };

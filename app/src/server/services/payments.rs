@@ -151,14 +151,16 @@ async fn record_and_commit(
         user_id: None,
         role: "payment_provider",
     };
-    for label in r.change.timeline() {
-        timeline::append(&mut tx, &r.case.id, &actor, label, r.detail, now).await?;
+    let labels: Vec<_> = r.change.timeline().collect();
+    for (label, text) in case_action::entry_details(&labels, r.detail, None) {
+        timeline::append(&mut tx, &r.case.id, &actor, label, text, now).await?;
     }
     let notice = case_action::Notice {
         case: r.case,
         transition: r.change,
         actor_id: None,
         detail: r.detail,
+        payment_detail: None,
         audience: &Audience::default(),
     };
     case_action::notify(&mut tx, db.backend(), &notice, now).await?;

@@ -66,6 +66,7 @@ async fn remind(db: &Db, case_id: &str, now: i64) -> Result<bool, AppError> {
         transition: &transition,
         actor_id: None,
         detail,
+        payment_detail: None,
         audience: &audience,
     };
     notify(&mut tx, db.backend(), &notice, now).await?;
@@ -104,6 +105,7 @@ pub async fn send_draft_waiting(db: &Db, now: i64) -> Result<usize, AppError> {
             transition: &draft_waiting(),
             actor_id: None,
             detail: "Finish your case and submit it when you are ready.",
+            payment_detail: None,
             audience: &Audience::default(),
         };
         notify(&mut tx, db.backend(), &notice, now).await?;

@@ -308,7 +308,7 @@ async fn readable_report(db: &Db, caller: &Caller<'_>, case_id: &str) -> Result<
         let case = cases::find(db.pool(), case_id).await?.ok_or(AppError::NotFound)?;
         let mut conn = db.pool().acquire().await?;
         let relation = case_action::relation_of(&mut conn, &case, caller.user).await?;
-        if !relation.may_view_case() {
+        if !relation.may_view_case(case.status()?) {
             return Err(AppError::NotFound);
         }
         repo::find_report(&mut *conn, case_id)
