@@ -274,3 +274,161 @@ on_both_backends!(
         );
     }
 );
+
+async fn evaluated_sign_ins(t: &crate::support::TestDb) -> i64 {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'login' AND outcome IN ('ok', 'bad_credentials')",
+    )
+    .fetch_one(t.db.pool())
+    .await
+    .unwrap()
+}
+
+// Quality A4: thirty wrong attempts in flight at once, plus the right password among them.
+// Each attempt reserves itself before its password is checked, so at most five are ever
+// evaluated and the right password, arriving inside the burst, is refused as well.
+on_both_backends!(
+    thirty_concurrent_attempts_evaluate_at_most_five_and_the_right_password_inside_is_refused,
+    |t| {
+        user(&t.db, Role::Patient, "ana@example.com").await;
+        let t = std::sync::Arc::new(t);
+        let start = std::sync::Arc::new(tokio::sync::Barrier::new(31));
+        let mut attempts = Vec::new();
+        for i in 0..31 {
+            let (t, start) = (t.clone(), start.clone());
+            // One address each, so only the account's own allowance is tested here.
+            let ip = format!("198.51.100.{i}");
+            attempts.push(tokio::spawn(async move {
+                start.wait().await;
+                // The right password goes last: spawned after 20 wrong ones are on their way.
+                let password = if i == 30 { PASSWORD.to_owned() } else { "wrong password!".to_owned() };
+                if i == 30 {
+                    tokio::task::yield_now().await;
+                }
+                accounts::login(&t.db, &t.config, "ana@example.com", password, None, &ip)
+                    .await
+                    .map(|_| ())
+            }));
+        }
+        let mut refused = 0;
+        for attempt in attempts {
+            match attempt.await.unwrap() {
+                Err(AppError::TooManyRequests) => refused += 1,
+                Err(AppError::BadCredentials) | Ok(()) => {}
+                Err(other) => panic!("{other:?}"),
+            }
+        }
+        assert!(evaluated_sign_ins(&t).await <= 5, "{} evaluated", evaluated_sign_ins(&t).await);
+        assert!(refused >= 26, "{refused} refused");
+        let after = accounts::login(&t.db, &t.config, "ana@example.com", PASSWORD.into(), None, "").await;
+        assert_eq!(after.err(), Some(AppError::TooManyRequests));
+    }
+);
+
+// The owner is slowed down, not locked out for long: the block after the fifth failure lasts
+// a minute, grows with each further attempt to at most fifteen, and the right password once
+// it is over lets them in and starts the count again.
+on_both_backends!(the_account_delay_grows_to_fifteen_minutes_and_the_owner_gets_back_in, |t| {
+    user(&t.db, Role::Patient, "ana@example.com").await;
+    let blocked_for = || async {
+        let until: i64 = sqlx::query_scalar("SELECT blocked_until FROM login_throttle WHERE key LIKE 'account:%'")
+            .fetch_one(t.db.pool())
+            .await
+            .unwrap();
+        until - app::server::db::now_ms()
+    };
+    let unblock = || async {
+        sqlx::query("UPDATE login_throttle SET blocked_until = 0")
+            .execute(t.db.pool())
+            .await
+            .unwrap();
+    };
+    let wrong = || accounts::login(&t.db, &t.config, "ana@example.com", "wrong password!".into(), None, "");
+    for _ in 0..4 {
+        assert_eq!(wrong().await.err(), Some(AppError::BadCredentials));
+        assert!(blocked_for().await <= 0);
+    }
+    assert_eq!(wrong().await.err(), Some(AppError::BadCredentials));
+    let first = blocked_for().await;
+    assert!((55_000..=60_000).contains(&first), "{first} ms");
+    assert_eq!(wrong().await.err(), Some(AppError::TooManyRequests));
+    for expected_minutes in [2, 4, 8, 15, 15] {
+        unblock().await;
+        assert_eq!(wrong().await.err(), Some(AppError::BadCredentials));
+        let blocked = blocked_for().await;
+        let expected = expected_minutes * 60_000;
+        assert!((expected - 5_000..=expected).contains(&blocked), "{blocked} ms, expected {expected}");
+    }
+    unblock().await;
+    accounts::login(&t.db, &t.config, "ana@example.com", PASSWORD.into(), None, "")
+        .await
+        .unwrap();
+    for _ in 0..4 {
+        assert_eq!(wrong().await.err(), Some(AppError::BadCredentials), "the count started again");
+    }
+});
+
+// One client address gets thirty attempts across any accounts, then waits; a right password
+// from it gives its attempt back.
+on_both_backends!(one_client_address_is_limited_across_accounts, |t| {
+    let ana = user(&t.db, Role::Patient, "ana@example.com").await;
+    accounts::login(&t.db, &t.config, &ana.email, PASSWORD.into(), None, "203.0.113.9")
+        .await
+        .unwrap();
+    for i in 0..30 {
+        let email = format!("guess{i}@example.com");
+        let err = accounts::login(&t.db, &t.config, &email, "wrong password!".into(), None, "203.0.113.9").await;
+        assert_eq!(err.err(), Some(AppError::BadCredentials), "attempt {i}");
+    }
+    let err = accounts::login(&t.db, &t.config, &ana.email, PASSWORD.into(), None, "203.0.113.9").await;
+    assert_eq!(err.err(), Some(AppError::TooManyRequests));
+    // Another address is not affected.
+    accounts::login(&t.db, &t.config, &ana.email, PASSWORD.into(), None, "203.0.113.10")
+        .await
+        .unwrap();
+});
+
+// Password hashing is bounded: with one slot and no waiting, sign-ins beyond the one being
+// checked are answered "busy" at once, and nothing is written for them but their audit entry.
+on_both_backends!(hashing_in_flight_is_bounded_and_the_excess_is_told_busy, |t| {
+    let mut t = t;
+    t.config.hashing = app::server::auth::hashing::HashGate::new(1, std::time::Duration::ZERO);
+    for i in 0..8 {
+        user(&t.db, Role::Patient, &format!("p{i}@example.com")).await;
+    }
+    let t = std::sync::Arc::new(t);
+    let start = std::sync::Arc::new(tokio::sync::Barrier::new(8));
+    let mut attempts = Vec::new();
+    for i in 0..8 {
+        let (t, start) = (t.clone(), start.clone());
+        attempts.push(tokio::spawn(async move {
+            start.wait().await;
+            let email = format!("p{i}@example.com");
+            accounts::login(&t.db, &t.config, &email, PASSWORD.into(), None, "").await.map(|_| ())
+        }));
+    }
+    let (mut busy, mut ok) = (0, 0);
+    for attempt in attempts {
+        match attempt.await.unwrap() {
+            Ok(()) => ok += 1,
+            Err(AppError::Busy) => busy += 1,
+            Err(other) => panic!("{other:?}"),
+        }
+    }
+    assert!(ok >= 1 && busy >= 1, "{ok} signed in, {busy} busy");
+    assert_eq!(AppError::Busy.status(), http::StatusCode::SERVICE_UNAVAILABLE);
+    let registration = accounts::register(&t.db, &t.config, registration("new@example.com"), "").await;
+    assert!(registration.is_ok(), "a free slot is taken again: {:?}", registration.err());
+});
+
+// Quality P1 without P2's leak: a failed sign-in names the email only by its keyed reference.
+on_both_backends!(failed_sign_ins_name_the_email_by_a_keyed_reference_only, |t| {
+    let _ = accounts::login(&t.db, &t.config, "Who@Example.com", "wrong password!".into(), None, "").await;
+    let target: String = sqlx::query_scalar("SELECT target FROM audit_log WHERE action = 'login'")
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(target, token::email_ref(&t.config.secret_key, "who@example.com"));
+    assert!(!token::hash("who@example.com").starts_with(&target));
+    assert!(!target.contains("who"));
+});

@@ -60,6 +60,38 @@ on_both_backends!(hostile_files_are_refused_and_leave_nothing_behind, |t| {
     assert!(stored.is_empty(), "left behind: {stored:?}");
 });
 
+// Quality F2: files that borrow a PDF's or a HEIC image's first bytes and end marker (an HTML
+// page, an executable, a ZIP body) are refused after the full structure check, with nothing
+// stored; real ones of both types still go in, under names whose bidi overrides are gone.
+on_both_backends!(files_that_only_look_like_a_pdf_or_heic_are_refused, |t| {
+    let w = world(&t).await;
+    let caller = Caller {
+        user: &w.patient,
+        ip: "",
+    };
+    let id = cases::create_draft(&t.db, &caller).await.unwrap();
+    for (what, bytes) in samples::structurally_hostile() {
+        let err = upload(&t, &w, &w.patient, &id, "lab-results.html", bytes)
+            .await
+            .err()
+            .unwrap_or_else(|| panic!("{what} was stored"));
+        assert_eq!(err.status().as_u16(), 422, "{what}: {err:?}");
+    }
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM documents")
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(count, 0);
+    let stored: Vec<_> = walk(&t.config.data_dir.join("documents"));
+    assert!(stored.is_empty(), "left behind: {stored:?}");
+    let heic = upload(&t, &w, &w.patient, &id, "IMG_0001.HEIC", samples::heic()).await.unwrap();
+    assert_eq!(heic.media_type, MediaType::Heic);
+    let pdf = upload(&t, &w, &w.patient, &id, "scan\u{202E}fdp.exe", samples::pdf()).await.unwrap();
+    assert_eq!(pdf.media_type, MediaType::Pdf);
+    assert_eq!(pdf.name, "scanfdp.exe");
+    assert_eq!(app::domain::document::download_name(&pdf.name, pdf.media_type), "scanfdp.pdf");
+});
+
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return vec![];
@@ -148,23 +180,28 @@ on_both_backends!(another_patients_document_answers_like_a_missing_one, |t| {
             .unwrap();
         assert_eq!(remove, AppError::NotFound);
     }
-    // The admin may read it; every read is audited.
-    assert!(documents::open(
-        &t.db,
-        &w.storage,
-        &Caller {
-            user: &w.admin,
-            ip: ""
-        },
-        &doc.id
-    )
-    .await
-    .is_ok());
+    // A draft is the patient's own: not even an admin reads it, and the answer is the one for
+    // a missing document. Once submitted, the admin may read it; every read is audited.
+    let admin = Caller {
+        user: &w.admin,
+        ip: "",
+    };
+    let draft = documents::open(&t.db, &w.storage, &admin, &doc.id).await.err().unwrap();
+    assert_eq!(draft, AppError::NotFound);
+    assert_eq!(cases::view(&t.db, &admin, &id).await.err(), Some(AppError::NotFound));
+    let submitted = crate::services_intake::submitted_case(&t, &w).await;
+    let submitted_doc: String = sqlx::query_scalar("SELECT id FROM documents WHERE case_id = $1")
+        .bind(&submitted)
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap();
+    assert!(documents::open(&t.db, &w.storage, &admin, &submitted_doc).await.is_ok());
+    assert!(cases::view(&t.db, &admin, &submitted).await.is_ok());
     assert_eq!(
         audit::count(t.db.pool(), "read_document", "denied")
             .await
             .unwrap(),
-        4
+        5
     );
 });
 

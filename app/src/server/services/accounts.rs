@@ -83,7 +83,6 @@ pub async fn login(
     let email_ref = token::email_ref(&config.secret_key, &email);
     let account = throttle::Key::Account(email_ref.clone());
     let client = (!ip.is_empty()).then(|| throttle::Key::Client(ip.to_owned()));
-    let _slot = config.hashing.enter().await?;
     let mut allowed = throttle::reserve(db.pool(), &account).await?;
     if let Some(client) = &client {
         allowed = allowed && throttle::reserve(db.pool(), client).await?;
@@ -92,6 +91,8 @@ pub async fn login(
         log_sign_in(db, None, &email_ref, "throttled", ip).await?;
         return Err(AppError::TooManyRequests);
     }
+    // Refused attempts above never wait for a slot: only those that get checked do.
+    let _slot = config.hashing.enter().await?;
     let user = users::find_by_email(db.pool(), &email).await?;
     let matches = password::verify(password, user.as_ref().map(|u| u.password_hash.clone())).await?;
     let user = match user {
