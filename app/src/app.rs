@@ -21,6 +21,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
+                {crate::components::layout::payments_in_test_mode().then(|| view! {
+                    <meta name="consilium-payments" content="test"/>
+                })}
             </head>
             <body>
                 <App/>

@@ -115,6 +115,10 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Args(m) | ServerFnErrorErr::MissingArg(m) => {
                 AppError::validation("request", format!("The request was malformed: {m}"))
             }
+            // axum's body limit surfaces only as this message (its `LengthLimitError`).
+            other if other.to_string().contains("length limit exceeded") => {
+                AppError::TooLarge("The request is too large.".to_owned())
+            }
             other => AppError::Transport(other.to_string()),
         }
     }

@@ -16,6 +16,7 @@ pub fn build(state: AppState, leptos: LeptosOptions) -> Router {
     let context_state = state.clone();
     let shell_options = leptos.clone();
     let db = state.db.clone();
+    let config = state.config.clone();
     let files = Router::new()
         .route("/cases/{id}/documents", post(routes::documents::upload))
         .route("/documents/{document_id}", get(routes::documents::download))
@@ -35,8 +36,8 @@ pub fn build(state: AppState, leptos: LeptosOptions) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler(shell))
         .layer(axum::middleware::from_fn(security::server_fn_error_status))
-        .layer(axum::middleware::from_fn(security::same_origin_writes))
-        .layer(axum::middleware::from_fn(security::headers))
+        .layer(axum::middleware::from_fn_with_state(config.clone(), security::same_origin_writes))
+        .layer(axum::middleware::from_fn_with_state(config, security::headers))
         .with_state(leptos)
 }
 

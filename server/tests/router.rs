@@ -200,3 +200,106 @@ async fn payment_webhooks_answer_400_unless_genuinely_signed_and_acknowledge_red
     let again = send(&h, webhook(Some(good), body)).await;
     assert_eq!((again.status, again.body.as_str()), (StatusCode::OK, "duplicate"));
 }
+
+/// Thirty sign-ins for one account at once through the router (twenty-nine wrong, one right):
+/// at most five are evaluated, the rest answer 429, and the right password, arriving in the
+/// burst, is refused with them; the account stays throttled afterwards.
+#[tokio::test]
+async fn a_burst_of_concurrent_sign_ins_evaluates_at_most_five() {
+    let h = std::sync::Arc::new(harness().await);
+    let mut burst = Vec::new();
+    for i in 0..30 {
+        let h = h.clone();
+        let password = if i == 29 { app::server::demo::DEMO_PASSWORD } else { "wrong-password-123" };
+        burst.push(tokio::spawn(async move {
+            let form = format!("email=maria.rossi@example.com&password={password}");
+            send(&h, post("/api/login", &form, None)).await.status
+        }));
+    }
+    let mut statuses = Vec::new();
+    for request in burst {
+        statuses.push(request.await.unwrap());
+    }
+    let evaluated = statuses.iter().filter(|s| **s != StatusCode::TOO_MANY_REQUESTS).count();
+    assert!(evaluated <= 5, "{evaluated} evaluated: {statuses:?}");
+    assert!(statuses.iter().all(|s| *s == StatusCode::TOO_MANY_REQUESTS || *s == StatusCode::UNAUTHORIZED
+        || s.is_redirection() || s.is_success()), "{statuses:?}");
+    let form = format!("email=maria.rossi@example.com&password={}", app::server::demo::DEMO_PASSWORD);
+    let after = send(&h, post("/api/login", &form, None)).await;
+    assert_eq!(after.status, StatusCode::TOO_MANY_REQUESTS, "{}", after.body);
+    assert!(after.headers.get(header::SET_COOKIE).is_none());
+}
+
+/// A state-changing request is accepted only from the configured public origin, whatever Host
+/// the request names (a rebinding attacker controls both Origin and Host).
+#[tokio::test]
+async fn writes_are_accepted_only_from_the_public_url_not_from_whatever_host_is_named() {
+    let h = harness().await;
+    let mut rebound = post("/api/login", "email=admin@consilium.test&password=consilium-demo", None);
+    rebound.headers_mut().insert(header::HOST, "evil.example".parse().unwrap());
+    rebound.headers_mut().insert(header::ORIGIN, "http://evil.example".parse().unwrap());
+    let reply = send(&h, rebound).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    assert!(reply.headers.get(header::SET_COOKIE).is_none());
+    let mut other_port = post("/api/login", "email=admin@consilium.test&password=consilium-demo", None);
+    other_port.headers_mut().insert(header::ORIGIN, "http://127.0.0.1:3999".parse().unwrap());
+    assert_eq!(send(&h, other_port).await.status, StatusCode::FORBIDDEN);
+}
+
+/// Server functions may answer with health data: their responses are never stored by a cache.
+#[tokio::test]
+async fn server_function_responses_are_never_cached() {
+    let h = harness().await;
+    let patient = sign_in(&h, "tomasz.nowak@example.com").await;
+    let reply = send(&h, post("/api/current_user", "", Some(&patient))).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(reply.headers[header::CACHE_CONTROL], "no-store");
+}
+
+/// Over https the browser is told to use nothing else (HSTS); over http it is not.
+#[tokio::test]
+async fn hsts_is_sent_when_the_public_url_is_https() {
+    let plain = harness().await;
+    let reply = send(&plain, get("/login", None)).await;
+    assert!(reply.headers.get(header::STRICT_TRANSPORT_SECURITY).is_none());
+    let secure = common::harness_with(|c| {
+        c.public_url = "https://consilium.example".into();
+        c.secure_cookies = true;
+    })
+    .await;
+    let reply = send(&secure, get("/healthz", None)).await;
+    let hsts = reply.headers[header::STRICT_TRANSPORT_SECURITY].to_str().unwrap();
+    assert!(hsts.starts_with("max-age=31536000"), "{hsts}");
+}
+
+/// A server-function body over the limit is "too large" (413), not a gateway failure.
+#[tokio::test]
+async fn an_oversized_server_function_body_is_a_413() {
+    let h = harness().await;
+    let patient = sign_in(&h, "maria.rossi@example.com").await;
+    let huge = format!("case_id=x&version=1&medical_history={}", "a".repeat(3 * 1024 * 1024));
+    let reply = send(&h, post("/api/save_case", &huge, Some(&patient))).await;
+    assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", &reply.body[..reply.body.len().min(300)]);
+    let error: app::error::AppError = serde_json::from_str(&reply.body).unwrap();
+    assert!(matches!(error, app::error::AppError::TooLarge(_)), "{error:?}");
+}
+
+/// With the test payment provider every page says so in its header, in the server's HTML and
+/// in the meta tag the browser reads back when it hydrates.
+#[tokio::test]
+async fn pages_say_test_mode_when_payments_are_simulated() {
+    let h = harness().await;
+    let reply = send(&h, get("/login", None)).await;
+    assert!(reply.body.contains(r#"data-testid="test-mode""#), "banner missing");
+    assert!(reply.body.contains(r#"<meta name="consilium-payments" content="test""#));
+    let real = common::harness_with(|c| {
+        c.payments = app::server::payments::Provider::Stripe {
+            api_key: "sk_test_x".into(),
+            webhook_secret: "whsec_x".into(),
+            api_base: "http://127.0.0.1:9".into(),
+        };
+    })
+    .await;
+    let reply = send(&real, get("/login", None)).await;
+    assert!(!reply.body.contains("test-mode"), "no banner with a real provider");
+}

@@ -14,6 +14,11 @@ pub fn Header() -> impl IntoView {
                 <span class="brand-mark" aria-hidden="true">"C"</span>
                 "Consilium"
             </a>
+            {payments_in_test_mode().then(|| view! {
+                <p class="test-mode" role="note" data-testid="test-mode">
+                    "Test mode: payments are simulated and no money moves."
+                </p>
+            })}
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     match auth.user.await {
@@ -64,5 +69,24 @@ fn UserNav(user: CurrentUser) -> impl IntoView {
                 <button type="submit" class="button button-quiet">"Sign out"</button>
             </ActionForm>
         </div>
+    }
+}
+
+/// Whether this deployment runs the built-in test payment provider. The server knows from its
+/// settings and writes a `<meta name="consilium-payments">` into the page's head; the browser
+/// reads that tag back, so the hydrated header says the same as the server-rendered one.
+pub fn payments_in_test_mode() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<crate::server::AppState>().is_some_and(|s| s.config.test_payments())
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        document()
+            .query_selector("meta[name=consilium-payments]")
+            .ok()
+            .flatten()
+            .and_then(|m| m.get_attribute("content"))
+            .is_some_and(|c| c == "test")
     }
 }

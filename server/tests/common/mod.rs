@@ -16,7 +16,13 @@ pub struct Harness {
 }
 
 pub async fn harness() -> Harness {
-    let t = TestDb::sqlite().await;
+    harness_with(|_| {}).await
+}
+
+/// The harness with some settings changed (an https public URL, another payment provider).
+pub async fn harness_with(change: impl FnOnce(&mut app::server::config::Config)) -> Harness {
+    let mut t = TestDb::sqlite().await;
+    change(&mut t.config);
     demo::load_if_empty(&t.db).await.unwrap();
     let state = AppState::new(t.db.clone(), t.config.clone());
     let options = LeptosOptions::builder()
