@@ -303,3 +303,58 @@ async fn pages_say_test_mode_when_payments_are_simulated() {
     let reply = send(&real, get("/login", None)).await;
     assert!(!reply.body.contains("test-mode"), "no banner with a real provider");
 }
+
+/// An open event stream lives only as long as its session: after sign-out (and after the
+/// account is deactivated) it ends by itself, with no event delivered after the end.
+#[tokio::test]
+async fn an_open_event_stream_ends_with_its_session() {
+    use http_body_util::BodyExt;
+    let h = harness().await;
+    for ending in ["logout", "deactivate"] {
+        let patient = sign_in(&h, "maria.rossi@example.com").await;
+        let response = tower::ServiceExt::oneshot(h.router.clone(), get("/events", Some(&patient)))
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let mut body = response.into_body();
+        let first = tokio::time::timeout(std::time::Duration::from_secs(10), body.frame())
+            .await
+            .expect("the first event arrives")
+            .unwrap()
+            .unwrap();
+        assert!(first.is_data());
+        match ending {
+            "logout" => {
+                let reply = send(&h, post("/api/logout", "", Some(&patient))).await;
+                assert!(reply.status.is_success() || reply.status.is_redirection(), "{}", reply.status);
+            }
+            _ => {
+                let admin = sign_in(&h, "admin@consilium.test").await;
+                let maria: String = sqlx::query_scalar("SELECT id FROM users WHERE email = 'maria.rossi@example.com'")
+                    .fetch_one(h.t.db.pool())
+                    .await
+                    .unwrap();
+                let form = format!("user_id={maria}&active=false");
+                let reply = send(&h, post("/api/set_account_active", &form, Some(&admin))).await;
+                assert!(reply.status.is_success(), "{} {}", reply.status, reply.body);
+            }
+        }
+        // Frames may still be in flight (keep-alive comments); the stream must then end.
+        let ended = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+            while let Some(frame) = body.frame().await {
+                let frame = frame.unwrap();
+                if let Some(data) = frame.data_ref() {
+                    assert!(!String::from_utf8_lossy(data).contains("event: notifications"), "an event after the end");
+                }
+            }
+        })
+        .await;
+        assert!(ended.is_ok(), "the stream outlived its session ({ending})");
+        if ending == "deactivate" {
+            sqlx::query("UPDATE users SET active = 1 WHERE email = 'maria.rossi@example.com'")
+                .execute(h.t.db.pool())
+                .await
+                .unwrap();
+        }
+    }
+}

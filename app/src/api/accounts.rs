@@ -76,8 +76,9 @@ pub async fn set_account_active(user_id: String, active: bool) -> Result<(), App
     respond(async move {
         let admin = crate::server::auth::require_role(Role::Admin, "set_account_active").await?;
         let meta = RequestMeta::current().await;
+        let state = state()?;
         accounts::set_active(
-            &state()?.db,
+            &state.db,
             &Caller {
                 user: &admin,
                 ip: &meta.ip,
@@ -85,7 +86,10 @@ pub async fn set_account_active(user_id: String, active: bool) -> Result<(), App
             &user_id,
             active,
         )
-        .await
+        .await?;
+        // Its open event streams see at once that their session has ended.
+        state.live.announce(&user_id);
+        Ok(())
     })
     .await
 }

@@ -73,6 +73,10 @@ pub async fn logout() -> Result<(), AppError> {
             let user = current_user().await?;
             let meta = RequestMeta::current().await;
             accounts::logout(&state.db, &raw, user.as_ref(), &meta.ip).await?;
+            if let Some(user) = &user {
+                // Its open event streams see at once that their session has ended.
+                state.live.announce(&user.id);
+            }
         }
         set_cookie(&token::clear_cookie(state.config.secure_cookies))?;
         leptos_axum::redirect("/login");

@@ -22,6 +22,13 @@ impl LiveHub {
         }
     }
 
+    /// Wakes this server's open streams of `user_id` at once (after a sign-out or a
+    /// deactivation, so they see that their session has ended). Other servers' streams notice
+    /// within their next check.
+    pub fn announce(&self, user_id: &str) {
+        let _ = self.sender.send(user_id.to_owned());
+    }
+
     /// Ids of users whose notifications changed, as they are announced.
     pub fn subscribe(&self) -> broadcast::Receiver<String> {
         self.sender.subscribe()

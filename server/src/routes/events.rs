@@ -2,8 +2,10 @@
 //! changed", so lists and counters refresh without a reload. With PostgreSQL a committed change
 //! is announced by NOTIFY and relayed by every app server's listener, so it reaches pages open on
 //! any server at once; with SQLite (one server) the stream checks the database every 2 s.
+//! Every check also asks whether the session is still live: a stream ends once its session
+//! does (sign-out, deactivation, expiry), within one check.
 
-use app::server::auth::request::user_for_token;
+use app::server::auth::request::{session_is_live, user_for_token};
 use app::server::auth::token;
 use app::server::db::{notifications, Backend};
 use app::server::AppState;
@@ -18,20 +20,22 @@ use std::time::Duration;
 use tokio::sync::broadcast;
 
 const CHECK_EVERY: Duration = Duration::from_secs(2);
-const SAFETY_CHECK_EVERY: Duration = Duration::from_secs(30);
+/// On PostgreSQL changes arrive by NOTIFY; this slower check catches a missed one and a
+/// session that ended on another app server.
+const SAFETY_CHECK_EVERY: Duration = Duration::from_secs(5);
 
 pub async fn stream(State(state): State<AppState>, jar: CookieJar) -> Response {
     let raw = jar
         .get(token::cookie_name(state.config.secure_cookies))
         .map(|c| c.value().to_owned());
-    let user = match raw {
-        Some(raw) => user_for_token(&state, &raw).await.ok().flatten(),
+    let user = match &raw {
+        Some(raw) => user_for_token(&state, raw).await.ok().flatten(),
         None => None,
     };
-    let Some(user) = user else {
+    let (Some(user), Some(raw)) = (user, raw) else {
         return StatusCode::UNAUTHORIZED.into_response();
     };
-    Sse::new(changes(state, user.id))
+    Sse::new(changes(state, user.id, raw))
         .keep_alive(KeepAlive::default())
         .into_response()
 }
@@ -40,31 +44,46 @@ pub async fn stream(State(state): State<AppState>, jar: CookieJar) -> Response {
 /// notification) changes. On PostgreSQL a NOTIFY for this user wakes the stream at once (with a
 /// slow safety check besides); on SQLite the stream checks every 2 s. The stream ends if the
 /// database cannot be read; the browser's EventSource reconnects by itself.
-fn changes(state: AppState, user_id: String) -> impl Stream<Item = Result<Event, Infallible>> {
+fn changes(state: AppState, user_id: String, raw_token: String) -> impl Stream<Item = Result<Event, Infallible>> {
     let nudges = state.live.subscribe();
     let every = match state.db.backend() {
         Backend::Postgres => SAFETY_CHECK_EVERY,
         Backend::Sqlite => CHECK_EVERY,
     };
+    let watch = Watch {
+        state,
+        user_id,
+        raw_token,
+    };
     stream::unfold(
-        (state, user_id, nudges, None::<(i64, i64)>),
-        move |(state, user_id, mut nudges, seen)| async move {
+        (watch, nudges, None::<(i64, i64)>),
+        move |(watch, mut nudges, seen)| async move {
             let mut seen = seen;
             loop {
-                let now = notifications::watermark(state.db.pool(), &user_id).await.ok()?;
+                if !session_is_live(&watch.state, &watch.raw_token).await.ok()? {
+                    return None;
+                }
+                let now = notifications::watermark(watch.state.db.pool(), &watch.user_id).await.ok()?;
                 // The first report tells the page where it starts; later ones come with a change.
                 if seen != Some(now) {
                     let event = Event::default().event("notifications").data(now.0.to_string());
-                    return Some((Ok(event), (state, user_id, nudges, Some(now))));
+                    return Some((Ok(event), (watch, nudges, Some(now))));
                 }
                 seen = Some(now);
                 tokio::select! {
-                    _ = nudged(&mut nudges, &user_id) => {}
+                    _ = nudged(&mut nudges, &watch.user_id) => {}
                     _ = tokio::time::sleep(every) => {}
                 }
             }
         },
     )
+}
+
+/// Whose stream this is, and the session it lives by.
+struct Watch {
+    state: AppState,
+    user_id: String,
+    raw_token: String,
 }
 
 /// Returns when the hub names this user (or may have: it lagged behind).

@@ -53,6 +53,15 @@ pub async fn user_for_token(state: &AppState, raw: &str) -> Result<Option<Curren
     Ok(Some(live.user))
 }
 
+/// Whether a session is still live (not signed out, expired, idle too long, or of a
+/// deactivated account), without counting this check as use: an open page's event stream asks
+/// every few seconds and must not keep an idle session alive.
+pub async fn session_is_live(state: &AppState, raw: &str) -> Result<bool, AppError> {
+    let idle_ms = i64::try_from(state.config.session_idle.as_millis()).unwrap_or(i64::MAX);
+    let live = sessions::find_live(state.db.pool(), &token::hash(raw), db::now_ms(), idle_ms).await?;
+    Ok(live.is_some())
+}
+
 pub async fn require_user() -> Result<CurrentUser, AppError> {
     current_user().await?.ok_or(AppError::Unauthenticated)
 }
