@@ -9,6 +9,8 @@ pub const MAX_FILE_BYTES: u64 = 25 * 1024 * 1024;
 pub const MAX_FILES_PER_CASE: u32 = 20;
 /// Most bytes one case may hold.
 pub const MAX_CASE_BYTES: u64 = 200 * 1024 * 1024;
+/// Most bytes all of one patient's cases may hold together.
+pub const MAX_PATIENT_BYTES: u64 = 1024 * 1024 * 1024;
 /// How many leading and trailing bytes the type check needs.
 pub const SNIFF_BYTES: usize = 1024;
 const MAX_NAME_CHARS: usize = 120;

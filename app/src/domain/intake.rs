@@ -5,6 +5,9 @@ use crate::error::FieldError;
 use serde::{Deserialize, Serialize};
 
 pub const MAX_TEXT_CHARS: usize = 20_000;
+/// Most unsubmitted drafts one patient may have at once: drafts hold documents, and a patient
+/// never needs more than a few cases in the making.
+pub const MAX_OPEN_DRAFTS: i64 = 5;
 pub const SEXES: [(&str, &str); 3] = [
     ("female", "Female"),
     ("male", "Male"),

@@ -217,12 +217,21 @@ on_both_backends!(the_admin_queue_filters_searches_and_pages, |t| {
     let bob = user(&t.db, Role::Patient, "bob@example.com").await;
     let mut ids = Vec::new();
     for _ in 0..23 {
-        ids.push(
-            cases::create_draft(&t.db, &Caller { user: &ana, ip: "" })
-                .await
-                .unwrap(),
-        );
+        let id = cases::create_draft(&t.db, &Caller { user: &ana, ip: "" })
+            .await
+            .unwrap();
+        // Submitted as far as the queue is concerned: drafts are the patient's own and stay out
+        // of it (and a patient holds only a few drafts at once).
+        sqlx::query("UPDATE review_cases SET status = 'submitted' WHERE id = $1")
+            .bind(&id)
+            .execute(t.db.pool())
+            .await
+            .unwrap();
+        ids.push(id);
     }
+    let unsubmitted = cases::create_draft(&t.db, &Caller { user: &ana, ip: "" })
+        .await
+        .unwrap();
     let bobs = cases::create_draft(&t.db, &Caller { user: &bob, ip: "" })
         .await
         .unwrap();
@@ -240,6 +249,7 @@ on_both_backends!(the_admin_queue_filters_searches_and_pages, |t| {
     let all = case_rows::QueueFilter::default();
     let first = cases::queue(&t.db, &all, 1).await.unwrap();
     assert_eq!((first.items.len(), first.total, first.page_count()), (20, 24, 2));
+    assert!(first.items.iter().all(|c| c.id != unsubmitted), "a draft is not in the queue");
     let second = cases::queue(&t.db, &all, 2).await.unwrap();
     assert_eq!(second.items.len(), 4);
     let cancelled = case_rows::QueueFilter {
@@ -274,4 +284,26 @@ on_both_backends!(the_admin_queue_filters_searches_and_pages, |t| {
         0,
         "% is matched literally"
     );
+});
+
+// A patient holds at most a few drafts at once; the next one is refused with the reason, and
+// nothing is written. Submitting or deleting one makes room again.
+on_both_backends!(a_patient_holds_a_limited_number_of_open_drafts, |t| {
+    let ana = user(&t.db, Role::Patient, "ana@example.com").await;
+    let caller = Caller { user: &ana, ip: "" };
+    let mut drafts = Vec::new();
+    for _ in 0..app::domain::intake::MAX_OPEN_DRAFTS {
+        drafts.push(cases::create_draft(&t.db, &caller).await.unwrap());
+    }
+    let refused = cases::create_draft(&t.db, &caller).await.err().unwrap();
+    assert!(matches!(&refused, AppError::Conflict(m) if m.contains("unfinished drafts")), "{refused:?}");
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM review_cases WHERE patient_id = $1")
+        .bind(&ana.id)
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(count, app::domain::intake::MAX_OPEN_DRAFTS);
+    let storage = app::server::storage::Storage::local(t.config.data_dir.join("documents"));
+    cases::delete_draft(&t.db, &storage, &caller, &drafts[0], 1).await.unwrap();
+    cases::create_draft(&t.db, &caller).await.unwrap();
 });

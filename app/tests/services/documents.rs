@@ -294,3 +294,39 @@ on_both_backends!(a_file_over_the_limit_is_refused_while_streaming, |t| {
         .unwrap();
     assert_eq!(err.status().as_u16(), 413);
 });
+
+// All of one patient's cases together hold at most MAX_PATIENT_BYTES: with the account nearly
+// full (documents already in an earlier case), a new file in another draft is refused as too
+// large, with the reason, and nothing is stored.
+on_both_backends!(a_patient_s_cases_together_hold_a_limited_number_of_bytes, |t| {
+    use app::domain::document::MAX_PATIENT_BYTES;
+    let w = world(&t).await;
+    let caller = Caller {
+        user: &w.patient,
+        ip: "",
+    };
+    let earlier = cases::create_draft(&t.db, &caller).await.unwrap();
+    let doc = upload(&t, &w, &w.patient, &earlier, "scan.pdf", samples::pdf()).await.unwrap();
+    // As if that case held nearly the whole allowance (the stored bytes are not needed here).
+    let nearly_full = i64::try_from(MAX_PATIENT_BYTES).unwrap() - 100;
+    sqlx::query("UPDATE documents SET size_bytes = $1 WHERE id = $2")
+        .bind(nearly_full)
+        .bind(&doc.id)
+        .execute(t.db.pool())
+        .await
+        .unwrap();
+    let id = cases::create_draft(&t.db, &caller).await.unwrap();
+    let err = upload(&t, &w, &w.patient, &id, "more.pdf", samples::pdf()).await.err().unwrap();
+    assert_eq!(err.status().as_u16(), 413, "{err:?}");
+    assert!(err.to_string().contains("the most one account can keep"), "{err}");
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM documents WHERE case_id = $1")
+        .bind(&id)
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(count, 0);
+    // Another patient is not affected.
+    let other = crate::support::user(&t.db, Role::Patient, "other@example.com").await;
+    let theirs = cases::create_draft(&t.db, &Caller { user: &other, ip: "" }).await.unwrap();
+    upload(&t, &w, &other, &theirs, "scan.pdf", samples::pdf()).await.unwrap();
+});

@@ -22,6 +22,14 @@ impl CaseRow {
     }
 }
 
+/// How many drafts the patient has not submitted yet.
+pub async fn open_drafts(conn: &mut AnyConnection, patient_id: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM review_cases WHERE patient_id = $1 AND status = 'draft'")
+        .bind(patient_id)
+        .fetch_one(conn)
+        .await
+}
+
 pub async fn insert_draft(
     conn: &mut AnyConnection,
     id: &str,
@@ -234,6 +242,7 @@ pub struct QueueFilter {
     pub search: String,
 }
 
+/// The admins' queue: every case but drafts, which are their patients' own until submitted.
 pub async fn queue(
     conn: &mut AnyConnection,
     filter: &QueueFilter,
@@ -243,7 +252,7 @@ pub async fn queue(
     let pattern = like_pattern(&filter.search);
     let total: i64 = sqlx::query_scalar(concat!(
         "SELECT COUNT(*) FROM review_cases c JOIN users u ON u.id = c.patient_id ",
-        "WHERE ($1 = '' OR c.status = $1) AND ($2 = '' OR c.category_id = $2) ",
+        "WHERE c.status <> 'draft' AND ($1 = '' OR c.status = $1) AND ($2 = '' OR c.category_id = $2) ",
         "AND ($3 = '' OR c.review_type_id = $3) ",
         "AND ($4 = '%%' OR LOWER(c.reference) LIKE $4 ESCAPE '\\' OR LOWER(u.name) LIKE $4 ESCAPE '\\')"
     ))
@@ -254,7 +263,7 @@ pub async fn queue(
     .fetch_one(&mut *conn)
     .await?;
     let rows = sqlx::query_as(summary_select!(
-        "WHERE ($1 = '' OR c.status = $1) AND ($2 = '' OR c.category_id = $2) "
+        "WHERE c.status <> 'draft' AND ($1 = '' OR c.status = $1) AND ($2 = '' OR c.category_id = $2) "
         "AND ($3 = '' OR c.review_type_id = $3) "
         "AND ($4 = '%%' OR LOWER(c.reference) LIKE $4 ESCAPE '\\' OR LOWER(u.name) LIKE $4 ESCAPE '\\') "
         "ORDER BY c.created_at DESC, c.id LIMIT $5 OFFSET $6"

@@ -104,6 +104,18 @@ pub async fn usage<'e>(
     Ok((count, total))
 }
 
+/// Bytes held by all the cases of the patient who owns `case_id`.
+pub async fn patient_usage<'e>(ex: impl Executor<'e, Database = Any>, case_id: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(d.size_bytes), 0) AS BIGINT) FROM documents d \
+         JOIN review_cases c ON c.id = d.case_id \
+         WHERE c.patient_id = (SELECT patient_id FROM review_cases WHERE id = $1)",
+    )
+    .bind(case_id)
+    .fetch_one(ex)
+    .await
+}
+
 #[derive(FromRow)]
 struct InfoRow {
     id: String,

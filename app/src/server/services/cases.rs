@@ -23,6 +23,13 @@ pub async fn create_draft(db: &Db, caller: &Caller<'_>) -> Result<String, AppErr
     }
     let id = db::new_id();
     let mut tx = db.begin().await?;
+    // Counted inside the write transaction, so two tabs cannot both slip past the limit.
+    if cases::open_drafts(&mut tx, &caller.user.id).await? >= intake::MAX_OPEN_DRAFTS {
+        return Err(AppError::conflict(format!(
+            "You already have {} unfinished drafts. Submit or delete one before starting another.",
+            intake::MAX_OPEN_DRAFTS
+        )));
+    }
     let mut attempt = 0;
     loop {
         let reference = new_reference();

@@ -3,7 +3,9 @@
 
 use super::case_action::{self, audit_outcome, Audience};
 use super::Caller;
-use crate::domain::document::{human_size, Rejection, MAX_CASE_BYTES, MAX_FILES_PER_CASE, MAX_FILE_BYTES};
+use crate::domain::document::{
+    human_size, Rejection, MAX_CASE_BYTES, MAX_FILES_PER_CASE, MAX_FILE_BYTES, MAX_PATIENT_BYTES,
+};
 use crate::domain::{document::clean_name, CaseAction, MediaType};
 use crate::error::AppError;
 use crate::model::DocumentInfo;
@@ -46,10 +48,10 @@ where
     };
     let freed = replaced.as_ref().map_or(0, |d| d.size_bytes);
     let max = allowance(db, upload.case_id, replaced.is_some(), freed).await?;
-    if upload.declared_len.is_some_and(|len| len > max) {
+    if upload.declared_len.is_some_and(|len| len > max.bytes) {
         return Err(too_large(max));
     }
-    let stored = storage.put(body, max).await.map_err(|e| put_error(e, max))?;
+    let stored = storage.put(body, max.bytes).await.map_err(|e| put_error(e, max))?;
     let name = clean_name(upload.name);
     match record(db, caller, &upload, &stored, &name, replaced.as_ref()).await {
         Ok(id) => {
@@ -105,10 +107,10 @@ where
         return Err(AppError::conflict(ALREADY_PROVIDED));
     }
     let max = allowance(db, upload.case_id, false, 0).await?;
-    if upload.declared_len.is_some_and(|len| len > max) {
+    if upload.declared_len.is_some_and(|len| len > max.bytes) {
         return Err(too_large(max));
     }
-    let stored = storage.put(body, max).await.map_err(|e| put_error(e, max))?;
+    let stored = storage.put(body, max.bytes).await.map_err(|e| put_error(e, max))?;
     let name = clean_name(upload.name);
     match record_requested(db, caller, upload, &stored, &name, &item).await {
         Ok(id) => Ok(info(id, name, &stored, caller)),
@@ -182,11 +184,23 @@ async fn ensure_within_limits(
             "This case has reached its document limit.",
         ));
     }
+    let patient_total = u64::try_from(documents::patient_usage(&mut *conn, case_id).await?).unwrap_or(0);
+    if patient_total + size > MAX_PATIENT_BYTES {
+        return Err(patient_full());
+    }
     Ok(())
 }
 
-/// How many bytes the next file may have, given the per-file and per-case limits.
-async fn allowance(db: &Db, case_id: &str, replacing: bool, freed: i64) -> Result<u64, AppError> {
+/// How many bytes the next file may have, and which limit says so.
+#[derive(Clone, Copy)]
+struct Allowance {
+    bytes: u64,
+    /// The account's total is what binds, not the file or the case.
+    account_bound: bool,
+}
+
+/// How many bytes the next file may have, given the per-file, per-case and per-patient limits.
+async fn allowance(db: &Db, case_id: &str, replacing: bool, freed: i64) -> Result<Allowance, AppError> {
     let (count, total) = documents::usage(db.pool(), case_id).await?;
     if !replacing && count >= i64::from(MAX_FILES_PER_CASE) {
         return Err(AppError::validation(
@@ -202,17 +216,49 @@ async fn allowance(db: &Db, case_id: &str, replacing: bool, freed: i64) -> Resul
             human_size(MAX_CASE_BYTES)
         )));
     }
-    Ok(left.min(MAX_FILE_BYTES))
+    let patient_used = u64::try_from(documents::patient_usage(db.pool(), case_id).await? - freed).unwrap_or(0);
+    let patient_left = MAX_PATIENT_BYTES.saturating_sub(patient_used);
+    if patient_left == 0 {
+        return Err(patient_full());
+    }
+    let bytes = left.min(MAX_FILE_BYTES);
+    Ok(if patient_left < bytes {
+        Allowance {
+            bytes: patient_left,
+            account_bound: true,
+        }
+    } else {
+        Allowance {
+            bytes,
+            account_bound: false,
+        }
+    })
 }
 
-fn too_large(max: u64) -> AppError {
+fn patient_full() -> AppError {
     AppError::TooLarge(format!(
-        "The file is too large. Files can be at most {}.",
-        human_size(max)
+        "Your cases already hold {} of documents, the most one account can keep. Remove documents \
+         from a draft, or contact the service.",
+        human_size(MAX_PATIENT_BYTES)
     ))
 }
 
-fn put_error(err: PutError, max: u64) -> AppError {
+fn too_large(max: Allowance) -> AppError {
+    if max.account_bound {
+        return AppError::TooLarge(format!(
+            "The file is too large: your cases have room for {} more, the most one account can keep \
+             being {}.",
+            human_size(max.bytes),
+            human_size(MAX_PATIENT_BYTES)
+        ));
+    }
+    AppError::TooLarge(format!(
+        "The file is too large. Files can be at most {}.",
+        human_size(max.bytes)
+    ))
+}
+
+fn put_error(err: PutError, max: Allowance) -> AppError {
     match err {
         PutError::TooLarge(_) => too_large(max),
         PutError::Rejected(Rejection::Unsupported) => {
