@@ -17,3 +17,17 @@ CREATE TABLE settings (
     name   TEXT PRIMARY KEY,
     value  TEXT NOT NULL
 );
+
+-- Registration answers the same whether or not an address has an account (no enumeration): a
+-- new account is usable once its owner opens the link emailed to the address; until then it
+-- cannot sign in. Accounts that existed before are verified.
+ALTER TABLE users ADD COLUMN email_verified BIGINT NOT NULL DEFAULT 1;
+-- Single-use links sent by email. Only the SHA-256 of the token is kept.
+CREATE TABLE email_tokens (
+    token_hash  TEXT PRIMARY KEY,
+    user_id     TEXT NOT NULL REFERENCES users (id),
+    purpose     TEXT NOT NULL CHECK (purpose IN ('verify_email')),
+    expires_at  BIGINT NOT NULL,
+    used_at     BIGINT
+);
+CREATE INDEX email_tokens_user_idx ON email_tokens (user_id);

@@ -34,27 +34,37 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
     .await
 }
 
-/// Creates a patient account and signs it in.
+/// Registers a patient account. Signs nobody in and answers the same for a new address and
+/// one that already has an account: the address's inbox gets what comes next.
 #[server(endpoint = "register")]
 pub async fn register(name: String, email: String, password: String) -> Result<(), AppError> {
     use super::support::*;
-    use crate::server::auth::{token, RequestMeta};
+    use crate::server::auth::RequestMeta;
     use crate::server::services::accounts::{self, Registration};
     respond(async move {
         let state = state()?;
         let meta = RequestMeta::current().await;
-        let signed_in = accounts::register(
-            &state.db,
-            &state.config,
-            Registration {
-                name,
-                email,
-                password,
-            },
-            &meta.ip,
-        )
-        .await?;
-        set_cookie(&token::set_cookie(&signed_in.token, state.config.secure_cookies))?;
+        let registration = Registration {
+            name,
+            email,
+            password,
+        };
+        accounts::register(&state.db, &state.config, registration, &meta.ip).await
+    })
+    .await
+}
+
+/// Confirms a registration with the token from the emailed link, signs in, and goes home.
+#[server(endpoint = "verify_email")]
+pub async fn verify_email(token: String) -> Result<(), AppError> {
+    use super::support::*;
+    use crate::server::auth::{token as session, RequestMeta};
+    use crate::server::services::accounts;
+    respond(async move {
+        let state = state()?;
+        let meta = RequestMeta::current().await;
+        let signed_in = accounts::verify_email(&state.db, &state.config, &token, &meta.ip).await?;
+        set_cookie(&session::set_cookie(&signed_in.token, state.config.secure_cookies))?;
         leptos_axum::redirect(signed_in.user.role.home_path());
         Ok(())
     })

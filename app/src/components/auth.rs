@@ -1,4 +1,4 @@
-use crate::api::auth::{load_current_user, Login, Logout, Register};
+use crate::api::auth::{load_current_user, Login, Logout, Register, VerifyEmail};
 use crate::components::feedback::ErrorNote;
 use crate::domain::Role;
 use crate::error::AppError;
@@ -11,6 +11,7 @@ use leptos_router::components::Redirect;
 pub struct AuthContext {
     pub login: ServerAction<Login>,
     pub register: ServerAction<Register>,
+    pub verify_email: ServerAction<VerifyEmail>,
     pub logout: ServerAction<Logout>,
     pub user: Resource<Result<Option<CurrentUser>, AppError>>,
 }
@@ -19,12 +20,13 @@ impl AuthContext {
     pub fn new() -> Self {
         let login = ServerAction::<Login>::new();
         let register = ServerAction::<Register>::new();
+        let verify_email = ServerAction::<VerifyEmail>::new();
         let logout = ServerAction::<Logout>::new();
         let user = Resource::new(
             move || {
                 (
                     login.version().get(),
-                    register.version().get(),
+                    verify_email.version().get(),
                     logout.version().get(),
                 )
             },
@@ -33,6 +35,7 @@ impl AuthContext {
         Self {
             login,
             register,
+            verify_email,
             logout,
             user,
         }

@@ -22,33 +22,91 @@ fn registration(email: &str) -> Registration {
     }
 }
 
-on_both_backends!(a_patient_registers_and_is_signed_in, |t| {
-    let signed = accounts::register(&t.db, &t.config, registration(" Ana@Example.com "), "127.0.0.1")
+async fn outbox_to(t: &crate::support::TestDb, to: &str) -> Vec<(String, String)> {
+    sqlx::query_as("SELECT subject, body FROM email_outbox WHERE to_address = $1 ORDER BY created_at")
+        .bind(to)
+        .fetch_all(t.db.pool())
+        .await
+        .unwrap()
+}
+
+async fn sessions_count(t: &crate::support::TestDb) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap()
+}
+
+/// The token from the link in the latest registration email to `to`.
+async fn link_token(t: &crate::support::TestDb, to: &str) -> String {
+    let (_, body) = outbox_to(t, to).await.pop().unwrap();
+    body.split("/verify-email#").nth(1).unwrap().split_whitespace().next().unwrap().to_owned()
+}
+
+// Quality A6: registration answers the same whether or not the address has an account, signs
+// nobody in, and the address's owner is the one told what happened.
+on_both_backends!(registration_answers_alike_for_new_and_taken_addresses, |t| {
+    user(&t.db, Role::Patient, "taken@example.com").await;
+    let new = accounts::register(&t.db, &t.config, registration(" Ana@Example.com "), "127.0.0.1").await;
+    let taken = accounts::register(&t.db, &t.config, registration("TAKEN@example.com"), "127.0.0.1").await;
+    assert_eq!(new, Ok(()));
+    assert_eq!(taken, new);
+    assert_eq!(sessions_count(&t).await, 0, "registration signs nobody in");
+    let to_new = outbox_to(&t, "ana@example.com").await;
+    assert_eq!(to_new.len(), 1);
+    assert_eq!(to_new[0].0, "Confirm your email address");
+    let to_owner = outbox_to(&t, "taken@example.com").await;
+    assert_eq!(to_owner.len(), 1);
+    assert_eq!(to_owner[0].0, "Your Consilium account");
+    assert!(!to_owner[0].1.contains("/verify-email"), "no link that would take over the account");
+    // The owner's password is untouched.
+    accounts::login(&t.db, &t.config, "taken@example.com", PASSWORD.into(), None, "")
         .await
         .unwrap();
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(users, 2);
+});
+
+// The emailed link confirms the address and signs in, once; until then the new account cannot
+// sign in (which would reveal that the address was free); an expired link does nothing.
+on_both_backends!(a_registration_link_confirms_once_and_signs_in, |t| {
+    accounts::register(&t.db, &t.config, registration("ana@example.com"), "").await.unwrap();
+    let before = accounts::login(&t.db, &t.config, "ana@example.com", PASSWORD.into(), None, "").await;
+    assert_eq!(before.err(), Some(AppError::BadCredentials), "answered like a wrong password");
+    let raw = link_token(&t, "ana@example.com").await;
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM email_tokens WHERE token_hash = $1")
+        .bind(token::hash(&raw))
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(stored, 1, "only the token's hash is kept");
+    let signed = accounts::verify_email(&t.db, &t.config, &raw, "").await.unwrap();
     assert_eq!(signed.user.role, Role::Patient);
     assert_eq!(signed.user.email, "ana@example.com");
     assert!(session_is_live(&t, &signed.token).await);
+    let again = accounts::verify_email(&t.db, &t.config, &raw, "").await.err().unwrap();
+    assert!(again.field("token").is_some(), "{again:?}");
+    accounts::login(&t.db, &t.config, "ana@example.com", PASSWORD.into(), None, "")
+        .await
+        .unwrap();
+    // A second registration before confirming sends a new link; an expired one is refused.
+    accounts::register(&t.db, &t.config, registration("bo@example.com"), "").await.unwrap();
+    accounts::register(&t.db, &t.config, registration("bo@example.com"), "").await.unwrap();
+    assert_eq!(outbox_to(&t, "bo@example.com").await.len(), 2);
+    let late = link_token(&t, "bo@example.com").await;
+    sqlx::query("UPDATE email_tokens SET expires_at = $1")
+        .bind(app::server::db::now_ms() - 1)
+        .execute(t.db.pool())
+        .await
+        .unwrap();
+    let expired = accounts::verify_email(&t.db, &t.config, &late, "").await.err().unwrap();
+    assert!(expired.field("token").is_some(), "{expired:?}");
+    let unknown = accounts::verify_email(&t.db, &t.config, "0123", "").await.err().unwrap();
+    assert_eq!(unknown, expired, "unknown and expired links answer alike");
 });
-
-on_both_backends!(
-    registering_twice_with_one_email_is_refused_and_changes_nothing,
-    |t| {
-        accounts::register(&t.db, &t.config, registration("ana@example.com"), "")
-            .await
-            .unwrap();
-        let err = accounts::register(&t.db, &t.config, registration("ANA@example.com"), "")
-            .await
-            .err()
-            .unwrap();
-        assert!(err.field("email").is_some(), "{err:?}");
-        let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
-            .fetch_one(t.db.pool())
-            .await
-            .unwrap();
-        assert_eq!(users, 1);
-    }
-);
 
 on_both_backends!(bad_registration_input_lists_every_field_and_writes_nothing, |t| {
     let bad = Registration {

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod cases;
 pub mod catalog;
 pub mod documents;
+pub mod email_tokens;
 pub mod notifications;
 pub mod outbox;
 pub mod payments;

@@ -11,6 +11,8 @@ pub struct UserRow {
     pub password_hash: String,
     pub role: String,
     pub active: i64,
+    /// 0 until the owner of a self-registered account opened the link sent to the address.
+    pub email_verified: i64,
 }
 
 impl UserRow {
@@ -75,7 +77,9 @@ pub async fn find_by_email<'e>(
     ex: impl Executor<'e, Database = Any>,
     email: &str,
 ) -> Result<Option<UserRow>, sqlx::Error> {
-    sqlx::query_as("SELECT id, email, name, password_hash, role, active FROM users WHERE email = $1")
+    sqlx::query_as(
+        "SELECT id, email, name, password_hash, role, active, email_verified FROM users WHERE email = $1",
+    )
         .bind(email)
         .fetch_optional(ex)
         .await
@@ -85,7 +89,7 @@ pub async fn find_by_id<'e>(
     ex: impl Executor<'e, Database = Any>,
     id: &str,
 ) -> Result<Option<UserRow>, sqlx::Error> {
-    sqlx::query_as("SELECT id, email, name, password_hash, role, active FROM users WHERE id = $1")
+    sqlx::query_as("SELECT id, email, name, password_hash, role, active, email_verified FROM users WHERE id = $1")
         .bind(id)
         .fetch_optional(ex)
         .await
@@ -138,4 +142,21 @@ pub async fn list<'e>(ex: impl Executor<'e, Database = Any>) -> Result<Vec<UserS
             specialties: r.specialties,
         })
         .collect())
+}
+
+/// A self-registered account starts unverified.
+pub async fn mark_unverified(conn: &mut AnyConnection, user_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET email_verified = 0 WHERE id = $1")
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn mark_verified(conn: &mut AnyConnection, user_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET email_verified = 1 WHERE id = $1")
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
