@@ -127,10 +127,9 @@ async fn downloads_are_sandboxed_and_only_for_people_on_the_case() {
         .to_str()
         .unwrap()
         .starts_with("attachment"));
-    assert_eq!(
-        send(&h, common::get(&url, Some(&admin))).await.status,
-        StatusCode::OK
-    );
+    // A draft is the patient's own: an admin gets the answer for a missing document.
+    let admin_reply = send(&h, common::get(&url, Some(&admin))).await;
+    assert_eq!(admin_reply.status, StatusCode::NOT_FOUND);
 
     let other = send(&h, common::get(&url, Some(&tomasz))).await;
     let missing = send(
@@ -140,8 +139,32 @@ async fn downloads_are_sandboxed_and_only_for_people_on_the_case() {
     .await;
     assert_eq!(other.status, StatusCode::NOT_FOUND);
     assert_eq!((other.status, &other.body), (missing.status, &missing.body));
+    assert_eq!((admin_reply.status, &admin_reply.body), (missing.status, &missing.body));
     assert_eq!(
         send(&h, common::get(&url, None)).await.status,
         StatusCode::UNAUTHORIZED
     );
+}
+
+/// A download is offered under an extension that matches its detected type, whatever the
+/// uploader named it, and without the bidirectional overrides a name could carry.
+#[tokio::test]
+async fn downloads_carry_the_extension_of_their_content() {
+    let h = harness().await;
+    let maria = sign_in(&h, "maria.rossi@example.com").await;
+    let case_id = draft(&h, &maria).await;
+    for (name, bytes, expected) in [
+        ("lab-results.html", samples::heic(), "lab-results.heic"),
+        ("report.html", samples::pdf(), "report.pdf"),
+        ("scan%E2%80%AEfdp.exe", samples::pdf(), "scanfdp.pdf"),
+    ] {
+        let reply = send(&h, upload_request(&case_id, name, &maria, Body::from(bytes), None)).await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{name}: {}", reply.body);
+        let info: app::model::DocumentInfo = serde_json::from_str(&reply.body).unwrap();
+        let got = send(&h, common::get(&format!("/documents/{}?download=1", info.id), Some(&maria))).await;
+        let disposition = got.headers[header::CONTENT_DISPOSITION].to_str().unwrap().to_owned();
+        assert!(disposition.contains(&format!("filename=\"{expected}\"")), "{name}: {disposition}");
+        assert!(disposition.ends_with(&format!("''{expected}")), "{name}: {disposition}");
+        assert!(!disposition.contains("E2%80%AE"), "{disposition}");
+    }
 }
