@@ -33,7 +33,12 @@ mkdir -p "$E2E_DATA"
 # Its own port, so a server you are running on 3000 does not get in the way.
 E2E_ADDR="${E2E_ADDR:-127.0.0.1:3100}"
 # Our own crates log at debug level here, so the P2 check below also covers debug logging.
+# The public URL is the only origin writes are accepted from; the test payment secret is one
+# this run makes up, shared with the suite's Stripe-SDK check (a server otherwise generates its
+# own); the suite reads the emails the server writes under $CONSILIUM_DATA_DIR/outbox.
+E2E_PAYMENT_SECRET="whsec_e2e_$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 RUST_LOG="info,app=debug,server=debug,consilium=debug" LEPTOS_SITE_ADDR="$E2E_ADDR" BASE_URL="http://$E2E_ADDR" \
+  CONSILIUM_PUBLIC_URL="http://$E2E_ADDR" CONSILIUM_TEST_PAYMENT_SECRET="$E2E_PAYMENT_SECRET" \
   CONSILIUM_DATA_DIR="$E2E_DATA" DATABASE_URL="sqlite://$E2E_DATA/consilium.db" CONSILIUM_DEMO_DATA=1 \
   timeout 1200 cargo leptos end-to-end 2>&1 | tee -a "$LOG"
 

@@ -1,4 +1,6 @@
 import { Buffer } from 'node:buffer';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { APIRequestContext, expect, Page } from '@playwright/test';
 
 export const DEMO_PASSWORD = 'consilium-demo';
@@ -35,7 +37,78 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
   if (expectSuccess) await expect(page).not.toHaveURL(/\/login$/);
 }
 
-const PDF = Buffer.from('%PDF-1.4\n% referral letter\ntrailer << >>\n%%EOF\n');
+/**
+ * A PDF that parses (the server checks uploads by parsing them): a catalog, a page tree, one
+ * page and a correct cross-reference table, after `padKib` KiB of padding in a comment block.
+ */
+export function pdf(note = 'document', padKib = 0): Buffer {
+  const parts: Buffer[] = [Buffer.from(`%PDF-1.4\n% ${note}\n`)];
+  if (padKib > 0) parts.push(Buffer.alloc(padKib * 1024, 0x20), Buffer.from('\n'));
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>',
+  ];
+  let offset = Buffer.concat(parts).length;
+  const offsets: number[] = [];
+  objects.forEach((body, i) => {
+    offsets.push(offset);
+    const object = Buffer.from(`${i + 1} 0 obj\n${body}\nendobj\n`);
+    parts.push(object);
+    offset += object.length;
+  });
+  const table = offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
+  parts.push(
+    Buffer.from(
+      `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${table}` +
+        `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${offset}\n%%EOF\n`,
+    ),
+  );
+  return Buffer.concat(parts);
+}
+
+const PDF = pdf('referral letter');
+
+/**
+ * The latest email to `address` whose subject is `subject`, as the server delivered it: with the
+ * default transport each message is a file in `$CONSILIUM_DATA_DIR/outbox` (scripts/test.sh
+ * points the server and this suite at the same folder). Waits for the outbox worker.
+ */
+export async function emailTo(address: string, subject: string): Promise<string> {
+  const dir = path.join(process.env.CONSILIUM_DATA_DIR ?? 'target/e2e-data', 'outbox');
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const names = await readdir(dir).catch(() => [] as string[]);
+    for (const name of names.filter((n) => n.endsWith('.eml'))) {
+      const text = await readFile(path.join(dir, name), 'utf8');
+      if (text.includes(`To: ${address}\r\n`) && text.includes(`Subject: ${subject}\r\n`)) return text;
+    }
+    await new Promise((r) => setTimeout(r, 500)); // the outbox worker delivers every 5 s
+  }
+  throw new Error(`no email "${subject}" to ${address} in ${dir}`);
+}
+
+/**
+ * Registers a patient as a person would: the form, then the link in the email that arrives,
+ * then "Confirm and sign in". Ends signed in, on the patient's case list.
+ */
+export async function registerPatient(page: Page, name: string, email: string, password: string) {
+  await page.goto('/register');
+  await hydrated(page);
+  await page.getByLabel('Full name').fill(name);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByTestId('check-email')).toContainText('Check your email');
+  const message = await emailTo(email, 'Confirm your email address');
+  const link = message.match(/https?:\/\/\S+\/verify-email#[0-9a-f]+/);
+  expect(link, message).not.toBeNull();
+  const url = new URL(link![0]);
+  await page.goto(url.pathname + url.hash);
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Confirm and sign in' }).click();
+  await expect(page).toHaveURL(/\/cases$/);
+}
 
 /** A submitted Cardiology case of the demo patient, created through the same calls the pages use. */
 export async function submittedCase(request: APIRequestContext): Promise<string> {

@@ -1,15 +1,9 @@
 import { Buffer } from 'node:buffer';
 import { expect, test } from './fixtures';
-import { DEMO, hydrated, signIn } from './helpers';
+import { DEMO, hydrated, pdf as validPdf, registerPatient, signIn } from './helpers';
 
-/** A PDF of about `kib` KiB: a header, padding, and the end marker our type check requires. */
-function pdf(kib: number): Buffer {
-  return Buffer.concat([
-    Buffer.from('%PDF-1.4\n% test document\n'),
-    Buffer.alloc(kib * 1024, 0x20),
-    Buffer.from('\ntrailer << >>\n%%EOF\n'),
-  ]);
-}
+/** A PDF of about `kib` KiB that parses. */
+const pdf = (kib: number): Buffer => validPdf('test document', kib);
 
 const png = Buffer.concat([
   Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]),
@@ -22,13 +16,7 @@ const png = Buffer.concat([
 
 test('a patient drafts a case with two documents, comes back, submits, and the admin finds it', async ({ page, browser }) => {
   const email = `intake.${Date.now()}@example.com`;
-  await page.goto('/register');
-  await hydrated(page);
-  await page.getByLabel('Full name').fill('Zuzanna Kowalczyk');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill('a long enough password');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page).toHaveURL(/\/cases$/);
+  await registerPatient(page, 'Zuzanna Kowalczyk', email, 'a long enough password');
 
   await hydrated(page);
   await page.getByRole('button', { name: 'Start a new case' }).click();

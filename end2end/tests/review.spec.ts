@@ -1,9 +1,9 @@
 import { Buffer } from 'node:buffer';
 import { APIRequestContext, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { DEMO, hydrated, signIn, submittedCase } from './helpers';
+import { DEMO, hydrated, pdf, signIn, submittedCase } from './helpers';
 
-const PDF = Buffer.from('%PDF-1.4\n% echocardiography report\ntrailer << >>\n%%EOF\n');
+const PDF = pdf('echocardiography report');
 const SECOND_SPECIALIST = 'amara.nwosu@consilium.test';
 const OTHER_AREA_SPECIALIST = 'mei.chen@consilium.test';
 

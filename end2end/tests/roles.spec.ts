@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures';
-import { CANARY, DEMO, hydrated, signIn } from './helpers';
+import { CANARY, DEMO, hydrated, registerPatient, signIn } from './helpers';
 
 const homes = [
   { who: 'admin', email: DEMO.admin, path: '/admin', heading: 'Case queue', name: 'Alex Morgan' },
@@ -52,15 +52,9 @@ test('signing out ends the session on the server: the old cookie no longer works
   await expect(page.getByRole('heading', { name: 'Case queue' })).toHaveCount(0);
 });
 
-test('a new patient registers and lands on an empty case list', async ({ page }) => {
+test('a new patient registers, confirms the emailed link and lands on an empty case list', async ({ page }) => {
   const email = `new.patient.${Date.now()}@example.com`;
-  await page.goto('/register');
-  await hydrated(page);
-  await page.getByLabel('Full name').fill('Łucja Żak');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(CANARY.password);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page).toHaveURL(/\/cases$/);
+  await registerPatient(page, 'Łucja Żak', email, CANARY.password);
   await expect(page.getByTestId('account-name')).toHaveText('Łucja Żak');
   await expect(page.getByText('You have no cases yet.')).toBeVisible();
 });

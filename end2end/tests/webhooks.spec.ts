@@ -2,8 +2,10 @@ import Stripe from 'stripe';
 import { expect, test } from './fixtures';
 
 // An outside check of our webhook verification: signatures made by Stripe's own SDK (with the
-// test provider's secret, which the demo server uses) are accepted; altered payloads are not.
-const SECRET = 'whsec_consilium_test_mode';
+// test provider's secret, which scripts/test.sh gives the server and this suite) are accepted;
+// altered payloads are not.
+const SECRET = process.env.CONSILIUM_TEST_PAYMENT_SECRET ?? '';
+if (!SECRET) throw new Error('CONSILIUM_TEST_PAYMENT_SECRET must name the test server\'s webhook secret');
 const stripe = new Stripe('sk_test_unused');
 
 test("signatures made by Stripe's SDK are accepted and an altered payload is refused", async ({ request }) => {
