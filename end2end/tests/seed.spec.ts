@@ -39,7 +39,8 @@ test('the seed flow: assign a coordinator, pay, assign two specialists', async (
   await expect(prompt).toContainText('EUR 450.00');
   await prompt.getByRole('link', { name: 'Pay EUR 450.00' }).click();
   await hydrated(page);
-  await expect(page.getByText('TEST MODE')).toBeVisible();
+  await expect(page.getByRole('main').getByText('TEST MODE')).toBeVisible();
+  await expect(page.getByTestId('test-mode')).toContainText('Test mode');
   await expect(page.getByTestId('checkout-amount')).toHaveText('EUR 450.00');
   await page.getByRole('button', { name: 'Pay EUR 450.00' }).click();
   await expect(page).toHaveURL(new RegExp(`/cases/${caseId}$`));

@@ -15,7 +15,7 @@ pub fn Header() -> impl IntoView {
                 "Consilium"
             </a>
             {payments_in_test_mode().then(|| view! {
-                <p class="test-mode" role="note" data-testid="test-mode">
+                <p class="test-mode-badge" role="note" data-testid="test-mode">
                     "Test mode: payments are simulated and no money moves."
                 </p>
             })}
