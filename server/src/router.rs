@@ -36,7 +36,10 @@ pub fn build(state: AppState, leptos: LeptosOptions) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler(shell))
         .layer(axum::middleware::from_fn(security::server_fn_error_status))
-        .layer(axum::middleware::from_fn_with_state(config.clone(), security::same_origin_writes))
+        .layer(axum::middleware::from_fn_with_state(
+            config.clone(),
+            security::same_origin_writes,
+        ))
         .layer(axum::middleware::from_fn_with_state(config, security::headers))
         .with_state(leptos)
 }

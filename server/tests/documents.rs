@@ -139,7 +139,10 @@ async fn downloads_are_sandboxed_and_only_for_people_on_the_case() {
     .await;
     assert_eq!(other.status, StatusCode::NOT_FOUND);
     assert_eq!((other.status, &other.body), (missing.status, &missing.body));
-    assert_eq!((admin_reply.status, &admin_reply.body), (missing.status, &missing.body));
+    assert_eq!(
+        (admin_reply.status, &admin_reply.body),
+        (missing.status, &missing.body)
+    );
     assert_eq!(
         send(&h, common::get(&url, None)).await.status,
         StatusCode::UNAUTHORIZED
@@ -158,13 +161,30 @@ async fn downloads_carry_the_extension_of_their_content() {
         ("report.html", samples::pdf(), "report.pdf"),
         ("scan%E2%80%AEfdp.exe", samples::pdf(), "scanfdp.pdf"),
     ] {
-        let reply = send(&h, upload_request(&case_id, name, &maria, Body::from(bytes), None)).await;
+        let reply = send(
+            &h,
+            upload_request(&case_id, name, &maria, Body::from(bytes), None),
+        )
+        .await;
         assert_eq!(reply.status, StatusCode::CREATED, "{name}: {}", reply.body);
         let info: app::model::DocumentInfo = serde_json::from_str(&reply.body).unwrap();
-        let got = send(&h, common::get(&format!("/documents/{}?download=1", info.id), Some(&maria))).await;
-        let disposition = got.headers[header::CONTENT_DISPOSITION].to_str().unwrap().to_owned();
-        assert!(disposition.contains(&format!("filename=\"{expected}\"")), "{name}: {disposition}");
-        assert!(disposition.ends_with(&format!("''{expected}")), "{name}: {disposition}");
+        let got = send(
+            &h,
+            common::get(&format!("/documents/{}?download=1", info.id), Some(&maria)),
+        )
+        .await;
+        let disposition = got.headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            disposition.contains(&format!("filename=\"{expected}\"")),
+            "{name}: {disposition}"
+        );
+        assert!(
+            disposition.ends_with(&format!("''{expected}")),
+            "{name}: {disposition}"
+        );
         assert!(!disposition.contains("E2%80%AE"), "{disposition}");
     }
 }

@@ -210,7 +210,11 @@ async fn a_burst_of_concurrent_sign_ins_evaluates_at_most_five() {
     let mut burst = Vec::new();
     for i in 0..30 {
         let h = h.clone();
-        let password = if i == 29 { app::server::demo::DEMO_PASSWORD } else { "wrong-password-123" };
+        let password = if i == 29 {
+            app::server::demo::DEMO_PASSWORD
+        } else {
+            "wrong-password-123"
+        };
         burst.push(tokio::spawn(async move {
             let form = format!("email=maria.rossi@example.com&password={password}");
             send(&h, post("/api/login", &form, None)).await.status
@@ -220,11 +224,22 @@ async fn a_burst_of_concurrent_sign_ins_evaluates_at_most_five() {
     for request in burst {
         statuses.push(request.await.unwrap());
     }
-    let evaluated = statuses.iter().filter(|s| **s != StatusCode::TOO_MANY_REQUESTS).count();
+    let evaluated = statuses
+        .iter()
+        .filter(|s| **s != StatusCode::TOO_MANY_REQUESTS)
+        .count();
     assert!(evaluated <= 5, "{evaluated} evaluated: {statuses:?}");
-    assert!(statuses.iter().all(|s| *s == StatusCode::TOO_MANY_REQUESTS || *s == StatusCode::UNAUTHORIZED
-        || s.is_redirection() || s.is_success()), "{statuses:?}");
-    let form = format!("email=maria.rossi@example.com&password={}", app::server::demo::DEMO_PASSWORD);
+    assert!(
+        statuses.iter().all(|s| *s == StatusCode::TOO_MANY_REQUESTS
+            || *s == StatusCode::UNAUTHORIZED
+            || s.is_redirection()
+            || s.is_success()),
+        "{statuses:?}"
+    );
+    let form = format!(
+        "email=maria.rossi@example.com&password={}",
+        app::server::demo::DEMO_PASSWORD
+    );
     let after = send(&h, post("/api/login", &form, None)).await;
     assert_eq!(after.status, StatusCode::TOO_MANY_REQUESTS, "{}", after.body);
     assert!(after.headers.get(header::SET_COOKIE).is_none());
@@ -235,14 +250,28 @@ async fn a_burst_of_concurrent_sign_ins_evaluates_at_most_five() {
 #[tokio::test]
 async fn writes_are_accepted_only_from_the_public_url_not_from_whatever_host_is_named() {
     let h = harness().await;
-    let mut rebound = post("/api/login", "email=admin@consilium.test&password=consilium-demo", None);
-    rebound.headers_mut().insert(header::HOST, "evil.example".parse().unwrap());
-    rebound.headers_mut().insert(header::ORIGIN, "http://evil.example".parse().unwrap());
+    let mut rebound = post(
+        "/api/login",
+        "email=admin@consilium.test&password=consilium-demo",
+        None,
+    );
+    rebound
+        .headers_mut()
+        .insert(header::HOST, "evil.example".parse().unwrap());
+    rebound
+        .headers_mut()
+        .insert(header::ORIGIN, "http://evil.example".parse().unwrap());
     let reply = send(&h, rebound).await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
     assert!(reply.headers.get(header::SET_COOKIE).is_none());
-    let mut other_port = post("/api/login", "email=admin@consilium.test&password=consilium-demo", None);
-    other_port.headers_mut().insert(header::ORIGIN, "http://127.0.0.1:3999".parse().unwrap());
+    let mut other_port = post(
+        "/api/login",
+        "email=admin@consilium.test&password=consilium-demo",
+        None,
+    );
+    other_port
+        .headers_mut()
+        .insert(header::ORIGIN, "http://127.0.0.1:3999".parse().unwrap());
     assert_eq!(send(&h, other_port).await.status, StatusCode::FORBIDDEN);
 }
 
@@ -277,9 +306,17 @@ async fn hsts_is_sent_when_the_public_url_is_https() {
 async fn an_oversized_server_function_body_is_a_413() {
     let h = harness().await;
     let patient = sign_in(&h, "maria.rossi@example.com").await;
-    let huge = format!("case_id=x&version=1&medical_history={}", "a".repeat(3 * 1024 * 1024));
+    let huge = format!(
+        "case_id=x&version=1&medical_history={}",
+        "a".repeat(3 * 1024 * 1024)
+    );
     let reply = send(&h, post("/api/save_case", &huge, Some(&patient))).await;
-    assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", &reply.body[..reply.body.len().min(300)]);
+    assert_eq!(
+        reply.status,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "{}",
+        &reply.body[..reply.body.len().min(300)]
+    );
     let error: app::error::AppError = serde_json::from_str(&reply.body).unwrap();
     assert!(matches!(error, app::error::AppError::TooLarge(_)), "{error:?}");
 }
@@ -290,8 +327,13 @@ async fn an_oversized_server_function_body_is_a_413() {
 async fn pages_say_test_mode_when_payments_are_simulated() {
     let h = harness().await;
     let reply = send(&h, get("/login", None)).await;
-    assert!(reply.body.contains(r#"data-testid="test-mode""#), "banner missing");
-    assert!(reply.body.contains(r#"<meta name="consilium-payments" content="test""#));
+    assert!(
+        reply.body.contains(r#"data-testid="test-mode""#),
+        "banner missing"
+    );
+    assert!(reply
+        .body
+        .contains(r#"<meta name="consilium-payments" content="test""#));
     let real = common::harness_with(|c| {
         c.payments = app::server::payments::Provider::Stripe {
             api_key: "sk_test_x".into(),
@@ -301,7 +343,10 @@ async fn pages_say_test_mode_when_payments_are_simulated() {
     })
     .await;
     let reply = send(&real, get("/login", None)).await;
-    assert!(!reply.body.contains("test-mode"), "no banner with a real provider");
+    assert!(
+        !reply.body.contains("test-mode"),
+        "no banner with a real provider"
+    );
 }
 
 /// An open event stream lives only as long as its session: after sign-out (and after the
@@ -326,14 +371,19 @@ async fn an_open_event_stream_ends_with_its_session() {
         match ending {
             "logout" => {
                 let reply = send(&h, post("/api/logout", "", Some(&patient))).await;
-                assert!(reply.status.is_success() || reply.status.is_redirection(), "{}", reply.status);
+                assert!(
+                    reply.status.is_success() || reply.status.is_redirection(),
+                    "{}",
+                    reply.status
+                );
             }
             _ => {
                 let admin = sign_in(&h, "admin@consilium.test").await;
-                let maria: String = sqlx::query_scalar("SELECT id FROM users WHERE email = 'maria.rossi@example.com'")
-                    .fetch_one(h.t.db.pool())
-                    .await
-                    .unwrap();
+                let maria: String =
+                    sqlx::query_scalar("SELECT id FROM users WHERE email = 'maria.rossi@example.com'")
+                        .fetch_one(h.t.db.pool())
+                        .await
+                        .unwrap();
                 let form = format!("user_id={maria}&active=false");
                 let reply = send(&h, post("/api/set_account_active", &form, Some(&admin))).await;
                 assert!(reply.status.is_success(), "{} {}", reply.status, reply.body);
@@ -344,7 +394,10 @@ async fn an_open_event_stream_ends_with_its_session() {
             while let Some(frame) = body.frame().await {
                 let frame = frame.unwrap();
                 if let Some(data) = frame.data_ref() {
-                    assert!(!String::from_utf8_lossy(data).contains("event: notifications"), "an event after the end");
+                    assert!(
+                        !String::from_utf8_lossy(data).contains("event: notifications"),
+                        "an event after the end"
+                    );
                 }
             }
         })

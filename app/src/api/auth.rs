@@ -64,7 +64,10 @@ pub async fn verify_email(token: String) -> Result<(), AppError> {
         let state = state()?;
         let meta = RequestMeta::current().await;
         let signed_in = accounts::verify_email(&state.db, &state.config, &token, &meta.ip).await?;
-        set_cookie(&session::set_cookie(&signed_in.token, state.config.secure_cookies))?;
+        set_cookie(&session::set_cookie(
+            &signed_in.token,
+            state.config.secure_cookies,
+        ))?;
         leptos_axum::redirect(signed_in.user.role.home_path());
         Ok(())
     })

@@ -160,7 +160,10 @@ fn cancelling_refunds_only_when_paid() {
     let t = transition(S::PaymentSuccessful, A::Reject, ADMIN).unwrap();
     assert!(t.has(Effect::RefundPayment));
     let labels: Vec<_> = t.timeline().collect();
-    assert_eq!(labels, [TimelineLabel::CaseRejected, TimelineLabel::PaymentRefunded]);
+    assert_eq!(
+        labels,
+        [TimelineLabel::CaseRejected, TimelineLabel::PaymentRefunded]
+    );
 }
 
 /// Doctors receive no payment data: every entry about money is for the payment's audience,
@@ -186,7 +189,9 @@ fn payment_entries_are_for_the_payment_audience_and_never_reach_specialists() {
     for &from in S::ALL {
         for &action in A::ALL {
             for actor in Actor::ALL {
-                let Ok(t) = transition(from, action, actor) else { continue };
+                let Ok(t) = transition(from, action, actor) else {
+                    continue;
+                };
                 let labels: Vec<_> = t.timeline().collect();
                 if labels.iter().all(|l| l.audience() == Audience::Payment) && !labels.is_empty() {
                     assert!(

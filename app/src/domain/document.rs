@@ -169,7 +169,9 @@ pub fn clean_name(raw: &str) -> String {
     let cleaned: String = last
         .chars()
         .filter(|c| {
-            !c.is_control() && !is_invisible_format(*c) && !matches!(c, '"' | '<' | '>' | '|' | '*' | '?' | ':')
+            !c.is_control()
+                && !is_invisible_format(*c)
+                && !matches!(c, '"' | '<' | '>' | '|' | '*' | '?' | ':')
         })
         .collect();
     let cleaned = cleaned.trim().trim_start_matches('.').trim().to_owned();
@@ -217,7 +219,9 @@ impl MediaType {
 pub fn download_name(name: &str, media_type: MediaType) -> String {
     let allowed = media_type.extensions();
     let (stem, ext) = match name.rsplit_once('.') {
-        Some((stem, ext)) if !stem.is_empty() && ext.len() <= 10 && ext.chars().all(|c| c.is_ascii_alphanumeric()) => {
+        Some((stem, ext))
+            if !stem.is_empty() && ext.len() <= 10 && ext.chars().all(|c| c.is_ascii_alphanumeric()) =>
+        {
             (stem, Some(ext))
         }
         _ => (name, None),

@@ -53,7 +53,10 @@ pub fn webp() -> Vec<u8> {
 /// A HEIF image's box structure: `ftyp`, a `meta` box whose handler is `pict`, and `mdat`.
 pub fn heic() -> Vec<u8> {
     let ftyp = heif_box(b"ftyp", b"heic\x00\x00\x00\x00mif1heic");
-    let hdlr = heif_box(b"hdlr", b"\x00\x00\x00\x00\x00\x00\x00\x00pict\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00");
+    let hdlr = heif_box(
+        b"hdlr",
+        b"\x00\x00\x00\x00\x00\x00\x00\x00pict\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00",
+    );
     let meta = heif_box(b"meta", &cat(&[b"\x00\x00\x00\x00", &hdlr]));
     let mdat = heif_box(b"mdat", &[0x22; 40]);
     cat(&[&ftyp, &meta, &mdat])
@@ -92,7 +95,14 @@ pub fn structurally_hostile() -> Vec<(&'static str, Vec<u8>)> {
         ),
         (
             "ZIP-like body between a PDF header and an end marker",
-            cat(&[b"%PDF-1.7\n", b"PK\x03\x04\x14\x00\x00\x00", &[0x41; 120], b"PK\x05\x06", &[0; 18], b"\n%%EOF"]),
+            cat(&[
+                b"%PDF-1.7\n",
+                b"PK\x03\x04\x14\x00\x00\x00",
+                &[0x41; 120],
+                b"PK\x05\x06",
+                &[0; 18],
+                b"\n%%EOF",
+            ]),
         ),
         (
             "PDF trailer without a cross-reference table",

@@ -128,7 +128,11 @@ mod tests {
                     Relation::Admin => status != CaseStatus::Draft,
                     _ => true,
                 };
-                assert_eq!(relation.may_view_case(status), expected, "{relation:?} {status:?}");
+                assert_eq!(
+                    relation.may_view_case(status),
+                    expected,
+                    "{relation:?} {status:?}"
+                );
             }
         }
     }

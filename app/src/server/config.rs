@@ -188,9 +188,15 @@ mod tests {
         for (vars, says) in [
             (vec![("CONSILIUM_PAYMENT_PROVIDER", "Stripe")], "'Stripe'"),
             (vec![("CONSILIUM_PAYMENT_PROVIDER", "strpie")], "'strpie'"),
-            (vec![("CONSILIUM_PAYMENT_PROVIDER", "stripe")], "STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET"),
             (
-                vec![("CONSILIUM_PAYMENT_PROVIDER", "stripe"), ("STRIPE_SECRET_KEY", "sk_live_x")],
+                vec![("CONSILIUM_PAYMENT_PROVIDER", "stripe")],
+                "STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET",
+            ),
+            (
+                vec![
+                    ("CONSILIUM_PAYMENT_PROVIDER", "stripe"),
+                    ("STRIPE_SECRET_KEY", "sk_live_x"),
+                ],
                 "STRIPE_WEBHOOK_SECRET",
             ),
         ] {
@@ -204,7 +210,9 @@ mod tests {
         for vars in [vec![], vec![("CONSILIUM_PAYMENT_PROVIDER", "test")]] {
             let c = config(&vars).unwrap_or_else(|e| panic!("{e}"));
             assert!(c.test_payments());
-            let Provider::Test { webhook_secret } = &c.payments else { unreachable!() };
+            let Provider::Test { webhook_secret } = &c.payments else {
+                unreachable!()
+            };
             assert_eq!(webhook_secret, "", "left to be generated for the deployment");
         }
         let c = config(&[("CONSILIUM_TEST_PAYMENT_SECRET", "whsec_ours")]).unwrap_or_else(|e| panic!("{e}"));
@@ -220,7 +228,13 @@ mod tests {
 
     #[test]
     fn proxies_are_trusted_only_when_counted() {
-        let table = [(None, Ok(0)), (Some("0"), Ok(0)), (Some("1"), Ok(1)), (Some("true"), Ok(1)), (Some("2"), Ok(2))];
+        let table = [
+            (None, Ok(0)),
+            (Some("0"), Ok(0)),
+            (Some("1"), Ok(1)),
+            (Some("true"), Ok(1)),
+            (Some("2"), Ok(2)),
+        ];
         for (value, expected) in table {
             assert_eq!(trusted_proxies(value), expected, "{value:?}");
         }
@@ -233,7 +247,10 @@ mod tests {
         assert!(demo_data(Some("1"), true).is_err());
         assert_eq!(demo_data(Some("force"), true), Ok(true));
         assert_eq!(demo_data(None, true), Ok(false));
-        let err = config(&[("CONSILIUM_DEMO_DATA", "1"), ("CONSILIUM_PUBLIC_URL", "https://clinic.example")]);
+        let err = config(&[
+            ("CONSILIUM_DEMO_DATA", "1"),
+            ("CONSILIUM_PUBLIC_URL", "https://clinic.example"),
+        ]);
         assert!(err.is_err());
     }
 }

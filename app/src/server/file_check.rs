@@ -39,7 +39,8 @@ pub async fn check(path: &Path, media_type: MediaType) -> std::io::Result<Result
 }
 
 fn check_pdf(file: &mut impl Read) -> Result<(), Rejection> {
-    let document = lopdf::Document::load_from(file).map_err(|_| Rejection::Malformed("not a readable PDF"))?;
+    let document =
+        lopdf::Document::load_from(file).map_err(|_| Rejection::Malformed("not a readable PDF"))?;
     if document.get_pages().is_empty() {
         return Err(Rejection::Malformed("a PDF without pages"));
     }
@@ -138,8 +139,15 @@ mod tests {
     #[test]
     fn files_that_only_borrow_a_format_s_first_and_last_bytes_are_refused() {
         for (what, bytes) in samples::structurally_hostile() {
-            let result = if bytes.starts_with(b"%PDF-") { pdf(&bytes) } else { heif(&bytes) };
-            assert!(matches!(result, Err(Rejection::Malformed(_))), "{what}: {result:?}");
+            let result = if bytes.starts_with(b"%PDF-") {
+                pdf(&bytes)
+            } else {
+                heif(&bytes)
+            };
+            assert!(
+                matches!(result, Err(Rejection::Malformed(_))),
+                "{what}: {result:?}"
+            );
         }
     }
 

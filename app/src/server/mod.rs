@@ -13,6 +13,8 @@ pub mod demo;
 pub mod demo_cases;
 /// Mapping of internal failures to `AppError` with a logged reference id.
 pub mod failure;
+/// Structure checks of uploaded files that need the whole file (PDF parsing, HEIF boxes).
+pub mod file_check;
 /// Live delivery of changes to open pages across app servers (PostgreSQL LISTEN/NOTIFY).
 pub mod live;
 /// Email delivery from the outbox (a folder by default).
@@ -23,8 +25,6 @@ pub mod payments;
 pub mod report_pdf;
 /// Per-deployment secrets generated once and kept in the database.
 pub mod secrets;
-/// Structure checks of uploaded files that need the whole file (PDF parsing, HEIF boxes).
-pub mod file_check;
 /// Use cases. Each owns one transaction: state change, timeline, audit, all or nothing.
 pub mod services;
 /// The state shared by every request.

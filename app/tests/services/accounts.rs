@@ -40,7 +40,13 @@ async fn sessions_count(t: &crate::support::TestDb) -> i64 {
 /// The token from the link in the latest registration email to `to`.
 async fn link_token(t: &crate::support::TestDb, to: &str) -> String {
     let (_, body) = outbox_to(t, to).await.pop().unwrap();
-    body.split("/verify-email#").nth(1).unwrap().split_whitespace().next().unwrap().to_owned()
+    body.split("/verify-email#")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned()
 }
 
 // Quality A6: registration answers the same whether or not the address has an account, signs
@@ -58,7 +64,10 @@ on_both_backends!(registration_answers_alike_for_new_and_taken_addresses, |t| {
     let to_owner = outbox_to(&t, "taken@example.com").await;
     assert_eq!(to_owner.len(), 1);
     assert_eq!(to_owner[0].0, "Your Consilium account");
-    assert!(!to_owner[0].1.contains("/verify-email"), "no link that would take over the account");
+    assert!(
+        !to_owner[0].1.contains("/verify-email"),
+        "no link that would take over the account"
+    );
     // The owner's password is untouched.
     accounts::login(&t.db, &t.config, "taken@example.com", PASSWORD.into(), None, "")
         .await
@@ -73,9 +82,15 @@ on_both_backends!(registration_answers_alike_for_new_and_taken_addresses, |t| {
 // The emailed link confirms the address and signs in, once; until then the new account cannot
 // sign in (which would reveal that the address was free); an expired link does nothing.
 on_both_backends!(a_registration_link_confirms_once_and_signs_in, |t| {
-    accounts::register(&t.db, &t.config, registration("ana@example.com"), "").await.unwrap();
+    accounts::register(&t.db, &t.config, registration("ana@example.com"), "")
+        .await
+        .unwrap();
     let before = accounts::login(&t.db, &t.config, "ana@example.com", PASSWORD.into(), None, "").await;
-    assert_eq!(before.err(), Some(AppError::BadCredentials), "answered like a wrong password");
+    assert_eq!(
+        before.err(),
+        Some(AppError::BadCredentials),
+        "answered like a wrong password"
+    );
     let raw = link_token(&t, "ana@example.com").await;
     let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM email_tokens WHERE token_hash = $1")
         .bind(token::hash(&raw))
@@ -87,14 +102,21 @@ on_both_backends!(a_registration_link_confirms_once_and_signs_in, |t| {
     assert_eq!(signed.user.role, Role::Patient);
     assert_eq!(signed.user.email, "ana@example.com");
     assert!(session_is_live(&t, &signed.token).await);
-    let again = accounts::verify_email(&t.db, &t.config, &raw, "").await.err().unwrap();
+    let again = accounts::verify_email(&t.db, &t.config, &raw, "")
+        .await
+        .err()
+        .unwrap();
     assert!(again.field("token").is_some(), "{again:?}");
     accounts::login(&t.db, &t.config, "ana@example.com", PASSWORD.into(), None, "")
         .await
         .unwrap();
     // A second registration before confirming sends a new link; an expired one is refused.
-    accounts::register(&t.db, &t.config, registration("bo@example.com"), "").await.unwrap();
-    accounts::register(&t.db, &t.config, registration("bo@example.com"), "").await.unwrap();
+    accounts::register(&t.db, &t.config, registration("bo@example.com"), "")
+        .await
+        .unwrap();
+    accounts::register(&t.db, &t.config, registration("bo@example.com"), "")
+        .await
+        .unwrap();
     assert_eq!(outbox_to(&t, "bo@example.com").await.len(), 2);
     let late = link_token(&t, "bo@example.com").await;
     sqlx::query("UPDATE email_tokens SET expires_at = $1")
@@ -102,9 +124,15 @@ on_both_backends!(a_registration_link_confirms_once_and_signs_in, |t| {
         .execute(t.db.pool())
         .await
         .unwrap();
-    let expired = accounts::verify_email(&t.db, &t.config, &late, "").await.err().unwrap();
+    let expired = accounts::verify_email(&t.db, &t.config, &late, "")
+        .await
+        .err()
+        .unwrap();
     assert!(expired.field("token").is_some(), "{expired:?}");
-    let unknown = accounts::verify_email(&t.db, &t.config, "0123", "").await.err().unwrap();
+    let unknown = accounts::verify_email(&t.db, &t.config, "0123", "")
+        .await
+        .err()
+        .unwrap();
     assert_eq!(unknown, expired, "unknown and expired links answer alike");
 });
 
@@ -359,7 +387,11 @@ on_both_backends!(
             attempts.push(tokio::spawn(async move {
                 start.wait().await;
                 // The right password goes last: spawned after 20 wrong ones are on their way.
-                let password = if i == 30 { PASSWORD.to_owned() } else { "wrong password!".to_owned() };
+                let password = if i == 30 {
+                    PASSWORD.to_owned()
+                } else {
+                    "wrong password!".to_owned()
+                };
                 if i == 30 {
                     tokio::task::yield_now().await;
                 }
@@ -376,7 +408,11 @@ on_both_backends!(
                 Err(other) => panic!("{other:?}"),
             }
         }
-        assert!(evaluated_sign_ins(&t).await <= 5, "{} evaluated", evaluated_sign_ins(&t).await);
+        assert!(
+            evaluated_sign_ins(&t).await <= 5,
+            "{} evaluated",
+            evaluated_sign_ins(&t).await
+        );
         assert!(refused >= 26, "{refused} refused");
         let after = accounts::login(&t.db, &t.config, "ana@example.com", PASSWORD.into(), None, "").await;
         assert_eq!(after.err(), Some(AppError::TooManyRequests));
@@ -386,45 +422,65 @@ on_both_backends!(
 // The owner is slowed down, not locked out for long: the block after the fifth failure lasts
 // a minute, grows with each further attempt to at most fifteen, and the right password once
 // it is over lets them in and starts the count again.
-on_both_backends!(the_account_delay_grows_to_fifteen_minutes_and_the_owner_gets_back_in, |t| {
-    user(&t.db, Role::Patient, "ana@example.com").await;
-    let blocked_for = || async {
-        let until: i64 = sqlx::query_scalar("SELECT blocked_until FROM login_throttle WHERE key LIKE 'account:%'")
-            .fetch_one(t.db.pool())
-            .await
-            .unwrap();
-        until - app::server::db::now_ms()
-    };
-    let unblock = || async {
-        sqlx::query("UPDATE login_throttle SET blocked_until = 0")
-            .execute(t.db.pool())
-            .await
-            .unwrap();
-    };
-    let wrong = || accounts::login(&t.db, &t.config, "ana@example.com", "wrong password!".into(), None, "");
-    for _ in 0..4 {
+on_both_backends!(
+    the_account_delay_grows_to_fifteen_minutes_and_the_owner_gets_back_in,
+    |t| {
+        user(&t.db, Role::Patient, "ana@example.com").await;
+        let blocked_for = || async {
+            let until: i64 =
+                sqlx::query_scalar("SELECT blocked_until FROM login_throttle WHERE key LIKE 'account:%'")
+                    .fetch_one(t.db.pool())
+                    .await
+                    .unwrap();
+            until - app::server::db::now_ms()
+        };
+        let unblock = || async {
+            sqlx::query("UPDATE login_throttle SET blocked_until = 0")
+                .execute(t.db.pool())
+                .await
+                .unwrap();
+        };
+        let wrong = || {
+            accounts::login(
+                &t.db,
+                &t.config,
+                "ana@example.com",
+                "wrong password!".into(),
+                None,
+                "",
+            )
+        };
+        for _ in 0..4 {
+            assert_eq!(wrong().await.err(), Some(AppError::BadCredentials));
+            assert!(blocked_for().await <= 0);
+        }
         assert_eq!(wrong().await.err(), Some(AppError::BadCredentials));
-        assert!(blocked_for().await <= 0);
-    }
-    assert_eq!(wrong().await.err(), Some(AppError::BadCredentials));
-    let first = blocked_for().await;
-    assert!((55_000..=60_000).contains(&first), "{first} ms");
-    assert_eq!(wrong().await.err(), Some(AppError::TooManyRequests));
-    for expected_minutes in [2, 4, 8, 15, 15] {
+        let first = blocked_for().await;
+        assert!((55_000..=60_000).contains(&first), "{first} ms");
+        assert_eq!(wrong().await.err(), Some(AppError::TooManyRequests));
+        for expected_minutes in [2, 4, 8, 15, 15] {
+            unblock().await;
+            assert_eq!(wrong().await.err(), Some(AppError::BadCredentials));
+            let blocked = blocked_for().await;
+            let expected = expected_minutes * 60_000;
+            assert!(
+                (expected - 5_000..=expected).contains(&blocked),
+                "{blocked} ms, expected {expected}"
+            );
+        }
         unblock().await;
-        assert_eq!(wrong().await.err(), Some(AppError::BadCredentials));
-        let blocked = blocked_for().await;
-        let expected = expected_minutes * 60_000;
-        assert!((expected - 5_000..=expected).contains(&blocked), "{blocked} ms, expected {expected}");
+        accounts::login(&t.db, &t.config, "ana@example.com", PASSWORD.into(), None, "")
+            .await
+            .unwrap();
+        for _ in 0..4 {
+            assert_eq!(
+                wrong().await.err(),
+                Some(AppError::BadCredentials),
+                "the count started again"
+            );
+        }
     }
-    unblock().await;
-    accounts::login(&t.db, &t.config, "ana@example.com", PASSWORD.into(), None, "")
-        .await
-        .unwrap();
-    for _ in 0..4 {
-        assert_eq!(wrong().await.err(), Some(AppError::BadCredentials), "the count started again");
-    }
-});
+);
 
 // One client address gets thirty attempts across any accounts, then waits; a right password
 // from it gives its attempt back.
@@ -435,15 +491,30 @@ on_both_backends!(one_client_address_is_limited_across_accounts, |t| {
         .unwrap();
     for i in 0..30 {
         let email = format!("guess{i}@example.com");
-        let err = accounts::login(&t.db, &t.config, &email, "wrong password!".into(), None, "203.0.113.9").await;
+        let err = accounts::login(
+            &t.db,
+            &t.config,
+            &email,
+            "wrong password!".into(),
+            None,
+            "203.0.113.9",
+        )
+        .await;
         assert_eq!(err.err(), Some(AppError::BadCredentials), "attempt {i}");
     }
     let err = accounts::login(&t.db, &t.config, &ana.email, PASSWORD.into(), None, "203.0.113.9").await;
     assert_eq!(err.err(), Some(AppError::TooManyRequests));
     // Another address is not affected.
-    accounts::login(&t.db, &t.config, &ana.email, PASSWORD.into(), None, "203.0.113.10")
-        .await
-        .unwrap();
+    accounts::login(
+        &t.db,
+        &t.config,
+        &ana.email,
+        PASSWORD.into(),
+        None,
+        "203.0.113.10",
+    )
+    .await
+    .unwrap();
 });
 
 // Password hashing is bounded: with one slot and no waiting, sign-ins beyond the one being
@@ -462,7 +533,9 @@ on_both_backends!(hashing_in_flight_is_bounded_and_the_excess_is_told_busy, |t| 
         attempts.push(tokio::spawn(async move {
             start.wait().await;
             let email = format!("p{i}@example.com");
-            accounts::login(&t.db, &t.config, &email, PASSWORD.into(), None, "").await.map(|_| ())
+            accounts::login(&t.db, &t.config, &email, PASSWORD.into(), None, "")
+                .await
+                .map(|_| ())
         }));
     }
     let (mut busy, mut ok) = (0, 0);
@@ -476,12 +549,24 @@ on_both_backends!(hashing_in_flight_is_bounded_and_the_excess_is_told_busy, |t| 
     assert!(ok >= 1 && busy >= 1, "{ok} signed in, {busy} busy");
     assert_eq!(AppError::Busy.status(), http::StatusCode::SERVICE_UNAVAILABLE);
     let registration = accounts::register(&t.db, &t.config, registration("new@example.com"), "").await;
-    assert!(registration.is_ok(), "a free slot is taken again: {:?}", registration.err());
+    assert!(
+        registration.is_ok(),
+        "a free slot is taken again: {:?}",
+        registration.err()
+    );
 });
 
 // Quality P1 without P2's leak: a failed sign-in names the email only by its keyed reference.
 on_both_backends!(failed_sign_ins_name_the_email_by_a_keyed_reference_only, |t| {
-    let _ = accounts::login(&t.db, &t.config, "Who@Example.com", "wrong password!".into(), None, "").await;
+    let _ = accounts::login(
+        &t.db,
+        &t.config,
+        "Who@Example.com",
+        "wrong password!".into(),
+        None,
+        "",
+    )
+    .await;
     let target: String = sqlx::query_scalar("SELECT target FROM audit_log WHERE action = 'login'")
         .fetch_one(t.db.pool())
         .await

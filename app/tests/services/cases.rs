@@ -249,7 +249,10 @@ on_both_backends!(the_admin_queue_filters_searches_and_pages, |t| {
     let all = case_rows::QueueFilter::default();
     let first = cases::queue(&t.db, &all, 1).await.unwrap();
     assert_eq!((first.items.len(), first.total, first.page_count()), (20, 24, 2));
-    assert!(first.items.iter().all(|c| c.id != unsubmitted), "a draft is not in the queue");
+    assert!(
+        first.items.iter().all(|c| c.id != unsubmitted),
+        "a draft is not in the queue"
+    );
     let second = cases::queue(&t.db, &all, 2).await.unwrap();
     assert_eq!(second.items.len(), 4);
     let cancelled = case_rows::QueueFilter {
@@ -296,7 +299,10 @@ on_both_backends!(a_patient_holds_a_limited_number_of_open_drafts, |t| {
         drafts.push(cases::create_draft(&t.db, &caller).await.unwrap());
     }
     let refused = cases::create_draft(&t.db, &caller).await.err().unwrap();
-    assert!(matches!(&refused, AppError::Conflict(m) if m.contains("unfinished drafts")), "{refused:?}");
+    assert!(
+        matches!(&refused, AppError::Conflict(m) if m.contains("unfinished drafts")),
+        "{refused:?}"
+    );
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM review_cases WHERE patient_id = $1")
         .bind(&ana.id)
         .fetch_one(t.db.pool())
@@ -304,6 +310,8 @@ on_both_backends!(a_patient_holds_a_limited_number_of_open_drafts, |t| {
         .unwrap();
     assert_eq!(count, app::domain::intake::MAX_OPEN_DRAFTS);
     let storage = app::server::storage::Storage::local(t.config.data_dir.join("documents"));
-    cases::delete_draft(&t.db, &storage, &caller, &drafts[0], 1).await.unwrap();
+    cases::delete_draft(&t.db, &storage, &caller, &drafts[0], 1)
+        .await
+        .unwrap();
     cases::create_draft(&t.db, &caller).await.unwrap();
 });

@@ -81,29 +81,40 @@ on_both_backends!(demo_data_loads_once_with_every_role_and_pool, |t| {
 // deployment at its first start and kept in the database: every app server (here: two
 // configurations resolved against one database) gets the same, random values; none is a value
 // written in the source; a value set by the operator wins.
-on_both_backends!(a_deployment_generates_its_secrets_once_and_every_server_shares_them, |t| {
-    use app::server::config::{Config, TEST_WEBHOOK_SECRET};
-    use app::server::secrets;
-    let from_env = |vars: &'static [(&'static str, &'static str)]| {
-        Config::from_lookup(|name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned())).unwrap()
-    };
-    let mut first = from_env(&[]);
-    let mut second = from_env(&[]);
-    secrets::resolve(&t.db, &mut first).await.unwrap();
-    secrets::resolve(&t.db, &mut second).await.unwrap();
-    let secret = first.payments.webhook_secret().to_vec();
-    assert!(secret.len() >= 32, "a random secret");
-    assert_ne!(secret, TEST_WEBHOOK_SECRET.as_bytes());
-    assert_eq!(secret, second.payments.webhook_secret());
-    assert!(first.secret_key.len() >= 32);
-    assert_eq!(first.secret_key, second.secret_key);
-    let mut chosen = from_env(&[("CONSILIUM_TEST_PAYMENT_SECRET", "whsec_set_by_operator"), ("CONSILIUM_SECRET_KEY", "operator key")]);
-    secrets::resolve(&t.db, &mut chosen).await.unwrap();
-    assert_eq!(chosen.payments.webhook_secret(), b"whsec_set_by_operator");
-    assert_eq!(chosen.secret_key, "operator key");
-    // Another deployment (another database) gets other values.
-    let other = crate::support::TestDb::sqlite().await;
-    let mut elsewhere = from_env(&[]);
-    secrets::resolve(&other.db, &mut elsewhere).await.unwrap();
-    assert_ne!(elsewhere.payments.webhook_secret(), secret.as_slice());
-});
+on_both_backends!(
+    a_deployment_generates_its_secrets_once_and_every_server_shares_them,
+    |t| {
+        use app::server::config::{Config, TEST_WEBHOOK_SECRET};
+        use app::server::secrets;
+        let from_env = |vars: &'static [(&'static str, &'static str)]| {
+            Config::from_lookup(|name| {
+                vars.iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| (*v).to_owned())
+            })
+            .unwrap()
+        };
+        let mut first = from_env(&[]);
+        let mut second = from_env(&[]);
+        secrets::resolve(&t.db, &mut first).await.unwrap();
+        secrets::resolve(&t.db, &mut second).await.unwrap();
+        let secret = first.payments.webhook_secret().to_vec();
+        assert!(secret.len() >= 32, "a random secret");
+        assert_ne!(secret, TEST_WEBHOOK_SECRET.as_bytes());
+        assert_eq!(secret, second.payments.webhook_secret());
+        assert!(first.secret_key.len() >= 32);
+        assert_eq!(first.secret_key, second.secret_key);
+        let mut chosen = from_env(&[
+            ("CONSILIUM_TEST_PAYMENT_SECRET", "whsec_set_by_operator"),
+            ("CONSILIUM_SECRET_KEY", "operator key"),
+        ]);
+        secrets::resolve(&t.db, &mut chosen).await.unwrap();
+        assert_eq!(chosen.payments.webhook_secret(), b"whsec_set_by_operator");
+        assert_eq!(chosen.secret_key, "operator key");
+        // Another deployment (another database) gets other values.
+        let other = crate::support::TestDb::sqlite().await;
+        let mut elsewhere = from_env(&[]);
+        secrets::resolve(&other.db, &mut elsewhere).await.unwrap();
+        assert_ne!(elsewhere.payments.webhook_secret(), secret.as_slice());
+    }
+);

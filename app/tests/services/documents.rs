@@ -84,12 +84,19 @@ on_both_backends!(files_that_only_look_like_a_pdf_or_heic_are_refused, |t| {
     assert_eq!(count, 0);
     let stored: Vec<_> = walk(&t.config.data_dir.join("documents"));
     assert!(stored.is_empty(), "left behind: {stored:?}");
-    let heic = upload(&t, &w, &w.patient, &id, "IMG_0001.HEIC", samples::heic()).await.unwrap();
+    let heic = upload(&t, &w, &w.patient, &id, "IMG_0001.HEIC", samples::heic())
+        .await
+        .unwrap();
     assert_eq!(heic.media_type, MediaType::Heic);
-    let pdf = upload(&t, &w, &w.patient, &id, "scan\u{202E}fdp.exe", samples::pdf()).await.unwrap();
+    let pdf = upload(&t, &w, &w.patient, &id, "scan\u{202E}fdp.exe", samples::pdf())
+        .await
+        .unwrap();
     assert_eq!(pdf.media_type, MediaType::Pdf);
     assert_eq!(pdf.name, "scanfdp.exe");
-    assert_eq!(app::domain::document::download_name(&pdf.name, pdf.media_type), "scanfdp.pdf");
+    assert_eq!(
+        app::domain::document::download_name(&pdf.name, pdf.media_type),
+        "scanfdp.pdf"
+    );
 });
 
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
@@ -186,16 +193,24 @@ on_both_backends!(another_patients_document_answers_like_a_missing_one, |t| {
         user: &w.admin,
         ip: "",
     };
-    let draft = documents::open(&t.db, &w.storage, &admin, &doc.id).await.err().unwrap();
+    let draft = documents::open(&t.db, &w.storage, &admin, &doc.id)
+        .await
+        .err()
+        .unwrap();
     assert_eq!(draft, AppError::NotFound);
-    assert_eq!(cases::view(&t.db, &admin, &id).await.err(), Some(AppError::NotFound));
+    assert_eq!(
+        cases::view(&t.db, &admin, &id).await.err(),
+        Some(AppError::NotFound)
+    );
     let submitted = crate::services_intake::submitted_case(&t, &w).await;
     let submitted_doc: String = sqlx::query_scalar("SELECT id FROM documents WHERE case_id = $1")
         .bind(&submitted)
         .fetch_one(t.db.pool())
         .await
         .unwrap();
-    assert!(documents::open(&t.db, &w.storage, &admin, &submitted_doc).await.is_ok());
+    assert!(documents::open(&t.db, &w.storage, &admin, &submitted_doc)
+        .await
+        .is_ok());
     assert!(cases::view(&t.db, &admin, &submitted).await.is_ok());
     assert_eq!(
         audit::count(t.db.pool(), "read_document", "denied")
@@ -306,7 +321,9 @@ on_both_backends!(a_patient_s_cases_together_hold_a_limited_number_of_bytes, |t|
         ip: "",
     };
     let earlier = cases::create_draft(&t.db, &caller).await.unwrap();
-    let doc = upload(&t, &w, &w.patient, &earlier, "scan.pdf", samples::pdf()).await.unwrap();
+    let doc = upload(&t, &w, &w.patient, &earlier, "scan.pdf", samples::pdf())
+        .await
+        .unwrap();
     // As if that case held nearly the whole allowance (the stored bytes are not needed here).
     let nearly_full = i64::try_from(MAX_PATIENT_BYTES).unwrap() - 100;
     sqlx::query("UPDATE documents SET size_bytes = $1 WHERE id = $2")
@@ -316,7 +333,10 @@ on_both_backends!(a_patient_s_cases_together_hold_a_limited_number_of_bytes, |t|
         .await
         .unwrap();
     let id = cases::create_draft(&t.db, &caller).await.unwrap();
-    let err = upload(&t, &w, &w.patient, &id, "more.pdf", samples::pdf()).await.err().unwrap();
+    let err = upload(&t, &w, &w.patient, &id, "more.pdf", samples::pdf())
+        .await
+        .err()
+        .unwrap();
     assert_eq!(err.status().as_u16(), 413, "{err:?}");
     assert!(err.to_string().contains("the most one account can keep"), "{err}");
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM documents WHERE case_id = $1")
@@ -327,6 +347,10 @@ on_both_backends!(a_patient_s_cases_together_hold_a_limited_number_of_bytes, |t|
     assert_eq!(count, 0);
     // Another patient is not affected.
     let other = crate::support::user(&t.db, Role::Patient, "other@example.com").await;
-    let theirs = cases::create_draft(&t.db, &Caller { user: &other, ip: "" }).await.unwrap();
-    upload(&t, &w, &other, &theirs, "scan.pdf", samples::pdf()).await.unwrap();
+    let theirs = cases::create_draft(&t.db, &Caller { user: &other, ip: "" })
+        .await
+        .unwrap();
+    upload(&t, &w, &other, &theirs, "scan.pdf", samples::pdf())
+        .await
+        .unwrap();
 });

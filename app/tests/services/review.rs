@@ -737,9 +737,17 @@ on_both_backends!(specialists_see_no_payment_entries_or_refund_details, |t| {
 
     // The patient cancels: the refund is told to the patient and the coordinator only.
     let v = version(&t, &id).await;
-    cases::close(&t.db, &t.config.payments, &as_(&s.w.patient), &id, v, app::domain::CaseAction::Cancel, "Moved abroad")
-        .await
-        .unwrap();
+    cases::close(
+        &t.db,
+        &t.config.payments,
+        &as_(&s.w.patient),
+        &id,
+        v,
+        app::domain::CaseAction::Cancel,
+        "Moved abroad",
+    )
+    .await
+    .unwrap();
     let bodies: Vec<(String, String)> = sqlx::query_as(
         "SELECT user_id, body FROM notifications WHERE case_id = $1 AND kind = 'case_cancelled'",
     )

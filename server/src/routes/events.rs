@@ -44,7 +44,11 @@ pub async fn stream(State(state): State<AppState>, jar: CookieJar) -> Response {
 /// notification) changes. On PostgreSQL a NOTIFY for this user wakes the stream at once (with a
 /// slow safety check besides); on SQLite the stream checks every 2 s. The stream ends if the
 /// database cannot be read; the browser's EventSource reconnects by itself.
-fn changes(state: AppState, user_id: String, raw_token: String) -> impl Stream<Item = Result<Event, Infallible>> {
+fn changes(
+    state: AppState,
+    user_id: String,
+    raw_token: String,
+) -> impl Stream<Item = Result<Event, Infallible>> {
     let nudges = state.live.subscribe();
     let every = match state.db.backend() {
         Backend::Postgres => SAFETY_CHECK_EVERY,
@@ -63,7 +67,9 @@ fn changes(state: AppState, user_id: String, raw_token: String) -> impl Stream<I
                 if !session_is_live(&watch.state, &watch.raw_token).await.ok()? {
                     return None;
                 }
-                let now = notifications::watermark(watch.state.db.pool(), &watch.user_id).await.ok()?;
+                let now = notifications::watermark(watch.state.db.pool(), &watch.user_id)
+                    .await
+                    .ok()?;
                 // The first report tells the page where it starts; later ones come with a change.
                 if seen != Some(now) {
                     let event = Event::default().event("notifications").data(now.0.to_string());

@@ -103,7 +103,9 @@ impl RequestMeta {
     pub async fn current() -> RequestMeta {
         use axum::extract::ConnectInfo;
         use std::net::SocketAddr;
-        let headers = leptos_axum::extract::<http::HeaderMap>().await.unwrap_or_default();
+        let headers = leptos_axum::extract::<http::HeaderMap>()
+            .await
+            .unwrap_or_default();
         let peer = leptos_axum::extract::<ConnectInfo<SocketAddr>>()
             .await
             .ok()

@@ -105,7 +105,10 @@ pub async fn usage<'e>(
 }
 
 /// Bytes held by all the cases of the patient who owns `case_id`.
-pub async fn patient_usage<'e>(ex: impl Executor<'e, Database = Any>, case_id: &str) -> Result<i64, sqlx::Error> {
+pub async fn patient_usage<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    case_id: &str,
+) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT CAST(COALESCE(SUM(d.size_bytes), 0) AS BIGINT) FROM documents d \
          JOIN review_cases c ON c.id = d.case_id \

@@ -5,7 +5,7 @@ use sqlx::{Any, Executor};
 
 /// The value stored under `name`; when there is none yet, `generated` is stored and returned.
 /// Concurrent first starts agree: the first insert wins and everyone reads it back.
-pub async fn get_or_insert<'c>(
+pub async fn get_or_insert(
     conn: &mut sqlx::AnyConnection,
     name: &str,
     generated: &str,
@@ -20,7 +20,10 @@ pub async fn get_or_insert<'c>(
         .ok_or_else(|| sqlx::Error::RowNotFound)
 }
 
-pub async fn get<'e>(ex: impl Executor<'e, Database = Any>, name: &str) -> Result<Option<String>, sqlx::Error> {
+pub async fn get<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    name: &str,
+) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar("SELECT value FROM settings WHERE name = $1")
         .bind(name)
         .fetch_optional(ex)

@@ -80,19 +80,21 @@ pub async fn find_by_email<'e>(
     sqlx::query_as(
         "SELECT id, email, name, password_hash, role, active, email_verified FROM users WHERE email = $1",
     )
-        .bind(email)
-        .fetch_optional(ex)
-        .await
+    .bind(email)
+    .fetch_optional(ex)
+    .await
 }
 
 pub async fn find_by_id<'e>(
     ex: impl Executor<'e, Database = Any>,
     id: &str,
 ) -> Result<Option<UserRow>, sqlx::Error> {
-    sqlx::query_as("SELECT id, email, name, password_hash, role, active, email_verified FROM users WHERE id = $1")
-        .bind(id)
-        .fetch_optional(ex)
-        .await
+    sqlx::query_as(
+        "SELECT id, email, name, password_hash, role, active, email_verified FROM users WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(ex)
+    .await
 }
 
 pub async fn set_active(conn: &mut AnyConnection, id: &str, active: bool) -> Result<u64, sqlx::Error> {

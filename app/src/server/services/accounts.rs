@@ -96,7 +96,14 @@ async fn send_verification(
 ) -> Result<(), AppError> {
     let raw = token::new_token();
     let expires = now + VERIFY_LINK_HOURS * 3600 * 1000;
-    email_tokens::insert(conn, &token::hash(&raw), user_id, email_tokens::VERIFY_EMAIL, expires).await?;
+    email_tokens::insert(
+        conn,
+        &token::hash(&raw),
+        user_id,
+        email_tokens::VERIFY_EMAIL,
+        expires,
+    )
+    .await?;
     let body = format!(
         "Welcome to Consilium.\n\nOpen this link to confirm your email address and sign in:\n\n\
          {}/verify-email#{raw}\n\nThe link works once, for {VERIFY_LINK_HOURS} hours. If you did not \
@@ -107,7 +114,12 @@ async fn send_verification(
     Ok(())
 }
 
-async fn audit_registration(conn: &mut AnyConnection, owner: &str, outcome: &str, ip: &str) -> Result<(), AppError> {
+async fn audit_registration(
+    conn: &mut AnyConnection,
+    owner: &str,
+    outcome: &str,
+    ip: &str,
+) -> Result<(), AppError> {
     let entry = audit::Entry {
         user_id: None,
         role: "anonymous",
@@ -132,9 +144,14 @@ pub async fn verify_email(db: &Db, config: &Config, raw_token: &str, ip: &str) -
     };
     let mut tx = db.begin().await?;
     let now = db::now_ms();
-    let user_id = email_tokens::take(&mut tx, &token::hash(raw_token.trim()), email_tokens::VERIFY_EMAIL, now)
-        .await?
-        .ok_or_else(invalid)?;
+    let user_id = email_tokens::take(
+        &mut tx,
+        &token::hash(raw_token.trim()),
+        email_tokens::VERIFY_EMAIL,
+        now,
+    )
+    .await?
+    .ok_or_else(invalid)?;
     let user = users::find_by_id(&mut *tx, &user_id).await?.ok_or_else(invalid)?;
     if user.active != 1 {
         return Err(invalid());

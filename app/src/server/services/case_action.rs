@@ -4,7 +4,9 @@
 //! writes, append the timeline, notify, audit and commit.
 
 use super::Caller;
-use crate::domain::{case, case::transition, CaseAction, Recipient, Relation, Role, TimelineLabel, Transition};
+use crate::domain::{
+    case, case::transition, CaseAction, Recipient, Relation, Role, TimelineLabel, Transition,
+};
 use crate::error::AppError;
 use crate::server::db::{self, audit, cases, cases::CaseRow, notifications, outbox, timeline, Db, Tx};
 use sqlx::AnyConnection;

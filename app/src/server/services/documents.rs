@@ -51,7 +51,10 @@ where
     if upload.declared_len.is_some_and(|len| len > max.bytes) {
         return Err(too_large(max));
     }
-    let stored = storage.put(body, max.bytes).await.map_err(|e| put_error(e, max))?;
+    let stored = storage
+        .put(body, max.bytes)
+        .await
+        .map_err(|e| put_error(e, max))?;
     let name = clean_name(upload.name);
     match record(db, caller, &upload, &stored, &name, replaced.as_ref()).await {
         Ok(id) => {
@@ -110,7 +113,10 @@ where
     if upload.declared_len.is_some_and(|len| len > max.bytes) {
         return Err(too_large(max));
     }
-    let stored = storage.put(body, max.bytes).await.map_err(|e| put_error(e, max))?;
+    let stored = storage
+        .put(body, max.bytes)
+        .await
+        .map_err(|e| put_error(e, max))?;
     let name = clean_name(upload.name);
     match record_requested(db, caller, upload, &stored, &name, &item).await {
         Ok(id) => Ok(info(id, name, &stored, caller)),
@@ -216,7 +222,8 @@ async fn allowance(db: &Db, case_id: &str, replacing: bool, freed: i64) -> Resul
             human_size(MAX_CASE_BYTES)
         )));
     }
-    let patient_used = u64::try_from(documents::patient_usage(db.pool(), case_id).await? - freed).unwrap_or(0);
+    let patient_used =
+        u64::try_from(documents::patient_usage(db.pool(), case_id).await? - freed).unwrap_or(0);
     let patient_left = MAX_PATIENT_BYTES.saturating_sub(patient_used);
     if patient_left == 0 {
         return Err(patient_full());

@@ -75,7 +75,8 @@ fn delay_sql(count: &str) -> String {
 /// already). `Ok(false)`: the key is blocked and the attempt must be refused unevaluated.
 pub async fn reserve<'e>(ex: impl Executor<'e, Database = Any>, key: &Key) -> Result<bool, sqlx::Error> {
     let now = now_ms();
-    let count = "(CASE WHEN login_throttle.last_attempt_at <= $3 THEN 1 ELSE login_throttle.attempts + 1 END)";
+    let count =
+        "(CASE WHEN login_throttle.last_attempt_at <= $3 THEN 1 ELSE login_throttle.attempts + 1 END)";
     // $1 key, $2 now, $3 forget-before, $4 free attempts. A first attempt (the INSERT) is never
     // blocked and blocks nothing, since every key allows more than one free attempt.
     let sql = format!(
@@ -148,8 +149,14 @@ mod tests {
         let sql = delay_sql("n");
         for step in 0..4 {
             let delay = delay_after(ACCOUNT_FREE_ATTEMPTS + step, ACCOUNT_FREE_ATTEMPTS);
-            assert!(sql.contains(&format!("WHEN n = $4 + {step} THEN {delay} ")), "{sql}");
+            assert!(
+                sql.contains(&format!("WHEN n = $4 + {step} THEN {delay} ")),
+                "{sql}"
+            );
         }
-        assert!(sql.contains(&format!("WHEN n >= $4 + 4 THEN {MAX_DELAY_MS} ")), "{sql}");
+        assert!(
+            sql.contains(&format!("WHEN n >= $4 + 4 THEN {MAX_DELAY_MS} ")),
+            "{sql}"
+        );
     }
 }
