@@ -40,6 +40,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .live
             .spawn_postgres_listener(state.config.database_url.clone());
     }
+    server::assets::precompress_in_background(
+        std::path::PathBuf::from(leptos.site_root.as_ref()).join(leptos.site_pkg_dir.as_ref()),
+    );
     let app = server::router::build(state, leptos);
     let listener = tokio::net::TcpListener::bind(address).await?;
     tracing::info!("listening on http://{address}");

@@ -1,19 +1,25 @@
 //! The HTTP surface: Leptos pages and server functions, static files, health check, and the
 //! security layers around all of them. Built without a listener so tests can drive it directly.
 
+use crate::assets;
 use crate::routes;
 use crate::security;
 use app::server::{db::Db, AppState};
 use app::{shell, App};
-use axum::http::StatusCode;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
 use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::path::PathBuf;
+use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
+use tower_http::compression::CompressionLayer;
 
 pub fn build(state: AppState, leptos: LeptosOptions) -> Router {
     let page_routes = generate_route_list(App);
     let context_state = state.clone();
+    let fallback_state = state.clone();
     let shell_options = leptos.clone();
     let db = state.db.clone();
     let config = state.config.clone();
@@ -25,6 +31,9 @@ pub fn build(state: AppState, leptos: LeptosOptions) -> Router {
         .route("/webhooks/payments", post(routes::webhooks::payments))
         .route("/events", get(routes::events::stream))
         .with_state(state);
+    let pkg_dir = PathBuf::from(leptos.site_root.as_ref()).join(leptos.site_pkg_dir.as_ref());
+    let hashed = leptos.hash_files;
+    let pkg = Router::new().fallback(move |request: Request<Body>| assets::serve(pkg_dir.clone(), hashed, request));
     Router::new()
         .route("/healthz", get(move || health(db.clone())))
         .merge(files)
@@ -34,14 +43,36 @@ pub fn build(state: AppState, leptos: LeptosOptions) -> Router {
             move || provide_context(context_state.clone()),
             move || shell(shell_options.clone()),
         )
-        .fallback(leptos_axum::file_and_error_handler(shell))
+        .nest(&format!("/{}", leptos.site_pkg_dir), pkg)
+        // A page that does not exist renders with the app's state like any other page.
+        .fallback(leptos_axum::file_and_error_handler_with_context(
+            move || provide_context(fallback_state.clone()),
+            shell,
+        ))
         .layer(axum::middleware::from_fn(security::server_fn_error_status))
         .layer(axum::middleware::from_fn_with_state(
             config.clone(),
             security::same_origin_writes,
         ))
+        .layer(compression())
         .layer(axum::middleware::from_fn_with_state(config, security::headers))
         .with_state(leptos)
+}
+
+/// Pages, server-function answers and exports are compressed on the fly (brotli or gzip, as the
+/// browser accepts) once they are big enough to gain from it. Never compressed here: the event
+/// stream (a compressor would hold events back), images and PDFs (compressed already), and the
+/// assets under `/pkg`, which are served precompressed.
+fn compression() -> CompressionLayer<impl Predicate> {
+    let predicate = SizeAbove::new(1024)
+        .and(NotForContentType::GRPC)
+        .and(NotForContentType::IMAGES)
+        .and(NotForContentType::SSE)
+        .and(NotForContentType::const_new("application/pdf"))
+        .and(NotForContentType::const_new("application/wasm"))
+        .and(NotForContentType::const_new("text/javascript"))
+        .and(NotForContentType::const_new("text/css"));
+    CompressionLayer::new().compress_when(predicate)
 }
 
 /// Liveness and database reachability, for load balancers.

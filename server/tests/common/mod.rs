@@ -21,14 +21,31 @@ pub async fn harness() -> Harness {
 
 /// The harness with some settings changed (an https public URL, another payment provider).
 pub async fn harness_with(change: impl FnOnce(&mut app::server::config::Config)) -> Harness {
-    let mut t = TestDb::sqlite().await;
-    change(&mut t.config);
-    demo::load_if_empty(&t.db).await.unwrap();
-    let state = AppState::new(t.db.clone(), t.config.clone());
     let options = LeptosOptions::builder()
         .output_name("consilium")
         .site_root("target/site")
         .build();
+    harness_with_options(change, options).await
+}
+
+/// The harness serving static files from a given site root (with or without hashed names).
+pub async fn harness_with_site(site_root: &std::path::Path, hash_files: bool) -> Harness {
+    let options = LeptosOptions::builder()
+        .output_name("consilium")
+        .site_root(site_root.display().to_string())
+        .hash_files(hash_files)
+        .build();
+    harness_with_options(|_| {}, options).await
+}
+
+async fn harness_with_options(
+    change: impl FnOnce(&mut app::server::config::Config),
+    options: LeptosOptions,
+) -> Harness {
+    let mut t = TestDb::sqlite().await;
+    change(&mut t.config);
+    demo::load_if_empty(&t.db).await.unwrap();
+    let state = AppState::new(t.db.clone(), t.config.clone());
     Harness {
         router: server::router::build(state, options),
         t,
