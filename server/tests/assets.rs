@@ -26,16 +26,27 @@ async fn get_with(h: &Harness, path: &str, accept_encoding: Option<&str>, cookie
     if let Some(c) = cookie {
         builder = builder.header(header::COOKIE, c);
     }
-    let response = h.router.clone().oneshot(builder.body(Body::empty()).unwrap()).await.unwrap();
+    let response = h
+        .router
+        .clone()
+        .oneshot(builder.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     let status = response.status();
     let headers = response.headers().clone();
     let body = response.into_body().collect().await.unwrap().to_bytes().to_vec();
-    Raw { status, headers, body }
+    Raw {
+        status,
+        headers,
+        body,
+    }
 }
 
 fn unbrotli(bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
-    brotli::Decompressor::new(bytes, 4096).read_to_end(&mut out).unwrap();
+    brotli::Decompressor::new(bytes, 4096)
+        .read_to_end(&mut out)
+        .unwrap();
     out
 }
 
@@ -53,14 +64,29 @@ fn site() -> (std::path::PathBuf, Vec<u8>) {
     // Compressible like a real module: repetitive, but not trivially so.
     let wasm: Vec<u8> = (0..200_000u32).flat_map(|i| (i % 251).to_le_bytes()).collect();
     std::fs::write(pkg.join("consilium.0123abcd.wasm"), &wasm).unwrap();
-    std::fs::write(pkg.join("consilium.0123abcd.js"), "export function hydrate() {}\n".repeat(200)).unwrap();
+    std::fs::write(
+        pkg.join("consilium.0123abcd.js"),
+        "export function hydrate() {}\n".repeat(200),
+    )
+    .unwrap();
     assert_eq!(server::assets::precompress(&pkg).unwrap(), 2);
-    assert_eq!(server::assets::precompress(&pkg).unwrap(), 0, "fresh files are not compressed again");
+    assert_eq!(
+        server::assets::precompress(&pkg).unwrap(),
+        0,
+        "fresh files are not compressed again"
+    );
     (root, wasm)
 }
 
 fn uuid_like() -> String {
-    format!("{:x}{:x}", std::process::id(), std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos())
+    format!(
+        "{:x}{:x}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    )
 }
 
 #[tokio::test]
@@ -73,9 +99,21 @@ async fn assets_are_served_precompressed_with_a_year_of_caching() {
     assert_eq!(br.status, StatusCode::OK);
     assert_eq!(br.headers[header::CONTENT_ENCODING], "br");
     assert_eq!(br.headers[header::CONTENT_TYPE], "application/wasm");
-    assert_eq!(br.headers[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
-    assert!(br.headers[header::VARY].to_str().unwrap().to_lowercase().contains("accept-encoding"));
-    assert!(br.body.len() < wasm.len() / 4, "{} of {}", br.body.len(), wasm.len());
+    assert_eq!(
+        br.headers[header::CACHE_CONTROL],
+        "public, max-age=31536000, immutable"
+    );
+    assert!(br.headers[header::VARY]
+        .to_str()
+        .unwrap()
+        .to_lowercase()
+        .contains("accept-encoding"));
+    assert!(
+        br.body.len() < wasm.len() / 4,
+        "{} of {}",
+        br.body.len(),
+        wasm.len()
+    );
     assert_eq!(unbrotli(&br.body), wasm);
 
     let gz = get_with(&h, path, Some("gzip"), None).await;
@@ -85,7 +123,10 @@ async fn assets_are_served_precompressed_with_a_year_of_caching() {
     let plain = get_with(&h, path, None, None).await;
     assert!(plain.headers.get(header::CONTENT_ENCODING).is_none());
     assert_eq!(plain.body, wasm);
-    assert_eq!(plain.headers[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+    assert_eq!(
+        plain.headers[header::CACHE_CONTROL],
+        "public, max-age=31536000, immutable"
+    );
 
     let js = get_with(&h, "/pkg/consilium.0123abcd.js", Some("br"), None).await;
     assert_eq!(js.headers[header::CONTENT_ENCODING], "br");
@@ -93,7 +134,10 @@ async fn assets_are_served_precompressed_with_a_year_of_caching() {
     // A missing asset is not cached for a year.
     let missing = get_with(&h, "/pkg/consilium.ffffffff.wasm", Some("br"), None).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
-    assert_ne!(missing.headers[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+    assert_ne!(
+        missing.headers[header::CACHE_CONTROL],
+        "public, max-age=31536000, immutable"
+    );
     let _ = std::fs::remove_dir_all(root);
 }
 
@@ -118,7 +162,8 @@ async fn pages_and_server_functions_are_compressed_on_the_fly_and_never_cached()
     assert!(html.contains("My cases"), "{}", &html[..html.len().min(300)]);
 
     let mut call = post("/api/my_cases", "", Some(&patient));
-    call.headers_mut().insert(header::ACCEPT_ENCODING, "gzip".parse().unwrap());
+    call.headers_mut()
+        .insert(header::ACCEPT_ENCODING, "gzip".parse().unwrap());
     let response = h.router.clone().oneshot(call).await.unwrap();
     assert_eq!(response.headers()[header::CACHE_CONTROL], "no-store");
     let encoded = response.headers().get(header::CONTENT_ENCODING).cloned();
@@ -126,7 +171,10 @@ async fn pages_and_server_functions_are_compressed_on_the_fly_and_never_cached()
     let json = match encoded {
         Some(e) if e == "gzip" => ungzip(&body),
         None if body.len() < 1024 => body,
-        other => panic!("a large answer must be compressed, got {other:?} for {} bytes", body.len()),
+        other => panic!(
+            "a large answer must be compressed, got {other:?} for {} bytes",
+            body.len()
+        ),
     };
     let _: serde_json::Value = serde_json::from_slice(&json).unwrap();
 
@@ -140,12 +188,23 @@ async fn the_event_stream_is_never_compressed() {
     let h = harness().await;
     let patient = sign_in(&h, "tomasz.nowak@example.com").await;
     let mut request = Request::get("/events").header(header::HOST, "127.0.0.1:3000");
-    request = request.header(header::ACCEPT_ENCODING, "br, gzip").header(header::COOKIE, &patient);
-    let response = h.router.clone().oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
+    request = request
+        .header(header::ACCEPT_ENCODING, "br, gzip")
+        .header(header::COOKIE, &patient);
+    let response = h
+        .router
+        .clone()
+        .oneshot(request.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     assert!(response.headers().get(header::CONTENT_ENCODING).is_none());
     let mut body = response.into_body();
-    let first = tokio::time::timeout(std::time::Duration::from_secs(5), body.frame()).await.unwrap().unwrap().unwrap();
+    let first = tokio::time::timeout(std::time::Duration::from_secs(5), body.frame())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
     let text = String::from_utf8(first.into_data().unwrap().to_vec()).unwrap();
     assert!(text.contains("event: notifications"), "{text}");
 }
@@ -156,5 +215,8 @@ async fn an_unknown_page_is_a_404_rendered_with_the_app() {
     let reply = get_with(&h, "/no-such-page", None, None).await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     let html = String::from_utf8(reply.body).unwrap();
-    assert!(html.contains("data-testid=\"test-mode\""), "rendered with the app's state");
+    assert!(
+        html.contains("data-testid=\"test-mode\""),
+        "rendered with the app's state"
+    );
 }

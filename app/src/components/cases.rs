@@ -35,26 +35,26 @@ pub fn CaseTable(cases: Vec<CaseSummary>, show_patient: bool, #[prop(into)] empt
             let expected = c.expected_review_at.map(date).unwrap_or_else(|| "—".to_owned());
             view! {
                 <tr>
-                    <td><a href=href class="case-ref">{c.reference}</a></td>
+                    <td data-label="Case"><a href=href class="case-ref">{c.reference}</a></td>
                     {show_patient.then(|| view! {
-                        <td>{c.patient_name}</td>
-                        <td>{c.patient_age.map(|a| a.to_string()).unwrap_or_else(|| "—".to_owned())}</td>
+                        <td data-label="Patient">{c.patient_name}</td>
+                        <td data-label="Age">{c.patient_age.map(|a| a.to_string()).unwrap_or_else(|| "—".to_owned())}</td>
                     })}
-                    <td>
+                    <td data-label="Status">
                         <StatusBadge status=c.status/>
                         {c.attention.map(|text| view! { <div class="attention" data-testid="attention">{text}</div> })}
                     </td>
-                    {next.map(|text| view! { <td class="next">{text}</td> })}
-                    <td>{c.category.unwrap_or_else(|| "—".to_owned())}</td>
-                    <td>{c.review_type.unwrap_or_else(|| "—".to_owned())}</td>
-                    <td>{date(c.created_at)}</td>
-                    <td>{expected}</td>
+                    {next.map(|text| view! { <td class="next" data-label="What happens next">{text}</td> })}
+                    <td data-label="Category">{c.category.unwrap_or_else(|| "—".to_owned())}</td>
+                    <td data-label="Review">{c.review_type.unwrap_or_else(|| "—".to_owned())}</td>
+                    <td data-label="Opened">{date(c.created_at)}</td>
+                    <td data-label="Expected by">{expected}</td>
                 </tr>
             }
         })
         .collect_view();
     view! {
-        <table class="table">
+        <table class="table stack">
             <thead>
                 <tr>
                     <th scope="col">"Case"</th>

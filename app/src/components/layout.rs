@@ -16,7 +16,7 @@ pub fn Header() -> impl IntoView {
             </a>
             {payments_in_test_mode().then(|| view! {
                 <p class="test-mode-badge" role="note" data-testid="test-mode">
-                    "Test mode: payments are simulated and no money moves."
+                    "Test mode"<span class="test-mode-detail">": payments are simulated and no money moves."</span>
                 </p>
             })}
             <Transition fallback=|| ()>

@@ -61,7 +61,7 @@ fn AccountTable(list: Vec<UserSummary>, toggle: ServerAction<SetAccountActive>) 
         .flatten()
         .map(|u| u.id);
     view! {
-        <table class="table">
+        <table class="table stack">
             <thead>
                 <tr>
                     <th scope="col">"Name"</th>
@@ -78,11 +78,11 @@ fn AccountTable(list: Vec<UserSummary>, toggle: ServerAction<SetAccountActive>) 
                     let is_me = me.as_deref() == Some(u.id.as_str());
                     view! {
                         <tr>
-                            <td>{name}{u.specialties.map(|s| view! { <div class="muted">{s}</div> })}</td>
-                            <td>{u.email}</td>
-                            <td>{u.role.label()}</td>
-                            <td>{if u.active { "Active" } else { "Deactivated" }}</td>
-                            <td>
+                            <td data-label="Name">{name}{u.specialties.map(|s| view! { <div class="muted">{s}</div> })}</td>
+                            <td data-label="Email">{u.email}</td>
+                            <td data-label="Role">{u.role.label()}</td>
+                            <td data-label="Status">{if u.active { "Active" } else { "Deactivated" }}</td>
+                            <td data-label="">
                                 {(!is_me).then(|| view! {
                                     <ActionForm action=toggle attr:class="inline-form">
                                         <input type="hidden" name="user_id" value=u.id.clone()/>

@@ -132,7 +132,7 @@ fn Results(page: Page<AuditEntry>, query: AuditQuery) -> impl IntoView {
             view! { <p class="empty">"No entries match this search."</p> }.into_any()
         } else {
             view! {
-                <table class="table" data-testid="audit-table">
+                <table class="table stack" data-testid="audit-table">
                     <thead><tr>
                         <th>"When (UTC)"</th><th>"Who"</th><th>"Role"</th><th>"Action"</th>
                         <th>"Case"</th><th>"Outcome"</th><th>"From"</th>
@@ -140,14 +140,14 @@ fn Results(page: Page<AuditEntry>, query: AuditQuery) -> impl IntoView {
                     <tbody>
                         {page.items.into_iter().map(|e| view! {
                             <tr>
-                                <td>{date_time(e.at)}</td>
-                                <td>{e.user_name.clone().unwrap_or_else(|| "system".into())}
+                                <td data-label="When (UTC)">{date_time(e.at)}</td>
+                                <td data-label="Who">{e.user_name.clone().unwrap_or_else(|| "system".into())}
                                     <span class="muted">{e.user_email.map(|m| format!(" · {m}")).unwrap_or_default()}</span></td>
-                                <td>{e.role}</td>
-                                <td><code>{e.action}</code></td>
-                                <td>{e.case_reference.unwrap_or_default()}</td>
-                                <td class=format!("outcome outcome-{}", e.outcome)>{e.outcome.clone()}</td>
-                                <td class="muted">{e.ip}</td>
+                                <td data-label="Role">{e.role}</td>
+                                <td data-label="Action"><code>{e.action}</code></td>
+                                <td data-label="Case">{e.case_reference.unwrap_or_default()}</td>
+                                <td data-label="Outcome" class=format!("outcome outcome-{}", e.outcome)>{e.outcome.clone()}</td>
+                                <td data-label="From" class="muted">{e.ip}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>
