@@ -4,6 +4,7 @@
 use crate::assets;
 use crate::routes;
 use crate::security;
+use app::server::auth::request::RequestUser;
 use app::server::{db::Db, AppState};
 use app::{shell, App};
 use axum::body::Body;
@@ -41,13 +42,19 @@ pub fn build(state: AppState, leptos: LeptosOptions) -> Router {
         .leptos_routes_with_context(
             &leptos,
             page_routes,
-            move || provide_context(context_state.clone()),
+            move || {
+                provide_context(context_state.clone());
+                provide_context(RequestUser::default());
+            },
             move || shell(shell_options.clone()),
         )
         .nest(&format!("/{}", leptos.site_pkg_dir), pkg)
         // A page that does not exist renders with the app's state like any other page.
         .fallback(leptos_axum::file_and_error_handler_with_context(
-            move || provide_context(fallback_state.clone()),
+            move || {
+                provide_context(fallback_state.clone());
+                provide_context(RequestUser::default());
+            },
             shell,
         ))
         .layer(axum::middleware::from_fn(security::server_fn_error_status))

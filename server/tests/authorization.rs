@@ -85,6 +85,7 @@ fn table(c: &Ctx) -> Vec<(Call, &'static [Who])> {
         (f("create_staff", "role=clinician&name=&email=bad&password=x".into()), &[Admin]),
         (f("set_account_active", format!("user_id={}&active=true", c.clinician)), &[Admin]),
         (f("catalog", String::new()), SIGNED_IN),
+        (f("queue_filters", String::new()), &[Admin]),
         (f("save_review_type", "id=&name=&description=&price=x&currency=EUR&expected_days=x".into()), &[Admin]),
         (f("save_category", "id=&name=".into()), &[Admin]),
         (f("set_catalog_active", "kind=nothing&id=x&active=true".into()), &[Admin]),

@@ -25,6 +25,20 @@ pub async fn load_catalog() -> Result<Catalog, AppError> {
     .await
 }
 
+/// What the admin queue filters by: every review type and category, without the staff pools
+/// the catalog page also needs (two statements instead of six).
+#[server(endpoint = "queue_filters")]
+pub async fn load_queue_filters() -> Result<Catalog, AppError> {
+    use super::support::*;
+    use crate::domain::Role;
+    use crate::server::services::catalog;
+    respond(async move {
+        crate::server::auth::require_role(Role::Admin, "queue_filters").await?;
+        catalog::queue_filters(&state()?.db).await
+    })
+    .await
+}
+
 /// Creates (empty `id`) or updates a review type.
 #[server(endpoint = "save_review_type")]
 pub async fn save_review_type(

@@ -81,6 +81,19 @@ impl Relation {
         Relation::Unrelated,
     ];
 
+    /// How an account relates to one case, from its role, whether it is the case's patient, and
+    /// its active assignment on the case (`Some(true)` coordinator, `Some(false)` specialist).
+    pub fn of(role: Role, is_patient: bool, assignment: Option<bool>) -> Relation {
+        match (role, assignment) {
+            (Role::Admin, _) => Relation::Admin,
+            (Role::Patient, _) if is_patient => Relation::Owner,
+            (Role::Patient, _) => Relation::Unrelated,
+            (Role::Clinician, Some(true)) => Relation::Coordinator,
+            (Role::Clinician, Some(false)) => Relation::Specialist,
+            (Role::Clinician, None) => Relation::Unrelated,
+        }
+    }
+
     /// Whether the case is visible at all. An invisible case answers exactly like a missing one.
     /// A draft is the patient's own until submitted: not even an admin reads it.
     pub fn may_view_case(self, status: super::CaseStatus) -> bool {
@@ -116,6 +129,29 @@ mod tests {
             assert_eq!(role.as_str().parse::<Role>(), Ok(role));
         }
         assert!("root".parse::<Role>().is_err());
+    }
+
+    #[test]
+    fn the_relation_comes_from_the_role_the_patient_and_the_assignment() {
+        use Relation as R;
+        let table = [
+            (Role::Admin, false, None, R::Admin),
+            (Role::Admin, false, Some(true), R::Admin),
+            (Role::Patient, true, None, R::Owner),
+            (Role::Patient, false, None, R::Unrelated),
+            (Role::Clinician, false, Some(true), R::Coordinator),
+            (Role::Clinician, false, Some(false), R::Specialist),
+            (Role::Clinician, false, None, R::Unrelated),
+            // A clinician is never the case's patient, even with a matching id.
+            (Role::Clinician, true, None, R::Unrelated),
+        ];
+        for (role, is_patient, assignment, expected) in table {
+            assert_eq!(
+                Relation::of(role, is_patient, assignment),
+                expected,
+                "{role:?} {is_patient} {assignment:?}"
+            );
+        }
     }
 
     #[test]

@@ -1,5 +1,5 @@
 use crate::api::cases::{case_queue, QueueQuery};
-use crate::api::catalog::load_catalog;
+use crate::api::catalog::load_queue_filters;
 use crate::components::auth::RequireRole;
 use crate::components::cases::{urlencode, CaseTable};
 use crate::components::feedback::ErrorNote;
@@ -27,7 +27,7 @@ pub fn QueuePage() -> impl IntoView {
         }
     });
     let cases = Resource::new(move || current.get(), case_queue);
-    let catalog = Resource::new(|| (), |_| load_catalog());
+    let catalog = Resource::new(|| (), |_| load_queue_filters());
     view! {
         <Title text="Case queue"/>
         <RequireRole role=Role::Admin>

@@ -30,13 +30,26 @@ pub async fn session_token() -> Result<Option<String>, AppError> {
         .filter(|v| !v.is_empty()))
 }
 
+/// The signed-in user of this request, looked up once per request: the header, the page's
+/// guard and its data all ask, and each would otherwise read the session again.
 pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
-    let state = state()?;
-    match session_token().await? {
-        Some(raw) => user_for_token(&state, &raw).await,
-        None => Ok(None),
+    let lookup = || async {
+        let state = state()?;
+        match session_token().await? {
+            Some(raw) => user_for_token(&state, &raw).await,
+            None => Ok(None),
+        }
+    };
+    match use_context::<RequestUser>() {
+        // Callers that ask at the same moment wait for the first one's answer.
+        Some(cache) => cache.0.get_or_try_init(lookup).await.cloned(),
+        None => lookup().await,
     }
 }
+
+/// Per-request memory of [`current_user`], provided fresh for every request by the router.
+#[derive(Clone, Default)]
+pub struct RequestUser(std::sync::Arc<tokio::sync::OnceCell<Option<CurrentUser>>>);
 
 /// The user a raw session token belongs to, if the session is live. Used by server functions
 /// (through [`current_user`]) and by the plain routes that serve files.

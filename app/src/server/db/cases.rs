@@ -148,9 +148,30 @@ struct SummaryRow {
     updated_at: i64,
     expected_review_at: Option<i64>,
     version: i64,
+    open_requests: i64,
+    opinions_missing: i64,
+}
+
+/// A case in a list, with the facts its "what to do next" line is made of, read in the same
+/// statement as the list (no query per row).
+pub struct ListedCase {
+    pub summary: CaseSummary,
+    /// Document requests to the patient not yet answered.
+    pub open_requests: i64,
+    /// Active specialists whose opinion is not in yet.
+    pub opinions_missing: i64,
 }
 
 impl SummaryRow {
+    fn into_listed(self) -> Result<ListedCase, sqlx::Error> {
+        let (open_requests, opinions_missing) = (self.open_requests, self.opinions_missing);
+        Ok(ListedCase {
+            summary: self.into_summary()?,
+            open_requests,
+            opinions_missing,
+        })
+    }
+
     fn into_summary(self) -> Result<CaseSummary, sqlx::Error> {
         Ok(CaseSummary {
             status: self
@@ -180,7 +201,11 @@ macro_rules! summary_select {
     ($($rest:literal)*) => {
         concat!(
             "SELECT c.id, c.reference, c.status, u.name AS patient_name, c.patient_age, rt.name AS review_type, ",
-            "dc.name AS category, c.created_at, c.updated_at, c.expected_review_at, c.version ",
+            "dc.name AS category, c.created_at, c.updated_at, c.expected_review_at, c.version, ",
+            "(SELECT COUNT(*) FROM document_requests r WHERE r.case_id = c.id AND r.fulfilled_at IS NULL) AS open_requests, ",
+            "(SELECT COUNT(*) FROM case_assignments s WHERE s.case_id = c.id AND s.active = 1 AND s.is_coordinator = 0 ",
+            "AND NOT EXISTS (SELECT 1 FROM opinions o WHERE o.case_id = c.id AND o.specialist_id = s.clinician_id ",
+            "AND o.submitted_at IS NOT NULL)) AS opinions_missing ",
             "FROM review_cases c JOIN users u ON u.id = c.patient_id ",
             "LEFT JOIN review_types rt ON rt.id = c.review_type_id ",
             "LEFT JOIN disease_categories dc ON dc.id = c.category_id ",
@@ -203,15 +228,14 @@ pub async fn summary<'e>(
 pub async fn list_for_patient<'e>(
     ex: impl Executor<'e, Database = Any>,
     patient_id: &str,
-) -> Result<Vec<CaseSummary>, sqlx::Error> {
-    summaries(
-        sqlx::query_as(summary_select!(
-            "WHERE c.patient_id = $1 ORDER BY c.created_at DESC"
-        ))
-        .bind(patient_id)
-        .fetch_all(ex)
-        .await?,
-    )
+) -> Result<Vec<ListedCase>, sqlx::Error> {
+    let rows: Vec<SummaryRow> = sqlx::query_as(summary_select!(
+        "WHERE c.patient_id = $1 ORDER BY c.created_at DESC"
+    ))
+    .bind(patient_id)
+    .fetch_all(ex)
+    .await?;
+    rows.into_iter().map(SummaryRow::into_listed).collect()
 }
 
 /// Cases where the clinician holds an active assignment of the given kind.
@@ -219,17 +243,27 @@ pub async fn list_for_clinician<'e>(
     ex: impl Executor<'e, Database = Any>,
     clinician_id: &str,
     as_coordinator: bool,
-) -> Result<Vec<CaseSummary>, sqlx::Error> {
-    summaries(
-        sqlx::query_as(summary_select!(
-            "JOIN case_assignments a ON a.case_id = c.id AND a.active = 1 "
-            "WHERE a.clinician_id = $1 AND a.is_coordinator = $2 ORDER BY c.updated_at DESC"
-        ))
-        .bind(clinician_id)
-        .bind(i64::from(as_coordinator))
+) -> Result<Vec<ListedCase>, sqlx::Error> {
+    let rows: Vec<SummaryRow> = sqlx::query_as(summary_select!(
+        "JOIN case_assignments a ON a.case_id = c.id AND a.active = 1 "
+        "WHERE a.clinician_id = $1 AND a.is_coordinator = $2 ORDER BY c.updated_at DESC"
+    ))
+    .bind(clinician_id)
+    .bind(i64::from(as_coordinator))
+    .fetch_all(ex)
+    .await?;
+    rows.into_iter().map(SummaryRow::into_listed).collect()
+}
+
+/// The cases on which the specialist's opinion is in, in one statement.
+pub async fn cases_with_opinion_of<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    specialist_id: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT case_id FROM opinions WHERE specialist_id = $1 AND submitted_at IS NOT NULL")
+        .bind(specialist_id)
         .fetch_all(ex)
-        .await?,
-    )
+        .await
 }
 
 /// Filters of the admin queue. Empty strings mean "any".

@@ -144,6 +144,24 @@ pub async fn categories(conn: &mut AnyConnection, only_active: bool) -> Result<V
         .collect())
 }
 
+/// Every category with its name and state only (no pools): what filters need.
+pub async fn category_names(conn: &mut AnyConnection) -> Result<Vec<Category>, sqlx::Error> {
+    let rows: Vec<(String, String, i64)> =
+        sqlx::query_as("SELECT id, name, active FROM disease_categories ORDER BY name")
+            .fetch_all(&mut *conn)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, active)| Category {
+            id,
+            name,
+            active: active == 1,
+            specialists: Vec::new(),
+            coordinators: Vec::new(),
+        })
+        .collect())
+}
+
 /// Active clinician accounts with their profiles, for the pool pickers.
 pub async fn clinicians(conn: &mut AnyConnection) -> Result<Vec<ClinicianChoice>, sqlx::Error> {
     let rows: Vec<(String, String, String, String)> = sqlx::query_as(

@@ -4,6 +4,7 @@
 
 pub mod assignments;
 pub mod audit;
+pub mod case_page;
 pub mod cases;
 pub mod catalog;
 pub mod documents;

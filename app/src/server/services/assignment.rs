@@ -73,11 +73,29 @@ pub async fn eligible_specialists(
     let on_case = assignments::active_specialists(&mut *conn, case_id).await?;
     let members =
         assignments::pool_members(&mut *conn, &facts.category_id.unwrap_or_default(), false).await?;
-    Ok(members
+    Ok(specialist_choices(
+        members,
+        facts.coordinator_id.as_deref(),
+        &on_case,
+    ))
+}
+
+/// The specialists of a pool who may be added: not the coordinator, not already on the case.
+pub fn specialist_choices(
+    members: Vec<assignments::PoolMember>,
+    coordinator_id: Option<&str>,
+    on_case: &[String],
+) -> Vec<StaffChoice> {
+    members
         .into_iter()
-        .filter(|m| Some(&m.id) != facts.coordinator_id.as_ref() && !on_case.contains(&m.id))
+        .filter(|m| Some(m.id.as_str()) != coordinator_id && !on_case.contains(&m.id))
         .map(choice)
-        .collect())
+        .collect()
+}
+
+/// Everyone in a category's coordinator pool, as choices.
+pub fn coordinator_choices(members: Vec<assignments::PoolMember>) -> Vec<StaffChoice> {
+    members.into_iter().map(choice).collect()
 }
 
 /// The case's status, used only to pick which action a request is; the check that follows

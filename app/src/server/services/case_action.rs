@@ -33,16 +33,11 @@ pub async fn relation_of(
     case: &CaseRow,
     user: &crate::model::CurrentUser,
 ) -> Result<Relation, AppError> {
-    Ok(match user.role {
-        Role::Admin => Relation::Admin,
-        Role::Patient if case.patient_id == user.id => Relation::Owner,
-        Role::Patient => Relation::Unrelated,
-        Role::Clinician => match cases::active_assignment(conn, &case.id, &user.id).await? {
-            Some(true) => Relation::Coordinator,
-            Some(false) => Relation::Specialist,
-            None => Relation::Unrelated,
-        },
-    })
+    let assignment = match user.role {
+        Role::Clinician => cases::active_assignment(conn, &case.id, &user.id).await?,
+        Role::Admin | Role::Patient => None,
+    };
+    Ok(Relation::of(user.role, case.patient_id == user.id, assignment))
 }
 
 /// Opens the transaction, decides and claims the case. A case the caller may not see answers NotFound, exactly

@@ -10,7 +10,7 @@ use crate::domain::{CaseAction, CaseStatus, Relation, Role};
 use crate::error::AppError;
 use crate::model::{CaseSummary, CaseView, ClinicianCases, Page, PaymentInfo, TeamMember};
 use crate::server::db::catalog::{self, Entry};
-use crate::server::db::{self, assignments, audit, cases, documents, payments, review, timeline, Db};
+use crate::server::db::{self, assignments, audit, case_page, cases, documents, payments, Db};
 use crate::server::failure::is_unique_violation;
 use crate::server::storage::Storage;
 use rand::Rng;
@@ -63,87 +63,94 @@ fn new_reference() -> String {
     format!("C-{code}")
 }
 
+/// The case page: one statement for the case and every list on it, then, only where the page
+/// offers a staffing choice, one for the pool to choose from. What each reader may see of it
+/// (payment entries, opinions, contact details) is decided here from the caller's relation.
 pub async fn view(db: &Db, caller: &Caller<'_>, case_id: &str) -> Result<CaseView, AppError> {
     let mut conn = db.pool().acquire().await?;
-    let case = cases::find(&mut *conn, case_id)
+    let page = case_page::load(&mut conn, db.backend(), case_id, &caller.user.id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let relation = case_action::relation_of(&mut conn, &case, caller.user).await?;
-    if !relation.may_view_case(case.status()?) {
+    let relation = Relation::of(
+        caller.user.role,
+        page.case.patient_id == caller.user.id,
+        page.caller_assignment,
+    );
+    let status = page.summary.status;
+    if !relation.may_view_case(status) {
         return Err(AppError::NotFound);
     }
-    let summary = cases::summary(&mut *conn, case_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let details = cases::details(&mut *conn, case_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let documents = documents::list_for_case(&mut *conn, case_id).await?;
-    let mut timeline = timeline::list(&mut *conn, case_id).await?;
+    let actions = available_actions(status, relation.into());
+    let choices = staffing_choices(&mut conn, &page, &actions).await?;
+    let mut timeline = page.timeline;
     timeline.retain(|entry| relation.sees(entry.label.audience()));
-    let actions = available_actions(summary.status, relation.into());
-    let team = team_for(&mut conn, case_id, relation, summary.status).await?;
-    let requests = review::requests_for_case(&mut conn, case_id).await?;
-    let opinions = visible_opinions(&mut conn, case_id, relation, caller, summary.status).await?;
-    let report_ready = review::find_report(&mut *conn, case_id).await?.is_some();
     let payment = match relation {
-        Relation::Owner | Relation::Admin => {
-            payments::for_case(&mut *conn, case_id)
-                .await?
-                .map(|p| PaymentInfo {
-                    amount: Money {
-                        minor: p.amount_minor,
-                        currency: p.currency,
-                    },
-                    status: p.status,
-                    checkout_url: p.checkout_url,
-                })
-        }
+        Relation::Owner | Relation::Admin => page.payment.map(|p| PaymentInfo {
+            amount: Money {
+                minor: p.amount_minor,
+                currency: p.currency,
+            },
+            status: p.status,
+            checkout_url: p.checkout_url,
+        }),
         _ => None,
     };
-    drop(conn);
-    let choices = if actions
-        .iter()
-        .any(|a| matches!(a, CaseAction::AssignCoordinator | CaseAction::ReassignCoordinator))
-    {
-        assignment::eligible_coordinators(db, caller, case_id).await?
-    } else if actions
-        .iter()
-        .any(|a| matches!(a, CaseAction::AssignSpecialists | CaseAction::AddSpecialists))
-    {
-        assignment::eligible_specialists(db, caller, case_id).await?
-    } else {
-        Vec::new()
-    };
     Ok(CaseView {
-        summary,
-        details,
-        documents,
-        team,
+        team: team_for(page.team, relation, status),
+        opinions: visible_opinions(page.opinions, relation, caller, status),
+        summary: page.summary,
+        details: page.details,
+        documents: page.documents,
         payment,
         choices,
         relation,
         timeline,
         actions,
-        requests,
-        opinions,
-        report_ready,
+        requests: page.requests,
+        report_ready: page.has_report,
     })
+}
+
+/// Whom the page offers to assign: the category's coordinators, or its specialists not yet on
+/// the case (the actions come from the domain rule, so only those who may assign see any).
+async fn staffing_choices(
+    conn: &mut AnyConnection,
+    page: &case_page::CasePage,
+    actions: &[CaseAction],
+) -> Result<Vec<crate::model::StaffChoice>, AppError> {
+    let category = page.details.category_id.clone().unwrap_or_default();
+    let offers = |wanted: &[CaseAction]| actions.iter().any(|a| wanted.contains(a));
+    if offers(&[CaseAction::AssignCoordinator, CaseAction::ReassignCoordinator]) {
+        let members = assignments::pool_members(&mut *conn, &category, true).await?;
+        return Ok(assignment::coordinator_choices(members));
+    }
+    if offers(&[CaseAction::AssignSpecialists, CaseAction::AddSpecialists]) {
+        let members = assignments::pool_members(&mut *conn, &category, false).await?;
+        let on_case: Vec<String> = page
+            .team
+            .iter()
+            .filter(|m| !m.is_coordinator)
+            .map(|m| m.id.clone())
+            .collect();
+        return Ok(assignment::specialist_choices(
+            members,
+            page.case.coordinator_id.as_deref(),
+            &on_case,
+        ));
+    }
+    Ok(Vec::new())
 }
 
 /// Peers do not read each other's opinions before the case completes; drafts stay with their
 /// author; patients read the opinions in the report.
-async fn visible_opinions(
-    conn: &mut AnyConnection,
-    case_id: &str,
+fn visible_opinions(
+    all: Vec<crate::model::OpinionView>,
     relation: Relation,
     caller: &Caller<'_>,
     status: CaseStatus,
-) -> Result<Vec<crate::model::OpinionView>, AppError> {
-    let all = review::opinions_for_case(&mut *conn, case_id).await?;
+) -> Vec<crate::model::OpinionView> {
     let completed = status == CaseStatus::Completed;
-    Ok(all
-        .into_iter()
+    all.into_iter()
         .map(|mut o| {
             o.mine = o.author_id == caller.user.id;
             o
@@ -157,81 +164,81 @@ async fn visible_opinions(
                 Relation::Owner | Relation::Unrelated => false,
             }
         })
-        .collect())
+        .collect()
 }
 
 /// Who works on the case. Staff see everyone's contact details; the patient sees the
 /// coordinator's once specialists are assigned (the seed's "card updated with contact details").
-async fn team_for(
-    conn: &mut AnyConnection,
-    case_id: &str,
-    relation: Relation,
-    status: CaseStatus,
-) -> Result<Vec<TeamMember>, AppError> {
+fn team_for(members: Vec<case_page::TeamRow>, relation: Relation, status: CaseStatus) -> Vec<TeamMember> {
     let reviewing = matches!(status, CaseStatus::DoctorsAssigned | CaseStatus::Completed);
-    let waiting = review::specialists_without_opinion(&mut *conn, case_id).await?;
-    Ok(assignments::team(&mut *conn, case_id)
-        .await?
+    let staff = matches!(
+        relation,
+        Relation::Admin | Relation::Coordinator | Relation::Specialist
+    );
+    members
         .into_iter()
-        .map(|(is_coordinator, m)| {
+        .map(|m| {
             let contact = match relation {
                 Relation::Admin | Relation::Coordinator | Relation::Specialist => true,
-                Relation::Owner => is_coordinator && reviewing,
+                Relation::Owner => m.is_coordinator && reviewing,
                 Relation::Unrelated => false,
             };
-            let staff = matches!(
-                relation,
-                Relation::Admin | Relation::Coordinator | Relation::Specialist
-            );
             TeamMember {
-                opinion_submitted: staff && !is_coordinator && !waiting.contains(&m.id),
+                opinion_submitted: staff && !m.is_coordinator && m.opinion_in,
                 id: m.id,
                 name: m.name,
                 title: m.title,
                 specialties: m.specialties,
-                is_coordinator,
+                is_coordinator: m.is_coordinator,
                 contact_email: contact.then_some(m.contact_email),
                 contact_phone: contact.then_some(m.contact_phone),
             }
         })
-        .collect())
+        .collect()
 }
 
 pub async fn my_cases(db: &Db, caller: &Caller<'_>) -> Result<Vec<CaseSummary>, AppError> {
-    let mut list = cases::list_for_patient(db.pool(), &caller.user.id).await?;
-    let mut conn = db.pool().acquire().await?;
-    for case in list
-        .iter_mut()
-        .filter(|c| c.status == CaseStatus::DoctorsAssigned)
-    {
-        if review::open_request_count(&mut *conn, &case.id).await? > 0 {
-            case.attention = Some("Your specialists asked for documents".into());
-        }
-    }
-    Ok(list)
+    let list = cases::list_for_patient(db.pool(), &caller.user.id).await?;
+    Ok(list
+        .into_iter()
+        .map(|listed| {
+            let mut case = listed.summary;
+            if case.status == CaseStatus::DoctorsAssigned && listed.open_requests > 0 {
+                case.attention = Some("Your specialists asked for documents".into());
+            }
+            case
+        })
+        .collect())
 }
 
 pub async fn clinician_cases(db: &Db, caller: &Caller<'_>) -> Result<ClinicianCases, AppError> {
-    let mut coordinating = cases::list_for_clinician(db.pool(), &caller.user.id, true).await?;
-    let mut reviewing = cases::list_for_clinician(db.pool(), &caller.user.id, false).await?;
-    let mut conn = db.pool().acquire().await?;
-    for case in coordinating.iter_mut() {
-        case.attention = coordinator_attention(&mut conn, case).await?;
-    }
-    for case in reviewing
-        .iter_mut()
-        .filter(|c| c.status == CaseStatus::DoctorsAssigned)
-    {
-        let mine_in = review::has_submitted(&mut *conn, &case.id, &caller.user.id).await?;
-        case.attention = Some(
-            if mine_in {
-                "Your opinion is in"
-            } else {
-                "Your opinion is due"
+    let coordinating = cases::list_for_clinician(db.pool(), &caller.user.id, true).await?;
+    let reviewing = cases::list_for_clinician(db.pool(), &caller.user.id, false).await?;
+    let mine_in = cases::cases_with_opinion_of(db.pool(), &caller.user.id).await?;
+    let coordinating = coordinating
+        .into_iter()
+        .map(|listed| {
+            let mut case = listed.summary;
+            case.attention =
+                coordinator_attention(case.status, listed.opinions_missing, listed.open_requests);
+            case
+        })
+        .collect();
+    let reviewing = reviewing
+        .into_iter()
+        .map(|listed| {
+            let mut case = listed.summary;
+            if case.status == CaseStatus::DoctorsAssigned {
+                let text = if mine_in.contains(&case.id) {
+                    "Your opinion is in"
+                } else {
+                    "Your opinion is due"
+                };
+                case.attention = Some(text.into());
             }
-            .into(),
-        );
-    }
+            case
+        })
+        .collect();
     Ok(ClinicianCases {
         coordinating,
         reviewing,
@@ -239,26 +246,17 @@ pub async fn clinician_cases(db: &Db, caller: &Caller<'_>) -> Result<ClinicianCa
 }
 
 /// What the coordinator has to do on a case, if anything.
-async fn coordinator_attention(
-    conn: &mut AnyConnection,
-    case: &CaseSummary,
-) -> Result<Option<String>, AppError> {
-    Ok(match case.status {
+fn coordinator_attention(status: CaseStatus, waiting: i64, open_requests: i64) -> Option<String> {
+    match status {
         CaseStatus::PaymentSuccessful => Some("Assign the specialists".into()),
-        CaseStatus::DoctorsAssigned => {
-            let waiting = review::specialists_without_opinion(&mut *conn, &case.id)
-                .await?
-                .len();
-            let open = review::open_request_count(&mut *conn, &case.id).await?;
-            Some(match (waiting, open) {
-                (0, 0) => "Ready for your summary".to_owned(),
-                (0, _) => "Waiting for the patient's documents".to_owned(),
-                (1, _) => "Waiting for 1 opinion".to_owned(),
-                (n, _) => format!("Waiting for {n} opinions"),
-            })
-        }
+        CaseStatus::DoctorsAssigned => Some(match (waiting, open_requests) {
+            (0, 0) => "Ready for your summary".to_owned(),
+            (0, _) => "Waiting for the patient's documents".to_owned(),
+            (1, _) => "Waiting for 1 opinion".to_owned(),
+            (n, _) => format!("Waiting for {n} opinions"),
+        }),
         _ => None,
-    })
+    }
 }
 
 pub const QUEUE_PAGE_SIZE: u32 = 20;

@@ -26,6 +26,16 @@ pub async fn catalog(db: &Db, caller: &Caller<'_>) -> Result<Catalog, AppError> 
     })
 }
 
+/// Every review type and category, active or not, for the admin queue's filters.
+pub async fn queue_filters(db: &Db) -> Result<Catalog, AppError> {
+    let mut conn = db.pool().acquire().await?;
+    Ok(Catalog {
+        review_types: catalog::review_types(&mut conn, false).await?,
+        categories: catalog::category_names(&mut conn).await?,
+        clinicians: Vec::new(),
+    })
+}
+
 /// What an admin types for a review type; numbers arrive as text and are parsed here.
 pub struct ReviewTypeInput {
     pub name: String,

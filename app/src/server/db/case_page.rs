@@ -1,0 +1,461 @@
+//! Everything the case page shows, read in one statement: the case row with its summary, details,
+//! payment and report flag, the caller's assignment, and each list on the page (documents,
+//! timeline, team, document requests with their items, opinions) as a JSON array column. One
+//! round trip however many rows, instead of a dozen queries.
+//!
+//! The lists are aggregated with each database's own JSON functions (`json_group_array` on
+//! SQLite, `json_agg` on PostgreSQL), written out by [`json_list`] from one column list, so the
+//! two statements never disagree about what a list holds.
+
+use super::{cases::CaseRow, payments::PaymentRow, Backend};
+use crate::domain::MediaType;
+use crate::model::{
+    from_ms, CaseDetails, CaseSummary, DocumentInfo, DocumentRequestView, OpinionView, ReportPerson,
+    RequestItemView, TimelineEntry,
+};
+use serde::Deserialize;
+use sqlx::{AnyConnection, FromRow};
+
+/// One member of the case's team as stored; what a reader may see of it is decided by the caller.
+pub struct TeamRow {
+    pub is_coordinator: bool,
+    pub id: String,
+    pub name: String,
+    pub title: String,
+    pub specialties: String,
+    pub contact_email: String,
+    pub contact_phone: String,
+    /// A specialist whose opinion is submitted.
+    pub opinion_in: bool,
+}
+
+pub struct CasePage {
+    pub case: CaseRow,
+    pub summary: CaseSummary,
+    pub details: CaseDetails,
+    /// The caller's active assignment: Some(true) coordinator, Some(false) specialist.
+    pub caller_assignment: Option<bool>,
+    pub payment: Option<PaymentRow>,
+    pub has_report: bool,
+    pub documents: Vec<DocumentInfo>,
+    pub timeline: Vec<TimelineEntry>,
+    pub team: Vec<TeamRow>,
+    pub requests: Vec<DocumentRequestView>,
+    /// Every opinion, drafts included; who may read which is the domain's rule.
+    pub opinions: Vec<OpinionView>,
+}
+
+/// A list column: `(key, SQL expression)` pairs over `from` (which may refer to the case as `c`),
+/// in `order`.
+struct List {
+    columns: &'static [(&'static str, &'static str)],
+    from: &'static str,
+    order: &'static str,
+}
+
+const DOCUMENTS: List = List {
+    columns: &[
+        ("id", "d.id"),
+        ("name", "d.name"),
+        ("media_type", "d.media_type"),
+        ("size_bytes", "d.size_bytes"),
+        ("uploaded_by", "u.name"),
+        ("created_at", "d.created_at"),
+    ],
+    from: "documents d JOIN users u ON u.id = d.uploaded_by WHERE d.case_id = c.id",
+    order: "d.created_at, d.id",
+};
+
+const TIMELINE: List = List {
+    columns: &[
+        ("at", "t.at"),
+        ("actor_name", "u.name"),
+        ("actor_role", "t.actor_role"),
+        ("label", "t.label"),
+        ("detail", "t.detail"),
+    ],
+    from: "case_timeline t LEFT JOIN users u ON u.id = t.actor_id WHERE t.case_id = c.id",
+    order: "t.id",
+};
+
+const TEAM: List = List {
+    columns: &[
+        ("is_coordinator", "a.is_coordinator"),
+        ("id", "u.id"),
+        ("name", "u.name"),
+        ("title", "p.title"),
+        ("specialties", "p.specialties"),
+        ("contact_email", "p.contact_email"),
+        ("contact_phone", "p.contact_phone"),
+        (
+            "opinion_in",
+            "(SELECT COUNT(*) FROM opinions o WHERE o.case_id = a.case_id AND o.specialist_id = a.clinician_id \
+             AND o.submitted_at IS NOT NULL)",
+        ),
+    ],
+    from: "case_assignments a JOIN users u ON u.id = a.clinician_id JOIN clinician_profiles p ON p.user_id = u.id \
+           WHERE a.case_id = c.id AND a.active = 1",
+    order: "a.is_coordinator DESC, u.name",
+};
+
+const REQUESTS: List = List {
+    columns: &[
+        ("id", "r.id"),
+        ("requested_by", "u.name"),
+        ("note", "r.note"),
+        ("created_at", "r.created_at"),
+        ("fulfilled_at", "r.fulfilled_at"),
+    ],
+    from: "document_requests r JOIN users u ON u.id = r.requested_by WHERE r.case_id = c.id",
+    order: "r.created_at DESC, r.id",
+};
+
+const ITEMS: List = List {
+    columns: &[
+        ("id", "i.id"),
+        ("request_id", "i.request_id"),
+        ("label", "i.label"),
+        ("document_id", "i.document_id"),
+        ("provided_at", "i.provided_at"),
+    ],
+    from: "document_request_items i JOIN document_requests r ON r.id = i.request_id WHERE r.case_id = c.id",
+    order: "i.position",
+};
+
+const OPINIONS: List = List {
+    columns: &[
+        ("specialist_id", "o.specialist_id"),
+        ("name", "u.name"),
+        ("title", "p.title"),
+        ("specialties", "p.specialties"),
+        ("assessment", "o.assessment"),
+        ("recommendation", "o.recommendation"),
+        ("diagnosis", "o.diagnosis"),
+        ("treatment", "o.treatment"),
+        ("updated_at", "o.updated_at"),
+        ("submitted_at", "o.submitted_at"),
+    ],
+    from: "opinions o JOIN users u ON u.id = o.specialist_id JOIN clinician_profiles p ON p.user_id = u.id \
+           WHERE o.case_id = c.id",
+    order: "o.submitted_at IS NULL, o.submitted_at, u.name",
+};
+
+/// The list as a JSON array of objects, in order, as text (`[]` when empty).
+fn json_list(backend: Backend, list: &List) -> String {
+    let pairs: Vec<String> = list
+        .columns
+        .iter()
+        .map(|(key, expr)| format!("'{key}', {expr}"))
+        .collect();
+    let pairs = pairs.join(", ");
+    let (from, order) = (list.from, list.order);
+    match backend {
+        // The inner query fixes the order; json() keeps each object JSON rather than a string.
+        Backend::Sqlite => format!(
+            "(SELECT COALESCE(json_group_array(json(x)), '[]') FROM (SELECT json_object({pairs}) AS x FROM {from} ORDER BY {order}))"
+        ),
+        Backend::Postgres => format!(
+            "(SELECT COALESCE(json_agg(json_build_object({pairs}) ORDER BY {order}), '[]'::json)::text FROM {from})"
+        ),
+    }
+}
+
+fn statement(backend: Backend) -> String {
+    format!(
+        "SELECT c.id, c.reference, c.patient_id, c.status, c.version, c.coordinator_id, \
+         u.name AS patient_name, c.patient_age, rt.name AS review_type, dc.name AS category, \
+         c.created_at, c.updated_at, c.expected_review_at, \
+         c.review_type_id, c.category_id, c.patient_sex, c.medical_history, c.current_treatment, c.questions, \
+         c.submitted_at, c.closed_reason, \
+         (SELECT a.is_coordinator FROM case_assignments a WHERE a.case_id = c.id AND a.clinician_id = $2 AND a.active = 1) \
+           AS caller_assignment, \
+         (SELECT COUNT(*) FROM case_reports cr WHERE cr.case_id = c.id) AS reports, \
+         pay.id AS payment_id, pay.provider, pay.checkout_url, pay.amount_minor, pay.currency, pay.status AS payment_status, \
+         {documents} AS documents, {timeline} AS timeline, {team} AS team, {requests} AS requests, \
+         {items} AS items, {opinions} AS opinions \
+         FROM review_cases c JOIN users u ON u.id = c.patient_id \
+         LEFT JOIN review_types rt ON rt.id = c.review_type_id \
+         LEFT JOIN disease_categories dc ON dc.id = c.category_id \
+         LEFT JOIN payments pay ON pay.case_id = c.id \
+         WHERE c.id = $1",
+        documents = json_list(backend, &DOCUMENTS),
+        timeline = json_list(backend, &TIMELINE),
+        team = json_list(backend, &TEAM),
+        requests = json_list(backend, &REQUESTS),
+        items = json_list(backend, &ITEMS),
+        opinions = json_list(backend, &OPINIONS),
+    )
+}
+
+#[derive(FromRow)]
+struct Row {
+    id: String,
+    reference: String,
+    patient_id: String,
+    status: String,
+    version: i64,
+    coordinator_id: Option<String>,
+    patient_name: String,
+    patient_age: Option<i64>,
+    review_type: Option<String>,
+    category: Option<String>,
+    created_at: i64,
+    updated_at: i64,
+    expected_review_at: Option<i64>,
+    review_type_id: Option<String>,
+    category_id: Option<String>,
+    patient_sex: Option<String>,
+    medical_history: String,
+    current_treatment: String,
+    questions: String,
+    submitted_at: Option<i64>,
+    closed_reason: Option<String>,
+    caller_assignment: Option<i64>,
+    reports: i64,
+    payment_id: Option<String>,
+    provider: Option<String>,
+    checkout_url: Option<String>,
+    amount_minor: Option<i64>,
+    currency: Option<String>,
+    payment_status: Option<String>,
+    documents: String,
+    timeline: String,
+    team: String,
+    requests: String,
+    items: String,
+    opinions: String,
+}
+
+#[derive(Deserialize)]
+struct DocumentJson {
+    id: String,
+    name: String,
+    media_type: String,
+    size_bytes: i64,
+    uploaded_by: String,
+    created_at: i64,
+}
+
+#[derive(Deserialize)]
+struct TimelineJson {
+    at: i64,
+    actor_name: Option<String>,
+    actor_role: String,
+    label: String,
+    detail: String,
+}
+
+#[derive(Deserialize)]
+struct TeamJson {
+    is_coordinator: i64,
+    id: String,
+    name: String,
+    title: String,
+    specialties: String,
+    contact_email: String,
+    contact_phone: String,
+    opinion_in: i64,
+}
+
+#[derive(Deserialize)]
+struct RequestJson {
+    id: String,
+    requested_by: String,
+    note: String,
+    created_at: i64,
+    fulfilled_at: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct ItemJson {
+    id: String,
+    request_id: String,
+    label: String,
+    document_id: Option<String>,
+    provided_at: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct OpinionJson {
+    specialist_id: String,
+    name: String,
+    title: String,
+    specialties: String,
+    assessment: String,
+    recommendation: String,
+    diagnosis: String,
+    treatment: String,
+    updated_at: i64,
+    submitted_at: Option<i64>,
+}
+
+fn decode<T: for<'de> Deserialize<'de>>(what: &str, json: &str) -> Result<Vec<T>, sqlx::Error> {
+    serde_json::from_str(json).map_err(|e| sqlx::Error::Decode(format!("case page {what}: {e}").into()))
+}
+
+/// The case page of `case_id` as `caller_id` would load it, or None when there is no such case.
+pub async fn load(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    case_id: &str,
+    caller_id: &str,
+) -> Result<Option<CasePage>, sqlx::Error> {
+    let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(statement(backend)))
+        .bind(case_id)
+        .bind(caller_id)
+        .fetch_optional(conn)
+        .await?;
+    row.map(into_page).transpose()
+}
+
+fn into_page(r: Row) -> Result<CasePage, sqlx::Error> {
+    let status = r
+        .status
+        .parse()
+        .map_err(|e: String| sqlx::Error::Decode(e.into()))?;
+    let documents = decode::<DocumentJson>("documents", &r.documents)?
+        .into_iter()
+        .map(|d| {
+            Ok(DocumentInfo {
+                media_type: MediaType::from_mime(&d.media_type)
+                    .ok_or_else(|| sqlx::Error::Decode("unknown media type".into()))?,
+                id: d.id,
+                name: d.name,
+                size_bytes: u64::try_from(d.size_bytes).unwrap_or(0),
+                uploaded_by: d.uploaded_by,
+                created_at: from_ms(d.created_at),
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()?;
+    let timeline = decode::<TimelineJson>("timeline", &r.timeline)?
+        .into_iter()
+        .map(|t| {
+            Ok(TimelineEntry {
+                at: from_ms(t.at),
+                actor_name: t.actor_name,
+                actor_role: t.actor_role,
+                label: t
+                    .label
+                    .parse()
+                    .map_err(|e: String| sqlx::Error::Decode(e.into()))?,
+                detail: t.detail,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()?;
+    let team = decode::<TeamJson>("team", &r.team)?
+        .into_iter()
+        .map(|m| TeamRow {
+            is_coordinator: m.is_coordinator == 1,
+            id: m.id,
+            name: m.name,
+            title: m.title,
+            specialties: m.specialties,
+            contact_email: m.contact_email,
+            contact_phone: m.contact_phone,
+            opinion_in: m.opinion_in > 0,
+        })
+        .collect();
+    let items = decode::<ItemJson>("items", &r.items)?;
+    let requests = decode::<RequestJson>("requests", &r.requests)?
+        .into_iter()
+        .map(|q| DocumentRequestView {
+            items: items
+                .iter()
+                .filter(|i| i.request_id == q.id)
+                .map(|i| RequestItemView {
+                    id: i.id.clone(),
+                    label: i.label.clone(),
+                    document_id: i.document_id.clone(),
+                    provided_at: i.provided_at.map(from_ms),
+                })
+                .collect(),
+            id: q.id,
+            requested_by: q.requested_by,
+            note: q.note,
+            created_at: from_ms(q.created_at),
+            fulfilled_at: q.fulfilled_at.map(from_ms),
+        })
+        .collect();
+    let opinions = decode::<OpinionJson>("opinions", &r.opinions)?
+        .into_iter()
+        .map(|o| OpinionView {
+            author_id: o.specialist_id,
+            mine: false,
+            author: ReportPerson {
+                name: o.name,
+                title: o.title,
+                specialties: o.specialties,
+            },
+            assessment: o.assessment,
+            recommendation: o.recommendation,
+            diagnosis: o.diagnosis,
+            treatment: o.treatment,
+            updated_at: from_ms(o.updated_at),
+            submitted_at: o.submitted_at.map(from_ms),
+        })
+        .collect();
+    let payment = match (
+        r.payment_id,
+        r.provider,
+        r.checkout_url,
+        r.amount_minor,
+        r.currency,
+        r.payment_status,
+    ) {
+        (Some(id), Some(provider), Some(checkout_url), Some(amount_minor), Some(currency), Some(status)) => {
+            Some(PaymentRow {
+                id,
+                case_id: r.id.clone(),
+                provider,
+                checkout_url,
+                amount_minor,
+                currency,
+                status,
+            })
+        }
+        _ => None,
+    };
+    Ok(CasePage {
+        summary: CaseSummary {
+            id: r.id.clone(),
+            reference: r.reference.clone(),
+            status,
+            patient_name: r.patient_name,
+            patient_age: r.patient_age.and_then(|a| u32::try_from(a).ok()),
+            review_type: r.review_type,
+            category: r.category,
+            created_at: from_ms(r.created_at),
+            updated_at: from_ms(r.updated_at),
+            expected_review_at: r.expected_review_at.map(from_ms),
+            attention: None,
+            version: r.version,
+        },
+        details: CaseDetails {
+            review_type_id: r.review_type_id,
+            category_id: r.category_id,
+            patient_age: r.patient_age.and_then(|a| u32::try_from(a).ok()),
+            patient_sex: r.patient_sex,
+            medical_history: r.medical_history,
+            current_treatment: r.current_treatment,
+            questions: r.questions,
+            submitted_at: r.submitted_at.map(from_ms),
+            closed_reason: r.closed_reason,
+        },
+        case: CaseRow {
+            id: r.id,
+            reference: r.reference,
+            patient_id: r.patient_id,
+            status: r.status,
+            version: r.version,
+            coordinator_id: r.coordinator_id,
+        },
+        caller_assignment: r.caller_assignment.map(|c| c == 1),
+        payment,
+        has_report: r.reports > 0,
+        documents,
+        timeline,
+        team,
+        requests,
+        opinions,
+    })
+}
