@@ -108,7 +108,7 @@ rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
 p = {k: ms(v, u) for k, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)", text, re.M)}
 errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
 if errors: sys.exit("non-2xx answers under load: " + errors.group(1))
-print(f"{rps:.0f} {p[\"50\"]:.2f} {p[\"99\"]:.2f}")'
+print("%.0f %.2f %.2f" % (rps, p["50"], p["99"]))'
 }
 
 read -r PEER_RPS PEER_P50 PEER_P99 < <(load "http://$PEER_ADDR/")
@@ -125,7 +125,7 @@ LOADS="$(cd end2end && node bench/first-load.mjs "$BASE" tomasz.nowak@example.co
 stop_app
 
 say "the 5-page report"
-REPORT="$(cargo run --release -q -p app --features ssr --example report_bench 2>/dev/null | tail -n 1)"
+REPORT="$(cargo run --release -q -p app --features ssr --example report_bench 2>/dev/null | grep -i median)"
 
 # ---- the table ------------------------------------------------------------------------------
 short() { sed -E 's#/cases/[0-9a-f-]{36}#/cases/{id}#' <<<"$1"; }
