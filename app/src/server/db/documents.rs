@@ -1,5 +1,5 @@
 use crate::domain::document::MediaType;
-use crate::model::{from_ms, DocumentInfo};
+
 use sqlx::{Any, AnyConnection, Executor, FromRow};
 
 #[derive(FromRow, Clone)]
@@ -117,40 +117,4 @@ pub async fn patient_usage<'e>(
     .bind(case_id)
     .fetch_one(ex)
     .await
-}
-
-#[derive(FromRow)]
-struct InfoRow {
-    id: String,
-    name: String,
-    media_type: String,
-    size_bytes: i64,
-    uploaded_by: String,
-    created_at: i64,
-}
-
-pub async fn list_for_case<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    case_id: &str,
-) -> Result<Vec<DocumentInfo>, sqlx::Error> {
-    let rows: Vec<InfoRow> = sqlx::query_as(
-        "SELECT d.id, d.name, d.media_type, d.size_bytes, u.name AS uploaded_by, d.created_at \
-         FROM documents d JOIN users u ON u.id = d.uploaded_by WHERE d.case_id = $1 ORDER BY d.created_at, d.id",
-    )
-    .bind(case_id)
-    .fetch_all(ex)
-    .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(DocumentInfo {
-                media_type: MediaType::from_mime(&r.media_type)
-                    .ok_or_else(|| sqlx::Error::Decode("unknown media type".into()))?,
-                id: r.id,
-                name: r.name,
-                size_bytes: u64::try_from(r.size_bytes).unwrap_or(0),
-                uploaded_by: r.uploaded_by,
-                created_at: from_ms(r.created_at),
-            })
-        })
-        .collect()
 }

@@ -1,6 +1,6 @@
 //! Document requests, opinions and the final report of a case.
 
-use crate::model::{from_ms, DocumentRequestView, OpinionView, RequestItemView};
+use crate::model::{from_ms, OpinionView};
 use sqlx::{Any, AnyConnection, Executor, FromRow};
 
 /// Creates a request with its items (in the given order) and returns its id.
@@ -105,67 +105,6 @@ pub async fn open_request_count<'e>(
         .bind(case_id)
         .fetch_one(ex)
         .await
-}
-
-#[derive(FromRow)]
-struct RequestRow {
-    id: String,
-    requested_by: String,
-    note: String,
-    created_at: i64,
-    fulfilled_at: Option<i64>,
-}
-
-#[derive(FromRow)]
-struct ItemRow {
-    id: String,
-    request_id: String,
-    label: String,
-    document_id: Option<String>,
-    provided_at: Option<i64>,
-}
-
-/// Every request of a case, newest first, with its items in the order they were asked for.
-pub async fn requests_for_case(
-    conn: &mut AnyConnection,
-    case_id: &str,
-) -> Result<Vec<DocumentRequestView>, sqlx::Error> {
-    let requests: Vec<RequestRow> = sqlx::query_as(
-        "SELECT r.id, u.name AS requested_by, r.note, r.created_at, r.fulfilled_at \
-         FROM document_requests r JOIN users u ON u.id = r.requested_by \
-         WHERE r.case_id = $1 ORDER BY r.created_at DESC, r.id",
-    )
-    .bind(case_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let items: Vec<ItemRow> = sqlx::query_as(
-        "SELECT i.id, i.request_id, i.label, i.document_id, i.provided_at \
-         FROM document_request_items i JOIN document_requests r ON r.id = i.request_id \
-         WHERE r.case_id = $1 ORDER BY i.position",
-    )
-    .bind(case_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(requests
-        .into_iter()
-        .map(|r| DocumentRequestView {
-            items: items
-                .iter()
-                .filter(|i| i.request_id == r.id)
-                .map(|i| RequestItemView {
-                    id: i.id.clone(),
-                    label: i.label.clone(),
-                    document_id: i.document_id.clone(),
-                    provided_at: i.provided_at.map(from_ms),
-                })
-                .collect(),
-            id: r.id,
-            requested_by: r.requested_by,
-            note: r.note,
-            created_at: from_ms(r.created_at),
-            fulfilled_at: r.fulfilled_at.map(from_ms),
-        })
-        .collect())
 }
 
 /// The text of an opinion as the specialist writes it.

@@ -1,6 +1,6 @@
 use crate::domain::TimelineLabel;
-use crate::model::{from_ms, TimelineEntry};
-use sqlx::{Any, AnyConnection, Executor, FromRow};
+
+use sqlx::AnyConnection;
 
 /// Who did something on a case: a person, or the system (payment provider, scheduled job).
 pub struct Actor<'a> {
@@ -29,42 +29,4 @@ pub async fn append(
     .execute(conn)
     .await?;
     Ok(())
-}
-
-#[derive(FromRow)]
-struct Row {
-    at: i64,
-    actor_name: Option<String>,
-    actor_role: String,
-    label: String,
-    detail: String,
-}
-
-/// The case's timeline, oldest first.
-pub async fn list<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    case_id: &str,
-) -> Result<Vec<TimelineEntry>, sqlx::Error> {
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT t.at, u.name AS actor_name, t.actor_role, t.label, t.detail \
-         FROM case_timeline t LEFT JOIN users u ON u.id = t.actor_id \
-         WHERE t.case_id = $1 ORDER BY t.id",
-    )
-    .bind(case_id)
-    .fetch_all(ex)
-    .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(TimelineEntry {
-                at: from_ms(r.at),
-                actor_name: r.actor_name,
-                actor_role: r.actor_role,
-                label: r
-                    .label
-                    .parse()
-                    .map_err(|e: String| sqlx::Error::Decode(e.into()))?,
-                detail: r.detail,
-            })
-        })
-        .collect()
 }
