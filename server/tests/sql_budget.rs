@@ -135,8 +135,19 @@ async fn demo_cases(h: &Harness) {
 
 #[tokio::test]
 async fn every_main_page_stays_within_the_sql_budget_and_does_not_grow_with_rows() {
+    within_budget(harness().await).await;
+}
+
+#[tokio::test]
+async fn every_main_page_stays_within_the_sql_budget_on_postgres() {
+    match common::harness_on_postgres().await {
+        Some(h) => within_budget(h).await,
+        None => eprintln!("skipped: {} is not set", app::server::testing::POSTGRES_URL_VAR),
+    }
+}
+
+async fn within_budget(h: Harness) {
     count_statements();
-    let h = harness().await;
     demo_cases(&h).await;
     let mut before = Vec::new();
     for (who, email, path) in pages(&h).await {

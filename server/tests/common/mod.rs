@@ -44,6 +44,21 @@ async fn harness_with_options(
 ) -> Harness {
     let mut t = TestDb::sqlite().await;
     change(&mut t.config);
+    harness_on(t, options).await
+}
+
+/// The harness on a throwaway PostgreSQL database, when `CONSILIUM_TEST_POSTGRES_URL` names a
+/// server; None otherwise (the caller reports itself skipped).
+pub async fn harness_on_postgres() -> Option<Harness> {
+    let t = TestDb::postgres().await?;
+    let options = LeptosOptions::builder()
+        .output_name("consilium")
+        .site_root("target/site")
+        .build();
+    Some(harness_on(t, options).await)
+}
+
+async fn harness_on(t: TestDb, options: LeptosOptions) -> Harness {
     demo::load_if_empty(&t.db).await.unwrap();
     let state = AppState::new(t.db.clone(), t.config.clone());
     Harness {
