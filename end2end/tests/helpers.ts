@@ -120,7 +120,7 @@ export async function submittedCase(request: APIRequestContext): Promise<string>
     headers: { 'Content-Type': 'application/octet-stream', Accept: 'application/json' },
   });
   expect(upload.status()).toBe(201);
-  const catalog = await (await request.post('/api/catalog', { headers: { Accept: 'application/json' } })).json();
+  const catalog = await (await request.post('/api/load_catalog', { headers: { Accept: 'application/json' } })).json();
   const standard = catalog.review_types.find((t: { name: string }) => t.name === 'Standard second opinion');
   const cardiology = catalog.categories.find((c: { name: string }) => c.name === 'Cardiology');
   const submit = await request.post('/api/save_case', {

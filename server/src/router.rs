@@ -4,7 +4,7 @@
 use crate::assets;
 use crate::routes;
 use crate::security;
-use app::server::auth::request::RequestUser;
+use app::server::caller::RequestUser;
 use app::server::{db::Db, AppState};
 use app::{shell, App};
 use axum::body::Body;
@@ -27,8 +27,8 @@ pub fn build(state: AppState, leptos: LeptosOptions) -> Router {
     let files = Router::new()
         .route("/cases/{id}/documents", post(routes::documents::upload))
         .route("/documents/{document_id}", get(routes::documents::download))
-        .route("/cases/{id}/report.pdf", get(routes::documents::report_pdf))
-        .route("/admin/audit.csv", get(routes::documents::audit_csv))
+        .route("/cases/{id}/report.pdf", get(routes::report::report_pdf))
+        .route("/admin/audit.csv", get(routes::audit::audit_csv))
         .route("/webhooks/payments", post(routes::webhooks::payments))
         .route("/events", get(routes::events::stream))
         .with_state(state);
@@ -44,7 +44,6 @@ pub fn build(state: AppState, leptos: LeptosOptions) -> Router {
             page_routes,
             move || {
                 provide_context(context_state.clone());
-                provide_context(RequestUser::default());
             },
             move || shell(shell_options.clone()),
         )
@@ -53,11 +52,11 @@ pub fn build(state: AppState, leptos: LeptosOptions) -> Router {
         .fallback(leptos_axum::file_and_error_handler_with_context(
             move || {
                 provide_context(fallback_state.clone());
-                provide_context(RequestUser::default());
             },
             shell,
         ))
         .layer(axum::middleware::from_fn(security::server_fn_error_status))
+        .layer(axum::middleware::from_fn(remember_the_user))
         .layer(axum::middleware::from_fn_with_state(
             config.clone(),
             security::same_origin_writes,
@@ -81,6 +80,16 @@ fn compression() -> CompressionLayer<impl Predicate> {
         .and(NotForContentType::const_new("text/javascript"))
         .and(NotForContentType::const_new("text/css"));
     CompressionLayer::new().compress_when(predicate)
+}
+
+/// Gives every request its own memory of who is signed in, so the session is read once however
+/// many parts of a page (header, guard, data) ask.
+async fn remember_the_user(
+    mut request: Request<Body>,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    request.extensions_mut().insert(RequestUser::default());
+    next.run(request).await
 }
 
 /// Liveness and database reachability, for load balancers.

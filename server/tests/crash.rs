@@ -143,7 +143,7 @@ async fn writer(
 }
 
 async fn catalog(client: &reqwest::Client, base: &str, cookie: &str) -> (String, String) {
-    let text = call(client, format!("{base}/api/catalog"), cookie, &[])
+    let text = call(client, format!("{base}/api/load_catalog"), cookie, &[])
         .await
         .unwrap();
     let catalog: app::model::Catalog = serde_json::from_str(&text).unwrap();

@@ -104,7 +104,7 @@ async fn server_functions_answer_by_role_with_typed_errors() {
     assert!(matches!(error, app::error::AppError::Forbidden(_)), "{error:?}");
     let allowed = send(&h, post("/api/case_queue", queue, Some(&admin))).await;
     assert_eq!(allowed.status, StatusCode::OK, "{}", allowed.body);
-    let missing = send(&h, post("/api/case_view", "case_id=nope", Some(&patient))).await;
+    let missing = send(&h, post("/api/load_case", "case_id=nope", Some(&patient))).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }
 
@@ -280,7 +280,7 @@ async fn writes_are_accepted_only_from_the_public_url_not_from_whatever_host_is_
 async fn server_function_responses_are_never_cached() {
     let h = harness().await;
     let patient = sign_in(&h, "tomasz.nowak@example.com").await;
-    let reply = send(&h, post("/api/current_user", "", Some(&patient))).await;
+    let reply = send(&h, post("/api/load_current_user", "", Some(&patient))).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     assert_eq!(reply.headers[header::CACHE_CONTROL], "no-store");
 }

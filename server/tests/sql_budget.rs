@@ -22,11 +22,16 @@ struct CountStatements;
 impl<S: tracing::Subscriber> Layer<S> for CountStatements {
     fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
         if event.metadata().target() == "sqlx::query" {
+            let mut text = Statement(String::new());
+            event.record(&mut text);
+            // A connection the pool opens meanwhile runs its SQLite settings: set-up of the
+            // connection, not a statement of the page.
+            if text.0.contains("PRAGMA") {
+                return;
+            }
             STATEMENTS.fetch_add(1, Ordering::SeqCst);
             // SQL_BUDGET_SHOW=1 prints each statement, to see where a page's count comes from.
             if std::env::var_os("SQL_BUDGET_SHOW").is_some() {
-                let mut text = Statement(String::new());
-                event.record(&mut text);
                 SHOWN.lock().unwrap_or_else(|e| e.into_inner()).push(text.0);
             }
         }

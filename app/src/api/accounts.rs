@@ -9,13 +9,8 @@ use leptos::prelude::*;
 
 #[server(endpoint = "list_accounts")]
 pub async fn list_accounts() -> Result<Vec<UserSummary>, AppError> {
-    use super::support::*;
-    use crate::domain::Role;
-    respond(async move {
-        crate::server::auth::require_role(Role::Admin, "list_accounts").await?;
-        Ok(crate::server::db::users::list(state()?.db.pool()).await?)
-    })
-    .await
+    let call = super::support::signed_in_as(crate::domain::Role::Admin, "list_accounts").await?;
+    crate::server::services::accounts::list(&call.state.db, &call.person).await
 }
 
 /// Creates a clinician (with the profile patients see) or another admin.
@@ -30,66 +25,27 @@ pub async fn create_staff(
     contact_email: Option<String>,
     contact_phone: Option<String>,
 ) -> Result<String, AppError> {
-    use super::support::*;
-    use crate::domain::Role;
-    use crate::server::auth::RequestMeta;
-    use crate::server::services::{accounts, Caller};
-    respond(async move {
-        let admin = crate::server::auth::require_role(Role::Admin, "create_account").await?;
-        let meta = RequestMeta::current().await;
-        let role: Role = role
-            .parse()
-            .map_err(|_| AppError::validation("role", "Choose clinician or admin."))?;
-        let profile = (role == Role::Clinician).then(|| accounts::ProfileInput {
-            title: title.unwrap_or_default(),
-            specialties: specialties.unwrap_or_default(),
-            contact_email: contact_email.unwrap_or_default(),
-            contact_phone: contact_phone.unwrap_or_default(),
-        });
-        let input = accounts::NewStaff {
-            role,
-            name,
-            email,
-            password,
-            profile,
-        };
-        accounts::create_staff(
-            &state()?.db,
-            &Caller {
-                user: &admin,
-                ip: &meta.ip,
-            },
-            input,
-        )
-        .await
-    })
-    .await
+    use crate::server::services::accounts::{self, StaffForm};
+    let call = super::support::signed_in_as(crate::domain::Role::Admin, "create_staff").await?;
+    let form = StaffForm {
+        role,
+        name,
+        email,
+        password,
+        title,
+        specialties,
+        contact_email,
+        contact_phone,
+    };
+    accounts::create_staff(&call.state.db, &call.person, form.parse()?).await
 }
 
 /// Deactivates (ending every session at once) or reactivates an account.
 #[server(endpoint = "set_account_active")]
 pub async fn set_account_active(user_id: String, active: bool) -> Result<(), AppError> {
-    use super::support::*;
-    use crate::domain::Role;
-    use crate::server::auth::RequestMeta;
-    use crate::server::services::{accounts, Caller};
-    respond(async move {
-        let admin = crate::server::auth::require_role(Role::Admin, "set_account_active").await?;
-        let meta = RequestMeta::current().await;
-        let state = state()?;
-        accounts::set_active(
-            &state.db,
-            &Caller {
-                user: &admin,
-                ip: &meta.ip,
-            },
-            &user_id,
-            active,
-        )
-        .await?;
-        // Its open event streams see at once that their session has ended.
-        state.live.announce(&user_id);
-        Ok(())
-    })
-    .await
+    let call = super::support::signed_in_as(crate::domain::Role::Admin, "set_account_active").await?;
+    crate::server::services::accounts::set_active(&call.state.db, &call.person, &user_id, active).await?;
+    // Its open event streams see at once that their session has ended.
+    call.state.live.announce(&user_id);
+    Ok(())
 }

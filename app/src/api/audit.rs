@@ -6,15 +6,6 @@ use leptos::prelude::*;
 
 #[server(endpoint = "audit_log")]
 pub async fn audit_log(query: AuditQuery) -> Result<Page<AuditEntry>, AppError> {
-    use super::support::*;
-    use crate::server::services::{audit, Caller};
-    respond(async move {
-        let (user, meta) = caller().await?;
-        let caller = Caller {
-            user: &user,
-            ip: &meta.ip,
-        };
-        audit::search(&state()?.db, &caller, &query).await
-    })
-    .await
+    let call = super::support::signed_in().await?;
+    crate::server::services::audit::search(&call.state.db, &call.person, &query).await
 }

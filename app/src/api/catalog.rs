@@ -4,39 +4,21 @@
 #![allow(clippy::too_many_arguments)]
 
 use crate::error::AppError;
-use crate::model::Catalog;
+use crate::model::{Catalog, CatalogKind};
 use leptos::prelude::*;
 
-#[server(endpoint = "catalog")]
+#[server(endpoint = "load_catalog")]
 pub async fn load_catalog() -> Result<Catalog, AppError> {
-    use super::support::*;
-    use crate::server::services::{catalog, Caller};
-    respond(async move {
-        let (user, meta) = caller().await?;
-        catalog::catalog(
-            &state()?.db,
-            &Caller {
-                user: &user,
-                ip: &meta.ip,
-            },
-        )
-        .await
-    })
-    .await
+    let call = super::support::signed_in().await?;
+    crate::server::services::catalog::catalog(&call.state.db, &call.person).await
 }
 
 /// What the admin queue filters by: every review type and category, without the staff pools
 /// the catalog page also needs (two statements instead of six).
-#[server(endpoint = "queue_filters")]
+#[server(endpoint = "load_queue_filters")]
 pub async fn load_queue_filters() -> Result<Catalog, AppError> {
-    use super::support::*;
-    use crate::domain::Role;
-    use crate::server::services::catalog;
-    respond(async move {
-        crate::server::auth::require_role(Role::Admin, "queue_filters").await?;
-        catalog::queue_filters(&state()?.db).await
-    })
-    .await
+    let call = super::support::signed_in_as(crate::domain::Role::Admin, "load_queue_filters").await?;
+    crate::server::services::catalog::queue_filters(&call.state.db).await
 }
 
 /// Creates (empty `id`) or updates a review type.
@@ -49,65 +31,29 @@ pub async fn save_review_type(
     currency: String,
     expected_days: String,
 ) -> Result<String, AppError> {
-    use super::support::*;
-    use crate::domain::Role;
-    use crate::server::auth::RequestMeta;
     use crate::server::services::catalog::{self, ReviewTypeInput};
-    use crate::server::services::Caller;
-    respond(async move {
-        let admin = crate::server::auth::require_role(Role::Admin, "save_review_type").await?;
-        let meta = RequestMeta::current().await;
-        let input = ReviewTypeInput {
-            name,
-            description,
-            price,
-            currency,
-            expected_days,
-        };
-        let id = (!id.is_empty()).then_some(id);
-        catalog::save_review_type(
-            &state()?.db,
-            &Caller {
-                user: &admin,
-                ip: &meta.ip,
-            },
-            id.as_deref(),
-            input,
-        )
-        .await
-    })
+    let call = super::support::signed_in_as(crate::domain::Role::Admin, "save_review_type").await?;
+    let input = ReviewTypeInput {
+        name,
+        description,
+        price,
+        currency,
+        expected_days,
+    };
+    catalog::save_review_type(
+        &call.state.db,
+        &call.person,
+        Some(id.as_str()).filter(|i| !i.is_empty()),
+        input,
+    )
     .await
 }
 
-/// Activates or deactivates a review type (`kind` = `review_type`) or category (`category`).
+/// Activates or deactivates a review type or a category.
 #[server(endpoint = "set_catalog_active")]
-pub async fn set_catalog_active(kind: String, id: String, active: bool) -> Result<(), AppError> {
-    use super::support::*;
-    use crate::domain::Role;
-    use crate::server::auth::RequestMeta;
-    use crate::server::db::catalog::Entry;
-    use crate::server::services::{catalog, Caller};
-    respond(async move {
-        let admin = crate::server::auth::require_role(Role::Admin, "set_catalog_active").await?;
-        let meta = RequestMeta::current().await;
-        let kind = match kind.as_str() {
-            "review_type" => Entry::ReviewType,
-            "category" => Entry::Category,
-            _ => return Err(AppError::validation("kind", "Unknown catalog entry.")),
-        };
-        catalog::set_active(
-            &state()?.db,
-            &Caller {
-                user: &admin,
-                ip: &meta.ip,
-            },
-            kind,
-            &id,
-            active,
-        )
-        .await
-    })
-    .await
+pub async fn set_catalog_active(kind: CatalogKind, id: String, active: bool) -> Result<(), AppError> {
+    let call = super::support::signed_in_as(crate::domain::Role::Admin, "set_catalog_active").await?;
+    crate::server::services::catalog::set_active(&call.state.db, &call.person, kind, &id, active).await
 }
 
 /// Creates (empty `id`) or renames a category and sets its two pools.
@@ -118,30 +64,18 @@ pub async fn save_category(
     #[server(default)] specialists: Vec<String>,
     #[server(default)] coordinators: Vec<String>,
 ) -> Result<String, AppError> {
-    use super::support::*;
-    use crate::domain::Role;
-    use crate::server::auth::RequestMeta;
     use crate::server::services::catalog::{self, CategoryInput};
-    use crate::server::services::Caller;
-    respond(async move {
-        let admin = crate::server::auth::require_role(Role::Admin, "save_category").await?;
-        let meta = RequestMeta::current().await;
-        let input = CategoryInput {
-            name,
-            specialists,
-            coordinators,
-        };
-        let id = (!id.is_empty()).then_some(id);
-        catalog::save_category(
-            &state()?.db,
-            &Caller {
-                user: &admin,
-                ip: &meta.ip,
-            },
-            id.as_deref(),
-            input,
-        )
-        .await
-    })
+    let call = super::support::signed_in_as(crate::domain::Role::Admin, "save_category").await?;
+    let input = CategoryInput {
+        name,
+        specialists,
+        coordinators,
+    };
+    catalog::save_category(
+        &call.state.db,
+        &call.person,
+        Some(id.as_str()).filter(|i| !i.is_empty()),
+        input,
+    )
     .await
 }

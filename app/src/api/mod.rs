@@ -10,41 +10,70 @@ pub mod notifications;
 pub mod review;
 pub mod staffing;
 
+/// What every server function starts from: the app's state and, for signed-in callers, the
+/// person (the same extractor plain routes use, resolved once per request). A server function
+/// is then one call of one service. Errors keep their `AppError`; the router's
+/// `server_fn_error_status` layer gives each its HTTP status, and on a rendered page the
+/// error note does (`components::feedback::ErrorNote`).
 #[cfg(feature = "ssr")]
 pub(crate) mod support {
+    use crate::domain::Role;
     use crate::error::AppError;
-    use crate::model::CurrentUser;
-    use crate::server::auth::{self, RequestMeta};
+    use crate::server::caller::{self, Person};
+    use crate::server::failure::internal;
     use crate::server::AppState;
+    use http::request::Parts;
     use leptos::prelude::use_context;
-    use std::future::Future;
 
-    /// Runs a server function's body and sets the response status from its error, if any.
-    pub async fn respond<T>(body: impl Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
-        let result = body.await;
-        if let Err(err) = &result {
-            if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
-                options.set_status(err.status());
-            }
-        }
-        result
+    /// The state and the signed-in person of a server function's request.
+    pub struct Call {
+        pub state: AppState,
+        pub person: Person,
     }
 
     pub fn state() -> Result<AppState, AppError> {
-        auth::request::state()
+        use_context::<AppState>().ok_or_else(|| internal("context", "AppState missing"))
     }
 
-    /// The signed-in caller and where the request came from.
-    pub async fn caller() -> Result<(CurrentUser, RequestMeta), AppError> {
-        let user = auth::require_user().await?;
-        Ok((user, RequestMeta::current().await))
+    fn parts() -> Result<Parts, AppError> {
+        use_context::<Parts>().ok_or_else(|| internal("context", "request parts missing"))
+    }
+
+    /// The signed-in person, or None; never an error for a signed-out visitor.
+    pub async fn person() -> Result<Option<Person>, AppError> {
+        Person::of_request(&parts()?, &state()?).await
+    }
+
+    /// The call of a signed-in person; 401 otherwise.
+    pub async fn signed_in() -> Result<Call, AppError> {
+        let state = state()?;
+        let person = Person::of_request(&parts()?, &state)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        Ok(Call { state, person })
+    }
+
+    /// The call of a signed-in person with `role`; 401 or 403, the refusal audited as `action`.
+    pub async fn signed_in_as(role: Role, action: &str) -> Result<Call, AppError> {
+        let Call { state, person } = signed_in().await?;
+        let person = caller::require_role(&state, person, role, action).await?;
+        Ok(Call { state, person })
+    }
+
+    /// The client's address, for calls made before anyone is signed in.
+    pub fn client_ip() -> Result<String, AppError> {
+        Ok(caller::client_ip(&parts()?, &state()?))
+    }
+
+    /// The raw session token of the request, if any.
+    pub fn session_token() -> Result<Option<String>, AppError> {
+        Ok(caller::session_cookie(&parts()?, &state()?))
     }
 
     pub fn set_cookie(value: &str) -> Result<(), AppError> {
         let options = use_context::<leptos_axum::ResponseOptions>()
-            .ok_or_else(|| crate::server::failure::internal("context", "ResponseOptions missing"))?;
-        let value =
-            http::HeaderValue::from_str(value).map_err(|e| crate::server::failure::internal("cookie", e))?;
+            .ok_or_else(|| internal("context", "ResponseOptions missing"))?;
+        let value = http::HeaderValue::from_str(value).map_err(|e| internal("cookie", e))?;
         options.append_header(http::header::SET_COOKIE, value);
         Ok(())
     }

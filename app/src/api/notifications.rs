@@ -6,32 +6,18 @@ use leptos::prelude::*;
 
 #[server(endpoint = "unread_count")]
 pub async fn unread_count() -> Result<u32, AppError> {
-    use super::support::*;
-    respond(async move {
-        let (user, _) = caller().await?;
-        let (unread, _) = crate::server::db::notifications::watermark(state()?.db.pool(), &user.id).await?;
-        Ok(u32::try_from(unread).unwrap_or(u32::MAX))
-    })
-    .await
+    let call = super::support::signed_in().await?;
+    crate::server::services::notifications::unread_count(&call.state.db, &call.person).await
 }
 
-#[server(endpoint = "notifications")]
+#[server(endpoint = "load_notifications")]
 pub async fn load_notifications() -> Result<Vec<Notification>, AppError> {
-    use super::support::*;
-    respond(async move {
-        let (user, _) = caller().await?;
-        Ok(crate::server::db::notifications::recent(state()?.db.pool(), &user.id, 100).await?)
-    })
-    .await
+    let call = super::support::signed_in().await?;
+    crate::server::services::notifications::recent(&call.state.db, &call.person).await
 }
 
 #[server(endpoint = "mark_notifications_read")]
 pub async fn mark_notifications_read() -> Result<(), AppError> {
-    use super::support::*;
-    respond(async move {
-        let (user, _) = caller().await?;
-        let now = crate::server::db::now_ms();
-        Ok(crate::server::db::notifications::mark_all_read(state()?.db.pool(), &user.id, now).await?)
-    })
-    .await
+    let call = super::support::signed_in().await?;
+    crate::server::services::notifications::mark_all_read(&call.state.db, &call.person).await
 }

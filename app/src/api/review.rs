@@ -1,11 +1,9 @@
 //! The specialist review: document requests (specialists, coordinator), opinions (specialists),
 //! reminders and the final summary (coordinator), and the report (patient and care team). Every
-//! function derives the caller's relation to the case on the server.
-// Server functions take one argument per form field, so plain HTML forms work before hydration.
-#![allow(clippy::too_many_arguments)]
+//! service derives the caller's relation to the case on the server.
 
 use crate::error::AppError;
-use crate::model::Report;
+use crate::model::{FormIntent, Report};
 use leptos::prelude::*;
 
 #[server(endpoint = "request_documents")]
@@ -14,20 +12,12 @@ pub async fn request_documents(
     note: String,
     #[server(default)] items: Vec<String>,
 ) -> Result<(), AppError> {
-    use super::support::*;
-    use crate::server::services::{review, Caller};
-    respond(async move {
-        let (user, meta) = caller().await?;
-        let caller = Caller {
-            user: &user,
-            ip: &meta.ip,
-        };
-        review::request_documents(&state()?.db, &caller, &case_id, &note, &items).await
-    })
-    .await
+    let call = super::support::signed_in().await?;
+    crate::server::services::review::request_documents(&call.state.db, &call.person, &case_id, &note, &items)
+        .await
 }
 
-/// Saves the specialist's opinion as a draft (`intent` = `save`) or submits it (`submit`).
+/// Saves the specialist's opinion as a draft or submits it.
 #[server(endpoint = "write_opinion")]
 pub async fn write_opinion(
     case_id: String,
@@ -35,76 +25,45 @@ pub async fn write_opinion(
     recommendation: String,
     diagnosis: String,
     treatment: String,
-    intent: String,
+    intent: FormIntent,
 ) -> Result<(), AppError> {
-    use super::support::*;
     use crate::domain::review::OpinionInput;
-    use crate::server::services::{review, Caller};
-    respond(async move {
-        let (user, meta) = caller().await?;
-        let caller = Caller {
-            user: &user,
-            ip: &meta.ip,
-        };
-        let input = OpinionInput {
-            assessment,
-            recommendation,
-            diagnosis,
-            treatment,
-        };
-        let db = &state()?.db;
-        match intent.as_str() {
-            "submit" => review::submit_opinion(db, &caller, &case_id, &input).await,
-            "save" => review::save_opinion(db, &caller, &case_id, &input).await,
-            _ => Err(AppError::validation("intent", "Choose to save or to submit.")),
-        }
-    })
-    .await
+    let call = super::support::signed_in().await?;
+    let input = OpinionInput {
+        assessment,
+        recommendation,
+        diagnosis,
+        treatment,
+    };
+    crate::server::services::review::write_opinion(&call.state.db, &call.person, &case_id, intent, &input)
+        .await
 }
 
-#[server(endpoint = "nudge_specialists")]
-pub async fn nudge_specialists(case_id: String) -> Result<(), AppError> {
-    use super::support::*;
-    use crate::server::services::{review, Caller};
-    respond(async move {
-        let (user, meta) = caller().await?;
-        let caller = Caller {
-            user: &user,
-            ip: &meta.ip,
-        };
-        review::nudge_overdue(&state()?.db, &caller, &case_id).await
-    })
-    .await
+/// The coordinator reminds the specialists who have not submitted their opinion yet.
+#[server(endpoint = "remind_specialists")]
+pub async fn remind_specialists(case_id: String) -> Result<(), AppError> {
+    let call = super::support::signed_in().await?;
+    crate::server::services::review::remind_specialists(&call.state.db, &call.person, &case_id).await
 }
 
 #[server(endpoint = "submit_final_summary")]
 pub async fn submit_final_summary(case_id: String, version: i64, summary: String) -> Result<(), AppError> {
-    use super::support::*;
-    use crate::server::services::{review, Caller};
-    respond(async move {
-        let (user, meta) = caller().await?;
-        let state = state()?;
-        let caller = Caller {
-            user: &user,
-            ip: &meta.ip,
-        };
-        review::submit_final_summary(&state.db, &state.storage, &caller, &case_id, version, &summary).await
-    })
+    let call = super::support::signed_in().await?;
+    let (state, person) = (&call.state, &call.person);
+    crate::server::services::review::submit_final_summary(
+        &state.db,
+        &state.storage,
+        person,
+        &case_id,
+        version,
+        &summary,
+    )
     .await
 }
 
 /// The report's content for the report page (the PDF is at `/cases/{id}/report.pdf`).
 #[server(endpoint = "load_report")]
 pub async fn load_report(case_id: String) -> Result<Report, AppError> {
-    use super::support::*;
-    use crate::server::services::{review, Caller};
-    respond(async move {
-        let (user, meta) = caller().await?;
-        let caller = Caller {
-            user: &user,
-            ip: &meta.ip,
-        };
-        review::report(&state()?.db, &caller, &case_id).await
-    })
-    .await
+    let call = super::support::signed_in().await?;
+    crate::server::services::review::report(&call.state.db, &call.person, &case_id).await
 }

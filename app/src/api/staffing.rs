@@ -1,42 +1,29 @@
-//! The seed flow: coordinator assignment and reassignment (admin), specialists (the case's
-//! coordinator), payment retry and the test checkout (patient). Every function derives the
-//! caller's relation to the case on the server; pages only offer what the rules allow.
+//! Staffing a case: the coordinator (admin: assigned, or changed before payment) and the
+//! specialists (the case's coordinator); the patient's payment retry and the test checkout.
+//! Every service derives the caller's relation to the case on the server.
 
 use crate::error::AppError;
+use crate::model::{CheckoutOutcome, TestCheckout};
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
-/// Assigns the coordinator of a submitted case, or (before payment) changes it.
+/// Assigns the coordinator of a submitted case, or (before payment) changes it; which of the
+/// two follows from the case's status.
 #[server(endpoint = "assign_coordinator")]
 pub async fn assign_coordinator(
     case_id: String,
     version: i64,
     coordinator_id: String,
-    change: bool,
 ) -> Result<(), AppError> {
-    use super::support::*;
-    use crate::server::services::{assignment, Caller};
-    respond(async move {
-        let (user, meta) = caller().await?;
-        let state = state()?;
-        let caller = Caller {
-            user: &user,
-            ip: &meta.ip,
-        };
-        if change {
-            assignment::reassign_coordinator(&state.db, &caller, &case_id, version, &coordinator_id).await
-        } else {
-            assignment::assign_coordinator(
-                &state.db,
-                &state.config,
-                &caller,
-                &case_id,
-                version,
-                &coordinator_id,
-            )
-            .await
-        }
-    })
+    let call = super::support::signed_in().await?;
+    let (state, person) = (&call.state, &call.person);
+    crate::server::services::assignment::choose_coordinator(
+        &state.db,
+        &state.config,
+        person,
+        &case_id,
+        version,
+        &coordinator_id,
+    )
     .await
 }
 
@@ -46,116 +33,56 @@ pub async fn assign_specialists(
     version: i64,
     #[server(default)] specialists: Vec<String>,
 ) -> Result<(), AppError> {
-    use super::support::*;
-    use crate::server::services::{assignment, Caller};
-    respond(async move {
-        let (user, meta) = caller().await?;
-        let caller = Caller {
-            user: &user,
-            ip: &meta.ip,
-        };
-        assignment::assign_specialists(&state()?.db, &caller, &case_id, version, &specialists).await
-    })
+    let call = super::support::signed_in().await?;
+    crate::server::services::assignment::assign_specialists(
+        &call.state.db,
+        &call.person,
+        &case_id,
+        version,
+        &specialists,
+    )
     .await
 }
 
 #[server(endpoint = "remove_specialist")]
 pub async fn remove_specialist(case_id: String, version: i64, specialist_id: String) -> Result<(), AppError> {
-    use super::support::*;
-    use crate::server::services::{assignment, Caller};
-    respond(async move {
-        let (user, meta) = caller().await?;
-        let caller = Caller {
-            user: &user,
-            ip: &meta.ip,
-        };
-        assignment::remove_specialist(&state()?.db, &caller, &case_id, version, &specialist_id).await
-    })
+    let call = super::support::signed_in().await?;
+    crate::server::services::assignment::remove_specialist(
+        &call.state.db,
+        &call.person,
+        &case_id,
+        version,
+        &specialist_id,
+    )
     .await
 }
 
 #[server(endpoint = "retry_payment")]
 pub async fn retry_payment(case_id: String, version: i64) -> Result<(), AppError> {
-    use super::support::*;
-    use crate::server::services::{payments, Caller};
-    respond(async move {
-        let (user, meta) = caller().await?;
-        payments::retry(
-            &state()?.db,
-            &Caller {
-                user: &user,
-                ip: &meta.ip,
-            },
-            &case_id,
-            version,
-        )
-        .await
-    })
-    .await
+    let call = super::support::signed_in().await?;
+    crate::server::services::payments::retry(&call.state.db, &call.person, &case_id, version).await
 }
 
-/// What the test checkout page shows.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TestCheckout {
-    pub payment_id: String,
-    pub case_id: String,
-    pub reference: String,
-    pub amount: crate::domain::money::Money,
-    pub status: String,
-}
-
-#[server(endpoint = "test_checkout")]
+#[server(endpoint = "load_test_checkout")]
 pub async fn load_test_checkout(payment_id: String) -> Result<TestCheckout, AppError> {
-    use super::support::*;
-    use crate::server::db::{cases, payments};
-    respond(async move {
-        let (user, _) = caller().await?;
-        let db = &state()?.db;
-        let payment = payments::find(db.pool(), &payment_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let case = cases::find(db.pool(), &payment.case_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        if case.patient_id != user.id || payment.provider != "test" {
-            return Err(AppError::NotFound);
-        }
-        Ok(TestCheckout {
-            payment_id: payment.id,
-            case_id: case.id,
-            reference: case.reference,
-            amount: crate::domain::money::Money {
-                minor: payment.amount_minor,
-                currency: payment.currency,
-            },
-            status: payment.status,
-        })
-    })
-    .await
+    let call = super::support::signed_in().await?;
+    crate::server::services::payments::test_checkout(&call.state.db, &call.person, &payment_id).await
 }
 
-/// The test checkout's "Pay" (`outcome` = `pay`) or "Fail" button.
+/// The test checkout's "Pay" or "Fail" button.
 #[server(endpoint = "complete_test_checkout")]
-pub async fn complete_test_checkout(payment_id: String, outcome: String) -> Result<(), AppError> {
-    use super::support::*;
-    use crate::server::services::{payments, Caller};
-    respond(async move {
-        let (user, meta) = caller().await?;
-        let state = state()?;
-        let caller = Caller {
-            user: &user,
-            ip: &meta.ip,
-        };
-        let case_id = payments::complete_test_checkout(
-            &state.db,
-            &state.config.payments,
-            &caller,
-            &payment_id,
-            outcome == "pay",
-        )
-        .await?;
-        leptos_axum::redirect(&format!("/cases/{case_id}"));
-        Ok(())
-    })
-    .await
+pub async fn complete_test_checkout(payment_id: String, outcome: CheckoutOutcome) -> Result<(), AppError> {
+    let call = super::support::signed_in().await?;
+    let (state, person) = (&call.state, &call.person);
+    let succeed = outcome == CheckoutOutcome::Pay;
+    let case_id = crate::server::services::payments::complete_test_checkout(
+        &state.db,
+        &state.config.payments,
+        person,
+        &payment_id,
+        succeed,
+    )
+    .await?;
+    leptos_axum::redirect(&format!("/cases/{case_id}"));
+    Ok(())
 }

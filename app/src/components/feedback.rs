@@ -3,8 +3,15 @@ use leptos::prelude::*;
 
 /// A whole-form or page-level error. Field errors of a validation failure are shown beside
 /// their fields by [`FieldError`]; this shows the summary line.
+///
+/// Rendered on the server, it also gives the page the error's HTTP status: a case that is not
+/// there (or not the reader's) answers 404, a page for another role 403.
 #[component]
 pub fn ErrorNote(error: AppError) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
+        options.set_status(error.status());
+    }
     let text = error.to_string();
     view! { <p class="error-note" role="alert">{text}</p> }
 }

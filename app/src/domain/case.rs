@@ -3,30 +3,6 @@
 
 use super::role::Relation;
 use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
-
-macro_rules! string_enum {
-    ($name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            /// The stable name stored in the database and sent on the wire.
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-        }
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.as_str()) }
-        }
-        impl FromStr for $name {
-            type Err = String;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Self::ALL.iter().copied().find(|v| v.as_str() == s)
-                    .ok_or_else(|| format!("unknown {} '{s}'", stringify!($name)))
-            }
-        }
-    };
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum CaseStatus {
@@ -94,6 +70,7 @@ impl CaseStatus {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum CaseAction {
     EditDraft,
     Submit,
@@ -108,7 +85,7 @@ pub enum CaseAction {
     RequestDocuments,
     ProvideRequestedDocuments,
     SubmitOpinion,
-    NudgeOverdue,
+    RemindSpecialists,
     SubmitFinalSummary,
     Cancel,
     Reject,
@@ -128,7 +105,7 @@ string_enum!(CaseAction {
     RequestDocuments => "request_documents",
     ProvideRequestedDocuments => "provide_requested_documents",
     SubmitOpinion => "submit_opinion",
-    NudgeOverdue => "nudge_overdue",
+    RemindSpecialists => "remind_specialists",
     SubmitFinalSummary => "submit_final_summary",
     Cancel => "cancel",
     Reject => "reject",
@@ -156,7 +133,7 @@ impl CaseAction {
             Self::RequestDocuments => "request documents",
             Self::ProvideRequestedDocuments => "provide requested documents",
             Self::SubmitOpinion => "submit an opinion",
-            Self::NudgeOverdue => "send an overdue reminder",
+            Self::RemindSpecialists => "send an overdue reminder",
             Self::SubmitFinalSummary => "submit the final summary",
             Self::Cancel => "cancel the case",
             Self::Reject => "reject the case",
@@ -376,7 +353,7 @@ fn permitted(action: CaseAction, actor: Actor) -> bool {
         EditDraft | Submit | RetryPayment | ProvideRequestedDocuments => relation == Owner,
         AssignCoordinator | ReassignCoordinator | Reject => relation == Admin,
         ConfirmPayment | FailPayment => false,
-        AssignSpecialists | AddSpecialists | RemoveSpecialist | NudgeOverdue | SubmitFinalSummary => {
+        AssignSpecialists | AddSpecialists | RemoveSpecialist | RemindSpecialists | SubmitFinalSummary => {
             relation == Coordinator
         }
         RequestDocuments => matches!(relation, Coordinator | Specialist),
@@ -405,7 +382,7 @@ fn route(action: CaseAction, from: CaseStatus) -> Option<CaseStatus> {
             | RequestDocuments
             | ProvideRequestedDocuments
             | SubmitOpinion
-            | NudgeOverdue,
+            | RemindSpecialists,
             DoctorsAssigned,
         ) => Some(DoctorsAssigned),
         (SubmitFinalSummary, DoctorsAssigned) => Some(Completed),
@@ -466,7 +443,7 @@ fn effects(action: CaseAction, from: CaseStatus) -> Vec<Effect> {
         RequestDocuments => vec![Timeline(T::DocumentsRequested), Notify(Patient)],
         ProvideRequestedDocuments => vec![Timeline(T::DocumentsProvided), Notify(Requester)],
         SubmitOpinion => vec![Timeline(T::OpinionSubmitted), Notify(Coordinator)],
-        NudgeOverdue => vec![Timeline(T::OverdueReminder), Notify(SpecialistsWithoutOpinion)],
+        RemindSpecialists => vec![Timeline(T::OverdueReminder), Notify(SpecialistsWithoutOpinion)],
         SubmitFinalSummary => vec![
             GenerateReport,
             Timeline(T::CaseCompleted),

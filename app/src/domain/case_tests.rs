@@ -46,7 +46,12 @@ fn allowed() -> Vec<(S, A, Actor, S)> {
             S::DoctorsAssigned,
         ),
         (S::DoctorsAssigned, A::SubmitOpinion, SPEC, S::DoctorsAssigned),
-        (S::DoctorsAssigned, A::NudgeOverdue, COORD, S::DoctorsAssigned),
+        (
+            S::DoctorsAssigned,
+            A::RemindSpecialists,
+            COORD,
+            S::DoctorsAssigned,
+        ),
         (S::DoctorsAssigned, A::SubmitFinalSummary, COORD, S::Completed),
     ];
     for from in [

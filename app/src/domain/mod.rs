@@ -1,6 +1,31 @@
 //! The pure domain: statuses, roles, who may do what. No I/O, no view!, no database; compiled
 //! for the browser and the server alike so that both ask the same rules.
 
+/// An enum stored and sent by a stable name: `as_str`, `ALL`, `Display` and `FromStr`.
+macro_rules! string_enum {
+    ($name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// The stable name stored in the database and sent on the wire.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { f.write_str(self.as_str()) }
+        }
+        impl ::std::str::FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == s)
+                    .ok_or_else(|| format!("unknown {} '{s}'", stringify!($name)))
+            }
+        }
+    };
+}
+
+/// Audit log outcomes.
+pub mod audit;
 /// Case statuses, actions, actors and the transition rule with its effects.
 pub mod case;
 /// Allowed document types (decided from content), limits, and name cleaning.
@@ -15,6 +40,8 @@ pub mod review;
 pub mod role;
 /// Validated input values (email, names, passwords) shared by forms and server.
 pub mod validate;
+/// Who sees what of a case (opinions, contact details) and whom it may be staffed with.
+pub mod visibility;
 
 pub use case::{Actor, CaseAction, CaseStatus, Effect, Recipient, Refusal, TimelineLabel, Transition};
 pub use document::MediaType;

@@ -2,7 +2,7 @@
 //! checklist and the staff's form), the specialist's opinion, the opinions the viewer may read,
 //! the coordinator's final summary and reminder, and the way to the report.
 
-use crate::api::review::{NudgeSpecialists, RequestDocuments, SubmitFinalSummary, WriteOpinion};
+use crate::api::review::{RemindSpecialists, RequestDocuments, SubmitFinalSummary, WriteOpinion};
 use crate::components::cases::{date, date_time};
 use crate::components::feedback::{ActionError, FieldError};
 use crate::components::upload::Uploader;
@@ -16,7 +16,7 @@ use leptos::prelude::*;
 pub struct ReviewActions {
     pub request: ServerAction<RequestDocuments>,
     pub opinion: ServerAction<WriteOpinion>,
-    pub nudge: ServerAction<NudgeSpecialists>,
+    pub remind: ServerAction<RemindSpecialists>,
     pub summary: ServerAction<SubmitFinalSummary>,
     /// Bumped after each success (and each file uploaded against a request). Only successes
     /// reload the page, so text typed into a form that was refused stays where it is.
@@ -28,7 +28,7 @@ impl ReviewActions {
         let actions = Self {
             request: ServerAction::new(),
             opinion: ServerAction::new(),
-            nudge: ServerAction::new(),
+            remind: ServerAction::new(),
             summary: ServerAction::new(),
             done: RwSignal::new(0),
         };
@@ -42,7 +42,7 @@ impl ReviewActions {
         };
         bump_on_success(succeeded(actions.request));
         bump_on_success(succeeded(actions.opinion));
-        bump_on_success(succeeded(actions.nudge));
+        bump_on_success(succeeded(actions.remind));
         bump_on_success(succeeded(actions.summary));
         actions
     }
@@ -333,10 +333,10 @@ pub fn CoordinatorReview(view: CaseView, actions: ReviewActions) -> impl IntoVie
     let open_requests = view.requests.iter().filter(|r| r.is_open()).count();
     let specialists = view.team.iter().filter(|m| !m.is_coordinator).count();
     let blocker = crate::domain::review::completion_blocker(specialists, &waiting, open_requests);
-    let nudge_result = actions.nudge.value();
+    let remind_result = actions.remind.value();
     let result = actions.summary.value();
     let case_id = view.summary.id.clone();
-    let nudge_case = case_id.clone();
+    let remind_case = case_id.clone();
     view! {
         <section class="card action-card" aria-labelledby="summary-title" data-testid="final-summary">
             <h2 id="summary-title">"Final summary"</h2>
@@ -345,12 +345,12 @@ pub fn CoordinatorReview(view: CaseView, actions: ReviewActions) -> impl IntoVie
                 None => view! { <p class="hint">"Every opinion is in. Your summary completes the case and produces the patient's PDF report."</p> }.into_any(),
             }}
             {(!waiting.is_empty()).then(move || view! {
-                <ActionForm action=actions.nudge attr:class="inline-form">
-                    <input type="hidden" name="case_id" value=nudge_case/>
+                <ActionForm action=actions.remind attr:class="inline-form">
+                    <input type="hidden" name="case_id" value=remind_case/>
                     <button type="submit" class="button button-quiet">"Remind the specialists"</button>
                 </ActionForm>
-                {move || matches!(nudge_result.get(), Some(Ok(()))).then(|| view! { <p class="success" role="status">"Reminder sent."</p> })}
-                <ActionError result=nudge_result/>
+                {move || matches!(remind_result.get(), Some(Ok(()))).then(|| view! { <p class="success" role="status">"Reminder sent."</p> })}
+                <ActionError result=remind_result/>
             })}
             <ActionForm action=actions.summary attr:class="form">
                 <input type="hidden" name="case_id" value=case_id.clone()/>

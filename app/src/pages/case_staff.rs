@@ -1,4 +1,4 @@
-//! The parts of the case page that move the seed flow: the coordinator picker (admin), the
+//! The parts of the case page that staff it and take the payment: the coordinator picker (admin), the
 //! payment prompt (patient), the specialist picker (the case's coordinator), and the team.
 
 use crate::api::staffing::{AssignCoordinator, AssignSpecialists, RemoveSpecialist, RetryPayment};
@@ -74,7 +74,6 @@ pub fn CoordinatorPicker(view: CaseView, actions: StaffActions) -> impl IntoView
             <ActionForm action=actions.assign attr:class="form">
                 <input type="hidden" name="case_id" value=case_id/>
                 <input type="hidden" name="version" value=version/>
-                <input type="hidden" name="change" value=change.to_string()/>
                 <label for="coordinator_id">"Coordinator (eligible for this medical area)"</label>
                 <select id="coordinator_id" name="coordinator_id" required>
                     <option value="">"Choose…"</option>
@@ -183,15 +182,13 @@ pub fn Team(view: CaseView, actions: StaffActions) -> impl IntoView {
     if view.team.is_empty() {
         return ().into_any();
     }
-    let can_remove = view.actions.contains(&CaseAction::RemoveSpecialist);
     let (case_id, version) = (view.summary.id.clone(), view.summary.version);
     view! {
         <section aria-labelledby="team-title" data-testid="team">
             <h2 id="team-title">{if view.relation == Relation::Owner { "Your care team" } else { "Care team" }}</h2>
             <ul class="team">
                 {view.team.into_iter().map(|m| {
-                    let remove = (can_remove && !m.is_coordinator && !m.opinion_submitted)
-                        .then(|| (case_id.clone(), m.id.clone()));
+                    let remove = m.removable.then(|| (case_id.clone(), m.id.clone()));
                     let staff = view.relation != Relation::Owner;
                     view! { <TeamRow member=m remove version actions staff/> }
                 }).collect_view()}

@@ -3,7 +3,7 @@
 //! coordinated by Zofia Wójcik and reviewed by Henrik Larsen and Amara Nwosu.
 
 use super::db::{self, users};
-use super::services::{assignment, cases, documents, payments, review, Caller};
+use super::services::{assignment, cases, documents, payments, review, Person};
 use super::AppState;
 use crate::domain::document::samples;
 use crate::domain::intake::DraftInput;
@@ -30,8 +30,8 @@ async fn person(state: &AppState, email: &str) -> Result<CurrentUser, AppError> 
     })
 }
 
-fn as_(user: &CurrentUser) -> Caller<'_> {
-    Caller { user, ip: "demo" }
+fn as_(user: &CurrentUser) -> Person {
+    Person::new(user, "demo")
 }
 
 async fn version(state: &AppState, case_id: &str) -> Result<i64, AppError> {

@@ -3,6 +3,8 @@
 
 /// Sign-in: password hashing, sessions, the current user of a request, login throttling.
 pub mod auth;
+/// Who acts: a signed-in person (the request extractor), the payment provider, the scheduler.
+pub mod caller;
 /// Settings read from the environment once at start.
 pub mod config;
 /// The connection pool, migrations and repositories (one module per table group).

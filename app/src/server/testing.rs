@@ -81,7 +81,10 @@ impl Drop for TestDb {
                 return;
             };
             rt.block_on(async move {
-                pool.close().await;
+                // Closing waits for every checked-out connection to come back; one held by a
+                // task of the test's runtime (already gone) never does, so wait a little and
+                // let FORCE end it.
+                let _ = tokio::time::timeout(std::time::Duration::from_secs(2), pool.close()).await;
                 if let Ok(admin) = Db::connect(&admin_url).await {
                     let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
                     let _ = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(admin.pool()).await;

@@ -5,7 +5,7 @@ use app::error::AppError;
 use app::server::auth::token;
 use app::server::db::{self, audit, sessions};
 use app::server::services::accounts::{self, NewStaff, ProfileInput, Registration};
-use app::server::services::Caller;
+use app::server::services::Person;
 
 async fn session_is_live(t: &crate::support::TestDb, raw: &str) -> bool {
     sessions::find_live(t.db.pool(), &token::hash(raw), db::now_ms(), 30 * 60 * 1000)
@@ -269,10 +269,7 @@ on_both_backends!(
         let signed = accounts::login(&t.db, &t.config, &doc.email, PASSWORD.into(), None, "")
             .await
             .unwrap();
-        let caller = Caller {
-            user: &admin,
-            ip: "10.0.0.1",
-        };
+        let caller = Person::new(&admin, "10.0.0.1");
         accounts::set_active(&t.db, &caller, &doc.id, false)
             .await
             .unwrap();
@@ -313,7 +310,7 @@ fn staff(role: Role, email: &str) -> NewStaff {
 
 on_both_backends!(an_admin_creates_clinicians_with_profiles_and_other_admins, |t| {
     let admin = user(&t.db, Role::Admin, "admin@example.com").await;
-    let caller = Caller { user: &admin, ip: "" };
+    let caller = Person::new(&admin, "");
     accounts::create_staff(&t.db, &caller, staff(Role::Clinician, "zofia@example.com"))
         .await
         .unwrap();
@@ -338,7 +335,7 @@ on_both_backends!(
     a_failed_staff_creation_leaves_no_account_and_no_audit_entry,
     |t| {
         let admin = user(&t.db, Role::Admin, "admin@example.com").await;
-        let caller = Caller { user: &admin, ip: "" };
+        let caller = Person::new(&admin, "");
         let err = accounts::create_staff(&t.db, &caller, staff(Role::Clinician, "admin@example.com"))
             .await
             .err()

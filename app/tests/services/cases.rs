@@ -2,20 +2,22 @@ use crate::on_both_backends;
 use crate::support::user;
 use app::domain::{CaseAction, CaseStatus, Role};
 use app::error::AppError;
+use app::model::QueueQuery;
 use app::server::db::{audit, cases as case_rows};
-use app::server::services::{cases, Caller};
+use app::server::services::case_view;
+use app::server::services::{cases, Person};
 use std::sync::Arc;
 
 on_both_backends!(a_patient_opens_a_draft_and_sees_it, |t| {
     let ana = user(&t.db, Role::Patient, "ana@example.com").await;
-    let caller = Caller { user: &ana, ip: "" };
+    let caller = Person::new(&ana, "");
     let id = cases::create_draft(&t.db, &caller).await.unwrap();
-    let mine = cases::my_cases(&t.db, &caller).await.unwrap();
+    let mine = case_view::my_cases(&t.db, &caller).await.unwrap();
     assert_eq!(mine.len(), 1);
     assert_eq!(mine[0].id, id);
     assert_eq!(mine[0].status, CaseStatus::Draft);
     assert!(mine[0].reference.starts_with("C-"));
-    let view = cases::view(&t.db, &caller, &id).await.unwrap();
+    let view = case_view::view(&t.db, &caller, &id).await.unwrap();
     assert!(view.actions.contains(&CaseAction::Cancel));
     assert!(view.actions.contains(&CaseAction::Submit));
 });
@@ -24,16 +26,14 @@ on_both_backends!(another_patient_gets_the_same_answer_as_for_a_missing_case, |t
     let ana = user(&t.db, Role::Patient, "ana@example.com").await;
     let bob = user(&t.db, Role::Patient, "bob@example.com").await;
     let doc = user(&t.db, Role::Clinician, "doc@example.com").await;
-    let id = cases::create_draft(&t.db, &Caller { user: &ana, ip: "" })
-        .await
-        .unwrap();
+    let id = cases::create_draft(&t.db, &Person::new(&ana, "")).await.unwrap();
     for outsider in [&bob, &doc] {
-        let caller = Caller {
-            user: outsider,
-            ip: "",
-        };
-        let hidden = cases::view(&t.db, &caller, &id).await.err().unwrap();
-        let missing = cases::view(&t.db, &caller, "no-such-case").await.err().unwrap();
+        let caller = Person::new(outsider, "");
+        let hidden = case_view::view(&t.db, &caller, &id).await.err().unwrap();
+        let missing = case_view::view(&t.db, &caller, "no-such-case")
+            .await
+            .err()
+            .unwrap();
         assert_eq!(hidden, AppError::NotFound);
         assert_eq!(hidden, missing);
         let cancel = cases::close(
@@ -55,13 +55,11 @@ on_both_backends!(another_patient_gets_the_same_answer_as_for_a_missing_case, |t
 
 on_both_backends!(a_visible_case_acted_on_by_the_wrong_role_is_forbidden, |t| {
     let ana = user(&t.db, Role::Patient, "ana@example.com").await;
-    let id = cases::create_draft(&t.db, &Caller { user: &ana, ip: "" })
-        .await
-        .unwrap();
+    let id = cases::create_draft(&t.db, &Person::new(&ana, "")).await.unwrap();
     let err = cases::close(
         &t.db,
         &t.config.payments,
-        &Caller { user: &ana, ip: "" },
+        &Person::new(&ana, ""),
         &id,
         1,
         CaseAction::Reject,
@@ -76,7 +74,7 @@ on_both_backends!(a_visible_case_acted_on_by_the_wrong_role_is_forbidden, |t| {
 
 on_both_backends!(cancelling_needs_a_reason_and_a_bad_request_changes_nothing, |t| {
     let ana = user(&t.db, Role::Patient, "ana@example.com").await;
-    let caller = Caller { user: &ana, ip: "" };
+    let caller = Person::new(&ana, "");
     let id = cases::create_draft(&t.db, &caller).await.unwrap();
     let err = cases::close(
         &t.db,
@@ -93,7 +91,7 @@ on_both_backends!(cancelling_needs_a_reason_and_a_bad_request_changes_nothing, |
     assert!(err.field("reason").is_some());
     let row = case_rows::find(t.db.pool(), &id).await.unwrap().unwrap();
     assert_eq!((row.status.as_str(), row.version), ("draft", 1));
-    assert!(cases::view(&t.db, &caller, &id)
+    assert!(case_view::view(&t.db, &caller, &id)
         .await
         .unwrap()
         .timeline
@@ -102,10 +100,7 @@ on_both_backends!(cancelling_needs_a_reason_and_a_bad_request_changes_nothing, |
 
 on_both_backends!(cancelling_records_status_timeline_audit_and_who_closed_it, |t| {
     let ana = user(&t.db, Role::Patient, "ana@example.com").await;
-    let caller = Caller {
-        user: &ana,
-        ip: "192.0.2.7",
-    };
+    let caller = Person::new(&ana, "192.0.2.7");
     let id = cases::create_draft(&t.db, &caller).await.unwrap();
     cases::close(
         &t.db,
@@ -118,7 +113,7 @@ on_both_backends!(cancelling_records_status_timeline_audit_and_who_closed_it, |t
     )
     .await
     .unwrap();
-    let view = cases::view(&t.db, &caller, &id).await.unwrap();
+    let view = case_view::view(&t.db, &caller, &id).await.unwrap();
     assert_eq!(view.summary.status, CaseStatus::Cancelled);
     assert_eq!(view.summary.version, 2);
     assert_eq!(view.timeline.len(), 1);
@@ -148,7 +143,7 @@ on_both_backends!(cancelling_records_status_timeline_audit_and_who_closed_it, |t
 
 on_both_backends!(a_stale_version_is_a_conflict_and_changes_nothing, |t| {
     let ana = user(&t.db, Role::Patient, "ana@example.com").await;
-    let caller = Caller { user: &ana, ip: "" };
+    let caller = Person::new(&ana, "");
     let id = cases::create_draft(&t.db, &caller).await.unwrap();
     let err = cases::close(
         &t.db,
@@ -171,9 +166,7 @@ on_both_backends!(a_stale_version_is_a_conflict_and_changes_nothing, |t| {
 
 on_both_backends!(racing_closers_end_in_exactly_one_transition, |t| {
     let ana = user(&t.db, Role::Patient, "ana@example.com").await;
-    let id = cases::create_draft(&t.db, &Caller { user: &ana, ip: "" })
-        .await
-        .unwrap();
+    let id = cases::create_draft(&t.db, &Person::new(&ana, "")).await.unwrap();
     let db = Arc::new(t.db.clone());
     let mut racers = Vec::new();
     // The owner closes the same draft at version 1 eight times at once (from eight tabs; a
@@ -184,7 +177,7 @@ on_both_backends!(racing_closers_end_in_exactly_one_transition, |t| {
             cases::close(
                 &db,
                 &provider,
-                &Caller { user: &actor, ip: "" },
+                &Person::new(&actor, ""),
                 &id,
                 1,
                 CaseAction::Cancel,
@@ -217,9 +210,7 @@ on_both_backends!(the_admin_queue_filters_searches_and_pages, |t| {
     let bob = user(&t.db, Role::Patient, "bob@example.com").await;
     let mut ids = Vec::new();
     for _ in 0..23 {
-        let id = cases::create_draft(&t.db, &Caller { user: &ana, ip: "" })
-            .await
-            .unwrap();
+        let id = cases::create_draft(&t.db, &Person::new(&ana, "")).await.unwrap();
         // Submitted as far as the queue is concerned: drafts are the patient's own and stay out
         // of it (and a patient holds only a few drafts at once).
         sqlx::query("UPDATE review_cases SET status = 'submitted' WHERE id = $1")
@@ -229,16 +220,12 @@ on_both_backends!(the_admin_queue_filters_searches_and_pages, |t| {
             .unwrap();
         ids.push(id);
     }
-    let unsubmitted = cases::create_draft(&t.db, &Caller { user: &ana, ip: "" })
-        .await
-        .unwrap();
-    let bobs = cases::create_draft(&t.db, &Caller { user: &bob, ip: "" })
-        .await
-        .unwrap();
+    let unsubmitted = cases::create_draft(&t.db, &Person::new(&ana, "")).await.unwrap();
+    let bobs = cases::create_draft(&t.db, &Person::new(&bob, "")).await.unwrap();
     cases::close(
         &t.db,
         &t.config.payments,
-        &Caller { user: &bob, ip: "" },
+        &Person::new(&bob, ""),
         &bobs,
         1,
         CaseAction::Cancel,
@@ -246,44 +233,97 @@ on_both_backends!(the_admin_queue_filters_searches_and_pages, |t| {
     )
     .await
     .unwrap();
-    let all = case_rows::QueueFilter::default();
-    let first = cases::queue(&t.db, &all, 1).await.unwrap();
+    let all = QueueQuery::default();
+    let first = case_view::queue(
+        &t.db,
+        &QueueQuery {
+            page: 1,
+            ..all.clone()
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!((first.items.len(), first.total, first.page_count()), (20, 24, 2));
     assert!(
         first.items.iter().all(|c| c.id != unsubmitted),
         "a draft is not in the queue"
     );
-    let second = cases::queue(&t.db, &all, 2).await.unwrap();
+    let second = case_view::queue(
+        &t.db,
+        &QueueQuery {
+            page: 2,
+            ..all.clone()
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(second.items.len(), 4);
-    let cancelled = case_rows::QueueFilter {
+    let cancelled = QueueQuery {
         status: "cancelled".into(),
         ..Default::default()
     };
-    let page = cases::queue(&t.db, &cancelled, 1).await.unwrap();
+    let page = case_view::queue(
+        &t.db,
+        &QueueQuery {
+            page: 1,
+            ..cancelled.clone()
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(page.total, 1);
     assert_eq!(page.items[0].id, bobs);
-    let by_name = case_rows::QueueFilter {
+    let by_name = QueueQuery {
         search: "BOB".into(),
         ..Default::default()
     };
-    assert_eq!(cases::queue(&t.db, &by_name, 1).await.unwrap().total, 1);
-    let reference = cases::view(&t.db, &Caller { user: &ana, ip: "" }, &ids[3])
+    assert_eq!(
+        case_view::queue(
+            &t.db,
+            &QueueQuery {
+                page: 1,
+                ..by_name.clone()
+            }
+        )
+        .await
+        .unwrap()
+        .total,
+        1
+    );
+    let reference = case_view::view(&t.db, &Person::new(&ana, ""), &ids[3])
         .await
         .unwrap()
         .summary
         .reference;
-    let by_ref = case_rows::QueueFilter {
+    let by_ref = QueueQuery {
         search: reference.to_lowercase(),
         ..Default::default()
     };
-    let found = cases::queue(&t.db, &by_ref, 1).await.unwrap();
+    let found = case_view::queue(
+        &t.db,
+        &QueueQuery {
+            page: 1,
+            ..by_ref.clone()
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!((found.total, found.items[0].id.as_str()), (1, ids[3].as_str()));
-    let wildcard = case_rows::QueueFilter {
+    let wildcard = QueueQuery {
         search: "%".into(),
         ..Default::default()
     };
     assert_eq!(
-        cases::queue(&t.db, &wildcard, 1).await.unwrap().total,
+        case_view::queue(
+            &t.db,
+            &QueueQuery {
+                page: 1,
+                ..wildcard.clone()
+            }
+        )
+        .await
+        .unwrap()
+        .total,
         0,
         "% is matched literally"
     );
@@ -293,7 +333,7 @@ on_both_backends!(the_admin_queue_filters_searches_and_pages, |t| {
 // nothing is written. Submitting or deleting one makes room again.
 on_both_backends!(a_patient_holds_a_limited_number_of_open_drafts, |t| {
     let ana = user(&t.db, Role::Patient, "ana@example.com").await;
-    let caller = Caller { user: &ana, ip: "" };
+    let caller = Person::new(&ana, "");
     let mut drafts = Vec::new();
     for _ in 0..app::domain::intake::MAX_OPEN_DRAFTS {
         drafts.push(cases::create_draft(&t.db, &caller).await.unwrap());
@@ -314,4 +354,69 @@ on_both_backends!(a_patient_holds_a_limited_number_of_open_drafts, |t| {
         .await
         .unwrap();
     cases::create_draft(&t.db, &caller).await.unwrap();
+});
+
+on_both_backends!(the_admin_queue_filters_by_medical_area_and_review_type, |t| {
+    let w = crate::intake::world(&t).await;
+    let first = crate::intake::submitted_case(&t, &w).await;
+    let second = crate::intake::submitted_case(&t, &w).await;
+    // The second case moves to another area and another type of review.
+    let admin = Person::new(&w.admin, "");
+    let other_type = app::server::services::catalog::save_review_type(
+        &t.db,
+        &admin,
+        None,
+        app::server::services::catalog::ReviewTypeInput {
+            name: "Urgent".into(),
+            description: "Fast".into(),
+            price: "900".into(),
+            currency: "EUR".into(),
+            expected_days: "3".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let other_area = app::server::services::catalog::save_category(
+        &t.db,
+        &admin,
+        None,
+        app::server::services::catalog::CategoryInput {
+            name: "Neurology".into(),
+            specialists: vec![],
+            coordinators: vec![],
+        },
+    )
+    .await
+    .unwrap();
+    sqlx::query("UPDATE review_cases SET category_id = $1, review_type_id = $2 WHERE id = $3")
+        .bind(&other_area)
+        .bind(&other_type)
+        .bind(&second)
+        .execute(t.db.pool())
+        .await
+        .unwrap();
+    let found = |query: QueueQuery| {
+        let db = t.db.clone();
+        async move {
+            let page = case_view::queue(&db, &query).await.unwrap();
+            page.items.into_iter().map(|c| c.id).collect::<Vec<_>>()
+        }
+    };
+    let by_area = QueueQuery {
+        category_id: w.category.clone(),
+        ..QueueQuery::default()
+    };
+    assert_eq!(found(by_area).await, vec![first.clone()]);
+    let by_type = QueueQuery {
+        review_type_id: other_type.clone(),
+        ..QueueQuery::default()
+    };
+    assert_eq!(found(by_type).await, vec![second.clone()]);
+    let both = QueueQuery {
+        category_id: w.category.clone(),
+        review_type_id: other_type,
+        ..QueueQuery::default()
+    };
+    assert!(found(both).await.is_empty(), "filters combine");
+    assert_eq!(found(QueueQuery::default()).await.len(), 2);
 });

@@ -2,9 +2,9 @@ use crate::on_both_backends;
 use crate::support::user;
 use app::domain::Role;
 use app::error::AppError;
-use app::server::db::catalog::Entry;
+use app::server::db::catalog::CatalogKind;
 use app::server::services::catalog::{self, CategoryInput, ReviewTypeInput};
-use app::server::services::Caller;
+use app::server::services::Person;
 
 fn review_type(name: &str, price: &str, days: &str) -> ReviewTypeInput {
     ReviewTypeInput {
@@ -20,7 +20,7 @@ on_both_backends!(
     an_admin_creates_and_edits_review_types_with_prices_in_minor_units,
     |t| {
         let admin = user(&t.db, Role::Admin, "admin@example.com").await;
-        let caller = Caller { user: &admin, ip: "" };
+        let caller = Person::new(&admin, "");
         let id = catalog::save_review_type(&t.db, &caller, None, review_type("Standard", "450.50", "10"))
             .await
             .unwrap();
@@ -48,7 +48,7 @@ on_both_backends!(
 
 on_both_backends!(bad_review_type_input_names_each_field_and_saves_nothing, |t| {
     let admin = user(&t.db, Role::Admin, "admin@example.com").await;
-    let caller = Caller { user: &admin, ip: "" };
+    let caller = Person::new(&admin, "");
     let bad = ReviewTypeInput {
         name: "  ".into(),
         description: "x".repeat(501),
@@ -82,7 +82,7 @@ on_both_backends!(categories_carry_their_pools_and_refuse_non_clinicians, |t| {
     let doc = user(&t.db, Role::Clinician, "doc@example.com").await;
     let coord = user(&t.db, Role::Clinician, "coord@example.com").await;
     let patient = user(&t.db, Role::Patient, "ana@example.com").await;
-    let caller = Caller { user: &admin, ip: "" };
+    let caller = Person::new(&admin, "");
     let input = |specialists: Vec<String>, coordinators: Vec<String>| CategoryInput {
         name: "Cardiology".into(),
         specialists,
@@ -136,25 +136,17 @@ on_both_backends!(
     |t| {
         let admin = user(&t.db, Role::Admin, "admin@example.com").await;
         let patient = user(&t.db, Role::Patient, "ana@example.com").await;
-        let caller = Caller { user: &admin, ip: "" };
+        let caller = Person::new(&admin, "");
         let a = catalog::save_review_type(&t.db, &caller, None, review_type("A", "1", "1"))
             .await
             .unwrap();
         catalog::save_review_type(&t.db, &caller, None, review_type("B", "2", "2"))
             .await
             .unwrap();
-        catalog::set_active(&t.db, &caller, Entry::ReviewType, &a, false)
+        catalog::set_active(&t.db, &caller, CatalogKind::ReviewType, &a, false)
             .await
             .unwrap();
-        let seen = catalog::catalog(
-            &t.db,
-            &Caller {
-                user: &patient,
-                ip: "",
-            },
-        )
-        .await
-        .unwrap();
+        let seen = catalog::catalog(&t.db, &Person::new(&patient, "")).await.unwrap();
         assert_eq!(
             seen.review_types
                 .iter()
@@ -165,10 +157,7 @@ on_both_backends!(
         assert!(seen.clinicians.is_empty());
         let err = catalog::save_review_type(
             &t.db,
-            &Caller {
-                user: &patient,
-                ip: "",
-            },
+            &Person::new(&patient, ""),
             None,
             review_type("C", "1", "1"),
         )

@@ -1,20 +1,18 @@
+use crate::intake::{storage_key, upload, world};
 use crate::on_both_backends;
-use crate::services_intake::{storage_key, upload, world};
 use crate::support::user;
 use app::domain::document::{samples, MAX_FILES_PER_CASE};
 use app::domain::{MediaType, Role};
 use app::error::AppError;
 use app::server::db::audit;
-use app::server::services::{cases, documents, Caller};
+use app::server::services::case_view;
+use app::server::services::{cases, documents, Person};
 
 on_both_backends!(
     documents_are_stored_under_generated_keys_with_their_checksum,
     |t| {
         let w = world(&t).await;
-        let caller = Caller {
-            user: &w.patient,
-            ip: "",
-        };
+        let caller = Person::new(&w.patient, "");
         let id = cases::create_draft(&t.db, &caller).await.unwrap();
         let doc = upload(&t, &w, &w.patient, &id, "../../etc/passwd", samples::png())
             .await
@@ -38,10 +36,7 @@ on_both_backends!(
 
 on_both_backends!(hostile_files_are_refused_and_leave_nothing_behind, |t| {
     let w = world(&t).await;
-    let caller = Caller {
-        user: &w.patient,
-        ip: "",
-    };
+    let caller = Person::new(&w.patient, "");
     let id = cases::create_draft(&t.db, &caller).await.unwrap();
     for (what, bytes, unsupported) in samples::hostile() {
         let err = upload(&t, &w, &w.patient, &id, "innocent.pdf", bytes)
@@ -65,10 +60,7 @@ on_both_backends!(hostile_files_are_refused_and_leave_nothing_behind, |t| {
 // stored; real ones of both types still go in, under names whose bidi overrides are gone.
 on_both_backends!(files_that_only_look_like_a_pdf_or_heic_are_refused, |t| {
     let w = world(&t).await;
-    let caller = Caller {
-        user: &w.patient,
-        ip: "",
-    };
+    let caller = Person::new(&w.patient, "");
     let id = cases::create_draft(&t.db, &caller).await.unwrap();
     for (what, bytes) in samples::structurally_hostile() {
         let err = upload(&t, &w, &w.patient, &id, "lab-results.html", bytes)
@@ -117,10 +109,7 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 
 on_both_backends!(a_flipped_byte_on_disk_is_detected_and_never_served, |t| {
     let w = world(&t).await;
-    let caller = Caller {
-        user: &w.patient,
-        ip: "",
-    };
+    let caller = Person::new(&w.patient, "");
     let id = cases::create_draft(&t.db, &caller).await.unwrap();
     let doc = upload(&t, &w, &w.patient, &id, "scan.pdf", samples::pdf())
         .await
@@ -149,23 +138,14 @@ on_both_backends!(another_patients_document_answers_like_a_missing_one, |t| {
     let w = world(&t).await;
     let bob = user(&t.db, Role::Patient, "bob@example.com").await;
     let doc_user = user(&t.db, Role::Clinician, "doc@example.com").await;
-    let id = cases::create_draft(
-        &t.db,
-        &Caller {
-            user: &w.patient,
-            ip: "",
-        },
-    )
-    .await
-    .unwrap();
+    let id = cases::create_draft(&t.db, &Person::new(&w.patient, ""))
+        .await
+        .unwrap();
     let doc = upload(&t, &w, &w.patient, &id, "scan.pdf", samples::pdf())
         .await
         .unwrap();
     for outsider in [&bob, &doc_user] {
-        let caller = Caller {
-            user: outsider,
-            ip: "",
-        };
+        let caller = Person::new(outsider, "");
         let hidden = documents::open(&t.db, &w.storage, &caller, &doc.id)
             .await
             .err()
@@ -189,20 +169,17 @@ on_both_backends!(another_patients_document_answers_like_a_missing_one, |t| {
     }
     // A draft is the patient's own: not even an admin reads it, and the answer is the one for
     // a missing document. Once submitted, the admin may read it; every read is audited.
-    let admin = Caller {
-        user: &w.admin,
-        ip: "",
-    };
+    let admin = Person::new(&w.admin, "");
     let draft = documents::open(&t.db, &w.storage, &admin, &doc.id)
         .await
         .err()
         .unwrap();
     assert_eq!(draft, AppError::NotFound);
     assert_eq!(
-        cases::view(&t.db, &admin, &id).await.err(),
+        case_view::view(&t.db, &admin, &id).await.err(),
         Some(AppError::NotFound)
     );
-    let submitted = crate::services_intake::submitted_case(&t, &w).await;
+    let submitted = crate::intake::submitted_case(&t, &w).await;
     let submitted_doc: String = sqlx::query_scalar("SELECT id FROM documents WHERE case_id = $1")
         .bind(&submitted)
         .fetch_one(t.db.pool())
@@ -211,7 +188,7 @@ on_both_backends!(another_patients_document_answers_like_a_missing_one, |t| {
     assert!(documents::open(&t.db, &w.storage, &admin, &submitted_doc)
         .await
         .is_ok());
-    assert!(cases::view(&t.db, &admin, &submitted).await.is_ok());
+    assert!(case_view::view(&t.db, &admin, &submitted).await.is_ok());
     assert_eq!(
         audit::count(t.db.pool(), "read_document", "denied")
             .await
@@ -224,10 +201,7 @@ on_both_backends!(
     a_case_holds_a_limited_number_of_files_and_a_draft_can_replace_them,
     |t| {
         let w = world(&t).await;
-        let caller = Caller {
-            user: &w.patient,
-            ip: "",
-        };
+        let caller = Person::new(&w.patient, "");
         let id = cases::create_draft(&t.db, &caller).await.unwrap();
         let mut first = None;
         for n in 0..MAX_FILES_PER_CASE {
@@ -254,7 +228,7 @@ on_both_backends!(
         let new = documents::upload(&t.db, &w.storage, &caller, replace, body)
             .await
             .unwrap();
-        let view = cases::view(&t.db, &caller, &id).await.unwrap();
+        let view = case_view::view(&t.db, &caller, &id).await.unwrap();
         assert_eq!(view.documents.len(), MAX_FILES_PER_CASE as usize);
         assert!(view.documents.iter().any(|d| d.id == new.id));
         assert!(!view.documents.iter().any(|d| d.id == first.id));
@@ -262,7 +236,11 @@ on_both_backends!(
             .await
             .unwrap();
         assert_eq!(
-            cases::view(&t.db, &caller, &id).await.unwrap().documents.len(),
+            case_view::view(&t.db, &caller, &id)
+                .await
+                .unwrap()
+                .documents
+                .len(),
             MAX_FILES_PER_CASE as usize - 1
         );
     }
@@ -270,10 +248,7 @@ on_both_backends!(
 
 on_both_backends!(a_file_over_the_limit_is_refused_while_streaming, |t| {
     let w = world(&t).await;
-    let caller = Caller {
-        user: &w.patient,
-        ip: "",
-    };
+    let caller = Person::new(&w.patient, "");
     let id = cases::create_draft(&t.db, &caller).await.unwrap();
     // 30 chunks of 1 MiB, produced lazily: the file never exists in memory as a whole.
     let chunks = (0..30).map(|i| {
@@ -316,10 +291,7 @@ on_both_backends!(a_file_over_the_limit_is_refused_while_streaming, |t| {
 on_both_backends!(a_patient_s_cases_together_hold_a_limited_number_of_bytes, |t| {
     use app::domain::document::MAX_PATIENT_BYTES;
     let w = world(&t).await;
-    let caller = Caller {
-        user: &w.patient,
-        ip: "",
-    };
+    let caller = Person::new(&w.patient, "");
     let earlier = cases::create_draft(&t.db, &caller).await.unwrap();
     let doc = upload(&t, &w, &w.patient, &earlier, "scan.pdf", samples::pdf())
         .await
@@ -347,7 +319,7 @@ on_both_backends!(a_patient_s_cases_together_hold_a_limited_number_of_bytes, |t|
     assert_eq!(count, 0);
     // Another patient is not affected.
     let other = crate::support::user(&t.db, Role::Patient, "other@example.com").await;
-    let theirs = cases::create_draft(&t.db, &Caller { user: &other, ip: "" })
+    let theirs = cases::create_draft(&t.db, &Person::new(&other, ""))
         .await
         .unwrap();
     upload(&t, &w, &other, &theirs, "scan.pdf", samples::pdf())

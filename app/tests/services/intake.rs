@@ -5,9 +5,10 @@ use app::domain::intake::DraftInput;
 use app::domain::{CaseStatus, Role, TimelineLabel};
 use app::error::AppError;
 use app::model::CurrentUser;
-use app::server::db::catalog::Entry;
+use app::server::db::catalog::CatalogKind;
+use app::server::services::case_view;
 use app::server::services::catalog::{self, CategoryInput, ReviewTypeInput};
-use app::server::services::{cases, documents, Caller};
+use app::server::services::{cases, documents, Person};
 use app::server::storage::Storage;
 
 pub struct World {
@@ -22,7 +23,7 @@ pub struct World {
 pub async fn world(t: &TestDb) -> World {
     let admin = user(&t.db, Role::Admin, "admin@example.com").await;
     let patient = user(&t.db, Role::Patient, "ana@example.com").await;
-    let caller = Caller { user: &admin, ip: "" };
+    let caller = Person::new(&admin, "");
     let rt = ReviewTypeInput {
         name: "Standard".into(),
         description: "Two specialists".into(),
@@ -80,7 +81,7 @@ pub async fn upload(
         declared_len: None,
         request_item: None,
     };
-    documents::upload(&t.db, &w.storage, &Caller { user: who, ip: "" }, up, body).await
+    documents::upload(&t.db, &w.storage, &Person::new(who, ""), up, body).await
 }
 
 /// Where a document's bytes are stored (its generated key).
@@ -94,10 +95,7 @@ pub async fn storage_key(t: &TestDb, document_id: &str) -> String {
 
 /// A submitted case with one document.
 pub async fn submitted_case(t: &TestDb, w: &World) -> String {
-    let caller = Caller {
-        user: &w.patient,
-        ip: "",
-    };
+    let caller = Person::new(&w.patient, "");
     let id = cases::create_draft(&t.db, &caller).await.unwrap();
     upload(t, w, &w.patient, &id, "scan.pdf", samples::pdf())
         .await
@@ -110,10 +108,7 @@ pub async fn submitted_case(t: &TestDb, w: &World) -> String {
 
 on_both_backends!(a_draft_saves_incomplete_and_resumes_where_it_was_left, |t| {
     let w = world(&t).await;
-    let caller = Caller {
-        user: &w.patient,
-        ip: "",
-    };
+    let caller = Person::new(&w.patient, "");
     let id = cases::create_draft(&t.db, &caller).await.unwrap();
     let partial = DraftInput {
         medical_history: "Palpitations".into(),
@@ -121,7 +116,7 @@ on_both_backends!(a_draft_saves_incomplete_and_resumes_where_it_was_left, |t| {
         ..Default::default()
     };
     cases::save_draft(&t.db, &caller, &id, 1, &partial).await.unwrap();
-    let view = cases::view(&t.db, &caller, &id).await.unwrap();
+    let view = case_view::view(&t.db, &caller, &id).await.unwrap();
     assert_eq!(view.summary.status, CaseStatus::Draft);
     assert_eq!(view.summary.version, 2);
     assert_eq!(view.details.as_input(), partial);
@@ -132,10 +127,7 @@ on_both_backends!(
     submitting_an_incomplete_case_names_every_gap_and_changes_nothing,
     |t| {
         let w = world(&t).await;
-        let caller = Caller {
-            user: &w.patient,
-            ip: "",
-        };
+        let caller = Person::new(&w.patient, "");
         let id = cases::create_draft(&t.db, &caller).await.unwrap();
         let err = cases::submit(&t.db, &caller, &id, 1, &DraftInput::default())
             .await
@@ -158,7 +150,7 @@ on_both_backends!(
             err.field("documents").as_deref(),
             Some("Upload at least one medical document.")
         );
-        let view = cases::view(&t.db, &caller, &id).await.unwrap();
+        let view = case_view::view(&t.db, &caller, &id).await.unwrap();
         assert_eq!(
             (view.summary.status, view.summary.version),
             (CaseStatus::Draft, 1)
@@ -170,16 +162,9 @@ on_both_backends!(
 on_both_backends!(a_complete_case_is_submitted_with_its_timeline_entry, |t| {
     let w = world(&t).await;
     let id = submitted_case(&t, &w).await;
-    let view = cases::view(
-        &t.db,
-        &Caller {
-            user: &w.admin,
-            ip: "",
-        },
-        &id,
-    )
-    .await
-    .unwrap();
+    let view = case_view::view(&t.db, &Person::new(&w.admin, ""), &id)
+        .await
+        .unwrap();
     assert_eq!(view.summary.status, CaseStatus::Submitted);
     assert_eq!(view.summary.review_type.as_deref(), Some("Standard"));
     assert_eq!(view.summary.category.as_deref(), Some("Cardiology"));
@@ -189,10 +174,7 @@ on_both_backends!(a_complete_case_is_submitted_with_its_timeline_entry, |t| {
     assert_eq!(view.timeline[0].actor_name.as_deref(), Some("ana"));
     assert_eq!(view.documents.len(), 1);
     // Once submitted, the patient can no longer edit it, nor change its documents.
-    let caller = Caller {
-        user: &w.patient,
-        ip: "",
-    };
+    let caller = Person::new(&w.patient, "");
     let err = cases::save_draft(&t.db, &caller, &id, 2, &complete_form(&w))
         .await
         .err()
@@ -210,17 +192,11 @@ on_both_backends!(
     |t| {
         let w = world(&t).await;
         let id = submitted_case(&t, &w).await;
-        let admin = Caller {
-            user: &w.admin,
-            ip: "",
-        };
-        catalog::set_active(&t.db, &admin, Entry::ReviewType, &w.review_type, false)
+        let admin = Person::new(&w.admin, "");
+        catalog::set_active(&t.db, &admin, CatalogKind::ReviewType, &w.review_type, false)
             .await
             .unwrap();
-        let patient = Caller {
-            user: &w.patient,
-            ip: "",
-        };
+        let patient = Person::new(&w.patient, "");
         assert!(catalog::catalog(&t.db, &patient)
             .await
             .unwrap()
@@ -232,17 +208,14 @@ on_both_backends!(
             .err()
             .unwrap();
         assert!(err.field("review_type_id").is_some());
-        let kept = cases::view(&t.db, &admin, &id).await.unwrap();
+        let kept = case_view::view(&t.db, &admin, &id).await.unwrap();
         assert_eq!(kept.summary.review_type.as_deref(), Some("Standard"));
     }
 );
 
 on_both_backends!(deleting_a_draft_removes_it_with_its_documents_and_files, |t| {
     let w = world(&t).await;
-    let caller = Caller {
-        user: &w.patient,
-        ip: "",
-    };
+    let caller = Person::new(&w.patient, "");
     let id = cases::create_draft(&t.db, &caller).await.unwrap();
     let doc = upload(&t, &w, &w.patient, &id, "scan.pdf", samples::pdf())
         .await
@@ -253,7 +226,7 @@ on_both_backends!(deleting_a_draft_removes_it_with_its_documents_and_files, |t| 
         .await
         .unwrap();
     assert_eq!(
-        cases::view(&t.db, &caller, &id).await.err(),
+        case_view::view(&t.db, &caller, &id).await.err(),
         Some(AppError::NotFound)
     );
     assert!(!w.storage.local_path_of(&key).exists());

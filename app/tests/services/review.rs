@@ -10,7 +10,8 @@ use app::domain::review::OpinionInput;
 use app::domain::TimelineLabel;
 use app::error::AppError;
 use app::model::CurrentUser;
-use app::server::services::{assignment, cases, documents, reminders, review, Caller};
+use app::server::services::case_view;
+use app::server::services::{assignment, cases, documents, reminders, review, Person};
 use app::server::storage::Storage;
 
 /// A paid case with specialists 0 and 1 assigned by coordinator 0.
@@ -83,7 +84,7 @@ async fn upload_item(
         declared_len: None,
         request_item: Some(item),
     };
-    documents::upload(&t.db, storage, &Caller { user: who, ip: "" }, up, body).await
+    documents::upload(&t.db, storage, &Person::new(who, ""), up, body).await
 }
 
 fn labels(view: &app::model::CaseView) -> Vec<TimelineLabel> {
@@ -115,7 +116,7 @@ on_both_backends!(
         .await
         .unwrap();
         assert_eq!(notifications_of(&t, &s.w.patient, "documents_requested").await, 1);
-        let view = cases::view(&t.db, &as_(&s.w.patient), &id).await.unwrap();
+        let view = case_view::view(&t.db, &as_(&s.w.patient), &id).await.unwrap();
         let request = &view.requests[0];
         assert!(request.is_open());
         let items: Vec<_> = request.items.iter().map(|i| i.label.as_str()).collect();
@@ -141,7 +142,7 @@ on_both_backends!(
         let first = upload_item(&t, &s.w.storage, &s.w.patient, &id, &request.items[0].id)
             .await
             .unwrap();
-        let view = cases::view(&t.db, &as_(&s.w.patient), &id).await.unwrap();
+        let view = case_view::view(&t.db, &as_(&s.w.patient), &id).await.unwrap();
         assert!(view.requests[0].is_open(), "one item is still missing");
         assert_eq!(
             view.requests[0].items[0].document_id.as_deref(),
@@ -157,7 +158,7 @@ on_both_backends!(
         upload_item(&t, &s.w.storage, &s.w.patient, &id, &request.items[1].id)
             .await
             .unwrap();
-        let view = cases::view(&t.db, &as_(spec), &id).await.unwrap();
+        let view = case_view::view(&t.db, &as_(spec), &id).await.unwrap();
         assert!(!view.requests[0].is_open());
         assert!(labels(&view).ends_with(&[TimelineLabel::DocumentsProvided]));
         assert_eq!(
@@ -185,7 +186,7 @@ on_both_backends!(
         )
         .await
         .unwrap();
-        let view = cases::view(&t.db, &as_(&s.w.patient), &id).await.unwrap();
+        let view = case_view::view(&t.db, &as_(&s.w.patient), &id).await.unwrap();
         assert_eq!(view.requests.iter().filter(|r| r.is_open()).count(), 1);
     }
 );
@@ -227,7 +228,9 @@ on_both_backends!(
         review::request_documents(&t.db, &as_(&s.specialists[0]), &id, "", &["MRI".into()])
             .await
             .unwrap();
-        let view = cases::view(&t.db, &as_(&s.specialists[0]), &id).await.unwrap();
+        let view = case_view::view(&t.db, &as_(&s.specialists[0]), &id)
+            .await
+            .unwrap();
         let item = view.requests[0].items[0].id.clone();
         let by_doctor = upload_item(&t, &s.w.storage, &s.specialists[0], &id, &item).await;
         assert!(matches!(by_doctor, Err(AppError::Forbidden(_))), "{by_doctor:?}");
@@ -249,12 +252,12 @@ on_both_backends!(
         review::save_opinion(&t.db, &as_(a), &id, &opinion("second thoughts"))
             .await
             .unwrap();
-        let mine = cases::view(&t.db, &as_(a), &id).await.unwrap().opinions;
+        let mine = case_view::view(&t.db, &as_(a), &id).await.unwrap().opinions;
         assert_eq!(mine.len(), 1);
         assert!(mine[0].mine && mine[0].submitted_at.is_none());
         assert_eq!(mine[0].assessment, "second thoughts");
         for who in [b, coordinator, &s.w.admin, &s.w.patient] {
-            let seen = cases::view(&t.db, &as_(who), &id).await.unwrap().opinions;
+            let seen = case_view::view(&t.db, &as_(who), &id).await.unwrap().opinions;
             assert!(seen.is_empty(), "{} must not see a draft", who.email);
         }
         assert_eq!(
@@ -285,18 +288,24 @@ on_both_backends!(
         let edit = review::save_opinion(&t.db, &as_(a), &id, &opinion("changed")).await;
         assert!(matches!(edit, Err(AppError::Conflict(_))), "{edit:?}");
 
-        let coordinator_sees = cases::view(&t.db, &as_(coordinator), &id).await.unwrap().opinions;
+        let coordinator_sees = case_view::view(&t.db, &as_(coordinator), &id)
+            .await
+            .unwrap()
+            .opinions;
         assert_eq!(coordinator_sees.len(), 1);
         assert_eq!(coordinator_sees[0].assessment, "final words");
         assert!(
-            cases::view(&t.db, &as_(b), &id)
+            case_view::view(&t.db, &as_(b), &id)
                 .await
                 .unwrap()
                 .opinions
                 .is_empty(),
             "peers wait for completion"
         );
-        let timeline = cases::view(&t.db, &as_(coordinator), &id).await.unwrap().timeline;
+        let timeline = case_view::view(&t.db, &as_(coordinator), &id)
+            .await
+            .unwrap()
+            .timeline;
         let started: Vec<_> = timeline
             .iter()
             .filter(|e| e.label == TimelineLabel::ReviewStarted)
@@ -327,7 +336,7 @@ on_both_backends!(a_reminder_reaches_only_the_specialists_still_writing, |t| {
     let s = staff(&t).await;
     let id = under_review(&t, &s).await;
     submit_opinion(&t, &s.specialists[0], &id, "done").await;
-    review::nudge_overdue(&t.db, &as_(&s.coordinators[0]), &id)
+    review::remind_specialists(&t.db, &as_(&s.coordinators[0]), &id)
         .await
         .unwrap();
     assert_eq!(
@@ -338,12 +347,12 @@ on_both_backends!(a_reminder_reaches_only_the_specialists_still_writing, |t| {
         notifications_of(&t, &s.specialists[1], "overdue_reminder").await,
         1
     );
-    let err = review::nudge_overdue(&t.db, &as_(&s.specialists[1]), &id)
+    let err = review::remind_specialists(&t.db, &as_(&s.specialists[1]), &id)
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::Forbidden(_)), "{err:?}");
     submit_opinion(&t, &s.specialists[1], &id, "done too").await;
-    let err = review::nudge_overdue(&t.db, &as_(&s.coordinators[0]), &id)
+    let err = review::remind_specialists(&t.db, &as_(&s.coordinators[0]), &id)
         .await
         .unwrap_err();
     assert!(
@@ -374,7 +383,7 @@ on_both_backends!(the_final_summary_completes_the_case_with_a_stored_report, |t|
     complete(&t, &s, &id).await;
 
     assert_eq!(status(&t, &id).await, "completed");
-    let view = cases::view(&t.db, &as_(&s.w.patient), &id).await.unwrap();
+    let view = case_view::view(&t.db, &as_(&s.w.patient), &id).await.unwrap();
     assert!(view.report_ready);
     assert!(labels(&view).ends_with(&[TimelineLabel::CaseCompleted]));
     assert_eq!(notifications_of(&t, &s.w.patient, "case_completed").await, 1);
@@ -387,7 +396,9 @@ on_both_backends!(the_final_summary_completes_the_case_with_a_stored_report, |t|
     assert_eq!(report.patient_sex.as_deref(), Some("Female"));
 
     // Peers read each other's opinions once the case is completed.
-    let peer_view = cases::view(&t.db, &as_(&s.specialists[1]), &id).await.unwrap();
+    let peer_view = case_view::view(&t.db, &as_(&s.specialists[1]), &id)
+        .await
+        .unwrap();
     assert_eq!(peer_view.opinions.len(), 2);
 
     let (name, file) = review::open_report_pdf(&t.db, &s.w.storage, &as_(&s.w.patient), &id)
@@ -530,10 +541,7 @@ on_both_backends!(two_racing_summaries_complete_the_case_once, |t| {
             review::submit_final_summary(
                 &db,
                 &storage,
-                &Caller {
-                    user: &coordinator,
-                    ip: "",
-                },
+                &Person::new(&coordinator, ""),
                 &id,
                 v,
                 &format!("Summary {n}"),
@@ -599,7 +607,7 @@ on_both_backends!(
             0,
             "their opinion is in"
         );
-        let timeline = cases::view(&t.db, &as_(&s.coordinators[0]), &id)
+        let timeline = case_view::view(&t.db, &as_(&s.coordinators[0]), &id)
             .await
             .unwrap()
             .timeline;
@@ -668,11 +676,11 @@ on_both_backends!(dashboards_say_what_each_person_has_to_do_next, |t| {
             .and_then(|c| c.attention.clone())
             .unwrap_or_default()
     };
-    let coordinator = cases::clinician_cases(&t.db, &as_(&s.coordinators[0]))
+    let coordinator = case_view::clinician_cases(&t.db, &as_(&s.coordinators[0]))
         .await
         .unwrap();
     assert_eq!(attention(&coordinator.coordinating), "Waiting for 2 opinions");
-    let a = cases::clinician_cases(&t.db, &as_(&s.specialists[0]))
+    let a = case_view::clinician_cases(&t.db, &as_(&s.specialists[0]))
         .await
         .unwrap();
     assert_eq!(attention(&a.reviewing), "Your opinion is due");
@@ -680,23 +688,23 @@ on_both_backends!(dashboards_say_what_each_person_has_to_do_next, |t| {
         .await
         .unwrap();
     assert_eq!(
-        attention(&cases::my_cases(&t.db, &as_(&s.w.patient)).await.unwrap()),
+        attention(&case_view::my_cases(&t.db, &as_(&s.w.patient)).await.unwrap()),
         "Your specialists asked for documents"
     );
     submit_opinion(&t, &s.specialists[0], &id, "a").await;
     submit_opinion(&t, &s.specialists[1], &id, "b").await;
-    let a = cases::clinician_cases(&t.db, &as_(&s.specialists[0]))
+    let a = case_view::clinician_cases(&t.db, &as_(&s.specialists[0]))
         .await
         .unwrap();
     assert_eq!(attention(&a.reviewing), "Your opinion is in");
-    let coordinator = cases::clinician_cases(&t.db, &as_(&s.coordinators[0]))
+    let coordinator = case_view::clinician_cases(&t.db, &as_(&s.coordinators[0]))
         .await
         .unwrap();
     assert_eq!(
         attention(&coordinator.coordinating),
         "Waiting for the patient's documents"
     );
-    let item = cases::view(&t.db, &as_(&s.w.patient), &id)
+    let item = case_view::view(&t.db, &as_(&s.w.patient), &id)
         .await
         .unwrap()
         .requests[0]
@@ -706,7 +714,7 @@ on_both_backends!(dashboards_say_what_each_person_has_to_do_next, |t| {
     upload_item(&t, &s.w.storage, &s.w.patient, &id, &item)
         .await
         .unwrap();
-    let coordinator = cases::clinician_cases(&t.db, &as_(&s.coordinators[0]))
+    let coordinator = case_view::clinician_cases(&t.db, &as_(&s.coordinators[0]))
         .await
         .unwrap();
     assert_eq!(attention(&coordinator.coordinating), "Ready for your summary");
@@ -727,12 +735,16 @@ on_both_backends!(specialists_see_no_payment_entries_or_refund_details, |t| {
             })
             .count()
     };
-    let specialist = cases::view(&t.db, &as_(&s.specialists[0]), &id).await.unwrap();
+    let specialist = case_view::view(&t.db, &as_(&s.specialists[0]), &id)
+        .await
+        .unwrap();
     assert_eq!(money(&specialist.timeline), 0, "{:?}", specialist.timeline);
     assert!(specialist.payment.is_none());
-    let coordinator = cases::view(&t.db, &as_(&s.coordinators[0]), &id).await.unwrap();
+    let coordinator = case_view::view(&t.db, &as_(&s.coordinators[0]), &id)
+        .await
+        .unwrap();
     assert!(money(&coordinator.timeline) >= 2, "{:?}", coordinator.timeline);
-    let patient = cases::view(&t.db, &as_(&s.w.patient), &id).await.unwrap();
+    let patient = case_view::view(&t.db, &as_(&s.w.patient), &id).await.unwrap();
     assert!(money(&patient.timeline) >= 2);
 
     // The patient cancels: the refund is told to the patient and the coordinator only.
@@ -761,7 +773,9 @@ on_both_backends!(specialists_see_no_payment_entries_or_refund_details, |t| {
     }
     let (_, body) = bodies.iter().find(|(u, _)| *u == s.coordinators[0].id).unwrap();
     assert!(body.contains("Refund of EUR 450.00"), "{body}");
-    let after = cases::view(&t.db, &as_(&s.specialists[0]), &id).await.unwrap();
+    let after = case_view::view(&t.db, &as_(&s.specialists[0]), &id)
+        .await
+        .unwrap();
     assert_eq!(money(&after.timeline), 0, "{:?}", after.timeline);
     assert_eq!(after.timeline.last().unwrap().label, TimelineLabel::CaseCancelled);
 });

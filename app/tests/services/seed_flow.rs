@@ -1,8 +1,8 @@
-//! The seed flow: coordinator assignment with the payment link, reassignment before payment,
+//! From submission to review: coordinator assignment with the payment link, reassignment before payment,
 //! payment by signed webhook, specialists by the case's coordinator.
 
+use crate::intake::{submitted_case, world, World};
 use crate::on_both_backends;
-use crate::services_intake::{submitted_case, world, World};
 use crate::support::{user, TestDb};
 use app::domain::{CaseAction, CaseStatus, Relation, Role, TimelineLabel};
 use app::error::AppError;
@@ -10,9 +10,10 @@ use app::model::CurrentUser;
 use app::server::config::TEST_WEBHOOK_SECRET;
 use app::server::db;
 use app::server::payments::signature;
+use app::server::services::case_view;
 use app::server::services::catalog::{self, CategoryInput};
 use app::server::services::payments::{handle_webhook, Outcome, WebhookError};
-use app::server::services::{assignment, cases, Caller};
+use app::server::services::{assignment, cases, Person};
 use std::sync::Arc;
 
 pub struct Staff {
@@ -38,17 +39,9 @@ pub async fn staff(t: &TestDb) -> Staff {
         specialists: specialists.iter().map(|s| s.id.clone()).collect(),
         coordinators: coordinators.iter().map(|c| c.id.clone()).collect(),
     };
-    catalog::save_category(
-        &t.db,
-        &Caller {
-            user: &w.admin,
-            ip: "",
-        },
-        Some(&w.category),
-        input,
-    )
-    .await
-    .unwrap();
+    catalog::save_category(&t.db, &Person::new(&w.admin, ""), Some(&w.category), input)
+        .await
+        .unwrap();
     Staff {
         w,
         coordinators,
@@ -57,8 +50,8 @@ pub async fn staff(t: &TestDb) -> Staff {
     }
 }
 
-pub fn as_(user: &CurrentUser) -> Caller<'_> {
-    Caller { user, ip: "" }
+pub fn as_(user: &CurrentUser) -> Person {
+    Person::new(user, "")
 }
 
 pub async fn version(t: &TestDb, case_id: &str) -> i64 {
@@ -128,7 +121,7 @@ on_both_backends!(
     |t| {
         let s = staff(&t).await;
         let id = assigned(&t, &s).await;
-        let view = cases::view(&t.db, &as_(&s.w.patient), &id).await.unwrap();
+        let view = case_view::view(&t.db, &as_(&s.w.patient), &id).await.unwrap();
         assert_eq!(view.summary.status, CaseStatus::AwaitingPayment);
         let labels: Vec<_> = view.timeline.iter().map(|e| e.label).collect();
         assert_eq!(
@@ -166,11 +159,13 @@ on_both_backends!(
                 .unwrap();
             assert_eq!(mail, 1);
         }
-        let home = cases::clinician_cases(&t.db, &as_(&s.coordinators[0]))
+        let home = case_view::clinician_cases(&t.db, &as_(&s.coordinators[0]))
             .await
             .unwrap();
         assert_eq!(home.coordinating.len(), 1);
-        let coord_view = cases::view(&t.db, &as_(&s.coordinators[0]), &id).await.unwrap();
+        let coord_view = case_view::view(&t.db, &as_(&s.coordinators[0]), &id)
+            .await
+            .unwrap();
         assert_eq!(coord_view.relation, Relation::Coordinator);
         assert!(coord_view.payment.is_none(), "doctors never receive payment data");
     }
@@ -222,15 +217,7 @@ on_both_backends!(eight_admins_assigning_at_once_make_exactly_one_assignment, |t
         let (db, config, id) = (db.clone(), config.clone(), id.clone());
         let coordinator = s.coordinators[n % 2].id.clone();
         racers.push(tokio::spawn(async move {
-            assignment::assign_coordinator(
-                &db,
-                &config,
-                &Caller { user: &admin, ip: "" },
-                &id,
-                v,
-                &coordinator,
-            )
-            .await
+            assignment::assign_coordinator(&db, &config, &Person::new(&admin, ""), &id, v, &coordinator).await
         }));
     }
     let mut won = 0;
@@ -318,7 +305,7 @@ on_both_backends!(reassigning_before_payment_keeps_the_link_and_history, |t| {
         assert_eq!(n, 1);
     }
     assert_eq!(
-        cases::view(&t.db, &as_(&s.coordinators[0]), &id).await.err(),
+        case_view::view(&t.db, &as_(&s.coordinators[0]), &id).await.err(),
         Some(AppError::NotFound)
     );
 });
@@ -539,7 +526,7 @@ on_both_backends!(
                 "not on the case: it does not exist for them"
             );
             assert_eq!(
-                cases::view(&t.db, &as_(intruder), &id).await.err(),
+                case_view::view(&t.db, &as_(intruder), &id).await.err(),
                 Some(AppError::NotFound)
             );
         }
@@ -566,7 +553,7 @@ on_both_backends!(
         assignment::assign_specialists(&t.db, &as_(coordinator), &id, v, &twice)
             .await
             .unwrap();
-        let view = cases::view(&t.db, &as_(&s.w.patient), &id).await.unwrap();
+        let view = case_view::view(&t.db, &as_(&s.w.patient), &id).await.unwrap();
         assert_eq!(view.summary.status, CaseStatus::DoctorsAssigned);
         let expected = view.summary.expected_review_at.unwrap();
         let days = (expected - chrono::Utc::now()).num_hours() as f64 / 24.0;
@@ -584,10 +571,13 @@ on_both_backends!(
             .filter(|m| !m.is_coordinator)
             .all(|m| m.contact_email.is_none()));
         for specialist in &s.specialists[..2] {
-            let home = cases::clinician_cases(&t.db, &as_(specialist)).await.unwrap();
+            let home = case_view::clinician_cases(&t.db, &as_(specialist)).await.unwrap();
             assert_eq!(home.reviewing.len(), 1);
             assert_eq!(
-                cases::view(&t.db, &as_(specialist), &id).await.unwrap().relation,
+                case_view::view(&t.db, &as_(specialist), &id)
+                    .await
+                    .unwrap()
+                    .relation,
                 Relation::Specialist
             );
         }
@@ -601,7 +591,7 @@ on_both_backends!(
             .await
             .unwrap();
         assert_eq!(
-            cases::view(&t.db, &as_(&s.specialists[0]), &id).await.err(),
+            case_view::view(&t.db, &as_(&s.specialists[0]), &id).await.err(),
             Some(AppError::NotFound)
         );
         assert_eq!(
@@ -738,7 +728,7 @@ on_both_backends!(cancelling_or_rejecting_a_paid_case_refunds_it_once, |t| {
         .await
         .unwrap();
     assert_eq!(payment_status, "refunded");
-    let view = cases::view(&t.db, &as_(&s.w.patient), &id).await.unwrap();
+    let view = case_view::view(&t.db, &as_(&s.w.patient), &id).await.unwrap();
     // The closing entry carries the reason; the refund has its own entry, for the patient,
     // the coordinator and admins only.
     let n = view.timeline.len();
@@ -838,7 +828,7 @@ on_both_backends!(
         assert_eq!(deliver(&t, &paid).await.unwrap(), Outcome::Duplicate);
         assert_eq!(status(&t, &id).await, "cancelled", "the case stays closed");
         assert_eq!(refunds_of(&t, &id).await.len(), 1, "refunded exactly once");
-        let view = cases::view(&t.db, &as_(&s.w.patient), &id).await.unwrap();
+        let view = case_view::view(&t.db, &as_(&s.w.patient), &id).await.unwrap();
         let last = view.timeline.last().unwrap();
         assert_eq!(last.label, TimelineLabel::PaymentRefunded);
         assert_eq!(

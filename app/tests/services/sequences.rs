@@ -7,9 +7,9 @@
 //! terminal states stay terminal; a refused action changes nothing, and an accepted one writes
 //! exactly the timeline entries its transition names.
 
+use crate::intake::{complete_form, upload};
 use crate::on_both_backends;
 use crate::seed_flow::{staff, Staff};
-use crate::services_intake::{complete_form, upload};
 use crate::support::TestDb;
 use app::domain::document::samples;
 use app::domain::review::OpinionInput;
@@ -19,7 +19,7 @@ use app::server::config::TEST_WEBHOOK_SECRET;
 use app::server::db;
 use app::server::payments::signature;
 use app::server::services::payments::handle_webhook;
-use app::server::services::{assignment, cases, documents, review, Caller};
+use app::server::services::{assignment, cases, documents, review, Person};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -41,7 +41,7 @@ enum Step {
     ProvideDocument,
     SaveOpinion,
     SubmitOpinion,
-    Nudge,
+    Remind,
     Summary,
     Cancel,
     Reject,
@@ -62,7 +62,7 @@ const STEPS_POOL: [(Step, u32); 16] = [
     (Step::ProvideDocument, 3),
     (Step::SaveOpinion, 2),
     (Step::SubmitOpinion, 6),
-    (Step::Nudge, 1),
+    (Step::Remind, 1),
     (Step::Summary, 4),
     (Step::Cancel, 1),
     (Step::Reject, 1),
@@ -145,7 +145,7 @@ impl Run<'_> {
             | Step::Open
             | Step::Pay
             | Step::FailPayment => Some(&s.w.patient),
-            Step::AssignSpecialists | Step::RemoveSpecialist | Step::Nudge | Step::Summary => coordinator,
+            Step::AssignSpecialists | Step::RemoveSpecialist | Step::Remind | Step::Summary => coordinator,
             Step::RequestDocuments | Step::SaveOpinion | Step::SubmitOpinion => {
                 specialist.choose(&mut self.rng).copied()
             }
@@ -229,7 +229,7 @@ impl Run<'_> {
             _ => self.someone(),
         };
         let t = self.t;
-        let caller = Caller { user: &who, ip: "" };
+        let caller = Person::new(&who, "");
         if let Step::Open = step {
             if self.cases.len() >= 3 {
                 return None;
@@ -342,9 +342,9 @@ impl Run<'_> {
                     )
                 }
             }
-            Step::Nudge => (
-                person(CaseAction::NudgeOverdue),
-                review::nudge_overdue(&t.db, &caller, &case_id).await,
+            Step::Remind => (
+                person(CaseAction::RemindSpecialists),
+                review::remind_specialists(&t.db, &caller, &case_id).await,
             ),
             Step::Summary => (
                 person(CaseAction::SubmitFinalSummary),

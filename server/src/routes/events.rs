@@ -49,7 +49,7 @@ fn changes(
     user_id: String,
     raw_token: String,
 ) -> impl Stream<Item = Result<Event, Infallible>> {
-    let nudges = state.live.subscribe();
+    let wakeups = state.live.subscribe();
     let every = match state.db.backend() {
         Backend::Postgres => SAFETY_CHECK_EVERY,
         Backend::Sqlite => CHECK_EVERY,
@@ -60,8 +60,8 @@ fn changes(
         raw_token,
     };
     stream::unfold(
-        (watch, nudges, None::<(i64, i64)>),
-        move |(watch, mut nudges, seen)| async move {
+        (watch, wakeups, None::<(i64, i64)>),
+        move |(watch, mut wakeups, seen)| async move {
             let mut seen = seen;
             loop {
                 if !session_is_live(&watch.state, &watch.raw_token).await.ok()? {
@@ -73,11 +73,11 @@ fn changes(
                 // The first report tells the page where it starts; later ones come with a change.
                 if seen != Some(now) {
                     let event = Event::default().event("notifications").data(now.0.to_string());
-                    return Some((Ok(event), (watch, nudges, Some(now))));
+                    return Some((Ok(event), (watch, wakeups, Some(now))));
                 }
                 seen = Some(now);
                 tokio::select! {
-                    _ = nudged(&mut nudges, &watch.user_id) => {}
+                    _ = woken(&mut wakeups, &watch.user_id) => {}
                     _ = tokio::time::sleep(every) => {}
                 }
             }
@@ -93,9 +93,9 @@ struct Watch {
 }
 
 /// Returns when the hub names this user (or may have: it lagged behind).
-async fn nudged(nudges: &mut broadcast::Receiver<String>, user_id: &str) {
+async fn woken(wakeups: &mut broadcast::Receiver<String>, user_id: &str) {
     loop {
-        match nudges.recv().await {
+        match wakeups.recv().await {
             Ok(id) if id == user_id => return,
             Ok(_) => {}
             Err(broadcast::error::RecvError::Lagged(_)) => return,

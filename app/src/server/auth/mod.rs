@@ -5,5 +5,3 @@ pub mod hashing;
 pub mod password;
 pub mod request;
 pub mod token;
-
-pub use request::{current_user, require_role, require_user, RequestMeta};

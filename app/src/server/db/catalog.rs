@@ -204,13 +204,13 @@ pub async fn update_review_type(
 /// Activates or deactivates a review type or category. Cases that use it keep it.
 pub async fn set_active(
     conn: &mut AnyConnection,
-    kind: Entry,
+    kind: CatalogKind,
     id: &str,
     active: bool,
 ) -> Result<bool, sqlx::Error> {
     let sql = match kind {
-        Entry::ReviewType => "UPDATE review_types SET active = $1 WHERE id = $2",
-        Entry::Category => "UPDATE disease_categories SET active = $1 WHERE id = $2",
+        CatalogKind::ReviewType => "UPDATE review_types SET active = $1 WHERE id = $2",
+        CatalogKind::Category => "UPDATE disease_categories SET active = $1 WHERE id = $2",
     };
     let done = sqlx::query(sql)
         .bind(i64::from(active))
@@ -220,11 +220,7 @@ pub async fn set_active(
     Ok(done.rows_affected() == 1)
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Entry {
-    ReviewType,
-    Category,
-}
+pub use crate::model::CatalogKind;
 
 pub async fn rename_category(conn: &mut AnyConnection, id: &str, name: &str) -> Result<bool, sqlx::Error> {
     let done = sqlx::query("UPDATE disease_categories SET name = $1 WHERE id = $2")
@@ -254,10 +250,10 @@ pub async fn replace_pool(
 }
 
 /// Whether an id names an active review type / category (for intake).
-pub async fn is_active(conn: &mut AnyConnection, kind: Entry, id: &str) -> Result<bool, sqlx::Error> {
+pub async fn is_active(conn: &mut AnyConnection, kind: CatalogKind, id: &str) -> Result<bool, sqlx::Error> {
     let sql = match kind {
-        Entry::ReviewType => "SELECT COUNT(*) FROM review_types WHERE id = $1 AND active = 1",
-        Entry::Category => "SELECT COUNT(*) FROM disease_categories WHERE id = $1 AND active = 1",
+        CatalogKind::ReviewType => "SELECT COUNT(*) FROM review_types WHERE id = $1 AND active = 1",
+        CatalogKind::Category => "SELECT COUNT(*) FROM disease_categories WHERE id = $1 AND active = 1",
     };
     let n: i64 = sqlx::query_scalar(sql).bind(id).fetch_one(conn).await?;
     Ok(n == 1)

@@ -1,6 +1,8 @@
 //! Registration, sign-in and sign-out, and the admin's management of staff accounts.
 
-use super::{throttle, Caller};
+use super::audit::{record, On};
+use super::{throttle, Person};
+use crate::domain::audit::Outcome;
 use crate::domain::{validate, Role};
 use crate::error::AppError;
 use crate::model::CurrentUser;
@@ -312,6 +314,48 @@ async fn log_sign_in(
     Ok(())
 }
 
+/// The staff form as sent: the role by name, the profile fields only for clinicians.
+pub struct StaffForm {
+    pub role: String,
+    pub name: String,
+    pub email: String,
+    pub password: String,
+    pub title: Option<String>,
+    pub specialties: Option<String>,
+    pub contact_email: Option<String>,
+    pub contact_phone: Option<String>,
+}
+
+impl StaffForm {
+    pub fn parse(self) -> Result<NewStaff, AppError> {
+        let role: Role = self
+            .role
+            .parse()
+            .map_err(|_| AppError::validation("role", "Choose clinician or admin."))?;
+        let profile = (role == Role::Clinician).then(|| ProfileInput {
+            title: self.title.unwrap_or_default(),
+            specialties: self.specialties.unwrap_or_default(),
+            contact_email: self.contact_email.unwrap_or_default(),
+            contact_phone: self.contact_phone.unwrap_or_default(),
+        });
+        Ok(NewStaff {
+            role,
+            name: self.name,
+            email: self.email,
+            password: self.password,
+            profile,
+        })
+    }
+}
+
+/// Every account, for the admins' staff list.
+pub async fn list(db: &Db, caller: &Person) -> Result<Vec<crate::model::UserSummary>, AppError> {
+    if caller.user.role != Role::Admin {
+        return Err(AppError::forbidden("Only admins manage accounts."));
+    }
+    Ok(users::list(db.pool()).await?)
+}
+
 /// What an admin enters for a new staff account.
 pub struct NewStaff {
     pub role: Role,
@@ -329,7 +373,7 @@ pub struct ProfileInput {
     pub contact_phone: String,
 }
 
-pub async fn create_staff(db: &Db, caller: &Caller<'_>, input: NewStaff) -> Result<String, AppError> {
+pub async fn create_staff(db: &Db, caller: &Person, input: NewStaff) -> Result<String, AppError> {
     if input.role == Role::Patient {
         return Err(AppError::validation("role", "Patients register themselves."));
     }
@@ -394,13 +438,20 @@ pub async fn create_staff(db: &Db, caller: &Caller<'_>, input: NewStaff) -> Resu
         };
         users::insert_profile(&mut tx, &id, &p).await?;
     }
-    super::audit_ok(&mut tx, caller, "create_account", &id).await?;
+    record(
+        &mut *tx,
+        &caller.into(),
+        "create_account",
+        On::record(&id),
+        Outcome::Ok,
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
 
 /// Deactivating an account ends all its sessions at once; reactivating lets it sign in again.
-pub async fn set_active(db: &Db, caller: &Caller<'_>, user_id: &str, active: bool) -> Result<(), AppError> {
+pub async fn set_active(db: &Db, caller: &Person, user_id: &str, active: bool) -> Result<(), AppError> {
     if user_id == caller.user.id && !active {
         return Err(AppError::conflict("You cannot deactivate your own account."));
     }
@@ -416,7 +467,7 @@ pub async fn set_active(db: &Db, caller: &Caller<'_>, user_id: &str, active: boo
     } else {
         "deactivate_account"
     };
-    super::audit_ok(&mut tx, caller, action, user_id).await?;
+    record(&mut *tx, &caller.into(), action, On::record(user_id), Outcome::Ok).await?;
     tx.commit().await?;
     Ok(())
 }

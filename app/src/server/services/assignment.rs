@@ -1,9 +1,9 @@
-//! The seed flow's staffing steps: the admin assigns (and, before payment, reassigns) the case
+//! Staffing a case: the admin assigns (and, before payment, reassigns) the case
 //! coordinator, which opens the payment; after payment the coordinator assigns specialists.
 
 use super::case_action::{self, Audience};
-use super::Caller;
-use crate::domain::{CaseAction, CaseStatus};
+use super::Person;
+use crate::domain::{visibility, CaseAction, CaseStatus};
 use crate::error::AppError;
 use crate::model::StaffChoice;
 use crate::server::config::Config;
@@ -39,7 +39,7 @@ async fn facts(conn: &mut sqlx::AnyConnection, case_id: &str) -> Result<CaseFact
 /// Coordinators the admin may choose for the case: its category's pool, with their load.
 pub async fn eligible_coordinators(
     db: &Db,
-    caller: &Caller<'_>,
+    caller: &Person,
     case_id: &str,
 ) -> Result<Vec<StaffChoice>, AppError> {
     let action = match status_of(db, case_id).await? {
@@ -60,7 +60,7 @@ pub async fn eligible_coordinators(
 /// those already on the case.
 pub async fn eligible_specialists(
     db: &Db,
-    caller: &Caller<'_>,
+    caller: &Person,
     case_id: &str,
 ) -> Result<Vec<StaffChoice>, AppError> {
     let action = match status_of(db, case_id).await? {
@@ -88,7 +88,7 @@ pub fn specialist_choices(
 ) -> Vec<StaffChoice> {
     members
         .into_iter()
-        .filter(|m| Some(m.id.as_str()) != coordinator_id && !on_case.contains(&m.id))
+        .filter(|m| visibility::may_join_as_specialist(&m.id, coordinator_id, on_case))
         .map(choice)
         .collect()
 }
@@ -119,13 +119,31 @@ async fn in_pool(
         .any(|m| m.id == clinician))
 }
 
-/// Seed steps 1-5: link the coordinator, create the payment link for the review type's price,
-/// prompt the patient, notify the coordinator, record "Coordinator assigned" and "Awaiting
+/// The admin's choice of coordinator: the first one for a submitted case, a change before
+/// payment otherwise. Which of the two it is follows from the case's status, not from the page.
+pub async fn choose_coordinator(
+    db: &Db,
+    config: &Config,
+    caller: &Person,
+    case_id: &str,
+    version: i64,
+    coordinator_id: &str,
+) -> Result<(), AppError> {
+    match status_of(db, case_id).await? {
+        Some(CaseStatus::Submitted) | None => {
+            assign_coordinator(db, config, caller, case_id, version, coordinator_id).await
+        }
+        Some(_) => reassign_coordinator(db, caller, case_id, version, coordinator_id).await,
+    }
+}
+
+/// Links the coordinator, creates the payment link for the review type's price, prompts the
+/// patient, notifies the coordinator, record "Coordinator assigned" and "Awaiting
 /// payment". One transaction; the loser of a race gets a conflict and changes nothing.
 pub async fn assign_coordinator(
     db: &Db,
     config: &Config,
-    caller: &Caller<'_>,
+    caller: &Person,
     case_id: &str,
     version: i64,
     coordinator_id: &str,
@@ -177,6 +195,7 @@ pub async fn assign_coordinator(
         currency: &currency,
     };
     payments::insert(&mut acting.tx, &payment, now).await?;
+    acting.opened_payment_link();
     let detail = format!(
         "Payment of {} requested",
         crate::domain::money::Money {
@@ -185,7 +204,7 @@ pub async fn assign_coordinator(
         }
         .display()
     );
-    case_action::finish(acting, caller, &detail, &Audience::default()).await?;
+    case_action::finish(acting, &detail, &Audience::default()).await?;
     Ok(())
 }
 
@@ -193,7 +212,7 @@ pub async fn assign_coordinator(
 /// is deactivated (kept), a new one created; the payment link stays as it was.
 pub async fn reassign_coordinator(
     db: &Db,
-    caller: &Caller<'_>,
+    caller: &Person,
     case_id: &str,
     version: i64,
     coordinator_id: &str,
@@ -238,7 +257,7 @@ pub async fn reassign_coordinator(
         previous_coordinator: Some(previous),
         ..Audience::default()
     };
-    case_action::finish(acting, caller, "", &audience).await?;
+    case_action::finish(acting, "", &audience).await?;
     Ok(())
 }
 
@@ -246,7 +265,7 @@ pub async fn reassign_coordinator(
 /// DoctorsAssigned and gets its expected review date; later: more are added).
 pub async fn assign_specialists(
     db: &Db,
-    caller: &Caller<'_>,
+    caller: &Person,
     case_id: &str,
     version: i64,
     specialist_ids: &[String],
@@ -303,19 +322,20 @@ pub async fn assign_specialists(
         .fetch_one(&mut *acting.tx)
         .await?;
         assignments::set_expected_review(&mut acting.tx, case_id, now + days * 24 * 3600 * 1000).await?;
+        acting.set_review_date();
     }
     let audience = Audience {
         specialists: chosen,
         ..Audience::default()
     };
-    case_action::finish(acting, caller, "", &audience).await?;
+    case_action::finish(acting, "", &audience).await?;
     Ok(())
 }
 
 /// Removes a specialist who has not yet submitted an opinion; they lose access at once.
 pub async fn remove_specialist(
     db: &Db,
-    caller: &Caller<'_>,
+    caller: &Person,
     case_id: &str,
     version: i64,
     specialist_id: &str,
@@ -328,15 +348,9 @@ pub async fn remove_specialist(
             "This specialist is not on the case.",
         ));
     }
-    if db::review::has_submitted(&mut *acting.tx, case_id, specialist_id).await? {
-        return Err(AppError::conflict(
-            "This specialist has already submitted an opinion; it stays part of the case.",
-        ));
-    }
-    if on_case.len() == 1 {
-        return Err(AppError::conflict(
-            "A case under review needs at least one specialist. Add another first.",
-        ));
+    let submitted = db::review::has_submitted(&mut *acting.tx, case_id, specialist_id).await?;
+    if let Some(reason) = visibility::removal_blocker(submitted, on_case.len()) {
+        return Err(AppError::conflict(reason));
     }
     assignments::deactivate(
         &mut acting.tx,
@@ -350,6 +364,6 @@ pub async fn remove_specialist(
         specialists: vec![specialist_id.to_owned()],
         ..Audience::default()
     };
-    case_action::finish(acting, caller, "", &audience).await?;
+    case_action::finish(acting, "", &audience).await?;
     Ok(())
 }

@@ -1,33 +1,94 @@
-//! The audit log for admins: search it page by page, and export what a search finds as CSV.
-//! Only admins may do either; an export is itself recorded.
+//! The audit log: every use case records what its caller did and how it ended ([`record`]);
+//! admins search it page by page and export what a search finds as CSV (both admins only, an
+//! export itself recorded).
 
-use super::{audit_ok, Caller};
+use crate::domain::audit::Outcome;
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::model::{AuditEntry, AuditQuery as Query, Page};
+use crate::server::caller::{Caller, Person};
 use crate::server::db::{audit, Db};
 use crate::server::failure::internal;
 use chrono::{NaiveDate, NaiveTime};
+use sqlx::{Any, Executor};
 
 pub const PAGE_SIZE: u32 = 50;
 /// An export holds at most this many entries; narrow the search for more.
 pub const EXPORT_LIMIT: i64 = 100_000;
 
+/// What an audited action was done to: a case (`target` is the case too, or the provider's
+/// event), or another record (an account, a catalog entry, the audit log itself).
+#[derive(Clone, Copy, Debug)]
+pub struct On<'a> {
+    pub case_id: Option<&'a str>,
+    pub target: &'a str,
+}
+
+impl<'a> On<'a> {
+    pub fn case(case_id: &'a str) -> On<'a> {
+        On {
+            case_id: Some(case_id),
+            target: case_id,
+        }
+    }
+
+    pub fn record(target: &'a str) -> On<'a> {
+        On {
+            case_id: None,
+            target,
+        }
+    }
+}
+
+/// Appends one entry: who (from the caller), what, on what, how it ended.
+pub async fn record<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    caller: &Caller,
+    action: &str,
+    on: On<'_>,
+    outcome: Outcome,
+) -> Result<(), AppError> {
+    let entry = audit::Entry {
+        user_id: caller.user_id(),
+        role: caller.audit_role(),
+        action,
+        case_id: on.case_id,
+        target: on.target,
+        outcome: outcome.as_str(),
+        ip: caller.ip(),
+    };
+    audit::record(ex, &entry).await?;
+    Ok(())
+}
+
+/// Records that `caller` was refused `action` for their role, outside any transaction.
+pub async fn record_refusal(db: &Db, caller: &Caller, action: &str) -> Result<(), AppError> {
+    record(db.pool(), caller, action, On::record(""), Outcome::Denied).await
+}
+
+/// How a refused or failed use case ended, for its audit entry.
+pub fn outcome_of(err: &AppError) -> Outcome {
+    match err {
+        AppError::NotFound | AppError::Forbidden(_) => Outcome::Denied,
+        AppError::Conflict(_) => Outcome::Conflict,
+        AppError::Validation(_) => Outcome::Invalid,
+        _ => Outcome::Error,
+    }
+}
+
 /// Admins only; a refusal is itself recorded.
-async fn admin_only(db: &Db, caller: &Caller<'_>, action: &str) -> Result<(), AppError> {
-    if caller.user.role == Role::Admin {
+async fn admin_only(db: &Db, person: &Person, action: &str) -> Result<(), AppError> {
+    if person.user.role == Role::Admin {
         return Ok(());
     }
-    let entry = audit::Entry {
-        user_id: Some(&caller.user.id),
-        role: caller.user.role.as_str(),
+    record(
+        db.pool(),
+        &person.into(),
         action,
-        case_id: None,
-        target: "audit_log",
-        outcome: "denied",
-        ip: caller.ip,
-    };
-    audit::record(db.pool(), &entry).await?;
+        On::record("audit_log"),
+        Outcome::Denied,
+    )
+    .await?;
     Err(AppError::forbidden("Only admins read the audit log."))
 }
 
@@ -57,7 +118,7 @@ fn parse(query: &Query) -> Result<audit::Filter, AppError> {
     })
 }
 
-pub async fn search(db: &Db, caller: &Caller<'_>, query: &Query) -> Result<Page<AuditEntry>, AppError> {
+pub async fn search(db: &Db, caller: &Person, query: &Query) -> Result<Page<AuditEntry>, AppError> {
     admin_only(db, caller, "search_audit").await?;
     let filter = parse(query)?;
     let page = query.page.max(1);
@@ -73,16 +134,18 @@ pub async fn search(db: &Db, caller: &Caller<'_>, query: &Query) -> Result<Page<
 }
 
 /// Every entry the search finds (up to [`EXPORT_LIMIT`]), as CSV with a header row.
-pub async fn export_csv(db: &Db, caller: &Caller<'_>, query: &Query) -> Result<Vec<u8>, AppError> {
+pub async fn export_csv(db: &Db, caller: &Person, query: &Query) -> Result<Vec<u8>, AppError> {
     admin_only(db, caller, "export_audit").await?;
     let filter = parse(query)?;
     let mut conn = db.pool().acquire().await?;
     let (entries, _) = audit::search(&mut conn, &filter, EXPORT_LIMIT, 0).await?;
-    audit_ok(
-        &mut conn,
-        caller,
+    let count = format!("{} entries", entries.len());
+    record(
+        &mut *conn,
+        &caller.into(),
         "export_audit",
-        &format!("{} entries", entries.len()),
+        On::record(&count),
+        Outcome::Ok,
     )
     .await?;
     to_csv(&entries)

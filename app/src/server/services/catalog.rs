@@ -1,18 +1,20 @@
 //! The catalog admins configure: review types, disease categories and their staff pools.
 //! Deactivating an entry hides it from new cases and never changes cases that already use it.
 
-use super::Caller;
+use super::audit::{self, On};
+use super::Person;
+use crate::domain::audit::Outcome;
 use crate::domain::money::{parse_amount, parse_currency};
 use crate::domain::{validate, Role};
 use crate::error::{AppError, FieldError};
 use crate::model::Catalog;
-use crate::server::db::catalog::{self, Entry, NewReviewType, Pool};
+use crate::server::db::catalog::{self, CatalogKind, NewReviewType, Pool};
 use crate::server::db::Db;
 use crate::server::failure::is_unique_violation;
 
 /// Admins see everything, with the clinicians for the pool pickers; everyone else sees only
 /// what a patient may choose now.
-pub async fn catalog(db: &Db, caller: &Caller<'_>) -> Result<Catalog, AppError> {
+pub async fn catalog(db: &Db, caller: &Person) -> Result<Catalog, AppError> {
     let admin = caller.user.role == Role::Admin;
     let mut conn = db.pool().acquire().await?;
     Ok(Catalog {
@@ -88,7 +90,7 @@ fn validate_review_type(input: &ReviewTypeInput) -> Result<ValidReviewType, AppE
 /// created with only once payments record it; the catalog row itself is what changes here.
 pub async fn save_review_type(
     db: &Db,
-    caller: &Caller<'_>,
+    caller: &Person,
     id: Option<&str>,
     input: ReviewTypeInput,
 ) -> Result<String, AppError> {
@@ -109,15 +111,22 @@ pub async fn save_review_type(
             .map(|found| found.then(|| id.to_owned())),
     };
     let id = saved_id(saved, "Another review type already has this name.")?;
-    super::audit_ok(&mut tx, caller, "save_review_type", &id).await?;
+    audit::record(
+        &mut *tx,
+        &caller.into(),
+        "save_review_type",
+        On::record(&id),
+        Outcome::Ok,
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
 
 pub async fn set_active(
     db: &Db,
-    caller: &Caller<'_>,
-    kind: Entry,
+    caller: &Person,
+    kind: CatalogKind,
     id: &str,
     active: bool,
 ) -> Result<(), AppError> {
@@ -127,12 +136,12 @@ pub async fn set_active(
         return Err(AppError::NotFound);
     }
     let action = match (kind, active) {
-        (Entry::ReviewType, true) => "activate_review_type",
-        (Entry::ReviewType, false) => "deactivate_review_type",
-        (Entry::Category, true) => "activate_category",
-        (Entry::Category, false) => "deactivate_category",
+        (CatalogKind::ReviewType, true) => "activate_review_type",
+        (CatalogKind::ReviewType, false) => "deactivate_review_type",
+        (CatalogKind::Category, true) => "activate_category",
+        (CatalogKind::Category, false) => "deactivate_category",
     };
-    super::audit_ok(&mut tx, caller, action, id).await?;
+    audit::record(&mut *tx, &caller.into(), action, On::record(id), Outcome::Ok).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -147,7 +156,7 @@ pub struct CategoryInput {
 /// be active clinicians.
 pub async fn save_category(
     db: &Db,
-    caller: &Caller<'_>,
+    caller: &Person,
     id: Option<&str>,
     input: CategoryInput,
 ) -> Result<String, AppError> {
@@ -177,7 +186,14 @@ pub async fn save_category(
     let id = saved_id(saved, "Another category already has this name.")?;
     catalog::replace_pool(&mut tx, Pool::Specialists, &id, &dedup(input.specialists)).await?;
     catalog::replace_pool(&mut tx, Pool::Coordinators, &id, &dedup(input.coordinators)).await?;
-    super::audit_ok(&mut tx, caller, "save_category", &id).await?;
+    audit::record(
+        &mut *tx,
+        &caller.into(),
+        "save_category",
+        On::record(&id),
+        Outcome::Ok,
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -199,7 +215,7 @@ fn dedup(mut ids: Vec<String>) -> Vec<String> {
     ids
 }
 
-fn require_admin(caller: &Caller<'_>) -> Result<(), AppError> {
+fn require_admin(caller: &Person) -> Result<(), AppError> {
     if caller.user.role == Role::Admin {
         Ok(())
     } else {

@@ -1,8 +1,10 @@
 //! Medical documents: upload (streamed, checked, limited), removal and replacement in a draft,
 //! and audited, integrity-checked reads.
 
-use super::case_action::{self, audit_outcome, Audience};
-use super::Caller;
+use super::audit::{self, On};
+use super::case_action::{self, Audience};
+use super::Person;
+use crate::domain::audit::Outcome;
 use crate::domain::document::{
     human_size, Rejection, MAX_CASE_BYTES, MAX_FILES_PER_CASE, MAX_FILE_BYTES, MAX_PATIENT_BYTES,
 };
@@ -30,7 +32,7 @@ pub struct Upload<'a> {
 pub async fn upload<S, E>(
     db: &Db,
     storage: &Storage,
-    caller: &Caller<'_>,
+    caller: &Person,
     upload: Upload<'_>,
     body: S,
 ) -> Result<DocumentInfo, AppError>
@@ -70,7 +72,7 @@ where
     }
 }
 
-fn info(id: String, name: String, stored: &Stored, caller: &Caller<'_>) -> DocumentInfo {
+fn info(id: String, name: String, stored: &Stored, caller: &Person) -> DocumentInfo {
     DocumentInfo {
         id,
         name,
@@ -86,7 +88,7 @@ fn info(id: String, name: String, stored: &Stored, caller: &Caller<'_>) -> Docum
 async fn upload_requested<S, E>(
     db: &Db,
     storage: &Storage,
-    caller: &Caller<'_>,
+    caller: &Person,
     upload: &Upload<'_>,
     item_id: &str,
     body: S,
@@ -131,7 +133,7 @@ const ALREADY_PROVIDED: &str = "This document has already been provided.";
 
 async fn record_requested(
     db: &Db,
-    caller: &Caller<'_>,
+    caller: &Person,
     upload: &Upload<'_>,
     stored: &Stored,
     name: &str,
@@ -150,9 +152,16 @@ async fn record_requested(
             requester: Some(item.requested_by.clone()),
             ..Audience::default()
         };
-        case_action::finish(acting, caller, "All requested documents are in.", &audience).await?;
+        case_action::finish(acting, "All requested documents are in.", &audience).await?;
     } else {
-        audit_outcome(&mut *acting.tx, caller, "provide_document", upload.case_id, "ok").await?;
+        audit::record(
+            &mut *acting.tx,
+            &caller.into(),
+            "provide_document",
+            On::case(upload.case_id),
+            Outcome::Ok,
+        )
+        .await?;
         acting.tx.commit().await?;
     }
     Ok(id)
@@ -160,7 +169,7 @@ async fn record_requested(
 
 fn new_document<'a>(
     upload: &Upload<'a>,
-    caller: &'a Caller<'_>,
+    caller: &'a Person,
     stored: &'a Stored,
     name: &'a str,
 ) -> documents::NewDocument<'a> {
@@ -284,7 +293,7 @@ fn put_error(err: PutError, max: Allowance) -> AppError {
 /// have raced this one).
 async fn record(
     db: &Db,
-    caller: &Caller<'_>,
+    caller: &Person,
     upload: &Upload<'_>,
     stored: &Stored,
     name: &str,
@@ -307,7 +316,14 @@ async fn record(
     } else {
         "upload_document"
     };
-    audit_outcome(&mut *tx, caller, action, upload.case_id, "ok").await?;
+    audit::record(
+        &mut *tx,
+        &caller.into(),
+        action,
+        On::case(upload.case_id),
+        Outcome::Ok,
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -325,12 +341,7 @@ async fn document_of_case(
 
 /// Removes a document from a draft. The row goes in the transaction; the file after commit, so a
 /// rollback never leaves a row pointing at a deleted file.
-pub async fn remove(
-    db: &Db,
-    storage: &Storage,
-    caller: &Caller<'_>,
-    document_id: &str,
-) -> Result<(), AppError> {
+pub async fn remove(db: &Db, storage: &Storage, caller: &Person, document_id: &str) -> Result<(), AppError> {
     let doc = documents::find(db.pool(), document_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -349,7 +360,14 @@ pub async fn remove(
         ));
     }
     documents::delete(&mut tx, &doc.id).await?;
-    audit_outcome(&mut *tx, caller, "remove_document", &doc.case_id, "ok").await?;
+    audit::record(
+        &mut *tx,
+        &caller.into(),
+        "remove_document",
+        On::case(&doc.case_id),
+        Outcome::Ok,
+    )
+    .await?;
     tx.commit().await?;
     delete_file(storage, &doc.storage_key).await;
     Ok(())
@@ -360,7 +378,7 @@ pub async fn remove(
 pub async fn open(
     db: &Db,
     storage: &Storage,
-    caller: &Caller<'_>,
+    caller: &Person,
     document_id: &str,
 ) -> Result<(String, MediaType, tokio::fs::File), AppError> {
     let doc = documents::find(db.pool(), document_id).await?;
@@ -370,7 +388,7 @@ pub async fn open(
                 .await?
                 .ok_or(AppError::NotFound)?;
             let mut conn = db.pool().acquire().await?;
-            case_action::relation_of(&mut conn, &case, caller.user)
+            case_action::relation_of(&mut conn, &case, caller)
                 .await?
                 .may_view_case(case.status()?)
         }
@@ -378,21 +396,35 @@ pub async fn open(
     };
     let case_id = doc.as_ref().map(|d| d.case_id.clone()).unwrap_or_default();
     let Some(doc) = doc.filter(|_| visible) else {
-        audit_outcome(db.pool(), caller, "read_document", &case_id, "denied").await?;
+        audit::record(
+            db.pool(),
+            &caller.into(),
+            "read_document",
+            On::case(&case_id),
+            Outcome::Denied,
+        )
+        .await?;
         return Err(AppError::NotFound);
     };
     match storage.open_verified(&doc.storage_key, &doc.sha256).await {
         Ok(file) => {
-            audit_outcome(db.pool(), caller, "read_document", &doc.case_id, "ok").await?;
+            audit::record(
+                db.pool(),
+                &caller.into(),
+                "read_document",
+                On::case(&doc.case_id),
+                Outcome::Ok,
+            )
+            .await?;
             Ok((doc.name.clone(), doc.media_type()?, file))
         }
         Err(e @ (ReadError::Corrupt | ReadError::Missing)) => {
-            audit_outcome(
+            audit::record(
                 db.pool(),
-                caller,
+                &caller.into(),
                 "read_document",
-                &doc.case_id,
-                "integrity_failure",
+                On::case(&doc.case_id),
+                Outcome::IntegrityFailure,
             )
             .await?;
             Err(internal(

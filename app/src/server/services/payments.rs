@@ -5,11 +5,10 @@
 //! ignored.
 
 use super::case_action::{self, Audience};
-use super::Caller;
-use crate::domain::case::transition;
-use crate::domain::{Actor, CaseAction};
+use super::{Caller, Person};
+use crate::domain::CaseAction;
 use crate::error::AppError;
-use crate::server::db::{self, audit, cases, payments, timeline, Db};
+use crate::server::db::{self, cases, payments, Db};
 use crate::server::payments::events::{Event, Meaning};
 use crate::server::payments::signature::{self, SignatureError};
 use crate::server::payments::Provider;
@@ -82,155 +81,94 @@ async fn apply(db: &Db, provider_impl: &Provider, event: &Event) -> Result<Outco
     let Some(case) = cases::find(&mut *tx, &payment.case_id).await? else {
         return finish_ignored(tx, provider, event, "unknown_case").await;
     };
-    let Ok(change) = transition(case.status()?, action, Actor::PaymentProvider) else {
-        if action == CaseAction::ConfirmPayment && payment.status != "refunded" {
-            if let Some(refund) = crate::domain::case::late_payment_refunded(case.status()?) {
-                let late = LatePayment {
-                    case: &case,
-                    payment: &payment,
-                    event,
-                    change: &refund,
-                };
-                return refund_late(db, tx, provider_impl, &late).await;
-            }
-        }
-        return finish_ignored(tx, provider, event, "out_of_order").await;
+    let mut acting = match case_action::begin_for_provider(db, tx, &event.id, case, action).await? {
+        Ok(acting) => acting,
+        Err((tx, case)) => return out_of_order(db, tx, provider_impl, event, case, &payment, action).await,
     };
-    if !cases::advance(&mut tx, &case, change.to, now).await? {
-        return Err(AppError::conflict(
-            "The case changed at the same moment; the provider will redeliver.",
-        ));
-    }
-    let status = if action == CaseAction::ConfirmPayment {
-        "succeeded"
-    } else {
-        "failed"
+    let status = match action {
+        CaseAction::ConfirmPayment => "succeeded",
+        _ => "failed",
     };
-    payments::set_status(&mut tx, &payment.id, status, now).await?;
+    payments::set_status(&mut acting.tx, &payment.id, status, now).await?;
     if let Some(intent) = event.data.object.payment_intent.as_deref() {
-        payments::set_provider_payment_ref(&mut tx, &payment.id, intent).await?;
+        payments::set_provider_payment_ref(&mut acting.tx, &payment.id, intent).await?;
     }
     let detail = match action {
         CaseAction::ConfirmPayment => {
-            let number = payments::insert_invoice(&mut tx, &payment, now).await?;
+            let number = payments::insert_invoice(&mut acting.tx, &payment, now).await?;
+            acting.recorded_invoice();
             format!("Invoice {number}")
         }
         _ => String::new(),
     };
-    let record = ProviderRecord {
-        case: &case,
-        change: &change,
-        detail: &detail,
-        event,
-        audit_action: action.as_str(),
-        event_outcome: "applied",
-    };
-    record_and_commit(db, tx, provider, &record, now).await?;
+    payments::set_event_outcome(&mut acting.tx, provider, &event.id, "applied").await?;
+    case_action::finish(acting, &detail, &Audience::default()).await?;
     Ok(Outcome::Applied)
 }
 
-/// What the payment provider's event did to a case, for the timeline, the people told, the
-/// audit log and the event's own record.
-struct ProviderRecord<'a> {
-    case: &'a cases::CaseRow,
-    change: &'a crate::domain::Transition,
-    detail: &'a str,
-    event: &'a Event,
-    audit_action: &'a str,
-    event_outcome: &'a str,
-}
-
-async fn record_and_commit(
+/// An event the case has moved past: money that arrives for a case closed meanwhile goes back;
+/// anything else (a late "failed" after "succeeded") is recorded and ignored.
+async fn out_of_order(
     db: &Db,
-    mut tx: db::Tx,
-    provider: &str,
-    r: &ProviderRecord<'_>,
-    now: i64,
-) -> Result<(), AppError> {
-    let actor = timeline::Actor {
-        user_id: None,
-        role: "payment_provider",
-    };
-    let labels: Vec<_> = r.change.timeline().collect();
-    for (label, text) in case_action::entry_details(&labels, r.detail, None) {
-        timeline::append(&mut tx, &r.case.id, &actor, label, text, now).await?;
+    tx: db::Tx,
+    provider: &Provider,
+    event: &Event,
+    case: cases::CaseRow,
+    payment: &payments::PaymentRow,
+    action: CaseAction,
+) -> Result<Outcome, AppError> {
+    if action == CaseAction::ConfirmPayment && payment.status != "refunded" {
+        if let Some(change) = crate::domain::case::late_payment_refunded(case.status()?) {
+            let caller = Caller::Provider {
+                event_id: event.id.clone(),
+            };
+            let acting = case_action::bookkeeping(db, tx, caller, case, change, "refund_late_payment");
+            return refund_late(acting, provider, event, payment).await;
+        }
     }
-    let notice = case_action::Notice {
-        case: r.case,
-        transition: r.change,
-        actor_id: None,
-        detail: r.detail,
-        payment_detail: None,
-        audience: &Audience::default(),
-    };
-    case_action::notify(&mut tx, db.backend(), &notice, now).await?;
-    let entry = audit::Entry {
-        user_id: None,
-        role: "payment_provider",
-        action: r.audit_action,
-        case_id: Some(&r.case.id),
-        target: &r.event.id,
-        outcome: "ok",
-        ip: "",
-    };
-    audit::record(&mut *tx, &entry).await?;
-    payments::set_event_outcome(&mut tx, provider, &r.event.id, r.event_outcome).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-struct LatePayment<'a> {
-    case: &'a cases::CaseRow,
-    payment: &'a payments::PaymentRow,
-    event: &'a Event,
-    change: &'a crate::domain::Transition,
+    finish_ignored(tx, provider.name(), event, "out_of_order").await
 }
 
 /// Gives back money that arrived for a closed case, in the transaction that records the event:
 /// a redelivered event is a duplicate and refunds nothing twice (the provider's idempotency key
 /// covers a retry after a failure on our side).
 async fn refund_late(
-    db: &Db,
-    mut tx: db::Tx,
+    mut acting: case_action::Acting,
     provider: &Provider,
-    late: &LatePayment<'_>,
+    event: &Event,
+    payment: &payments::PaymentRow,
 ) -> Result<Outcome, AppError> {
     let now = db::now_ms();
-    let intent = late.event.data.object.payment_intent.as_deref();
+    let intent = event.data.object.payment_intent.as_deref();
     if let Some(intent) = intent {
-        payments::set_provider_payment_ref(&mut tx, &late.payment.id, intent).await?;
+        payments::set_provider_payment_ref(&mut acting.tx, &payment.id, intent).await?;
     }
     let request = crate::server::payments::RefundRequest {
-        payment_id: &late.payment.id,
+        payment_id: &payment.id,
         provider_payment_ref: intent,
-        amount_minor: late.payment.amount_minor,
+        amount_minor: payment.amount_minor,
     };
     let issued = provider.refund(&request).await?;
     payments::insert_refund(
-        &mut tx,
-        late.payment,
+        &mut acting.tx,
+        payment,
         &issued.status,
         issued.provider_ref.as_deref(),
         now,
     )
     .await?;
     let amount = crate::domain::money::Money {
-        minor: late.payment.amount_minor,
-        currency: late.payment.currency.clone(),
+        minor: payment.amount_minor,
+        currency: payment.currency.clone(),
     };
     let detail = format!(
         "A payment arrived after the case was closed; {} refunded.",
         amount.display()
     );
-    let record = ProviderRecord {
-        case: late.case,
-        change: late.change,
-        detail: &detail,
-        event: late.event,
-        audit_action: "refund_late_payment",
-        event_outcome: "refunded_late",
-    };
-    record_and_commit(db, tx, provider.name(), &record, now).await?;
+    // The whole change is about the money: its detail says so, with no separate payment line.
+    acting.refunded(None);
+    payments::set_event_outcome(&mut acting.tx, provider.name(), &event.id, "refunded_late").await?;
+    case_action::finish(acting, &detail, &Audience::default()).await?;
     Ok(Outcome::RefundedLate)
 }
 
@@ -252,29 +190,45 @@ async fn finish_ignored(
 }
 
 /// After a failed attempt the patient tries again on the same case and the same payment.
-pub async fn retry(db: &Db, caller: &Caller<'_>, case_id: &str, version: i64) -> Result<(), AppError> {
+pub async fn retry(db: &Db, caller: &Person, case_id: &str, version: i64) -> Result<(), AppError> {
     let mut acting = case_action::begin(db, caller, case_id, version, CaseAction::RetryPayment).await?;
     let payment = payments::for_case(&mut *acting.tx, case_id)
         .await?
         .ok_or(AppError::NotFound)?;
     payments::set_status(&mut acting.tx, &payment.id, "open", db::now_ms()).await?;
-    case_action::finish(acting, caller, "", &Audience::default()).await?;
+    case_action::finish(acting, "", &Audience::default()).await?;
     Ok(())
 }
 
-/// The built-in test provider's checkout: the patient pressed "Pay" or "Fail". We build the
-/// event a real provider would send, sign it with the provider secret, and deliver it to the
-/// same webhook handler as any other event. Only the case's patient may complete its checkout.
-pub async fn complete_test_checkout(
+/// The test provider's checkout page of one payment: for the case's patient only, and only
+/// while payments are simulated; anyone else gets "not found".
+pub async fn test_checkout(
     db: &Db,
-    provider: &Provider,
-    caller: &Caller<'_>,
+    caller: &Person,
     payment_id: &str,
-    succeed: bool,
-) -> Result<String, AppError> {
-    let Provider::Test { .. } = provider else {
+) -> Result<crate::model::TestCheckout, AppError> {
+    let (payment, case) = patients_payment(db, caller, payment_id).await?;
+    if payment.provider != "test" {
         return Err(AppError::NotFound);
-    };
+    }
+    Ok(crate::model::TestCheckout {
+        payment_id: payment.id,
+        case_id: case.id,
+        reference: case.reference,
+        amount: crate::domain::money::Money {
+            minor: payment.amount_minor,
+            currency: payment.currency,
+        },
+        status: payment.status,
+    })
+}
+
+/// A payment with its case, if the caller is the case's patient.
+async fn patients_payment(
+    db: &Db,
+    caller: &Person,
+    payment_id: &str,
+) -> Result<(payments::PaymentRow, cases::CaseRow), AppError> {
     let payment = payments::find(db.pool(), payment_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -284,6 +238,23 @@ pub async fn complete_test_checkout(
     if case.patient_id != caller.user.id {
         return Err(AppError::NotFound);
     }
+    Ok((payment, case))
+}
+
+/// The built-in test provider's checkout: the patient pressed "Pay" or "Fail". We build the
+/// event a real provider would send, sign it with the provider secret, and deliver it to the
+/// same webhook handler as any other event. Only the case's patient may complete its checkout.
+pub async fn complete_test_checkout(
+    db: &Db,
+    provider: &Provider,
+    caller: &Person,
+    payment_id: &str,
+    succeed: bool,
+) -> Result<String, AppError> {
+    let Provider::Test { .. } = provider else {
+        return Err(AppError::NotFound);
+    };
+    let (payment, case) = patients_payment(db, caller, payment_id).await?;
     let body = serde_json::json!({
         "id": format!("evt_test_{}", uuid::Uuid::new_v4().simple()),
         "type": if succeed { "checkout.session.completed" } else { "checkout.session.async_payment_failed" },

@@ -3,27 +3,79 @@
 //! patient. Each once per case. Run by every app server's worker; the conditional update makes
 //! sure only one of them sends each reminder.
 
-use super::case_action::{notify, Audience, Notice};
+use super::case_action::{bookkeeping, finish, Audience};
+use super::Caller;
 use crate::domain::case::{draft_waiting, review_overdue, DRAFT_REMINDER_AFTER_MS};
+use crate::domain::{CaseStatus, Transition};
 use crate::error::AppError;
-use crate::server::db::{cases, review, timeline, Db};
+use crate::server::db::{cases, review, Db};
 
 /// Cases looked at per round; the rest wait for the next round.
 const BATCH: i64 = 50;
 
-/// Sends the reminders due at `now`. Returns how many cases were reminded.
+/// One kind of reminder, sent once per case.
+struct Reminder {
+    /// The column that records when it was sent (NULL until then).
+    sent_column: &'static str,
+    /// The case must still be in this status.
+    status: CaseStatus,
+    transition: fn() -> Transition,
+    audit_action: &'static str,
+    detail: &'static str,
+    /// Whether it goes to the specialists who have not submitted their opinion yet.
+    to_specialists_waiting: bool,
+}
+
+const REVIEW_OVERDUE: Reminder = Reminder {
+    sent_column: "overdue_notified_at",
+    status: CaseStatus::DoctorsAssigned,
+    transition: review_overdue,
+    audit_action: "remind_review_overdue",
+    detail: "The expected review date has passed.",
+    to_specialists_waiting: true,
+};
+
+const DRAFT_WAITING: Reminder = Reminder {
+    sent_column: "draft_reminded_at",
+    status: CaseStatus::Draft,
+    transition: draft_waiting,
+    audit_action: "remind_draft_waiting",
+    detail: "Finish your case and submit it when you are ready.",
+    to_specialists_waiting: false,
+};
+
+/// Sends the "review overdue" reminders due at `now`. Returns how many cases were reminded.
 pub async fn send_overdue(db: &Db, now: i64) -> Result<usize, AppError> {
     let due: Vec<String> = sqlx::query_scalar(
-        "SELECT id FROM review_cases WHERE status = 'doctors_assigned' AND expected_review_at < $1 \
-         AND overdue_notified_at IS NULL ORDER BY expected_review_at LIMIT $2",
+        "SELECT id FROM review_cases WHERE status = $1 AND expected_review_at < $2 \
+         AND overdue_notified_at IS NULL ORDER BY expected_review_at LIMIT $3",
     )
+    .bind(CaseStatus::DoctorsAssigned.as_str())
     .bind(now)
     .bind(BATCH)
     .fetch_all(db.pool())
     .await?;
+    send_each(db, due, now, &REVIEW_OVERDUE).await
+}
+
+/// Reminds the patients of drafts untouched for a day. Returns how many were reminded.
+pub async fn send_draft_waiting(db: &Db, now: i64) -> Result<usize, AppError> {
+    let due: Vec<String> = sqlx::query_scalar(
+        "SELECT id FROM review_cases WHERE status = $1 AND updated_at < $2 AND draft_reminded_at IS NULL \
+         ORDER BY updated_at LIMIT $3",
+    )
+    .bind(CaseStatus::Draft.as_str())
+    .bind(now - DRAFT_REMINDER_AFTER_MS)
+    .bind(BATCH)
+    .fetch_all(db.pool())
+    .await?;
+    send_each(db, due, now, &DRAFT_WAITING).await
+}
+
+async fn send_each(db: &Db, due: Vec<String>, now: i64, reminder: &Reminder) -> Result<usize, AppError> {
     let mut sent = 0;
     for case_id in due {
-        if remind(db, &case_id, now).await? {
+        if remind_once(db, &case_id, now, reminder).await? {
             sent += 1;
         }
     }
@@ -31,15 +83,17 @@ pub async fn send_overdue(db: &Db, now: i64) -> Result<usize, AppError> {
 }
 
 /// One case, in one transaction: mark it reminded (unless another server just did, or the case
-/// moved on), record "Review overdue", notify.
-async fn remind(db: &Db, case_id: &str, now: i64) -> Result<bool, AppError> {
+/// moved on), then record and notify through the case-action frame.
+async fn remind_once(db: &Db, case_id: &str, now: i64, reminder: &Reminder) -> Result<bool, AppError> {
     let mut tx = db.begin().await?;
-    let claimed = sqlx::query(
-        "UPDATE review_cases SET overdue_notified_at = $1 WHERE id = $2 AND overdue_notified_at IS NULL \
-         AND status = 'doctors_assigned'",
-    )
+    let column = reminder.sent_column;
+    // The column is one of the two constants above, never input.
+    let claimed = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE review_cases SET {column} = $1 WHERE id = $2 AND {column} IS NULL AND status = $3"
+    )))
     .bind(now)
     .bind(case_id)
+    .bind(reminder.status.as_str())
     .execute(&mut *tx)
     .await?
     .rows_affected()
@@ -47,70 +101,12 @@ async fn remind(db: &Db, case_id: &str, now: i64) -> Result<bool, AppError> {
     let Some(case) = cases::find(&mut *tx, case_id).await?.filter(|_| claimed) else {
         return Ok(false);
     };
-    let transition = review_overdue();
-    let waiting = review::specialists_without_opinion(&mut *tx, case_id).await?;
-    let system = timeline::Actor {
-        user_id: None,
-        role: "system",
-    };
-    let detail = "The expected review date has passed.";
-    for label in transition.timeline() {
-        timeline::append(&mut tx, case_id, &system, label, detail, now).await?;
+    let mut audience = Audience::default();
+    if reminder.to_specialists_waiting {
+        audience.specialists = review::specialists_without_opinion(&mut *tx, case_id).await?;
     }
-    let audience = Audience {
-        specialists: waiting,
-        ..Audience::default()
-    };
-    let notice = Notice {
-        case: &case,
-        transition: &transition,
-        actor_id: None,
-        detail,
-        payment_detail: None,
-        audience: &audience,
-    };
-    notify(&mut tx, db.backend(), &notice, now).await?;
-    tx.commit().await?;
+    let transition = (reminder.transition)();
+    let acting = bookkeeping(db, tx, Caller::Scheduler, case, transition, reminder.audit_action);
+    finish(acting, reminder.detail, &audience).await?;
     Ok(true)
-}
-
-/// Reminds the patients of drafts untouched for a day. Returns how many were reminded.
-pub async fn send_draft_waiting(db: &Db, now: i64) -> Result<usize, AppError> {
-    let due: Vec<String> = sqlx::query_scalar(
-        "SELECT id FROM review_cases WHERE status = 'draft' AND updated_at < $1 AND draft_reminded_at IS NULL \
-         ORDER BY updated_at LIMIT $2",
-    )
-    .bind(now - DRAFT_REMINDER_AFTER_MS)
-    .bind(BATCH)
-    .fetch_all(db.pool())
-    .await?;
-    let mut sent = 0;
-    for case_id in due {
-        let mut tx = db.begin().await?;
-        let claimed = sqlx::query(
-            "UPDATE review_cases SET draft_reminded_at = $1 WHERE id = $2 AND draft_reminded_at IS NULL \
-             AND status = 'draft'",
-        )
-        .bind(now)
-        .bind(&case_id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
-            == 1;
-        let Some(case) = cases::find(&mut *tx, &case_id).await?.filter(|_| claimed) else {
-            continue;
-        };
-        let notice = Notice {
-            case: &case,
-            transition: &draft_waiting(),
-            actor_id: None,
-            detail: "Finish your case and submit it when you are ready.",
-            payment_detail: None,
-            audience: &Audience::default(),
-        };
-        notify(&mut tx, db.backend(), &notice, now).await?;
-        tx.commit().await?;
-        sent += 1;
-    }
-    Ok(sent)
 }

@@ -1,8 +1,10 @@
 //! The specialist review: document requests to the patient, opinions, reminders, and the
 //! coordinator's final summary that completes the case and produces the PDF report.
 
-use super::case_action::{self, audit_outcome, Audience};
-use super::Caller;
+use super::audit::{self, On};
+use super::case_action::{self, Audience};
+use super::Person;
+use crate::domain::audit::Outcome;
 use crate::domain::review::{self as rules, OpinionInput};
 use crate::domain::{CaseAction, CaseStatus};
 use crate::error::AppError;
@@ -18,7 +20,7 @@ const MAX_REPORT_BYTES: u64 = 20 * 1024 * 1024;
 /// A specialist or the coordinator asks the patient for named documents.
 pub async fn request_documents(
     db: &Db,
-    caller: &Caller<'_>,
+    caller: &Person,
     case_id: &str,
     note: &str,
     items: &[String],
@@ -38,7 +40,7 @@ pub async fn request_documents(
     )
     .await?;
     let detail = items.join(", ");
-    case_action::finish(acting, caller, &detail, &Audience::default()).await?;
+    case_action::finish(acting, &detail, &Audience::default()).await?;
     Ok(())
 }
 
@@ -53,11 +55,25 @@ fn opinion_text(input: &OpinionInput) -> OpinionText {
 
 const ALREADY_SUBMITTED: &str = "You have already submitted your opinion; it can no longer change.";
 
+/// The opinion form's two buttons: keep the draft, or submit it.
+pub async fn write_opinion(
+    db: &Db,
+    caller: &Person,
+    case_id: &str,
+    intent: crate::model::FormIntent,
+    input: &OpinionInput,
+) -> Result<(), AppError> {
+    match intent {
+        crate::model::FormIntent::Save => save_opinion(db, caller, case_id, input).await,
+        crate::model::FormIntent::Submit => submit_opinion(db, caller, case_id, input).await,
+    }
+}
+
 /// Saves the specialist's opinion as a draft. Not a change of the case: no timeline entry, no
 /// notification; only the author ever sees a draft.
 pub async fn save_opinion(
     db: &Db,
-    caller: &Caller<'_>,
+    caller: &Person,
     case_id: &str,
     input: &OpinionInput,
 ) -> Result<(), AppError> {
@@ -76,7 +92,14 @@ pub async fn save_opinion(
         return Err(AppError::conflict(ALREADY_SUBMITTED));
     }
     mark_review_started(&mut tx, caller, case_id).await?;
-    audit_outcome(&mut *tx, caller, "save_opinion_draft", case_id, "ok").await?;
+    audit::record(
+        &mut *tx,
+        &caller.into(),
+        "save_opinion_draft",
+        On::case(case_id),
+        Outcome::Ok,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -85,7 +108,7 @@ pub async fn save_opinion(
 /// changes. The coordinator is told; the timeline says who.
 pub async fn submit_opinion(
     db: &Db,
-    caller: &Caller<'_>,
+    caller: &Person,
     case_id: &str,
     input: &OpinionInput,
 ) -> Result<(), AppError> {
@@ -110,13 +133,13 @@ pub async fn submit_opinion(
     mark_review_started(&mut acting.tx, caller, case_id).await?;
     let author = person(&mut acting.tx, &caller.user.id).await?;
     let detail = format!("By {}", author.display());
-    case_action::finish(acting, caller, &detail, &Audience::default()).await?;
+    case_action::finish(acting, &detail, &Audience::default()).await?;
     Ok(())
 }
 
 /// The first time a specialist works on the case (a draft, a request, an opinion), the timeline
 /// gets its "Under specialist review" step; later work adds nothing.
-async fn mark_review_started(tx: &mut Tx, caller: &Caller<'_>, case_id: &str) -> Result<(), AppError> {
+async fn mark_review_started(tx: &mut Tx, caller: &Person, case_id: &str) -> Result<(), AppError> {
     let now = db::now_ms();
     let first = sqlx::query(
         "UPDATE review_cases SET review_started_at = $1 WHERE id = $2 AND review_started_at IS NULL",
@@ -139,8 +162,8 @@ async fn mark_review_started(tx: &mut Tx, caller: &Caller<'_>, case_id: &str) ->
 }
 
 /// The coordinator reminds the specialists whose opinion is still missing.
-pub async fn nudge_overdue(db: &Db, caller: &Caller<'_>, case_id: &str) -> Result<(), AppError> {
-    let mut acting = case_action::begin_current(db, caller, case_id, CaseAction::NudgeOverdue).await?;
+pub async fn remind_specialists(db: &Db, caller: &Person, case_id: &str) -> Result<(), AppError> {
+    let mut acting = case_action::begin_current(db, caller, case_id, CaseAction::RemindSpecialists).await?;
     let waiting = repo::specialists_without_opinion(&mut *acting.tx, case_id).await?;
     if waiting.is_empty() {
         return Err(AppError::conflict(
@@ -151,7 +174,7 @@ pub async fn nudge_overdue(db: &Db, caller: &Caller<'_>, case_id: &str) -> Resul
         specialists: waiting,
         ..Audience::default()
     };
-    case_action::finish(acting, caller, "Please submit your opinion.", &audience).await?;
+    case_action::finish(acting, "Please submit your opinion.", &audience).await?;
     Ok(())
 }
 
@@ -161,7 +184,7 @@ pub async fn nudge_overdue(db: &Db, caller: &Caller<'_>, case_id: &str) -> Resul
 pub async fn submit_final_summary(
     db: &Db,
     storage: &Storage,
-    caller: &Caller<'_>,
+    caller: &Person,
     case_id: &str,
     version: i64,
     text: &str,
@@ -191,7 +214,8 @@ pub async fn submit_final_summary(
     };
     let recorded = async {
         repo::insert_report(&mut acting.tx, &row, now).await?;
-        case_action::finish(acting, caller, "The final report is ready.", &Audience::default()).await
+        acting.stored_report();
+        case_action::finish(acting, "The final report is ready.", &Audience::default()).await
     }
     .await;
     if recorded.is_err() {
@@ -303,11 +327,11 @@ async fn render(report: Report) -> Result<Vec<u8>, AppError> {
 
 /// The report of a case the caller may read (its patient, coordinator, active specialists,
 /// admins). Anyone else, and a case without a report, gets "not found". Every read is audited.
-async fn readable_report(db: &Db, caller: &Caller<'_>, case_id: &str) -> Result<repo::ReportRow, AppError> {
+async fn readable_report(db: &Db, caller: &Person, case_id: &str) -> Result<repo::ReportRow, AppError> {
     let found = async {
         let case = cases::find(db.pool(), case_id).await?.ok_or(AppError::NotFound)?;
         let mut conn = db.pool().acquire().await?;
-        let relation = case_action::relation_of(&mut conn, &case, caller.user).await?;
+        let relation = case_action::relation_of(&mut conn, &case, caller).await?;
         if !relation.may_view_case(case.status()?) {
             return Err(AppError::NotFound);
         }
@@ -317,15 +341,22 @@ async fn readable_report(db: &Db, caller: &Caller<'_>, case_id: &str) -> Result<
     }
     .await;
     let outcome = match &found {
-        Ok(_) => "ok",
-        Err(e) => case_action::outcome_of(e),
+        Ok(_) => Outcome::Ok,
+        Err(e) => audit::outcome_of(e),
     };
-    audit_outcome(db.pool(), caller, "read_report", case_id, outcome).await?;
+    audit::record(
+        db.pool(),
+        &caller.into(),
+        "read_report",
+        On::case(case_id),
+        outcome,
+    )
+    .await?;
     found
 }
 
 /// The report's content for the report page: the same content the PDF was rendered from.
-pub async fn report(db: &Db, caller: &Caller<'_>, case_id: &str) -> Result<Report, AppError> {
+pub async fn report(db: &Db, caller: &Person, case_id: &str) -> Result<Report, AppError> {
     let row = readable_report(db, caller, case_id).await?;
     serde_json::from_str(&row.content).map_err(|e| internal("report content", e))
 }
@@ -334,7 +365,7 @@ pub async fn report(db: &Db, caller: &Caller<'_>, case_id: &str) -> Result<Repor
 pub async fn open_report_pdf(
     db: &Db,
     storage: &Storage,
-    caller: &Caller<'_>,
+    caller: &Person,
     case_id: &str,
 ) -> Result<(String, tokio::fs::File), AppError> {
     let row = readable_report(db, caller, case_id).await?;

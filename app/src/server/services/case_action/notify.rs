@@ -1,0 +1,117 @@
+//! Telling people about a change: an in-app notification and an email for each person the
+//! transition names (never the one who acted), and on PostgreSQL a wake-up for every app
+//! server's open pages when the transaction commits.
+
+use super::Audience;
+use crate::domain::{Recipient, Transition};
+use crate::error::AppError;
+use crate::server::db::{self, cases::CaseRow, notifications, outbox, Tx};
+
+/// A change to tell people about: which case, what happened, who did it (not told themselves).
+#[derive(Clone, Copy)]
+pub struct Notice<'a> {
+    pub case: &'a CaseRow,
+    pub transition: &'a Transition,
+    pub actor_id: Option<&'a str>,
+    pub detail: &'a str,
+    /// Added to the detail for the people who see payments only (never for specialists).
+    pub payment_detail: Option<&'a str>,
+    pub audience: &'a Audience,
+}
+
+/// Whether a recipient of a notice about this case may read payment details: the patient and
+/// the coordinators (current and, on a reassignment, previous), never a specialist.
+fn recipient_sees_payments(notice: &Notice<'_>, user_id: &str) -> bool {
+    user_id == notice.case.patient_id
+        || notice.case.coordinator_id.as_deref() == Some(user_id)
+        || notice.audience.previous_coordinator.as_deref() == Some(user_id)
+}
+
+/// Writes an in-app notification and queues an email for each person the transition names,
+/// except the one who acted. Returns who was notified (for live updates after commit).
+pub async fn notify(
+    tx: &mut Tx,
+    backend: db::Backend,
+    notice: &Notice<'_>,
+    now: i64,
+) -> Result<Vec<String>, AppError> {
+    let Notice {
+        case,
+        transition,
+        actor_id,
+        detail,
+        payment_detail,
+        audience,
+    } = *notice;
+    let mut people: Vec<String> = Vec::new();
+    for recipient in transition.recipients() {
+        people.extend(resolve(tx, case, recipient, audience).await?);
+    }
+    people.sort();
+    people.dedup();
+    people.retain(|p| Some(p.as_str()) != actor_id);
+    let Some(label) = transition.timeline().next() else {
+        return Ok(Vec::new());
+    };
+    let title = format!("{} · {}", case.reference, label.text());
+    let with_payment = payment_detail.map(|money| {
+        if detail.is_empty() {
+            money.to_owned()
+        } else {
+            format!("{detail} · {money}")
+        }
+    });
+    for user_id in &people {
+        let body = match &with_payment {
+            Some(full) if recipient_sees_payments(notice, user_id) => full.as_str(),
+            _ => detail,
+        };
+        let n = notifications::NewNotification {
+            user_id,
+            case_id: Some(&case.id),
+            kind: label.as_str(),
+            title: &title,
+            body,
+        };
+        notifications::insert(tx, &n, now).await?;
+    }
+    // Email says that something happened and where to look, never the medical details.
+    let body = format!(
+        "{}\n\nSign in to Consilium to see case {}.\n",
+        label.text(),
+        case.reference
+    );
+    if backend == db::Backend::Postgres {
+        // Delivered to every app server's listener when this transaction commits, and never if
+        // it rolls back: open pages learn of the change at once (see the /events route).
+        for user_id in &people {
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(notifications::CHANNEL)
+                .bind(user_id)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    for (_, email) in notifications::contacts(tx, &people).await? {
+        outbox::enqueue(tx, &email, &title, &body, now).await?;
+    }
+    Ok(people)
+}
+
+async fn resolve(
+    tx: &mut Tx,
+    case: &CaseRow,
+    recipient: Recipient,
+    audience: &Audience,
+) -> Result<Vec<String>, AppError> {
+    Ok(match recipient {
+        Recipient::Patient => vec![case.patient_id.clone()],
+        Recipient::Coordinator => case.coordinator_id.iter().cloned().collect(),
+        Recipient::EveryoneAssigned => notifications::assigned_clinicians(tx, &case.id).await?,
+        Recipient::PreviousCoordinator => audience.previous_coordinator.iter().cloned().collect(),
+        Recipient::SpecialistsConcerned | Recipient::SpecialistsWithoutOpinion => {
+            audience.specialists.clone()
+        }
+        Recipient::Requester => audience.requester.iter().cloned().collect(),
+    })
+}

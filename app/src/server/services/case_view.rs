@@ -1,0 +1,228 @@
+//! What the pages read: the case page (one statement, then the staffing pool where the page
+//! offers a choice), the patients' and clinicians' lists with what each person has to do next,
+//! and the admins' queue. Who sees what of a case is decided by the domain rules in
+//! `domain::visibility`, once, here; pages only read the result.
+
+use super::{assignment, Person};
+use crate::domain::case::available_actions;
+use crate::domain::money::Money;
+use crate::domain::{visibility, CaseAction, CaseStatus, Relation};
+use crate::error::AppError;
+use crate::model::{CaseSummary, CaseView, ClinicianCases, Page, PaymentInfo, QueueQuery, TeamMember};
+use crate::server::db::{assignments, case_page, cases, Db};
+use sqlx::AnyConnection;
+
+/// The case page: one statement for the case and every list on it, then, only where the page
+/// offers a staffing choice, one for the pool to choose from. What each reader may see of it
+/// (payment entries, opinions, contact details) is decided here from the caller's relation.
+pub async fn view(db: &Db, caller: &Person, case_id: &str) -> Result<CaseView, AppError> {
+    let mut conn = db.pool().acquire().await?;
+    let page = case_page::load(&mut conn, db.backend(), case_id, &caller.user.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let relation = Relation::of(
+        caller.user.role,
+        page.case.patient_id == caller.user.id,
+        page.caller_assignment,
+    );
+    let status = page.summary.status;
+    if !relation.may_view_case(status) {
+        return Err(AppError::NotFound);
+    }
+    let actions = available_actions(status, relation.into());
+    let choices = staffing_choices(&mut conn, &page, &actions).await?;
+    let mut timeline = page.timeline;
+    timeline.retain(|entry| relation.sees(entry.label.audience()));
+    let payment = match relation {
+        Relation::Owner | Relation::Admin => page.payment.map(|p| PaymentInfo {
+            amount: Money {
+                minor: p.amount_minor,
+                currency: p.currency,
+            },
+            status: p.status,
+            checkout_url: p.checkout_url,
+        }),
+        _ => None,
+    };
+    Ok(CaseView {
+        team: team_for(page.team, relation, status, &actions),
+        opinions: visible_opinions(page.opinions, relation, caller, status),
+        summary: page.summary,
+        details: page.details,
+        documents: page.documents,
+        payment,
+        choices,
+        relation,
+        timeline,
+        actions,
+        requests: page.requests,
+        report_ready: page.has_report,
+    })
+}
+
+/// Whom the page offers to assign: the category's coordinators, or its specialists not yet on
+/// the case (the actions come from the domain rule, so only those who may assign see any).
+async fn staffing_choices(
+    conn: &mut AnyConnection,
+    page: &case_page::CasePage,
+    actions: &[CaseAction],
+) -> Result<Vec<crate::model::StaffChoice>, AppError> {
+    let category = page.details.category_id.clone().unwrap_or_default();
+    let offers = |wanted: &[CaseAction]| actions.iter().any(|a| wanted.contains(a));
+    if offers(&[CaseAction::AssignCoordinator, CaseAction::ReassignCoordinator]) {
+        let members = assignments::pool_members(&mut *conn, &category, true).await?;
+        return Ok(assignment::coordinator_choices(members));
+    }
+    if offers(&[CaseAction::AssignSpecialists, CaseAction::AddSpecialists]) {
+        let members = assignments::pool_members(&mut *conn, &category, false).await?;
+        let on_case: Vec<String> = page
+            .team
+            .iter()
+            .filter(|m| !m.is_coordinator)
+            .map(|m| m.id.clone())
+            .collect();
+        return Ok(assignment::specialist_choices(
+            members,
+            page.case.coordinator_id.as_deref(),
+            &on_case,
+        ));
+    }
+    Ok(Vec::new())
+}
+
+/// The opinions the reader may read, each marked when it is the reader's own.
+fn visible_opinions(
+    all: Vec<crate::model::OpinionView>,
+    relation: Relation,
+    reader: &Person,
+    status: CaseStatus,
+) -> Vec<crate::model::OpinionView> {
+    all.into_iter()
+        .map(|mut o| {
+            o.mine = o.author_id == reader.user.id;
+            o
+        })
+        .filter(|o| visibility::may_read_opinion(relation, o.mine, o.submitted_at.is_some(), status))
+        .collect()
+}
+
+/// Who works on the case, with the contact details and removal the reader is allowed.
+fn team_for(
+    members: Vec<case_page::TeamRow>,
+    relation: Relation,
+    status: CaseStatus,
+    actions: &[CaseAction],
+) -> Vec<TeamMember> {
+    let specialists = members.iter().filter(|m| !m.is_coordinator).count();
+    let may_remove = actions.contains(&CaseAction::RemoveSpecialist);
+    members
+        .into_iter()
+        .map(|m| {
+            let contact = visibility::sees_contact(relation, m.is_coordinator, status);
+            let removable = may_remove
+                && !m.is_coordinator
+                && visibility::removal_blocker(m.opinion_in, specialists).is_none();
+            TeamMember {
+                opinion_submitted: visibility::sees_opinion_progress(relation)
+                    && !m.is_coordinator
+                    && m.opinion_in,
+                removable,
+                id: m.id,
+                name: m.name,
+                title: m.title,
+                specialties: m.specialties,
+                is_coordinator: m.is_coordinator,
+                contact_email: contact.then_some(m.contact_email),
+                contact_phone: contact.then_some(m.contact_phone),
+            }
+        })
+        .collect()
+}
+
+pub async fn my_cases(db: &Db, caller: &Person) -> Result<Vec<CaseSummary>, AppError> {
+    let list = cases::list_for_patient(db.pool(), &caller.user.id).await?;
+    Ok(list
+        .into_iter()
+        .map(|listed| {
+            let mut case = listed.summary;
+            if case.status == CaseStatus::DoctorsAssigned && listed.open_requests > 0 {
+                case.attention = Some("Your specialists asked for documents".into());
+            }
+            case
+        })
+        .collect())
+}
+
+pub async fn clinician_cases(db: &Db, caller: &Person) -> Result<ClinicianCases, AppError> {
+    let coordinating = cases::list_for_clinician(db.pool(), &caller.user.id, true).await?;
+    let reviewing = cases::list_for_clinician(db.pool(), &caller.user.id, false).await?;
+    let mine_in = cases::cases_with_opinion_of(db.pool(), &caller.user.id).await?;
+    let coordinating = coordinating
+        .into_iter()
+        .map(|listed| {
+            let mut case = listed.summary;
+            case.attention =
+                coordinator_attention(case.status, listed.opinions_missing, listed.open_requests);
+            case
+        })
+        .collect();
+    let reviewing = reviewing
+        .into_iter()
+        .map(|listed| {
+            let mut case = listed.summary;
+            if case.status == CaseStatus::DoctorsAssigned {
+                let text = if mine_in.contains(&case.id) {
+                    "Your opinion is in"
+                } else {
+                    "Your opinion is due"
+                };
+                case.attention = Some(text.into());
+            }
+            case
+        })
+        .collect();
+    Ok(ClinicianCases {
+        coordinating,
+        reviewing,
+    })
+}
+
+/// What the coordinator has to do on a case, if anything.
+fn coordinator_attention(status: CaseStatus, waiting: i64, open_requests: i64) -> Option<String> {
+    match status {
+        CaseStatus::PaymentSuccessful => Some("Assign the specialists".into()),
+        CaseStatus::DoctorsAssigned => Some(match (waiting, open_requests) {
+            (0, 0) => "Ready for your summary".to_owned(),
+            (0, _) => "Waiting for the patient's documents".to_owned(),
+            (1, _) => "Waiting for 1 opinion".to_owned(),
+            (n, _) => format!("Waiting for {n} opinions"),
+        }),
+        _ => None,
+    }
+}
+
+pub const QUEUE_PAGE_SIZE: u32 = 20;
+
+/// The admins' queue, filtered as the page's query string says.
+pub async fn queue(db: &Db, query: &QueueQuery) -> Result<Page<CaseSummary>, AppError> {
+    if !query.status.is_empty() && query.status.parse::<CaseStatus>().is_err() {
+        return Err(AppError::validation("status", "Unknown status."));
+    }
+    let filter = cases::QueueFilter {
+        status: query.status.clone(),
+        category_id: query.category_id.clone(),
+        review_type_id: query.review_type_id.clone(),
+        search: query.search.clone(),
+    };
+    let page = query.page.max(1);
+    let per_page = QUEUE_PAGE_SIZE;
+    let mut conn = db.pool().acquire().await?;
+    let offset = i64::from(page - 1) * i64::from(per_page);
+    let (items, total) = cases::queue(&mut conn, &filter, i64::from(per_page), offset).await?;
+    Ok(Page {
+        items,
+        page,
+        per_page,
+        total: u64::try_from(total).unwrap_or(0),
+    })
+}
