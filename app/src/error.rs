@@ -4,7 +4,6 @@
 use serde::{Deserialize, Serialize};
 use server_fn::codec::JsonEncoding;
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
-use std::fmt;
 
 /// A problem with one input field, shown next to that field.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -121,15 +120,5 @@ impl FromServerFnError for AppError {
             }
             other => AppError::Transport(other.to_string()),
         }
-    }
-}
-
-/// Shown in error boundaries.
-#[derive(Clone, Debug)]
-pub struct Displayed(pub AppError);
-
-impl fmt::Display for Displayed {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
     }
 }

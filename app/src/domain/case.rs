@@ -303,10 +303,6 @@ pub struct Transition {
 }
 
 impl Transition {
-    pub fn changes_status(&self) -> bool {
-        self.from != self.to
-    }
-
     pub fn timeline(&self) -> impl Iterator<Item = TimelineLabel> + '_ {
         self.effects.iter().filter_map(|e| match e {
             Effect::Timeline(label) => Some(*label),

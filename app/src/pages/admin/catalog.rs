@@ -6,6 +6,7 @@ use crate::components::feedback::{ActionError, ErrorNote, FieldError};
 use crate::domain::money::{format_minor, CURRENCIES};
 use crate::domain::Role;
 use crate::error::AppError;
+use crate::model::CatalogKind;
 use crate::model::{Catalog, Category, ClinicianChoice, ReviewType};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -88,10 +89,10 @@ fn CatalogBody(catalog: Catalog, actions: CatalogActions) -> impl IntoView {
 }
 
 #[component]
-fn ActiveToggle(kind: &'static str, id: String, active: bool, actions: CatalogActions) -> impl IntoView {
+fn ActiveToggle(kind: CatalogKind, id: String, active: bool, actions: CatalogActions) -> impl IntoView {
     view! {
         <ActionForm action=actions.toggle attr:class="inline-form">
-            <input type="hidden" name="kind" value=kind/>
+            <input type="hidden" name="kind" value=kind.as_str()/>
             <input type="hidden" name="id" value=id/>
             <input type="hidden" name="active" value=(!active).to_string()/>
             <span class=if active { "badge badge-completed" } else { "badge badge-cancelled" }>
@@ -124,7 +125,7 @@ fn ReviewTypeForm(rt: Option<ReviewType>, actions: CatalogActions) -> impl IntoV
         .unwrap_or_else(|| "EUR".into());
     view! {
         <div class="card catalog-entry">
-            {rt.as_ref().map(|t| view! { <ActiveToggle kind="review_type" id=t.id.clone() active=t.active actions/> })}
+            {rt.as_ref().map(|t| view! { <ActiveToggle kind=CatalogKind::ReviewType id=t.id.clone() active=t.active actions/> })}
             <ActionForm action=save attr:class="form grid-form">
                 <input type="hidden" name="id" value=id.clone()/>
                 <label for=field("name")>"Name"</label>
@@ -186,7 +187,7 @@ fn CategoryForm(
     };
     view! {
         <div class="card catalog-entry">
-            {category.as_ref().map(|c| view! { <ActiveToggle kind="category" id=c.id.clone() active=c.active actions/> })}
+            {category.as_ref().map(|c| view! { <ActiveToggle kind=CatalogKind::Category id=c.id.clone() active=c.active actions/> })}
             <ActionForm action=save attr:class="form">
                 <input type="hidden" name="id" value=id.clone()/>
                 <label for=name_id.clone()>"Name"</label>
