@@ -20,7 +20,7 @@ async function call(request: APIRequestContext, endpoint: string, body: string) 
 const form = (fields: [string, string][]) => new URLSearchParams(fields).toString();
 
 async function caseView(request: APIRequestContext, caseId: string) {
-  return call(request, 'case_view', form([['case_id', caseId]]));
+  return call(request, 'load_case', form([['case_id', caseId]]));
 }
 
 /** A case under review by Henrik Larsen and Amara Nwosu, coordinated by Zofia Wójcik. */

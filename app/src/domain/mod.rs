@@ -30,6 +30,8 @@ pub mod audit;
 pub mod case;
 /// Allowed document types (decided from content), limits, and name cleaning.
 pub mod document;
+/// Timeline entries, recipients and effects of a change (re-exported by `case`).
+pub mod effects;
 /// The patient's case form and what submission requires.
 pub mod intake;
 /// Money in integer minor units; parsing typed prices.

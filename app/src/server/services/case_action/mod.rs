@@ -5,12 +5,15 @@
 //! effect the rule named was handled, and commits.
 
 mod notify;
+mod timeline_text;
 
 use notify::{notify, Notice};
+use timeline_text::entry_details;
+use timeline_text::timeline_role;
 
 use super::audit::{self, On};
 use crate::domain::audit::Outcome;
-use crate::domain::{case, case::transition, CaseAction, Effect, Relation, Role, TimelineLabel, Transition};
+use crate::domain::{case, case::transition, CaseAction, Effect, Relation, Role, Transition};
 use crate::error::AppError;
 use crate::server::caller::{Caller, Person};
 use crate::server::db::{self, cases, cases::CaseRow, timeline, Db, Tx};
@@ -379,46 +382,4 @@ fn handled_effects(acting: &Acting) -> Result<Option<String>, AppError> {
         }
     }
     Ok(done.payment_line.clone())
-}
-
-/// Which text each timeline entry of a change carries. When one change writes several entries
-/// ("Coordinator assigned", "Awaiting payment"), the detail belongs to the last, the state the
-/// case is now in; a payment line, when there is one, goes on the payment entries and the detail
-/// on the last entry everyone reads.
-pub fn entry_details<'a>(
-    labels: &[TimelineLabel],
-    detail: &'a str,
-    payment_detail: Option<&'a str>,
-) -> Vec<(TimelineLabel, &'a str)> {
-    let carrier = match payment_detail {
-        Some(_) => labels.iter().rposition(|l| l.audience() == case::Audience::Case),
-        None => labels.len().checked_sub(1),
-    };
-    labels
-        .iter()
-        .enumerate()
-        .map(|(i, &label)| {
-            let text = match payment_detail {
-                Some(money) if label.audience() == case::Audience::Payment => money,
-                _ if Some(i) == carrier => detail,
-                _ => "",
-            };
-            (label, text)
-        })
-        .collect()
-}
-
-/// The timeline's "by whom": a person's relation to the case, or what acted instead.
-fn timeline_role(caller: &Caller, relation: Relation) -> &'static str {
-    match caller {
-        Caller::Provider { .. } => "payment_provider",
-        Caller::Scheduler => "system",
-        Caller::Person(_) => match relation {
-            Relation::Owner => "patient",
-            Relation::Coordinator => "coordinator",
-            Relation::Specialist => "specialist",
-            Relation::Admin => "admin",
-            Relation::Unrelated => "none",
-        },
-    }
 }

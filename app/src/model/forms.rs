@@ -1,0 +1,58 @@
+//! What forms and pages send besides their text fields: buttons, kinds and filters as types,
+//! and the test checkout's page.
+
+use serde::{Deserialize, Serialize};
+
+/// What a form's submit button asks for: keep the text as a draft, or submit it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FormIntent {
+    Save,
+    Submit,
+}
+
+/// The test checkout's two buttons.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckoutOutcome {
+    Pay,
+    Fail,
+}
+
+/// The two kinds of catalog entry an admin manages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CatalogKind {
+    ReviewType,
+    Category,
+}
+
+impl CatalogKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CatalogKind::ReviewType => "review_type",
+            CatalogKind::Category => "category",
+        }
+    }
+}
+
+/// The admin queue's filters, as they appear in the page's query string. Missing ones mean "any".
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct QueueQuery {
+    pub status: String,
+    pub category_id: String,
+    pub review_type_id: String,
+    pub search: String,
+    pub page: u32,
+}
+
+/// What the test checkout page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TestCheckout {
+    pub payment_id: String,
+    pub case_id: String,
+    pub reference: String,
+    pub amount: crate::domain::money::Money,
+    pub status: String,
+}

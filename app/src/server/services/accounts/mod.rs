@@ -1,0 +1,166 @@
+//! Registration, sign-in and sign-out, and the admin's management of staff accounts.
+
+mod registration;
+mod staff;
+
+pub use registration::{register, verify_email, Registration, VERIFY_LINK_HOURS};
+pub use staff::{create_staff, list, set_active, NewStaff, ProfileInput, StaffForm};
+
+use super::throttle;
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::model::CurrentUser;
+use crate::server::auth::{password, token};
+use crate::server::config::Config;
+use crate::server::db::{self, audit, sessions, users, Db};
+use sqlx::AnyConnection;
+
+/// A new session: the raw token for the cookie, and who it belongs to.
+pub struct SignedIn {
+    pub token: String,
+    pub user: CurrentUser,
+}
+
+/// Signs in. `previous_token` is the session the browser had, if any: it is ended, so the
+/// session id always changes at sign-in (no fixation).
+///
+/// The attempt is reserved against the account's and the client address's allowance before
+/// the password is checked (see [`throttle`]), and the check itself waits for a hashing slot.
+pub async fn login(
+    db: &Db,
+    config: &Config,
+    email: &str,
+    password: String,
+    previous_token: Option<&str>,
+    ip: &str,
+) -> Result<SignedIn, AppError> {
+    let email = email.trim().to_lowercase();
+    let email_ref = token::email_ref(&config.secret_key, &email);
+    let account = throttle::Key::Account(email_ref.clone());
+    let client = (!ip.is_empty()).then(|| throttle::Key::Client(ip.to_owned()));
+    let mut allowed = throttle::reserve(db.pool(), &account).await?;
+    if let Some(client) = &client {
+        allowed = allowed && throttle::reserve(db.pool(), client).await?;
+    }
+    if !allowed {
+        log_sign_in(db, None, &email_ref, "throttled", ip).await?;
+        return Err(AppError::TooManyRequests);
+    }
+    // Refused attempts above never wait for a slot: only those that get checked do.
+    let _slot = config.hashing.enter().await?;
+    let user = users::find_by_email(db.pool(), &email).await?;
+    let matches = password::verify(password, user.as_ref().map(|u| u.password_hash.clone())).await?;
+    let user = match user {
+        Some(u) if matches => u,
+        _ => {
+            log_sign_in(db, None, &email_ref, "bad_credentials", ip).await?;
+            return Err(AppError::BadCredentials);
+        }
+    };
+    if user.email_verified == 0 {
+        // Answered like a wrong password: otherwise registering an address and signing in
+        // with the password just chosen would tell whether the address had an account.
+        log_sign_in(db, Some(&user.id), &email_ref, "unverified", ip).await?;
+        return Err(AppError::BadCredentials);
+    }
+    if user.active != 1 {
+        log_sign_in(db, Some(&user.id), &email_ref, "deactivated", ip).await?;
+        return Err(AppError::forbidden(
+            "This account has been deactivated. Please contact the service.",
+        ));
+    }
+    let mut tx = db.begin().await?;
+    if let Some(previous) = previous_token {
+        sessions::delete(&mut *tx, &token::hash(previous)).await?;
+    }
+    throttle::clear(&mut *tx, &account).await?;
+    if let Some(client) = &client {
+        throttle::give_back(&mut *tx, client).await?;
+    }
+    let token = start_session(&mut tx, &user.id, config).await?;
+    audit_self(&mut tx, &user.id, user.role(), "login", ip).await?;
+    tx.commit().await?;
+    let role = user.role();
+    Ok(SignedIn {
+        token,
+        user: CurrentUser {
+            id: user.id,
+            name: user.name,
+            email: user.email,
+            role,
+        },
+    })
+}
+
+/// Ends the session on the server: the old cookie no longer works anywhere.
+pub async fn logout(db: &Db, raw_token: &str, user: Option<&CurrentUser>, ip: &str) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    sessions::delete(&mut *tx, &token::hash(raw_token)).await?;
+    if let Some(user) = user {
+        audit_self(&mut tx, &user.id, user.role, "logout", ip).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub(super) async fn start_session(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    config: &Config,
+) -> Result<String, AppError> {
+    let token = token::new_token();
+    let now = db::now_ms();
+    let absolute = i64::try_from(config.session_absolute.as_millis()).unwrap_or(i64::MAX);
+    sessions::insert(
+        conn,
+        &token::hash(&token),
+        user_id,
+        now,
+        now.saturating_add(absolute),
+    )
+    .await?;
+    Ok(token)
+}
+
+pub(super) async fn audit_self(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    role: Role,
+    action: &str,
+    ip: &str,
+) -> Result<(), AppError> {
+    let entry = audit::Entry {
+        user_id: Some(user_id),
+        role: role.as_str(),
+        action,
+        case_id: None,
+        target: user_id,
+        outcome: "ok",
+        ip,
+    };
+    audit::record(conn, &entry).await?;
+    Ok(())
+}
+
+/// Failed and refused sign-ins are audited outside any transaction: they change nothing else.
+/// The email is kept only as its keyed reference ([`token::email_ref`]): enough to correlate
+/// attempts on one account, and no guessed address can be confirmed against the log.
+async fn log_sign_in(
+    db: &Db,
+    user_id: Option<&str>,
+    email_ref: &str,
+    outcome: &str,
+    ip: &str,
+) -> Result<(), AppError> {
+    let entry = audit::Entry {
+        user_id,
+        role: "anonymous",
+        action: "login",
+        case_id: None,
+        target: email_ref,
+        outcome,
+        ip,
+    };
+    audit::record(db.pool(), &entry).await?;
+    Ok(())
+}

@@ -1,0 +1,169 @@
+//! Patients register themselves: the answer never tells whether an address has an account, and
+//! an emailed single-use link confirms the address and signs in.
+
+use super::{audit_self, start_session, SignedIn};
+use crate::domain::validate;
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::model::CurrentUser;
+use crate::server::auth::{password, token};
+use crate::server::config::Config;
+use crate::server::db::{self, audit, email_tokens, outbox, users, Db};
+use crate::server::failure::is_unique_violation;
+use sqlx::AnyConnection;
+
+/// How long the link in a registration email works.
+pub const VERIFY_LINK_HOURS: i64 = 24;
+
+pub struct Registration {
+    pub name: String,
+    pub email: String,
+    pub password: String,
+}
+
+/// Registers a patient. The answer is the same whether or not the address already has an
+/// account (no enumeration), and nobody is signed in by it: a new account gets an email with a
+/// single-use link that confirms the address and signs in ([`verify_email`]); an existing
+/// account's owner gets an email saying someone tried. An unconfirmed address registered again
+/// gets a fresh link, and its password stays the one first chosen.
+pub async fn register(db: &Db, config: &Config, input: Registration, ip: &str) -> Result<(), AppError> {
+    let mut checks = validate::Checks::default();
+    let name = checks.check(validate::person_name("name", &input.name));
+    let email = checks.check(validate::email("email", &input.email));
+    let password = checks.check(validate::new_password("password", &input.password));
+    checks.finish().map_err(AppError::Validation)?;
+    let (Some(name), Some(email), Some(password)) = (name, email, password) else {
+        return Err(AppError::validation("form", "Please fill in every field."));
+    };
+    // Hashed whatever follows, so both answers take the same time.
+    let password_hash = {
+        let _slot = config.hashing.enter().await?;
+        password::hash(password).await?
+    };
+    let mut tx = db.begin().await?;
+    let existing = users::find_by_email(&mut *tx, &email).await?;
+    let now = db::now_ms();
+    match existing {
+        None => {
+            let new = users::NewUser {
+                email: &email,
+                name: &name,
+                password_hash: &password_hash,
+                role: Role::Patient,
+            };
+            let id = match users::insert(&mut tx, &new).await {
+                Ok(id) => id,
+                // Someone registered the same address a moment ago: answered like any other.
+                Err(e) if is_unique_violation(&e) => return Ok(()),
+                Err(e) => return Err(e.into()),
+            };
+            users::mark_unverified(&mut tx, &id).await?;
+            send_verification(&mut tx, config, &id, &email, now).await?;
+            audit_self(&mut tx, &id, Role::Patient, "register", ip).await?;
+        }
+        Some(user) if user.email_verified == 0 => {
+            send_verification(&mut tx, config, &user.id, &email, now).await?;
+            audit_registration(&mut tx, &user.id, "unverified_again", ip).await?;
+        }
+        Some(user) => {
+            let body = format!(
+                "Someone asked to create a Consilium account with this email address, which already \
+                 has one.\n\nIf it was you, sign in at {}/login.\nIf it was not you, you can ignore \
+                 this email: nothing has changed.\n",
+                config.public_url
+            );
+            outbox::enqueue(&mut tx, &email, "Your Consilium account", &body, now).await?;
+            audit_registration(&mut tx, &user.id, "existing_account", ip).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Emails a single-use link that confirms the address and signs in. The token travels in the
+/// link's fragment (after `#`), which browsers never send to a server: it appears in no request
+/// line and no log; the page posts it.
+async fn send_verification(
+    conn: &mut AnyConnection,
+    config: &Config,
+    user_id: &str,
+    email: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    let raw = token::new_token();
+    let expires = now + VERIFY_LINK_HOURS * 3600 * 1000;
+    email_tokens::insert(
+        conn,
+        &token::hash(&raw),
+        user_id,
+        email_tokens::VERIFY_EMAIL,
+        expires,
+    )
+    .await?;
+    let body = format!(
+        "Welcome to Consilium.\n\nOpen this link to confirm your email address and sign in:\n\n\
+         {}/verify-email#{raw}\n\nThe link works once, for {VERIFY_LINK_HOURS} hours. If you did not \
+         create an account, you can ignore this email.\n",
+        config.public_url
+    );
+    outbox::enqueue(conn, email, "Confirm your email address", &body, now).await?;
+    Ok(())
+}
+
+async fn audit_registration(
+    conn: &mut AnyConnection,
+    owner: &str,
+    outcome: &str,
+    ip: &str,
+) -> Result<(), AppError> {
+    let entry = audit::Entry {
+        user_id: None,
+        role: "anonymous",
+        action: "register",
+        case_id: None,
+        target: owner,
+        outcome,
+        ip,
+    };
+    audit::record(conn, &entry).await?;
+    Ok(())
+}
+
+/// Opens a registration link: confirms the address and signs in. A used, expired or unknown
+/// link answers the same "not valid" error and changes nothing.
+pub async fn verify_email(db: &Db, config: &Config, raw_token: &str, ip: &str) -> Result<SignedIn, AppError> {
+    let invalid = || {
+        AppError::validation(
+            "token",
+            "This link is no longer valid. Register again with the same address to get a new one.",
+        )
+    };
+    let mut tx = db.begin().await?;
+    let now = db::now_ms();
+    let user_id = email_tokens::take(
+        &mut tx,
+        &token::hash(raw_token.trim()),
+        email_tokens::VERIFY_EMAIL,
+        now,
+    )
+    .await?
+    .ok_or_else(invalid)?;
+    let user = users::find_by_id(&mut *tx, &user_id).await?.ok_or_else(invalid)?;
+    if user.active != 1 {
+        return Err(invalid());
+    }
+    users::mark_verified(&mut tx, &user.id).await?;
+    let token = start_session(&mut tx, &user.id, config).await?;
+    audit_self(&mut tx, &user.id, user.role(), "verify_email", ip).await?;
+    tx.commit().await?;
+    let role = user.role();
+    Ok(SignedIn {
+        token,
+        user: CurrentUser {
+            id: user.id,
+            name: user.name,
+            email: user.email,
+            role,
+        },
+    })
+}

@@ -1,0 +1,169 @@
+//! Staff accounts, managed by admins: clinicians (with the profile patients see) and admins;
+//! deactivation ends every session of the account at once.
+
+use super::super::audit::{record, On};
+use super::super::Person;
+use crate::domain::audit::Outcome;
+use crate::domain::{validate, Role};
+use crate::error::AppError;
+use crate::server::auth::password;
+use crate::server::db::{sessions, users, Db};
+use crate::server::failure::is_unique_violation;
+
+/// The staff form as sent: the role by name, the profile fields only for clinicians.
+pub struct StaffForm {
+    pub role: String,
+    pub name: String,
+    pub email: String,
+    pub password: String,
+    pub title: Option<String>,
+    pub specialties: Option<String>,
+    pub contact_email: Option<String>,
+    pub contact_phone: Option<String>,
+}
+
+impl StaffForm {
+    pub fn parse(self) -> Result<NewStaff, AppError> {
+        let role: Role = self
+            .role
+            .parse()
+            .map_err(|_| AppError::validation("role", "Choose clinician or admin."))?;
+        let profile = (role == Role::Clinician).then(|| ProfileInput {
+            title: self.title.unwrap_or_default(),
+            specialties: self.specialties.unwrap_or_default(),
+            contact_email: self.contact_email.unwrap_or_default(),
+            contact_phone: self.contact_phone.unwrap_or_default(),
+        });
+        Ok(NewStaff {
+            role,
+            name: self.name,
+            email: self.email,
+            password: self.password,
+            profile,
+        })
+    }
+}
+
+/// Every account, for the admins' staff list.
+pub async fn list(db: &Db, caller: &Person) -> Result<Vec<crate::model::UserSummary>, AppError> {
+    if caller.user.role != Role::Admin {
+        return Err(AppError::forbidden("Only admins manage accounts."));
+    }
+    Ok(users::list(db.pool()).await?)
+}
+
+/// What an admin enters for a new staff account.
+pub struct NewStaff {
+    pub role: Role,
+    pub name: String,
+    pub email: String,
+    pub password: String,
+    /// Required for clinicians, ignored for admins.
+    pub profile: Option<ProfileInput>,
+}
+
+pub struct ProfileInput {
+    pub title: String,
+    pub specialties: String,
+    pub contact_email: String,
+    pub contact_phone: String,
+}
+
+pub async fn create_staff(db: &Db, caller: &Person, input: NewStaff) -> Result<String, AppError> {
+    if input.role == Role::Patient {
+        return Err(AppError::validation("role", "Patients register themselves."));
+    }
+    let mut checks = validate::Checks::default();
+    let name = checks.check(validate::person_name("name", &input.name));
+    let email = checks.check(validate::email("email", &input.email));
+    let password = checks.check(validate::new_password("password", &input.password));
+    let profile = match (input.role, &input.profile) {
+        (Role::Clinician, Some(p)) => Some((
+            checks.check(validate::required_text(
+                "title",
+                &p.title,
+                80,
+                "Enter a title, such as Dr or Prof.",
+            )),
+            checks.check(validate::required_text(
+                "specialties",
+                &p.specialties,
+                200,
+                "Enter at least one specialty.",
+            )),
+            checks.check(validate::email("contact_email", &p.contact_email)),
+            checks.check(validate::required_text(
+                "contact_phone",
+                &p.contact_phone,
+                40,
+                "Enter a phone number patients can call.",
+            )),
+        )),
+        (Role::Clinician, None) => return Err(AppError::validation("title", "Clinicians need a profile.")),
+        _ => None,
+    };
+    checks.finish().map_err(AppError::Validation)?;
+    let (Some(name), Some(email), Some(password)) = (name, email, password) else {
+        return Err(AppError::validation("form", "Please fill in every field."));
+    };
+    // Admins only: not a path a stranger can flood, so no hashing slot is needed.
+    let password_hash = password::hash(password).await?;
+    let mut tx = db.begin().await?;
+    let new = users::NewUser {
+        email: &email,
+        name: &name,
+        password_hash: &password_hash,
+        role: input.role,
+    };
+    let id = match users::insert(&mut tx, &new).await {
+        Ok(id) => id,
+        Err(e) if is_unique_violation(&e) => {
+            return Err(AppError::validation(
+                "email",
+                "An account with this email already exists.",
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if let Some((Some(title), Some(specialties), Some(contact_email), Some(contact_phone))) = profile {
+        let p = users::ClinicianProfile {
+            title: &title,
+            specialties: &specialties,
+            contact_email: &contact_email,
+            contact_phone: &contact_phone,
+        };
+        users::insert_profile(&mut tx, &id, &p).await?;
+    }
+    record(
+        &mut *tx,
+        &caller.into(),
+        "create_account",
+        On::record(&id),
+        Outcome::Ok,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Deactivating an account ends all its sessions at once; reactivating lets it sign in again.
+pub async fn set_active(db: &Db, caller: &Person, user_id: &str, active: bool) -> Result<(), AppError> {
+    if user_id == caller.user.id && !active {
+        return Err(AppError::conflict("You cannot deactivate your own account."));
+    }
+    let mut tx = db.begin().await?;
+    if users::set_active(&mut tx, user_id, active).await? == 0 {
+        return Err(AppError::NotFound);
+    }
+    if !active {
+        sessions::delete_for_user(&mut tx, user_id).await?;
+    }
+    let action = if active {
+        "reactivate_account"
+    } else {
+        "deactivate_account"
+    };
+    record(&mut *tx, &caller.into(), action, On::record(user_id), Outcome::Ok).await?;
+    tx.commit().await?;
+    Ok(())
+}

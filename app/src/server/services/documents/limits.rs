@@ -1,0 +1,119 @@
+//! How much a case and a patient may hold: the per-file, per-case and per-patient limits,
+//! checked before an upload streams and again under the case's write lock when it is recorded.
+
+use crate::domain::document::{
+    human_size, Rejection, MAX_CASE_BYTES, MAX_FILES_PER_CASE, MAX_FILE_BYTES, MAX_PATIENT_BYTES,
+};
+use crate::error::AppError;
+use crate::server::db::{documents, Db};
+use crate::server::failure::internal;
+use crate::server::storage::PutError;
+
+/// Re-checks the per-case limits inside the recording transaction, where no other upload can
+/// slip in between.
+pub(super) async fn ensure_within_limits(
+    conn: &mut sqlx::AnyConnection,
+    case_id: &str,
+    size: u64,
+) -> Result<(), AppError> {
+    let (count, total) = documents::usage(&mut *conn, case_id).await?;
+    let total = u64::try_from(total).unwrap_or(0) + size;
+    if count >= i64::from(MAX_FILES_PER_CASE) || total > MAX_CASE_BYTES {
+        return Err(AppError::validation(
+            "file",
+            "This case has reached its document limit.",
+        ));
+    }
+    let patient_total = u64::try_from(documents::patient_usage(&mut *conn, case_id).await?).unwrap_or(0);
+    if patient_total + size > MAX_PATIENT_BYTES {
+        return Err(patient_full());
+    }
+    Ok(())
+}
+
+/// How many bytes the next file may have, and which limit says so.
+#[derive(Clone, Copy)]
+pub(super) struct Allowance {
+    pub(super) bytes: u64,
+    /// The account's total is what binds, not the file or the case.
+    pub(super) account_bound: bool,
+}
+
+/// How many bytes the next file may have, given the per-file, per-case and per-patient limits.
+pub(super) async fn allowance(
+    db: &Db,
+    case_id: &str,
+    replacing: bool,
+    freed: i64,
+) -> Result<Allowance, AppError> {
+    let (count, total) = documents::usage(db.pool(), case_id).await?;
+    if !replacing && count >= i64::from(MAX_FILES_PER_CASE) {
+        return Err(AppError::validation(
+            "file",
+            format!("A case can hold at most {MAX_FILES_PER_CASE} files. Remove one to add another."),
+        ));
+    }
+    let used = u64::try_from(total - freed).unwrap_or(0);
+    let left = MAX_CASE_BYTES.saturating_sub(used);
+    if left == 0 {
+        return Err(AppError::TooLarge(format!(
+            "This case already holds {} of documents, the most one case can have.",
+            human_size(MAX_CASE_BYTES)
+        )));
+    }
+    let patient_used =
+        u64::try_from(documents::patient_usage(db.pool(), case_id).await? - freed).unwrap_or(0);
+    let patient_left = MAX_PATIENT_BYTES.saturating_sub(patient_used);
+    if patient_left == 0 {
+        return Err(patient_full());
+    }
+    let bytes = left.min(MAX_FILE_BYTES);
+    Ok(if patient_left < bytes {
+        Allowance {
+            bytes: patient_left,
+            account_bound: true,
+        }
+    } else {
+        Allowance {
+            bytes,
+            account_bound: false,
+        }
+    })
+}
+
+pub(super) fn patient_full() -> AppError {
+    AppError::TooLarge(format!(
+        "Your cases already hold {} of documents, the most one account can keep. Remove documents \
+         from a draft, or contact the service.",
+        human_size(MAX_PATIENT_BYTES)
+    ))
+}
+
+pub(super) fn too_large(max: Allowance) -> AppError {
+    if max.account_bound {
+        return AppError::TooLarge(format!(
+            "The file is too large: your cases have room for {} more, the most one account can keep \
+             being {}.",
+            human_size(max.bytes),
+            human_size(MAX_PATIENT_BYTES)
+        ));
+    }
+    AppError::TooLarge(format!(
+        "The file is too large. Files can be at most {}.",
+        human_size(max.bytes)
+    ))
+}
+
+pub(super) fn put_error(err: PutError, max: Allowance) -> AppError {
+    match err {
+        PutError::TooLarge(_) => too_large(max),
+        PutError::Rejected(Rejection::Unsupported) => {
+            AppError::UnsupportedType(Rejection::Unsupported.message())
+        }
+        PutError::Rejected(other) => AppError::validation("file", other.message()),
+        PutError::Interrupted(_) => {
+            AppError::validation("file", "The upload was interrupted. Please try again.")
+        }
+        PutError::Io(e) => internal("document storage", e),
+    }
+}
