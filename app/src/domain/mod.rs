@@ -36,6 +36,8 @@ pub mod effects;
 pub mod intake;
 /// Money in integer minor units; parsing typed prices.
 pub mod money;
+/// Where a payment stands.
+pub mod payment;
 /// Opinions, document requests, the final summary and when a case may complete.
 pub mod review;
 /// Who may see a case and which home each role lands on.

@@ -54,5 +54,5 @@ pub struct TestCheckout {
     pub case_id: String,
     pub reference: String,
     pub amount: crate::domain::money::Money,
-    pub status: String,
+    pub status: crate::domain::payment::PaymentStatus,
 }

@@ -224,8 +224,7 @@ pub struct TeamMember {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaymentInfo {
     pub amount: crate::domain::money::Money,
-    /// `open`, `succeeded`, `failed` or `refunded`.
-    pub status: String,
+    pub status: crate::domain::payment::PaymentStatus,
     /// Where the patient pays (the provider's checkout page).
     pub checkout_url: String,
 }

@@ -3,6 +3,7 @@ use crate::components::auth::RequireUser;
 use crate::components::cases::{date, date_time, StatusBadge};
 use crate::components::feedback::{ActionError, ErrorNote, FieldError};
 use crate::domain::intake::SEXES;
+use crate::domain::payment::PaymentStatus;
 use crate::domain::{CaseAction, CaseStatus, Relation};
 use crate::error::AppError;
 use crate::model::{CaseDetails, CaseView, TimelineEntry};
@@ -75,7 +76,7 @@ fn CaseBody(
     let refund = view
         .payment
         .as_ref()
-        .filter(|p| p.status == "succeeded")
+        .filter(|p| p.status == PaymentStatus::Succeeded)
         .map(|p| p.amount.display());
     let next = (view.relation == Relation::Owner).then(|| {
         if documents_wanted && view.actions.contains(&CaseAction::ProvideRequestedDocuments) {

@@ -3,6 +3,7 @@
 
 use crate::api::staffing::{AssignCoordinator, AssignSpecialists, RemoveSpecialist, RetryPayment};
 use crate::components::feedback::{ActionError, FieldError};
+use crate::domain::payment::PaymentStatus;
 use crate::domain::{CaseAction, CaseStatus, Relation};
 use crate::model::{CaseView, TeamMember};
 use leptos::prelude::*;
@@ -122,9 +123,9 @@ pub fn PaymentPrompt(view: CaseView, actions: StaffActions) -> impl IntoView {
         }
         .into_any(),
         _ => {
-            let text = match payment.status.as_str() {
-                "refunded" => format!("Refunded: {amount}"),
-                "succeeded" => format!("Paid: {amount}"),
+            let text = match payment.status {
+                PaymentStatus::Refunded => format!("Refunded: {amount}"),
+                PaymentStatus::Succeeded => format!("Paid: {amount}"),
                 _ => format!("Payment: {amount}"),
             };
             view! { <p class="muted" data-testid="payment-status">{text}</p> }.into_any()

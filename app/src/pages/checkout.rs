@@ -4,6 +4,7 @@
 use crate::api::staffing::{load_test_checkout, CompleteTestCheckout};
 use crate::components::auth::RequireRole;
 use crate::components::feedback::{ActionError, ErrorNote};
+use crate::domain::payment::PaymentStatus;
 use crate::domain::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -31,7 +32,7 @@ pub fn TestCheckoutPage() -> impl IntoView {
                                     <dt>"Case"</dt><dd class="case-ref">{c.reference.clone()}</dd>
                                     <dt>"Amount"</dt><dd data-testid="checkout-amount">{c.amount.display()}</dd>
                                 </dl>
-                                {(c.status == "succeeded").then(|| view! { <p class="success">"This payment has already been made."</p> })}
+                                {(c.status == PaymentStatus::Succeeded).then(|| view! { <p class="success">"This payment has already been made."</p> })}
                                 <ActionForm action=complete attr:class="actions">
                                     <input type="hidden" name="payment_id" value=c.payment_id.clone()/>
                                     <button type="submit" name="outcome" value="pay" class="button">{format!("Pay {}", c.amount.display())}</button>

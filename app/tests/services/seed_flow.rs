@@ -746,7 +746,7 @@ on_both_backends!(cancelling_or_rejecting_a_paid_case_refunds_it_once, |t| {
     .await
     .unwrap();
     assert_eq!(body, "Found a doctor nearby · Refund of EUR 450.00 issued");
-    assert_eq!(view.payment.unwrap().status, "refunded");
+    assert_eq!(view.payment.unwrap().status.as_str(), "refunded");
     let again = close_as(&t, &s.w.admin, &id, CaseAction::Reject, "x").await;
     assert!(matches!(again, Err(AppError::Conflict(_))), "{again:?}");
     assert_eq!(refunds_of(&t, &id).await.len(), 1, "never refunded twice");
@@ -835,7 +835,7 @@ on_both_backends!(
             last.detail,
             "A payment arrived after the case was closed; EUR 450.00 refunded."
         );
-        assert_eq!(view.payment.unwrap().status, "refunded");
+        assert_eq!(view.payment.unwrap().status.as_str(), "refunded");
         // A second success for the same payment (another event id) refunds nothing more.
         let again = event(
             "evt_paid_late_2",

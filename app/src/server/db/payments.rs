@@ -1,3 +1,4 @@
+use crate::domain::payment::PaymentStatus;
 use sqlx::{Any, AnyConnection, Executor, FromRow};
 
 #[derive(FromRow, Clone, Debug)]
@@ -9,6 +10,14 @@ pub struct PaymentRow {
     pub amount_minor: i64,
     pub currency: String,
     pub status: String,
+}
+
+impl PaymentRow {
+    pub fn status(&self) -> Result<PaymentStatus, sqlx::Error> {
+        self.status
+            .parse()
+            .map_err(|e: String| sqlx::Error::Decode(e.into()))
+    }
 }
 
 pub struct NewPayment<'a> {
@@ -62,11 +71,11 @@ pub async fn for_case<'e>(
 pub async fn set_status(
     conn: &mut AnyConnection,
     id: &str,
-    status: &str,
+    status: PaymentStatus,
     now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE payments SET status = $1, updated_at = $2 WHERE id = $3")
-        .bind(status)
+        .bind(status.as_str())
         .bind(now)
         .bind(id)
         .execute(conn)
@@ -113,7 +122,7 @@ pub async fn insert_refund(
     .bind(now)
     .execute(&mut *conn)
     .await?;
-    set_status(conn, &payment.id, "refunded", now).await
+    set_status(conn, &payment.id, PaymentStatus::Refunded, now).await
 }
 
 /// Issues the invoice for a payment: `INV-<year>-<sequence>`.

@@ -33,13 +33,13 @@ pub async fn view(db: &Db, caller: &Person, case_id: &str) -> Result<CaseView, A
     let choices = staffing_choices(&mut conn, &page, &actions).await?;
     let mut timeline = page.timeline;
     timeline.retain(|entry| relation.sees(entry.label.audience()));
-    let payment = match relation {
-        Relation::Owner | Relation::Admin => page.payment.map(|p| PaymentInfo {
+    let payment = match (relation, page.payment) {
+        (Relation::Owner | Relation::Admin, Some(p)) => Some(PaymentInfo {
+            status: p.status()?,
             amount: Money {
                 minor: p.amount_minor,
                 currency: p.currency,
             },
-            status: p.status,
             checkout_url: p.checkout_url,
         }),
         _ => None,

@@ -7,6 +7,7 @@ use super::Person;
 use crate::domain::audit::Outcome;
 use crate::domain::intake::{self, DraftFields, DraftInput};
 use crate::domain::money::Money;
+use crate::domain::payment::PaymentStatus;
 use crate::domain::{CaseAction, Role};
 use crate::error::AppError;
 use crate::model::FormIntent;
@@ -100,7 +101,7 @@ async fn refund(
 ) -> Result<String, AppError> {
     let payment = payments::for_case(&mut **tx, case_id)
         .await?
-        .filter(|p| p.status == "succeeded")
+        .filter(|p| p.status == PaymentStatus::Succeeded.as_str())
         .ok_or_else(|| {
             crate::server::failure::internal("refund", "a paid case without a succeeded payment")
         })?;

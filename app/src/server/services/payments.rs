@@ -6,6 +6,7 @@
 
 use super::case_action::{self, Audience};
 use super::{Caller, Person};
+use crate::domain::payment::PaymentStatus;
 use crate::domain::CaseAction;
 use crate::error::AppError;
 use crate::server::db::{self, cases, payments, Db};
@@ -86,8 +87,8 @@ async fn apply(db: &Db, provider_impl: &Provider, event: &Event) -> Result<Outco
         Err((tx, case)) => return out_of_order(db, tx, provider_impl, event, case, &payment, action).await,
     };
     let status = match action {
-        CaseAction::ConfirmPayment => "succeeded",
-        _ => "failed",
+        CaseAction::ConfirmPayment => PaymentStatus::Succeeded,
+        _ => PaymentStatus::Failed,
     };
     payments::set_status(&mut acting.tx, &payment.id, status, now).await?;
     if let Some(intent) = event.data.object.payment_intent.as_deref() {
@@ -117,7 +118,7 @@ async fn out_of_order(
     payment: &payments::PaymentRow,
     action: CaseAction,
 ) -> Result<Outcome, AppError> {
-    if action == CaseAction::ConfirmPayment && payment.status != "refunded" {
+    if action == CaseAction::ConfirmPayment && payment.status()? != PaymentStatus::Refunded {
         if let Some(change) = crate::domain::case::late_payment_refunded(case.status()?) {
             let caller = Caller::Provider {
                 event_id: event.id.clone(),
@@ -195,7 +196,7 @@ pub async fn retry(db: &Db, caller: &Person, case_id: &str, version: i64) -> Res
     let payment = payments::for_case(&mut *acting.tx, case_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    payments::set_status(&mut acting.tx, &payment.id, "open", db::now_ms()).await?;
+    payments::set_status(&mut acting.tx, &payment.id, PaymentStatus::Open, db::now_ms()).await?;
     case_action::finish(acting, "", &Audience::default()).await?;
     Ok(())
 }
@@ -212,6 +213,7 @@ pub async fn test_checkout(
         return Err(AppError::NotFound);
     }
     Ok(crate::model::TestCheckout {
+        status: payment.status()?,
         payment_id: payment.id,
         case_id: case.id,
         reference: case.reference,
@@ -219,7 +221,6 @@ pub async fn test_checkout(
             minor: payment.amount_minor,
             currency: payment.currency,
         },
-        status: payment.status,
     })
 }
 

@@ -1,0 +1,34 @@
+//! Where a payment stands. Stored by name; the case's status says what it means for the case.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentStatus {
+    /// The checkout is waiting for the patient.
+    Open,
+    Succeeded,
+    Failed,
+    /// The money went back (a paid case closed, or money that arrived for a closed case).
+    Refunded,
+}
+
+string_enum!(PaymentStatus {
+    Open => "open",
+    Succeeded => "succeeded",
+    Failed => "failed",
+    Refunded => "refunded",
+});
+
+#[cfg(test)]
+mod tests {
+    use super::PaymentStatus;
+
+    #[test]
+    fn every_status_reads_back_from_its_stored_name() {
+        for status in PaymentStatus::ALL {
+            assert_eq!(status.as_str().parse::<PaymentStatus>(), Ok(*status));
+        }
+        assert!("pending".parse::<PaymentStatus>().is_err());
+    }
+}
