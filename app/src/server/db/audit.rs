@@ -92,7 +92,7 @@ pub async fn search(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<crate::model::AuditEntry>, i64), sqlx::Error> {
-    let who = super::cases::like_pattern(&filter.who);
+    let who = super::like_pattern(&filter.who);
     let (from, to) = (filter.from.unwrap_or(0), filter.to.unwrap_or(i64::MAX));
     let reference = filter.case_reference.trim().to_uppercase();
     let total: i64 = sqlx::query_scalar(filtered!("SELECT COUNT(*)",))

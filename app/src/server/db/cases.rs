@@ -283,7 +283,7 @@ pub async fn queue(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<CaseSummary>, i64), sqlx::Error> {
-    let pattern = like_pattern(&filter.search);
+    let pattern = super::like_pattern(&filter.search);
     let total: i64 = sqlx::query_scalar(concat!(
         "SELECT COUNT(*) FROM review_cases c JOIN users u ON u.id = c.patient_id ",
         "WHERE c.status <> 'draft' AND ($1 = '' OR c.status = $1) AND ($2 = '' OR c.category_id = $2) ",
@@ -311,20 +311,6 @@ pub async fn queue(
     .fetch_all(&mut *conn)
     .await?;
     Ok((summaries(rows)?, total))
-}
-
-/// `%term%`, lower-cased, with LIKE's wildcards in the term escaped so they match literally.
-pub(crate) fn like_pattern(term: &str) -> String {
-    let escaped: String = term
-        .trim()
-        .to_lowercase()
-        .chars()
-        .flat_map(|c| match c {
-            '%' | '_' | '\\' => vec!['\\', c],
-            c => vec![c],
-        })
-        .collect();
-    format!("%{escaped}%")
 }
 
 #[derive(FromRow)]

@@ -141,3 +141,17 @@ pub fn now_ms() -> i64 {
 pub fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
+
+/// `%term%`, lower-cased, with LIKE's wildcards in the term escaped so they match literally.
+pub(crate) fn like_pattern(term: &str) -> String {
+    let escaped: String = term
+        .trim()
+        .to_lowercase()
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    format!("%{escaped}%")
+}
