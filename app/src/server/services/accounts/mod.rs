@@ -21,6 +21,21 @@ pub struct SignedIn {
     pub user: CurrentUser,
 }
 
+impl SignedIn {
+    fn new(token: String, user: users::UserRow) -> SignedIn {
+        let role = user.role();
+        SignedIn {
+            token,
+            user: CurrentUser {
+                id: user.id,
+                name: user.name,
+                email: user.email,
+                role,
+            },
+        }
+    }
+}
+
 /// Signs in. `previous_token` is the session the browser had, if any: it is ended, so the
 /// session id always changes at sign-in (no fixation).
 ///
@@ -80,16 +95,7 @@ pub async fn login(
     let token = start_session(&mut tx, &user.id, config).await?;
     audit_self(&mut tx, &user.id, user.role(), "login", ip).await?;
     tx.commit().await?;
-    let role = user.role();
-    Ok(SignedIn {
-        token,
-        user: CurrentUser {
-            id: user.id,
-            name: user.name,
-            email: user.email,
-            role,
-        },
-    })
+    Ok(SignedIn::new(token, user))
 }
 
 /// Ends the session on the server: the old cookie no longer works anywhere.

@@ -5,7 +5,6 @@ use super::{audit_self, start_session, SignedIn};
 use crate::domain::validate;
 use crate::domain::Role;
 use crate::error::AppError;
-use crate::model::CurrentUser;
 use crate::server::auth::{password, token};
 use crate::server::config::Config;
 use crate::server::db::{self, audit, email_tokens, outbox, users, Db};
@@ -156,14 +155,5 @@ pub async fn verify_email(db: &Db, config: &Config, raw_token: &str, ip: &str) -
     let token = start_session(&mut tx, &user.id, config).await?;
     audit_self(&mut tx, &user.id, user.role(), "verify_email", ip).await?;
     tx.commit().await?;
-    let role = user.role();
-    Ok(SignedIn {
-        token,
-        user: CurrentUser {
-            id: user.id,
-            name: user.name,
-            email: user.email,
-            role,
-        },
-    })
+    Ok(SignedIn::new(token, user))
 }
