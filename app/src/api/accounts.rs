@@ -3,13 +3,15 @@
 // the staff form has eight. The #[server] macro does not carry an item-level allow through.
 #![allow(clippy::too_many_arguments)]
 
+#[cfg(feature = "ssr")]
+use crate::domain::{audit::UseCase, Role};
 use crate::error::AppError;
 use crate::model::UserSummary;
 use leptos::prelude::*;
 
 #[server(endpoint = "list_accounts")]
 pub async fn list_accounts() -> Result<Vec<UserSummary>, AppError> {
-    let call = super::support::signed_in_as(crate::domain::Role::Admin, "list_accounts").await?;
+    let call = super::support::signed_in_as(Role::Admin, UseCase::ListAccounts).await?;
     crate::server::services::accounts::list(&call.state.db, &call.person).await
 }
 
@@ -26,7 +28,7 @@ pub async fn create_staff(
     contact_phone: Option<String>,
 ) -> Result<String, AppError> {
     use crate::server::services::accounts::{self, StaffForm};
-    let call = super::support::signed_in_as(crate::domain::Role::Admin, "create_staff").await?;
+    let call = super::support::signed_in_as(Role::Admin, UseCase::CreateStaff).await?;
     let form = StaffForm {
         role,
         name,
@@ -43,7 +45,7 @@ pub async fn create_staff(
 /// Deactivates (ending every session at once) or reactivates an account.
 #[server(endpoint = "set_account_active")]
 pub async fn set_account_active(user_id: String, active: bool) -> Result<(), AppError> {
-    let call = super::support::signed_in_as(crate::domain::Role::Admin, "set_account_active").await?;
+    let call = super::support::signed_in_as(Role::Admin, UseCase::SetAccountActive).await?;
     crate::server::services::accounts::set_active(&call.state.db, &call.person, &user_id, active).await?;
     // Its open event streams see at once that their session has ended.
     call.state.live.announce(&user_id);

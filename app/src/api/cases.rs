@@ -4,6 +4,8 @@
 #![allow(clippy::too_many_arguments)]
 
 use crate::domain::CaseAction;
+#[cfg(feature = "ssr")]
+use crate::domain::{audit::UseCase, Role};
 use crate::error::AppError;
 use crate::model::{CaseSummary, CaseView, ClinicianCases, DocumentInfo, FormIntent, Page};
 use leptos::prelude::*;
@@ -12,19 +14,19 @@ pub use crate::model::QueueQuery;
 
 #[server(endpoint = "my_cases")]
 pub async fn my_cases() -> Result<Vec<CaseSummary>, AppError> {
-    let call = super::support::signed_in_as(crate::domain::Role::Patient, "my_cases").await?;
+    let call = super::support::signed_in_as(Role::Patient, UseCase::MyCases).await?;
     crate::server::services::case_view::my_cases(&call.state.db, &call.person).await
 }
 
 #[server(endpoint = "load_clinician_cases")]
 pub async fn load_clinician_cases() -> Result<ClinicianCases, AppError> {
-    let call = super::support::signed_in_as(crate::domain::Role::Clinician, "load_clinician_cases").await?;
+    let call = super::support::signed_in_as(Role::Clinician, UseCase::LoadClinicianCases).await?;
     crate::server::services::case_view::clinician_cases(&call.state.db, &call.person).await
 }
 
 #[server(endpoint = "case_queue")]
 pub async fn case_queue(query: QueueQuery) -> Result<Page<CaseSummary>, AppError> {
-    let call = super::support::signed_in_as(crate::domain::Role::Admin, "case_queue").await?;
+    let call = super::support::signed_in_as(Role::Admin, UseCase::CaseQueue).await?;
     crate::server::services::case_view::queue(&call.state.db, &query).await
 }
 
@@ -59,7 +61,7 @@ pub async fn close_case(
 /// Opens a new draft for the signed-in patient and goes to its form.
 #[server(endpoint = "start_case")]
 pub async fn start_case() -> Result<String, AppError> {
-    let call = super::support::signed_in_as(crate::domain::Role::Patient, "create_case").await?;
+    let call = super::support::signed_in_as(Role::Patient, UseCase::CreateCase).await?;
     let id = crate::server::services::cases::create_draft(&call.state.db, &call.person).await?;
     leptos_axum::redirect(&format!("/cases/{id}/edit"));
     Ok(id)

@@ -3,6 +3,8 @@
 // Server functions take one argument per form field, so plain HTML forms work before hydration.
 #![allow(clippy::too_many_arguments)]
 
+#[cfg(feature = "ssr")]
+use crate::domain::{audit::UseCase, Role};
 use crate::error::AppError;
 use crate::model::{Catalog, CatalogKind};
 use leptos::prelude::*;
@@ -17,7 +19,7 @@ pub async fn load_catalog() -> Result<Catalog, AppError> {
 /// the catalog page also needs (two statements instead of six).
 #[server(endpoint = "load_queue_filters")]
 pub async fn load_queue_filters() -> Result<Catalog, AppError> {
-    let call = super::support::signed_in_as(crate::domain::Role::Admin, "load_queue_filters").await?;
+    let call = super::support::signed_in_as(Role::Admin, UseCase::LoadQueueFilters).await?;
     crate::server::services::catalog::queue_filters(&call.state.db).await
 }
 
@@ -32,7 +34,7 @@ pub async fn save_review_type(
     expected_days: String,
 ) -> Result<String, AppError> {
     use crate::server::services::catalog::{self, ReviewTypeInput};
-    let call = super::support::signed_in_as(crate::domain::Role::Admin, "save_review_type").await?;
+    let call = super::support::signed_in_as(Role::Admin, UseCase::SaveReviewType).await?;
     let input = ReviewTypeInput {
         name,
         description,
@@ -52,7 +54,7 @@ pub async fn save_review_type(
 /// Activates or deactivates a review type or a category.
 #[server(endpoint = "set_catalog_active")]
 pub async fn set_catalog_active(kind: CatalogKind, id: String, active: bool) -> Result<(), AppError> {
-    let call = super::support::signed_in_as(crate::domain::Role::Admin, "set_catalog_active").await?;
+    let call = super::support::signed_in_as(Role::Admin, UseCase::SetCatalogActive).await?;
     crate::server::services::catalog::set_active(&call.state.db, &call.person, kind, &id, active).await
 }
 
@@ -65,7 +67,7 @@ pub async fn save_category(
     #[server(default)] coordinators: Vec<String>,
 ) -> Result<String, AppError> {
     use crate::server::services::catalog::{self, CategoryInput};
-    let call = super::support::signed_in_as(crate::domain::Role::Admin, "save_category").await?;
+    let call = super::support::signed_in_as(Role::Admin, UseCase::SaveCategory).await?;
     let input = CategoryInput {
         name,
         specialists,

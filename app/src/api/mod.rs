@@ -54,7 +54,7 @@ pub(crate) mod support {
     }
 
     /// The call of a signed-in person with `role`; 401 or 403, the refusal audited as `action`.
-    pub async fn signed_in_as(role: Role, action: &str) -> Result<Call, AppError> {
+    pub async fn signed_in_as(role: Role, action: crate::domain::audit::UseCase) -> Result<Call, AppError> {
         let Call { state, person } = signed_in().await?;
         let person = caller::require_role(&state, person, role, action).await?;
         Ok(Call { state, person })

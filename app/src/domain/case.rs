@@ -32,8 +32,11 @@ string_enum!(CaseStatus {
 });
 
 impl CaseStatus {
+    /// The statuses a case ends in.
+    pub const TERMINAL: [CaseStatus; 3] = [Self::Completed, Self::Cancelled, Self::Rejected];
+
     pub fn is_terminal(self) -> bool {
-        matches!(self, Self::Completed | Self::Cancelled | Self::Rejected)
+        Self::TERMINAL.contains(&self)
     }
 
     /// Money has been taken and not refunded: cancelling or rejecting now needs a refund.

@@ -1,7 +1,8 @@
 //! The pure domain: statuses, roles, who may do what. No I/O, no view!, no database; compiled
 //! for the browser and the server alike so that both ask the same rules.
 
-/// An enum stored and sent by a stable name: `as_str`, `ALL`, `Display` and `FromStr`.
+/// An enum stored and sent by a stable name: `as_str`, `ALL`, `Display`, `FromStr`, and (on the
+/// server) an sqlx codec, so rows carry the enum and queries bind it instead of a text literal.
 macro_rules! string_enum {
     ($name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
         impl $name {
@@ -19,6 +20,30 @@ macro_rules! string_enum {
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 Self::ALL.iter().copied().find(|v| v.as_str() == s)
                     .ok_or_else(|| format!("unknown {} '{s}'", stringify!($name)))
+            }
+        }
+        #[cfg(feature = "ssr")]
+        impl ::sqlx::Type<::sqlx::Any> for $name {
+            fn type_info() -> ::sqlx::any::AnyTypeInfo {
+                <str as ::sqlx::Type<::sqlx::Any>>::type_info()
+            }
+        }
+        #[cfg(feature = "ssr")]
+        impl<'q> ::sqlx::Encode<'q, ::sqlx::Any> for $name {
+            fn encode_by_ref(
+                &self,
+                buf: &mut <::sqlx::Any as ::sqlx::Database>::ArgumentBuffer,
+            ) -> Result<::sqlx::encode::IsNull, ::sqlx::error::BoxDynError> {
+                <&str as ::sqlx::Encode<'q, ::sqlx::Any>>::encode(self.as_str(), buf)
+            }
+        }
+        #[cfg(feature = "ssr")]
+        impl<'r> ::sqlx::Decode<'r, ::sqlx::Any> for $name {
+            fn decode(
+                value: <::sqlx::Any as ::sqlx::Database>::ValueRef<'r>,
+            ) -> Result<Self, ::sqlx::error::BoxDynError> {
+                let text = <&str as ::sqlx::Decode<'r, ::sqlx::Any>>::decode(value)?;
+                Ok(text.parse::<$name>()?)
             }
         }
     };
@@ -50,3 +75,31 @@ pub mod visibility;
 pub use case::{Actor, CaseAction, CaseStatus, Effect, Recipient, Refusal, TimelineLabel, Transition};
 pub use document::MediaType;
 pub use role::{Relation, Role};
+
+#[cfg(test)]
+mod tests {
+    use super::audit::{Outcome, UseCase};
+    use super::payment::PaymentStatus;
+    use super::{CaseAction, CaseStatus, TimelineLabel};
+
+    /// Each stored name reads back as its variant, and a name nobody stored is refused.
+    fn reads_back<T>(all: &[T])
+    where
+        T: Copy + PartialEq + std::fmt::Debug + std::str::FromStr + std::fmt::Display,
+    {
+        for value in all {
+            assert_eq!(value.to_string().parse::<T>().ok(), Some(*value));
+        }
+        assert!("maybe".parse::<T>().is_err());
+    }
+
+    #[test]
+    fn every_string_enum_reads_back_from_its_stored_name() {
+        reads_back(CaseStatus::ALL);
+        reads_back(CaseAction::ALL);
+        reads_back(TimelineLabel::ALL);
+        reads_back(PaymentStatus::ALL);
+        reads_back(Outcome::ALL);
+        reads_back(UseCase::ALL);
+    }
+}

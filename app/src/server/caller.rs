@@ -9,6 +9,7 @@
 use super::auth::request::user_for_token;
 use super::auth::token;
 use super::AppState;
+use crate::domain::audit::UseCase;
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::model::CurrentUser;
@@ -146,7 +147,7 @@ pub async fn require_role(
     state: &AppState,
     person: Person,
     role: Role,
-    action: &str,
+    action: UseCase,
 ) -> Result<Person, AppError> {
     if person.user.role == role {
         return Ok(person);

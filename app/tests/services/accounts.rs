@@ -1,5 +1,7 @@
 use crate::on_both_backends;
 use crate::support::{user, PASSWORD};
+use app::domain::audit::Outcome;
+use app::domain::audit::UseCase;
 use app::domain::Role;
 use app::error::AppError;
 use app::server::auth::token;
@@ -228,7 +230,12 @@ on_both_backends!(signing_in_rotates_the_session_and_logout_ends_it, |t| {
         .await
         .unwrap();
     assert!(!session_is_live(&t, &second.token).await);
-    assert_eq!(audit::count(t.db.pool(), "logout", "ok").await.unwrap(), 1);
+    assert_eq!(
+        audit::count(t.db.pool(), UseCase::Logout, Outcome::Ok)
+            .await
+            .unwrap(),
+        1
+    );
 });
 
 on_both_backends!(sessions_end_after_the_idle_and_the_absolute_timeout, |t| {
@@ -326,7 +333,9 @@ on_both_backends!(an_admin_creates_clinicians_with_profiles_and_other_admins, |t
         .unwrap();
     assert_eq!(signed.user.role, Role::Clinician);
     assert_eq!(
-        audit::count(t.db.pool(), "create_account", "ok").await.unwrap(),
+        audit::count(t.db.pool(), UseCase::CreateAccount, Outcome::Ok)
+            .await
+            .unwrap(),
         2
     );
 });
@@ -352,7 +361,9 @@ on_both_backends!(
             .unwrap();
         assert_eq!(users, 1);
         assert_eq!(
-            audit::count(t.db.pool(), "create_account", "ok").await.unwrap(),
+            audit::count(t.db.pool(), UseCase::CreateAccount, Outcome::Ok)
+                .await
+                .unwrap(),
             0
         );
     }

@@ -2,7 +2,7 @@
 //! the database itself.
 
 use crate::on_both_backends;
-use crate::seed_flow::as_;
+use crate::support::as_;
 use crate::support::user;
 use app::domain::Role;
 use app::error::AppError;

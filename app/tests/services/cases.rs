@@ -1,5 +1,6 @@
 use crate::on_both_backends;
-use crate::support::user;
+use crate::support::{user, Scenario};
+use app::domain::audit::Outcome;
 use app::domain::{CaseAction, CaseStatus, Role};
 use app::error::AppError;
 use app::model::QueueQuery;
@@ -50,7 +51,12 @@ on_both_backends!(another_patient_gets_the_same_answer_as_for_a_missing_case, |t
         .unwrap();
         assert_eq!(cancel, AppError::NotFound);
     }
-    assert_eq!(audit::count(t.db.pool(), "cancel", "denied").await.unwrap(), 2);
+    assert_eq!(
+        audit::count(t.db.pool(), CaseAction::Cancel, Outcome::Denied)
+            .await
+            .unwrap(),
+        2
+    );
 });
 
 on_both_backends!(a_visible_case_acted_on_by_the_wrong_role_is_forbidden, |t| {
@@ -125,7 +131,12 @@ on_both_backends!(cancelling_records_status_timeline_audit_and_who_closed_it, |t
         .await
         .unwrap();
     assert_eq!(closed_by.as_deref(), Some(ana.id.as_str()));
-    assert_eq!(audit::count(t.db.pool(), "cancel", "ok").await.unwrap(), 1);
+    assert_eq!(
+        audit::count(t.db.pool(), CaseAction::Cancel, Outcome::Ok)
+            .await
+            .unwrap(),
+        1
+    );
     let again = cases::close(
         &t.db,
         &t.config.payments,
@@ -160,7 +171,7 @@ on_both_backends!(a_stale_version_is_a_conflict_and_changes_nothing, |t| {
     assert!(matches!(err, AppError::Conflict(_)));
     assert_eq!(
         case_rows::find(t.db.pool(), &id).await.unwrap().unwrap().status,
-        "draft"
+        CaseStatus::Draft
     );
 });
 
@@ -357,9 +368,9 @@ on_both_backends!(a_patient_holds_a_limited_number_of_open_drafts, |t| {
 });
 
 on_both_backends!(the_admin_queue_filters_by_medical_area_and_review_type, |t| {
-    let w = crate::intake::world(&t).await;
-    let first = crate::intake::submitted_case(&t, &w).await;
-    let second = crate::intake::submitted_case(&t, &w).await;
+    let w = Scenario::new(&t).await;
+    let first = w.case().submitted().await;
+    let second = w.case().submitted().await;
     // The second case moves to another area and another type of review.
     let admin = Person::new(&w.admin, "");
     let other_type = app::server::services::catalog::save_review_type(

@@ -1,6 +1,7 @@
-use crate::intake::{storage_key, upload, world};
 use crate::on_both_backends;
-use crate::support::user;
+use crate::support::{user, Scenario};
+use app::domain::audit::Outcome;
+use app::domain::audit::UseCase;
 use app::domain::document::{samples, MAX_FILES_PER_CASE};
 use app::domain::{MediaType, Role};
 use app::error::AppError;
@@ -11,10 +12,11 @@ use app::server::services::{cases, documents, Person};
 on_both_backends!(
     documents_are_stored_under_generated_keys_with_their_checksum,
     |t| {
-        let w = world(&t).await;
+        let w = Scenario::new(&t).await;
         let caller = Person::new(&w.patient, "");
         let id = cases::create_draft(&t.db, &caller).await.unwrap();
-        let doc = upload(&t, &w, &w.patient, &id, "../../etc/passwd", samples::png())
+        let doc = w
+            .upload(&w.patient, &id, "../../etc/passwd", samples::png())
             .await
             .unwrap();
         assert_eq!((doc.name.as_str(), doc.media_type), ("passwd", MediaType::Png));
@@ -35,11 +37,12 @@ on_both_backends!(
 );
 
 on_both_backends!(hostile_files_are_refused_and_leave_nothing_behind, |t| {
-    let w = world(&t).await;
+    let w = Scenario::new(&t).await;
     let caller = Person::new(&w.patient, "");
     let id = cases::create_draft(&t.db, &caller).await.unwrap();
     for (what, bytes, unsupported) in samples::hostile() {
-        let err = upload(&t, &w, &w.patient, &id, "innocent.pdf", bytes)
+        let err = w
+            .upload(&w.patient, &id, "innocent.pdf", bytes)
             .await
             .err()
             .unwrap();
@@ -59,11 +62,12 @@ on_both_backends!(hostile_files_are_refused_and_leave_nothing_behind, |t| {
 // page, an executable, a ZIP body) are refused after the full structure check, with nothing
 // stored; real ones of both types still go in, under names whose bidi overrides are gone.
 on_both_backends!(files_that_only_look_like_a_pdf_or_heic_are_refused, |t| {
-    let w = world(&t).await;
+    let w = Scenario::new(&t).await;
     let caller = Person::new(&w.patient, "");
     let id = cases::create_draft(&t.db, &caller).await.unwrap();
     for (what, bytes) in samples::structurally_hostile() {
-        let err = upload(&t, &w, &w.patient, &id, "lab-results.html", bytes)
+        let err = w
+            .upload(&w.patient, &id, "lab-results.html", bytes)
             .await
             .err()
             .unwrap_or_else(|| panic!("{what} was stored"));
@@ -76,11 +80,13 @@ on_both_backends!(files_that_only_look_like_a_pdf_or_heic_are_refused, |t| {
     assert_eq!(count, 0);
     let stored: Vec<_> = walk(&t.config.data_dir.join("documents"));
     assert!(stored.is_empty(), "left behind: {stored:?}");
-    let heic = upload(&t, &w, &w.patient, &id, "IMG_0001.HEIC", samples::heic())
+    let heic = w
+        .upload(&w.patient, &id, "IMG_0001.HEIC", samples::heic())
         .await
         .unwrap();
     assert_eq!(heic.media_type, MediaType::Heic);
-    let pdf = upload(&t, &w, &w.patient, &id, "scan\u{202E}fdp.exe", samples::pdf())
+    let pdf = w
+        .upload(&w.patient, &id, "scan\u{202E}fdp.exe", samples::pdf())
         .await
         .unwrap();
     assert_eq!(pdf.media_type, MediaType::Pdf);
@@ -108,14 +114,15 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 }
 
 on_both_backends!(a_flipped_byte_on_disk_is_detected_and_never_served, |t| {
-    let w = world(&t).await;
+    let w = Scenario::new(&t).await;
     let caller = Person::new(&w.patient, "");
     let id = cases::create_draft(&t.db, &caller).await.unwrap();
-    let doc = upload(&t, &w, &w.patient, &id, "scan.pdf", samples::pdf())
+    let doc = w
+        .upload(&w.patient, &id, "scan.pdf", samples::pdf())
         .await
         .unwrap();
     assert!(documents::open(&t.db, &w.storage, &caller, &doc.id).await.is_ok());
-    let key = storage_key(&t, &doc.id).await;
+    let key = w.storage_key(&doc.id).await;
     let path = w.storage.local_path_of(&key);
     let mut bytes = std::fs::read(&path).unwrap();
     bytes[12] ^= 0x01;
@@ -126,22 +133,28 @@ on_both_backends!(a_flipped_byte_on_disk_is_detected_and_never_served, |t| {
         .unwrap();
     assert!(matches!(err, AppError::Internal { .. }), "{err:?}");
     assert_eq!(
-        audit::count(t.db.pool(), "read_document", "integrity_failure")
+        audit::count(t.db.pool(), UseCase::ReadDocument, Outcome::IntegrityFailure)
             .await
             .unwrap(),
         1
     );
-    assert_eq!(audit::count(t.db.pool(), "read_document", "ok").await.unwrap(), 1);
+    assert_eq!(
+        audit::count(t.db.pool(), UseCase::ReadDocument, Outcome::Ok)
+            .await
+            .unwrap(),
+        1
+    );
 });
 
 on_both_backends!(another_patients_document_answers_like_a_missing_one, |t| {
-    let w = world(&t).await;
+    let w = Scenario::new(&t).await;
     let bob = user(&t.db, Role::Patient, "bob@example.com").await;
     let doc_user = user(&t.db, Role::Clinician, "doc@example.com").await;
     let id = cases::create_draft(&t.db, &Person::new(&w.patient, ""))
         .await
         .unwrap();
-    let doc = upload(&t, &w, &w.patient, &id, "scan.pdf", samples::pdf())
+    let doc = w
+        .upload(&w.patient, &id, "scan.pdf", samples::pdf())
         .await
         .unwrap();
     for outsider in [&bob, &doc_user] {
@@ -156,7 +169,8 @@ on_both_backends!(another_patients_document_answers_like_a_missing_one, |t| {
             .unwrap();
         assert_eq!(hidden, AppError::NotFound);
         assert_eq!(hidden, missing);
-        let upload_err = upload(&t, &w, outsider, &id, "x.pdf", samples::pdf())
+        let upload_err = w
+            .upload(outsider, &id, "x.pdf", samples::pdf())
             .await
             .err()
             .unwrap();
@@ -179,7 +193,7 @@ on_both_backends!(another_patients_document_answers_like_a_missing_one, |t| {
         case_view::view(&t.db, &admin, &id).await.err(),
         Some(AppError::NotFound)
     );
-    let submitted = crate::intake::submitted_case(&t, &w).await;
+    let submitted = w.case().submitted().await;
     let submitted_doc: String = sqlx::query_scalar("SELECT id FROM documents WHERE case_id = $1")
         .bind(&submitted)
         .fetch_one(t.db.pool())
@@ -190,7 +204,7 @@ on_both_backends!(another_patients_document_answers_like_a_missing_one, |t| {
         .is_ok());
     assert!(case_view::view(&t.db, &admin, &submitted).await.is_ok());
     assert_eq!(
-        audit::count(t.db.pool(), "read_document", "denied")
+        audit::count(t.db.pool(), UseCase::ReadDocument, Outcome::Denied)
             .await
             .unwrap(),
         5
@@ -200,17 +214,19 @@ on_both_backends!(another_patients_document_answers_like_a_missing_one, |t| {
 on_both_backends!(
     a_case_holds_a_limited_number_of_files_and_a_draft_can_replace_them,
     |t| {
-        let w = world(&t).await;
+        let w = Scenario::new(&t).await;
         let caller = Person::new(&w.patient, "");
         let id = cases::create_draft(&t.db, &caller).await.unwrap();
         let mut first = None;
         for n in 0..MAX_FILES_PER_CASE {
-            let doc = upload(&t, &w, &w.patient, &id, &format!("scan-{n}.jpg"), samples::jpeg())
+            let doc = w
+                .upload(&w.patient, &id, &format!("scan-{n}.jpg"), samples::jpeg())
                 .await
                 .unwrap();
             first.get_or_insert(doc);
         }
-        let err = upload(&t, &w, &w.patient, &id, "one-more.jpg", samples::jpeg())
+        let err = w
+            .upload(&w.patient, &id, "one-more.jpg", samples::jpeg())
             .await
             .err()
             .unwrap();
@@ -247,7 +263,7 @@ on_both_backends!(
 );
 
 on_both_backends!(a_file_over_the_limit_is_refused_while_streaming, |t| {
-    let w = world(&t).await;
+    let w = Scenario::new(&t).await;
     let caller = Person::new(&w.patient, "");
     let id = cases::create_draft(&t.db, &caller).await.unwrap();
     // 30 chunks of 1 MiB, produced lazily: the file never exists in memory as a whole.
@@ -290,10 +306,11 @@ on_both_backends!(a_file_over_the_limit_is_refused_while_streaming, |t| {
 // large, with the reason, and nothing is stored.
 on_both_backends!(a_patient_s_cases_together_hold_a_limited_number_of_bytes, |t| {
     use app::domain::document::MAX_PATIENT_BYTES;
-    let w = world(&t).await;
+    let w = Scenario::new(&t).await;
     let caller = Person::new(&w.patient, "");
     let earlier = cases::create_draft(&t.db, &caller).await.unwrap();
-    let doc = upload(&t, &w, &w.patient, &earlier, "scan.pdf", samples::pdf())
+    let doc = w
+        .upload(&w.patient, &earlier, "scan.pdf", samples::pdf())
         .await
         .unwrap();
     // As if that case held nearly the whole allowance (the stored bytes are not needed here).
@@ -305,7 +322,8 @@ on_both_backends!(a_patient_s_cases_together_hold_a_limited_number_of_bytes, |t|
         .await
         .unwrap();
     let id = cases::create_draft(&t.db, &caller).await.unwrap();
-    let err = upload(&t, &w, &w.patient, &id, "more.pdf", samples::pdf())
+    let err = w
+        .upload(&w.patient, &id, "more.pdf", samples::pdf())
         .await
         .err()
         .unwrap();
@@ -322,7 +340,7 @@ on_both_backends!(a_patient_s_cases_together_hold_a_limited_number_of_bytes, |t|
     let theirs = cases::create_draft(&t.db, &Person::new(&other, ""))
         .await
         .unwrap();
-    upload(&t, &w, &other, &theirs, "scan.pdf", samples::pdf())
+    w.upload(&other, &theirs, "scan.pdf", samples::pdf())
         .await
         .unwrap();
 });

@@ -1,113 +1,16 @@
 use crate::on_both_backends;
-use crate::support::{user, TestDb};
+use crate::support::Scenario;
 use app::domain::document::samples;
 use app::domain::intake::DraftInput;
-use app::domain::{CaseStatus, Role, TimelineLabel};
+use app::domain::{CaseStatus, TimelineLabel};
 use app::error::AppError;
-use app::model::CurrentUser;
 use app::server::db::catalog::CatalogKind;
 use app::server::services::case_view;
-use app::server::services::catalog::{self, CategoryInput, ReviewTypeInput};
-use app::server::services::{cases, documents, Person};
-use app::server::storage::Storage;
-
-pub struct World {
-    pub admin: CurrentUser,
-    pub patient: CurrentUser,
-    pub review_type: String,
-    pub category: String,
-    pub storage: Storage,
-}
-
-/// An admin, a patient, one review type and one category.
-pub async fn world(t: &TestDb) -> World {
-    let admin = user(&t.db, Role::Admin, "admin@example.com").await;
-    let patient = user(&t.db, Role::Patient, "ana@example.com").await;
-    let caller = Person::new(&admin, "");
-    let rt = ReviewTypeInput {
-        name: "Standard".into(),
-        description: "Two specialists".into(),
-        price: "450".into(),
-        currency: "EUR".into(),
-        expected_days: "10".into(),
-    };
-    let review_type = catalog::save_review_type(&t.db, &caller, None, rt).await.unwrap();
-    let category = catalog::save_category(
-        &t.db,
-        &caller,
-        None,
-        CategoryInput {
-            name: "Cardiology".into(),
-            specialists: vec![],
-            coordinators: vec![],
-        },
-    )
-    .await
-    .unwrap();
-    World {
-        admin,
-        patient,
-        review_type,
-        category,
-        storage: Storage::local(t.config.data_dir.join("documents")),
-    }
-}
-
-pub fn complete_form(w: &World) -> DraftInput {
-    DraftInput {
-        review_type_id: w.review_type.clone(),
-        category_id: w.category.clone(),
-        patient_age: "54".into(),
-        patient_sex: "female".into(),
-        medical_history: "Chest pain on exertion since March; stress test abnormal.".into(),
-        current_treatment: "Bisoprolol 5 mg".into(),
-        questions: "Is a bypass needed?\nAre stents an option?".into(),
-    }
-}
-
-pub async fn upload(
-    t: &TestDb,
-    w: &World,
-    who: &CurrentUser,
-    case_id: &str,
-    name: &str,
-    bytes: Vec<u8>,
-) -> Result<app::model::DocumentInfo, AppError> {
-    let body = futures_util::stream::iter(vec![Ok::<_, std::io::Error>(bytes::Bytes::from(bytes))]);
-    let up = documents::Upload {
-        case_id,
-        name,
-        replaces: None,
-        declared_len: None,
-        request_item: None,
-    };
-    documents::upload(&t.db, &w.storage, &Person::new(who, ""), up, body).await
-}
-
-/// Where a document's bytes are stored (its generated key).
-pub async fn storage_key(t: &TestDb, document_id: &str) -> String {
-    sqlx::query_scalar("SELECT storage_key FROM documents WHERE id = $1")
-        .bind(document_id)
-        .fetch_one(t.db.pool())
-        .await
-        .unwrap()
-}
-
-/// A submitted case with one document.
-pub async fn submitted_case(t: &TestDb, w: &World) -> String {
-    let caller = Person::new(&w.patient, "");
-    let id = cases::create_draft(&t.db, &caller).await.unwrap();
-    upload(t, w, &w.patient, &id, "scan.pdf", samples::pdf())
-        .await
-        .unwrap();
-    cases::submit(&t.db, &caller, &id, 1, &complete_form(w))
-        .await
-        .unwrap();
-    id
-}
+use app::server::services::catalog;
+use app::server::services::{cases, Person};
 
 on_both_backends!(a_draft_saves_incomplete_and_resumes_where_it_was_left, |t| {
-    let w = world(&t).await;
+    let w = Scenario::new(&t).await;
     let caller = Person::new(&w.patient, "");
     let id = cases::create_draft(&t.db, &caller).await.unwrap();
     let partial = DraftInput {
@@ -126,7 +29,7 @@ on_both_backends!(a_draft_saves_incomplete_and_resumes_where_it_was_left, |t| {
 on_both_backends!(
     submitting_an_incomplete_case_names_every_gap_and_changes_nothing,
     |t| {
-        let w = world(&t).await;
+        let w = Scenario::new(&t).await;
         let caller = Person::new(&w.patient, "");
         let id = cases::create_draft(&t.db, &caller).await.unwrap();
         let err = cases::submit(&t.db, &caller, &id, 1, &DraftInput::default())
@@ -142,7 +45,7 @@ on_both_backends!(
         ] {
             assert!(err.field(field).is_some(), "{field}: {err:?}");
         }
-        let err = cases::submit(&t.db, &caller, &id, 1, &complete_form(&w))
+        let err = cases::submit(&t.db, &caller, &id, 1, &w.complete_form())
             .await
             .err()
             .unwrap();
@@ -160,8 +63,8 @@ on_both_backends!(
 );
 
 on_both_backends!(a_complete_case_is_submitted_with_its_timeline_entry, |t| {
-    let w = world(&t).await;
-    let id = submitted_case(&t, &w).await;
+    let w = Scenario::new(&t).await;
+    let id = w.case().submitted().await;
     let view = case_view::view(&t.db, &Person::new(&w.admin, ""), &id)
         .await
         .unwrap();
@@ -175,12 +78,13 @@ on_both_backends!(a_complete_case_is_submitted_with_its_timeline_entry, |t| {
     assert_eq!(view.documents.len(), 1);
     // Once submitted, the patient can no longer edit it, nor change its documents.
     let caller = Person::new(&w.patient, "");
-    let err = cases::save_draft(&t.db, &caller, &id, 2, &complete_form(&w))
+    let err = cases::save_draft(&t.db, &caller, &id, 2, &w.complete_form())
         .await
         .err()
         .unwrap();
     assert!(matches!(err, AppError::Conflict(_)), "{err:?}");
-    let err = upload(&t, &w, &w.patient, &id, "late.pdf", samples::pdf())
+    let err = w
+        .upload(&w.patient, &id, "late.pdf", samples::pdf())
         .await
         .err()
         .unwrap();
@@ -190,8 +94,8 @@ on_both_backends!(a_complete_case_is_submitted_with_its_timeline_entry, |t| {
 on_both_backends!(
     a_deactivated_review_type_cannot_be_chosen_but_cases_using_it_keep_it,
     |t| {
-        let w = world(&t).await;
-        let id = submitted_case(&t, &w).await;
+        let w = Scenario::new(&t).await;
+        let id = w.case().submitted().await;
         let admin = Person::new(&w.admin, "");
         catalog::set_active(&t.db, &admin, CatalogKind::ReviewType, &w.review_type, false)
             .await
@@ -203,7 +107,7 @@ on_both_backends!(
             .review_types
             .is_empty());
         let draft = cases::create_draft(&t.db, &patient).await.unwrap();
-        let err = cases::save_draft(&t.db, &patient, &draft, 1, &complete_form(&w))
+        let err = cases::save_draft(&t.db, &patient, &draft, 1, &w.complete_form())
             .await
             .err()
             .unwrap();
@@ -214,13 +118,14 @@ on_both_backends!(
 );
 
 on_both_backends!(deleting_a_draft_removes_it_with_its_documents_and_files, |t| {
-    let w = world(&t).await;
+    let w = Scenario::new(&t).await;
     let caller = Person::new(&w.patient, "");
     let id = cases::create_draft(&t.db, &caller).await.unwrap();
-    let doc = upload(&t, &w, &w.patient, &id, "scan.pdf", samples::pdf())
+    let doc = w
+        .upload(&w.patient, &id, "scan.pdf", samples::pdf())
         .await
         .unwrap();
-    let key = storage_key(&t, &doc.id).await;
+    let key = w.storage_key(&doc.id).await;
     assert!(w.storage.local_path_of(&key).exists());
     cases::delete_draft(&t.db, &w.storage, &caller, &id, 1)
         .await
@@ -230,7 +135,7 @@ on_both_backends!(deleting_a_draft_removes_it_with_its_documents_and_files, |t| 
         Some(AppError::NotFound)
     );
     assert!(!w.storage.local_path_of(&key).exists());
-    let submitted = submitted_case(&t, &w).await;
+    let submitted = w.case().submitted().await;
     let err = cases::delete_draft(&t.db, &w.storage, &caller, &submitted, 2)
         .await
         .err()

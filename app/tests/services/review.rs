@@ -3,89 +3,15 @@
 //! stored, checkable PDF report that only the case's people can read.
 
 use crate::on_both_backends;
-use crate::seed_flow::{as_, count, paid, staff, status, version, Staff};
-use crate::support::TestDb;
-use app::domain::document::samples;
+use crate::support::scenario::opinion;
+use crate::support::{as_, Scenario, TestDb};
 use app::domain::review::OpinionInput;
-use app::domain::TimelineLabel;
+use app::domain::{CaseStatus, TimelineLabel};
 use app::error::AppError;
 use app::model::CurrentUser;
 use app::server::services::case_view;
-use app::server::services::{assignment, cases, documents, reminders, review, Person};
+use app::server::services::{assignment, cases, reminders, review, Person};
 use app::server::storage::Storage;
-
-/// A paid case with specialists 0 and 1 assigned by coordinator 0.
-async fn under_review(t: &TestDb, s: &Staff) -> String {
-    let id = paid(t, s).await;
-    let v = version(t, &id).await;
-    let chosen = [s.specialists[0].id.clone(), s.specialists[1].id.clone()];
-    assignment::assign_specialists(&t.db, &as_(&s.coordinators[0]), &id, v, &chosen)
-        .await
-        .unwrap();
-    id
-}
-
-fn opinion(assessment: &str) -> OpinionInput {
-    OpinionInput {
-        assessment: assessment.into(),
-        recommendation: "Coronary angiography within four weeks.".into(),
-        diagnosis: "Stable angina".into(),
-        treatment: String::new(),
-    }
-}
-
-async fn submit_opinion(t: &TestDb, who: &CurrentUser, case_id: &str, text: &str) {
-    review::submit_opinion(&t.db, &as_(who), case_id, &opinion(text))
-        .await
-        .unwrap();
-}
-
-async fn complete(t: &TestDb, s: &Staff, case_id: &str) {
-    let v = version(t, case_id).await;
-    review::submit_final_summary(
-        &t.db,
-        &s.w.storage,
-        &as_(&s.coordinators[0]),
-        case_id,
-        v,
-        "Both specialists advise an angiography.",
-    )
-    .await
-    .unwrap();
-}
-
-/// A completed case: both opinions in, summary written.
-async fn completed(t: &TestDb, s: &Staff) -> String {
-    let id = under_review(t, s).await;
-    submit_opinion(t, &s.specialists[0], &id, "Findings suggest two-vessel disease.").await;
-    submit_opinion(
-        t,
-        &s.specialists[1],
-        &id,
-        "I agree; the stress test is clearly positive.",
-    )
-    .await;
-    complete(t, s, &id).await;
-    id
-}
-
-async fn upload_item(
-    t: &TestDb,
-    storage: &Storage,
-    who: &CurrentUser,
-    case_id: &str,
-    item: &str,
-) -> Result<app::model::DocumentInfo, AppError> {
-    let body = futures_util::stream::iter(vec![Ok::<_, std::io::Error>(bytes::Bytes::from(samples::pdf()))]);
-    let up = documents::Upload {
-        case_id,
-        name: "requested.pdf",
-        replaces: None,
-        declared_len: None,
-        request_item: Some(item),
-    };
-    documents::upload(&t.db, storage, &Person::new(who, ""), up, body).await
-}
 
 fn labels(view: &app::model::CaseView) -> Vec<TimelineLabel> {
     view.timeline.iter().map(|e| e.label).collect()
@@ -103,8 +29,8 @@ async fn notifications_of(t: &TestDb, user: &CurrentUser, kind: &str) -> i64 {
 on_both_backends!(
     a_document_request_is_answered_item_by_item_and_closes_with_the_last,
     |t| {
-        let s = staff(&t).await;
-        let id = under_review(&t, &s).await;
+        let s = Scenario::staffed(&t).await;
+        let id = s.case().under_review().await;
         let spec = &s.specialists[0];
         review::request_documents(
             &t.db,
@@ -115,8 +41,8 @@ on_both_backends!(
         )
         .await
         .unwrap();
-        assert_eq!(notifications_of(&t, &s.w.patient, "documents_requested").await, 1);
-        let view = case_view::view(&t.db, &as_(&s.w.patient), &id).await.unwrap();
+        assert_eq!(notifications_of(&t, &s.patient, "documents_requested").await, 1);
+        let view = case_view::view(&t.db, &as_(&s.patient), &id).await.unwrap();
         let request = &view.requests[0];
         assert!(request.is_open());
         let items: Vec<_> = request.items.iter().map(|i| i.label.as_str()).collect();
@@ -128,10 +54,10 @@ on_both_backends!(
         assert!(labels(&view).ends_with(&[TimelineLabel::DocumentsRequested]));
 
         // The case cannot complete while the request is open (opinions in or not).
-        submit_opinion(&t, &s.specialists[0], &id, "a").await;
-        submit_opinion(&t, &s.specialists[1], &id, "b").await;
-        let v = version(&t, &id).await;
-        let err = review::submit_final_summary(&t.db, &s.w.storage, &as_(&s.coordinators[0]), &id, v, "Done")
+        s.submit_opinion(&s.specialists[0], &id, "a").await;
+        s.submit_opinion(&s.specialists[1], &id, "b").await;
+        let v = s.version(&id).await;
+        let err = review::submit_final_summary(&t.db, &s.storage, &as_(&s.coordinators[0]), &id, v, "Done")
             .await
             .unwrap_err();
         assert!(
@@ -139,23 +65,24 @@ on_both_backends!(
             "{err:?}"
         );
 
-        let first = upload_item(&t, &s.w.storage, &s.w.patient, &id, &request.items[0].id)
+        let first = s
+            .upload_requested(&s.patient, &id, &request.items[0].id)
             .await
             .unwrap();
-        let view = case_view::view(&t.db, &as_(&s.w.patient), &id).await.unwrap();
+        let view = case_view::view(&t.db, &as_(&s.patient), &id).await.unwrap();
         assert!(view.requests[0].is_open(), "one item is still missing");
         assert_eq!(
             view.requests[0].items[0].document_id.as_deref(),
             Some(first.id.as_str())
         );
         assert!(!labels(&view).contains(&TimelineLabel::DocumentsProvided));
-        let again = upload_item(&t, &s.w.storage, &s.w.patient, &id, &request.items[0].id).await;
+        let again = s.upload_requested(&s.patient, &id, &request.items[0].id).await;
         assert!(
             matches!(&again, Err(AppError::Conflict(m)) if m.contains("already been provided")),
             "{again:?}"
         );
 
-        upload_item(&t, &s.w.storage, &s.w.patient, &id, &request.items[1].id)
+        s.upload_requested(&s.patient, &id, &request.items[1].id)
             .await
             .unwrap();
         let view = case_view::view(&t.db, &as_(spec), &id).await.unwrap();
@@ -186,7 +113,7 @@ on_both_backends!(
         )
         .await
         .unwrap();
-        let view = case_view::view(&t.db, &as_(&s.w.patient), &id).await.unwrap();
+        let view = case_view::view(&t.db, &as_(&s.patient), &id).await.unwrap();
         assert_eq!(view.requests.iter().filter(|r| r.is_open()).count(), 1);
     }
 );
@@ -194,8 +121,8 @@ on_both_backends!(
 on_both_backends!(
     only_the_patient_answers_requests_and_staff_outside_the_case_cannot_ask,
     |t| {
-        let s = staff(&t).await;
-        let id = under_review(&t, &s).await;
+        let s = Scenario::staffed(&t).await;
+        let id = s.case().under_review().await;
         let err = review::request_documents(&t.db, &as_(&s.outsider), &id, "", &["x".into()])
             .await
             .unwrap_err();
@@ -204,7 +131,7 @@ on_both_backends!(
             AppError::NotFound,
             "an unrelated clinician does not learn the case exists"
         );
-        let err = review::request_documents(&t.db, &as_(&s.w.patient), &id, "", &["x".into()])
+        let err = review::request_documents(&t.db, &as_(&s.patient), &id, "", &["x".into()])
             .await
             .unwrap_err();
         assert!(matches!(err, AppError::Forbidden(_)), "{err:?}");
@@ -216,12 +143,8 @@ on_both_backends!(
             "{err:?}"
         );
         assert_eq!(
-            count(
-                &t,
-                "SELECT COUNT(*) FROM document_requests WHERE case_id = $1",
-                &id
-            )
-            .await,
+            s.count("SELECT COUNT(*) FROM document_requests WHERE case_id = $1", &id)
+                .await,
             0
         );
 
@@ -232,9 +155,9 @@ on_both_backends!(
             .await
             .unwrap();
         let item = view.requests[0].items[0].id.clone();
-        let by_doctor = upload_item(&t, &s.w.storage, &s.specialists[0], &id, &item).await;
+        let by_doctor = s.upload_requested(&s.specialists[0], &id, &item).await;
         assert!(matches!(by_doctor, Err(AppError::Forbidden(_))), "{by_doctor:?}");
-        let unknown = upload_item(&t, &s.w.storage, &s.w.patient, &id, "no-such-item").await;
+        let unknown = s.upload_requested(&s.patient, &id, "no-such-item").await;
         assert_eq!(unknown.unwrap_err(), AppError::NotFound);
     }
 );
@@ -242,10 +165,10 @@ on_both_backends!(
 on_both_backends!(
     drafts_stay_with_their_author_and_submitted_opinions_never_change,
     |t| {
-        let s = staff(&t).await;
-        let id = under_review(&t, &s).await;
+        let s = Scenario::staffed(&t).await;
+        let id = s.case().under_review().await;
         let (a, b, coordinator) = (&s.specialists[0], &s.specialists[1], &s.coordinators[0]);
-        let before = version(&t, &id).await;
+        let before = s.version(&id).await;
         review::save_opinion(&t.db, &as_(a), &id, &opinion("first thoughts"))
             .await
             .unwrap();
@@ -256,12 +179,12 @@ on_both_backends!(
         assert_eq!(mine.len(), 1);
         assert!(mine[0].mine && mine[0].submitted_at.is_none());
         assert_eq!(mine[0].assessment, "second thoughts");
-        for who in [b, coordinator, &s.w.admin, &s.w.patient] {
+        for who in [b, coordinator, &s.admin, &s.patient] {
             let seen = case_view::view(&t.db, &as_(who), &id).await.unwrap().opinions;
             assert!(seen.is_empty(), "{} must not see a draft", who.email);
         }
         assert_eq!(
-            version(&t, &id).await,
+            s.version(&id).await,
             before,
             "a draft is not a change of the case"
         );
@@ -278,7 +201,7 @@ on_both_backends!(
             "{err:?}"
         );
 
-        submit_opinion(&t, a, &id, "final words").await;
+        s.submit_opinion(a, &id, "final words").await;
         assert_eq!(notifications_of(&t, coordinator, "opinion_submitted").await, 1);
         let again = review::submit_opinion(&t.db, &as_(a), &id, &opinion("changed")).await;
         assert!(
@@ -317,7 +240,7 @@ on_both_backends!(
         assert_eq!(last.detail, format!("By Dr {}", a.name));
 
         let removal =
-            assignment::remove_specialist(&t.db, &as_(coordinator), &id, version(&t, &id).await, &a.id).await;
+            assignment::remove_specialist(&t.db, &as_(coordinator), &id, s.version(&id).await, &a.id).await;
         assert!(
             matches!(&removal, Err(AppError::Conflict(m)) if m.contains("already submitted")),
             "{removal:?}"
@@ -333,9 +256,9 @@ on_both_backends!(
 );
 
 on_both_backends!(a_reminder_reaches_only_the_specialists_still_writing, |t| {
-    let s = staff(&t).await;
-    let id = under_review(&t, &s).await;
-    submit_opinion(&t, &s.specialists[0], &id, "done").await;
+    let s = Scenario::staffed(&t).await;
+    let id = s.case().under_review().await;
+    s.submit_opinion(&s.specialists[0], &id, "done").await;
     review::remind_specialists(&t.db, &as_(&s.coordinators[0]), &id)
         .await
         .unwrap();
@@ -351,7 +274,7 @@ on_both_backends!(a_reminder_reaches_only_the_specialists_still_writing, |t| {
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::Forbidden(_)), "{err:?}");
-    submit_opinion(&t, &s.specialists[1], &id, "done too").await;
+    s.submit_opinion(&s.specialists[1], &id, "done too").await;
     let err = review::remind_specialists(&t.db, &as_(&s.coordinators[0]), &id)
         .await
         .unwrap_err();
@@ -362,32 +285,31 @@ on_both_backends!(a_reminder_reaches_only_the_specialists_still_writing, |t| {
 });
 
 on_both_backends!(the_final_summary_completes_the_case_with_a_stored_report, |t| {
-    let s = staff(&t).await;
-    let id = under_review(&t, &s).await;
-    submit_opinion(&t, &s.specialists[0], &id, "Findings suggest two-vessel disease.").await;
-    let v = version(&t, &id).await;
-    let early =
-        review::submit_final_summary(&t.db, &s.w.storage, &as_(&s.coordinators[0]), &id, v, "x").await;
+    let s = Scenario::staffed(&t).await;
+    let id = s.case().under_review().await;
+    s.submit_opinion(&s.specialists[0], &id, "Findings suggest two-vessel disease.")
+        .await;
+    let v = s.version(&id).await;
+    let early = review::submit_final_summary(&t.db, &s.storage, &as_(&s.coordinators[0]), &id, v, "x").await;
     assert!(
         matches!(&early, Err(AppError::Conflict(m)) if m.contains(&s.specialists[1].name)),
         "names who is missing: {early:?}"
     );
-    submit_opinion(&t, &s.specialists[1], &id, "I agree.").await;
-    let v = version(&t, &id).await;
-    let empty =
-        review::submit_final_summary(&t.db, &s.w.storage, &as_(&s.coordinators[0]), &id, v, "  ").await;
+    s.submit_opinion(&s.specialists[1], &id, "I agree.").await;
+    let v = s.version(&id).await;
+    let empty = review::submit_final_summary(&t.db, &s.storage, &as_(&s.coordinators[0]), &id, v, "  ").await;
     assert!(
         matches!(&empty, Err(AppError::Validation(f)) if f[0].field == "summary"),
         "{empty:?}"
     );
-    complete(&t, &s, &id).await;
+    s.complete(&id).await;
 
-    assert_eq!(status(&t, &id).await, "completed");
-    let view = case_view::view(&t.db, &as_(&s.w.patient), &id).await.unwrap();
+    assert_eq!(s.status(&id).await, CaseStatus::Completed);
+    let view = case_view::view(&t.db, &as_(&s.patient), &id).await.unwrap();
     assert!(view.report_ready);
     assert!(labels(&view).ends_with(&[TimelineLabel::CaseCompleted]));
-    assert_eq!(notifications_of(&t, &s.w.patient, "case_completed").await, 1);
-    let report = review::report(&t.db, &as_(&s.w.patient), &id).await.unwrap();
+    assert_eq!(notifications_of(&t, &s.patient, "case_completed").await, 1);
+    let report = review::report(&t.db, &as_(&s.patient), &id).await.unwrap();
     assert_eq!(report.reference, view.summary.reference);
     assert_eq!(report.opinions.len(), 2);
     assert_eq!(report.specialists.len(), 2);
@@ -401,7 +323,7 @@ on_both_backends!(the_final_summary_completes_the_case_with_a_stored_report, |t|
         .unwrap();
     assert_eq!(peer_view.opinions.len(), 2);
 
-    let (name, file) = review::open_report_pdf(&t.db, &s.w.storage, &as_(&s.w.patient), &id)
+    let (name, file) = review::open_report_pdf(&t.db, &s.storage, &as_(&s.patient), &id)
         .await
         .unwrap();
     assert_eq!(name, format!("Consilium report {}.pdf", report.reference));
@@ -424,10 +346,10 @@ on_both_backends!(the_final_summary_completes_the_case_with_a_stored_report, |t|
     }
     let again = review::submit_final_summary(
         &t.db,
-        &s.w.storage,
+        &s.storage,
         &as_(&s.coordinators[0]),
         &id,
-        version(&t, &id).await,
+        s.version(&id).await,
         "again",
     )
     .await;
@@ -440,17 +362,17 @@ on_both_backends!(the_final_summary_completes_the_case_with_a_stored_report, |t|
 on_both_backends!(
     the_report_is_for_the_case_people_only_and_others_get_not_found,
     |t| {
-        let s = staff(&t).await;
-        let id = completed(&t, &s).await;
+        let s = Scenario::staffed(&t).await;
+        let id = s.case().completed().await;
         for who in [
-            &s.w.patient,
+            &s.patient,
             &s.coordinators[0],
             &s.specialists[0],
             &s.specialists[1],
-            &s.w.admin,
+            &s.admin,
         ] {
             review::report(&t.db, &as_(who), &id).await.unwrap();
-            review::open_report_pdf(&t.db, &s.w.storage, &as_(who), &id)
+            review::open_report_pdf(&t.db, &s.storage, &as_(who), &id)
                 .await
                 .unwrap();
         }
@@ -467,7 +389,7 @@ on_both_backends!(
                 who.email
             );
             assert_eq!(theirs, AppError::NotFound);
-            let pdf = review::open_report_pdf(&t.db, &s.w.storage, &as_(who), &id).await;
+            let pdf = review::open_report_pdf(&t.db, &s.storage, &as_(who), &id).await;
             assert_eq!(pdf.err(), Some(AppError::NotFound));
         }
         let reads = |outcome: &'static str| {
@@ -490,28 +412,28 @@ on_both_backends!(
 );
 
 on_both_backends!(a_storage_failure_while_completing_changes_nothing, |t| {
-    let s = staff(&t).await;
-    let id = under_review(&t, &s).await;
-    submit_opinion(&t, &s.specialists[0], &id, "a").await;
-    submit_opinion(&t, &s.specialists[1], &id, "b").await;
+    let s = Scenario::staffed(&t).await;
+    let id = s.case().under_review().await;
+    s.submit_opinion(&s.specialists[0], &id, "a").await;
+    s.submit_opinion(&s.specialists[1], &id, "b").await;
     // A storage root that is a file: every write fails.
     let broken_root = std::env::temp_dir().join(format!("consilium-broken-{}", uuid::Uuid::new_v4()));
     std::fs::write(&broken_root, b"not a folder").unwrap();
     let broken = Storage::local(&broken_root);
-    let v = version(&t, &id).await;
+    let v = s.version(&id).await;
     let err = review::submit_final_summary(&t.db, &broken, &as_(&s.coordinators[0]), &id, v, "Summary")
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::Internal { .. }), "{err:?}");
-    assert_eq!(status(&t, &id).await, "doctors_assigned");
-    assert_eq!(version(&t, &id).await, v);
+    assert_eq!(s.status(&id).await, CaseStatus::DoctorsAssigned);
+    assert_eq!(s.version(&id).await, v);
     assert_eq!(
-        count(&t, "SELECT COUNT(*) FROM case_reports WHERE case_id = $1", &id).await,
+        s.count("SELECT COUNT(*) FROM case_reports WHERE case_id = $1", &id)
+            .await,
         0
     );
     assert_eq!(
-        count(
-            &t,
+        s.count(
             "SELECT COUNT(*) FROM case_timeline WHERE case_id = $1 AND label = 'case_completed'",
             &id
         )
@@ -519,21 +441,21 @@ on_both_backends!(a_storage_failure_while_completing_changes_nothing, |t| {
         0
     );
     std::fs::remove_file(&broken_root).unwrap();
-    complete(&t, &s, &id).await;
+    s.complete(&id).await;
 });
 
 on_both_backends!(two_racing_summaries_complete_the_case_once, |t| {
-    let s = staff(&t).await;
-    let id = under_review(&t, &s).await;
-    submit_opinion(&t, &s.specialists[0], &id, "a").await;
-    submit_opinion(&t, &s.specialists[1], &id, "b").await;
-    let v = version(&t, &id).await;
+    let s = Scenario::staffed(&t).await;
+    let id = s.case().under_review().await;
+    s.submit_opinion(&s.specialists[0], &id, "a").await;
+    s.submit_opinion(&s.specialists[1], &id, "b").await;
+    let v = s.version(&id).await;
     let db = std::sync::Arc::new(t.db.clone());
     let mut tasks = Vec::new();
     for n in 0..4 {
         let (db, storage, coordinator, id) = (
             db.clone(),
-            s.w.storage.clone(),
+            s.storage.clone(),
             s.coordinators[0].clone(),
             id.clone(),
         );
@@ -559,12 +481,12 @@ on_both_backends!(two_racing_summaries_complete_the_case_once, |t| {
     }
     assert_eq!(ok, 1);
     assert_eq!(
-        count(&t, "SELECT COUNT(*) FROM case_reports WHERE case_id = $1", &id).await,
+        s.count("SELECT COUNT(*) FROM case_reports WHERE case_id = $1", &id)
+            .await,
         1
     );
     assert_eq!(
-        count(
-            &t,
+        s.count(
             "SELECT COUNT(*) FROM case_timeline WHERE case_id = $1 AND label = 'case_completed'",
             &id
         )
@@ -576,10 +498,10 @@ on_both_backends!(two_racing_summaries_complete_the_case_once, |t| {
 on_both_backends!(
     a_review_past_its_date_reminds_the_coordinator_and_those_still_writing_once,
     |t| {
-        let s = staff(&t).await;
-        let id = under_review(&t, &s).await;
-        let other = under_review(&t, &s).await;
-        submit_opinion(&t, &s.specialists[0], &id, "done").await;
+        let s = Scenario::staffed(&t).await;
+        let id = s.case().under_review().await;
+        let other = s.case().under_review().await;
+        s.submit_opinion(&s.specialists[0], &id, "done").await;
         let now = app::server::db::now_ms();
         sqlx::query("UPDATE review_cases SET expected_review_at = $1 WHERE id = $2")
             .bind(now - 1000)
@@ -617,8 +539,7 @@ on_both_backends!(
             (TimelineLabel::ReviewOverdue, "system")
         );
         assert_eq!(
-            count(
-                &t,
+            s.count(
                 "SELECT COUNT(*) FROM case_timeline WHERE case_id = $1 AND label = 'review_overdue'",
                 &other
             )
@@ -629,9 +550,9 @@ on_both_backends!(
 );
 
 on_both_backends!(a_draft_untouched_for_a_day_reminds_its_patient_once, |t| {
-    let s = staff(&t).await;
-    let draft = cases::create_draft(&t.db, &as_(&s.w.patient)).await.unwrap();
-    let fresh = cases::create_draft(&t.db, &as_(&s.w.patient)).await.unwrap();
+    let s = Scenario::staffed(&t).await;
+    let draft = cases::create_draft(&t.db, &as_(&s.patient)).await.unwrap();
+    let fresh = cases::create_draft(&t.db, &as_(&s.patient)).await.unwrap();
     let now = app::server::db::now_ms();
     let day = app::domain::case::DRAFT_REMINDER_AFTER_MS;
     sqlx::query("UPDATE review_cases SET updated_at = $1 WHERE id = $2")
@@ -651,25 +572,21 @@ on_both_backends!(a_draft_untouched_for_a_day_reminds_its_patient_once, |t| {
         0,
         "once per case"
     );
-    assert_eq!(notifications_of(&t, &s.w.patient, "draft_waiting").await, 2);
+    assert_eq!(notifications_of(&t, &s.patient, "draft_waiting").await, 2);
     assert_eq!(
-        count(
-            &t,
-            "SELECT COUNT(*) FROM case_timeline WHERE case_id = $1",
-            &draft
-        )
-        .await,
+        s.count("SELECT COUNT(*) FROM case_timeline WHERE case_id = $1", &draft)
+            .await,
         0
     );
     // A reminded draft can still be deleted.
-    cases::delete_draft(&t.db, &s.w.storage, &as_(&s.w.patient), &fresh, 1)
+    cases::delete_draft(&t.db, &s.storage, &as_(&s.patient), &fresh, 1)
         .await
         .unwrap();
 });
 
 on_both_backends!(dashboards_say_what_each_person_has_to_do_next, |t| {
-    let s = staff(&t).await;
-    let id = under_review(&t, &s).await;
+    let s = Scenario::staffed(&t).await;
+    let id = s.case().under_review().await;
     let attention = |list: &[app::model::CaseSummary]| {
         list.iter()
             .find(|c| c.id == id)
@@ -688,11 +605,11 @@ on_both_backends!(dashboards_say_what_each_person_has_to_do_next, |t| {
         .await
         .unwrap();
     assert_eq!(
-        attention(&case_view::my_cases(&t.db, &as_(&s.w.patient)).await.unwrap()),
+        attention(&case_view::my_cases(&t.db, &as_(&s.patient)).await.unwrap()),
         "Your specialists asked for documents"
     );
-    submit_opinion(&t, &s.specialists[0], &id, "a").await;
-    submit_opinion(&t, &s.specialists[1], &id, "b").await;
+    s.submit_opinion(&s.specialists[0], &id, "a").await;
+    s.submit_opinion(&s.specialists[1], &id, "b").await;
     let a = case_view::clinician_cases(&t.db, &as_(&s.specialists[0]))
         .await
         .unwrap();
@@ -704,16 +621,14 @@ on_both_backends!(dashboards_say_what_each_person_has_to_do_next, |t| {
         attention(&coordinator.coordinating),
         "Waiting for the patient's documents"
     );
-    let item = case_view::view(&t.db, &as_(&s.w.patient), &id)
+    let item = case_view::view(&t.db, &as_(&s.patient), &id)
         .await
         .unwrap()
         .requests[0]
         .items[0]
         .id
         .clone();
-    upload_item(&t, &s.w.storage, &s.w.patient, &id, &item)
-        .await
-        .unwrap();
+    s.upload_requested(&s.patient, &id, &item).await.unwrap();
     let coordinator = case_view::clinician_cases(&t.db, &as_(&s.coordinators[0]))
         .await
         .unwrap();
@@ -723,8 +638,8 @@ on_both_backends!(dashboards_say_what_each_person_has_to_do_next, |t| {
 // Quality A3: doctors receive no payment data, neither on the timeline nor in notifications;
 // the patient and the coordinator still read every payment entry.
 on_both_backends!(specialists_see_no_payment_entries_or_refund_details, |t| {
-    let s = staff(&t).await;
-    let id = under_review(&t, &s).await;
+    let s = Scenario::staffed(&t).await;
+    let id = s.case().under_review().await;
     let money = |entries: &[app::model::TimelineEntry]| {
         entries
             .iter()
@@ -744,15 +659,15 @@ on_both_backends!(specialists_see_no_payment_entries_or_refund_details, |t| {
         .await
         .unwrap();
     assert!(money(&coordinator.timeline) >= 2, "{:?}", coordinator.timeline);
-    let patient = case_view::view(&t.db, &as_(&s.w.patient), &id).await.unwrap();
+    let patient = case_view::view(&t.db, &as_(&s.patient), &id).await.unwrap();
     assert!(money(&patient.timeline) >= 2);
 
     // The patient cancels: the refund is told to the patient and the coordinator only.
-    let v = version(&t, &id).await;
+    let v = s.version(&id).await;
     cases::close(
         &t.db,
         &t.config.payments,
-        &as_(&s.w.patient),
+        &as_(&s.patient),
         &id,
         v,
         app::domain::CaseAction::Cancel,

@@ -1,9 +1,9 @@
 //! From submission to review: coordinator assignment with the payment link, reassignment before payment,
 //! payment by signed webhook, specialists by the case's coordinator.
 
-use crate::intake::{submitted_case, world, World};
 use crate::on_both_backends;
-use crate::support::{user, TestDb};
+use crate::support::scenario::{signed, webhook_event};
+use crate::support::{as_, user, Scenario, TestDb};
 use app::domain::{CaseAction, CaseStatus, Relation, Role, TimelineLabel};
 use app::error::AppError;
 use app::model::CurrentUser;
@@ -11,117 +11,16 @@ use app::server::config::TEST_WEBHOOK_SECRET;
 use app::server::db;
 use app::server::payments::signature;
 use app::server::services::case_view;
-use app::server::services::catalog::{self, CategoryInput};
 use app::server::services::payments::{handle_webhook, Outcome, WebhookError};
 use app::server::services::{assignment, cases, Person};
 use std::sync::Arc;
 
-pub struct Staff {
-    pub w: World,
-    pub coordinators: Vec<CurrentUser>,
-    pub specialists: Vec<CurrentUser>,
-    pub outsider: CurrentUser,
-}
-
-pub async fn staff(t: &TestDb) -> Staff {
-    let w = world(t).await;
-    let mut coordinators = Vec::new();
-    let mut specialists = Vec::new();
-    for n in 0..2 {
-        coordinators.push(user(&t.db, Role::Clinician, &format!("coord{n}@example.com")).await);
-    }
-    for n in 0..3 {
-        specialists.push(user(&t.db, Role::Clinician, &format!("spec{n}@example.com")).await);
-    }
-    let outsider = user(&t.db, Role::Clinician, "outsider@example.com").await;
-    let input = CategoryInput {
-        name: "Cardiology".into(),
-        specialists: specialists.iter().map(|s| s.id.clone()).collect(),
-        coordinators: coordinators.iter().map(|c| c.id.clone()).collect(),
-    };
-    catalog::save_category(&t.db, &Person::new(&w.admin, ""), Some(&w.category), input)
-        .await
-        .unwrap();
-    Staff {
-        w,
-        coordinators,
-        specialists,
-        outsider,
-    }
-}
-
-pub fn as_(user: &CurrentUser) -> Person {
-    Person::new(user, "")
-}
-
-pub async fn version(t: &TestDb, case_id: &str) -> i64 {
-    db::cases::find(t.db.pool(), case_id)
-        .await
-        .unwrap()
-        .unwrap()
-        .version
-}
-
-pub async fn status(t: &TestDb, case_id: &str) -> String {
-    db::cases::find(t.db.pool(), case_id)
-        .await
-        .unwrap()
-        .unwrap()
-        .status
-}
-
-pub async fn count(t: &TestDb, sql: &'static str, case_id: &str) -> i64 {
-    sqlx::query_scalar(sql)
-        .bind(case_id)
-        .fetch_one(t.db.pool())
-        .await
-        .unwrap()
-}
-
-async fn assigned(t: &TestDb, s: &Staff) -> String {
-    let id = submitted_case(t, &s.w).await;
-    let v = version(t, &id).await;
-    assignment::assign_coordinator(&t.db, &t.config, &as_(&s.w.admin), &id, v, &s.coordinators[0].id)
-        .await
-        .unwrap();
-    id
-}
-
-fn event(event_id: &str, kind: &str, payment_id: &str, amount: i64, paid: bool) -> Vec<u8> {
-    serde_json::json!({
-        "id": event_id,
-        "type": kind,
-        "data": {"object": {
-            "id": "cs_1", "client_reference_id": payment_id, "amount_total": amount,
-            "currency": "eur", "payment_status": if paid { "paid" } else { "unpaid" }
-        }}
-    })
-    .to_string()
-    .into_bytes()
-}
-
-fn signed(body: &[u8]) -> String {
-    signature::sign(TEST_WEBHOOK_SECRET.as_bytes(), db::now_ms() / 1000, body)
-}
-
-async fn payment_id(t: &TestDb, case_id: &str) -> String {
-    sqlx::query_scalar("SELECT id FROM payments WHERE case_id = $1")
-        .bind(case_id)
-        .fetch_one(t.db.pool())
-        .await
-        .unwrap()
-}
-
-async fn deliver(t: &TestDb, body: &[u8]) -> Result<Outcome, WebhookError> {
-    handle_webhook(&t.db, &t.config.payments, body, Some(&signed(body))).await
-}
-
 on_both_backends!(
     assigning_a_coordinator_opens_the_payment_and_tells_everyone,
     |t| {
-        let s = staff(&t).await;
-        let id = assigned(&t, &s).await;
-        let view = case_view::view(&t.db, &as_(&s.w.patient), &id).await.unwrap();
+        let s = Scenario::staffed(&t).await;
+        let id = s.case().assigned().await;
+        let view = case_view::view(&t.db, &as_(&s.patient), &id).await.unwrap();
         assert_eq!(view.summary.status, CaseStatus::AwaitingPayment);
         let labels: Vec<_> = view.timeline.iter().map(|e| e.label).collect();
         assert_eq!(
@@ -143,7 +42,7 @@ on_both_backends!(
         );
         assert!(payment.checkout_url.starts_with("/pay/test/"));
         // The coordinator and the patient are told, in the app and by email.
-        for who in [&s.coordinators[0], &s.w.patient] {
+        for who in [&s.coordinators[0], &s.patient] {
             let n: i64 =
                 sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND case_id = $2")
                     .bind(&who.id)
@@ -174,39 +73,34 @@ on_both_backends!(
 on_both_backends!(
     only_pool_coordinators_can_be_assigned_and_a_refusal_changes_nothing,
     |t| {
-        let s = staff(&t).await;
-        let id = submitted_case(&t, &s.w).await;
-        let v = version(&t, &id).await;
-        let err = assignment::assign_coordinator(&t.db, &t.config, &as_(&s.w.admin), &id, v, &s.outsider.id)
+        let s = Scenario::staffed(&t).await;
+        let id = s.case().submitted().await;
+        let v = s.version(&id).await;
+        let err = assignment::assign_coordinator(&t.db, &t.config, &as_(&s.admin), &id, v, &s.outsider.id)
             .await
             .err()
             .unwrap();
         assert!(err.field("coordinator_id").is_some(), "{err:?}");
         assert_eq!(
-            (status(&t, &id).await.as_str(), version(&t, &id).await),
-            ("submitted", v)
+            (s.status(&id).await, s.version(&id).await),
+            (CaseStatus::Submitted, v)
         );
         assert_eq!(
-            count(&t, "SELECT COUNT(*) FROM payments WHERE case_id = $1", &id).await,
+            s.count("SELECT COUNT(*) FROM payments WHERE case_id = $1", &id)
+                .await,
             0
         );
-        let patient = assignment::assign_coordinator(
-            &t.db,
-            &t.config,
-            &as_(&s.w.patient),
-            &id,
-            v,
-            &s.coordinators[0].id,
-        )
-        .await;
+        let patient =
+            assignment::assign_coordinator(&t.db, &t.config, &as_(&s.patient), &id, v, &s.coordinators[0].id)
+                .await;
         assert!(matches!(patient, Err(AppError::Forbidden(_))));
     }
 );
 
 on_both_backends!(eight_admins_assigning_at_once_make_exactly_one_assignment, |t| {
-    let s = staff(&t).await;
-    let id = submitted_case(&t, &s.w).await;
-    let v = version(&t, &id).await;
+    let s = Scenario::staffed(&t).await;
+    let id = s.case().submitted().await;
+    let v = s.version(&id).await;
     let mut admins = Vec::new();
     for n in 0..8 {
         admins.push(user(&t.db, Role::Admin, &format!("admin-race{n}@example.com")).await);
@@ -230,21 +124,17 @@ on_both_backends!(eight_admins_assigning_at_once_make_exactly_one_assignment, |t
     }
     assert_eq!(won, 1);
     assert_eq!(
-        count(&t, "SELECT COUNT(*) FROM payments WHERE case_id = $1", &id).await,
+        s.count("SELECT COUNT(*) FROM payments WHERE case_id = $1", &id)
+            .await,
         1
     );
     assert_eq!(
-        count(
-            &t,
-            "SELECT COUNT(*) FROM case_assignments WHERE case_id = $1",
-            &id
-        )
-        .await,
+        s.count("SELECT COUNT(*) FROM case_assignments WHERE case_id = $1", &id)
+            .await,
         1
     );
     assert_eq!(
-        count(
-            &t,
+        s.count(
             "SELECT COUNT(*) FROM case_timeline WHERE case_id = $1 AND label = 'coordinator_assigned'",
             &id
         )
@@ -252,8 +142,7 @@ on_both_backends!(eight_admins_assigning_at_once_make_exactly_one_assignment, |t
         1
     );
     assert_eq!(
-        count(
-            &t,
+        s.count(
             "SELECT COUNT(*) FROM case_timeline WHERE case_id = $1 AND label = 'awaiting_payment'",
             &id
         )
@@ -263,20 +152,20 @@ on_both_backends!(eight_admins_assigning_at_once_make_exactly_one_assignment, |t
 });
 
 on_both_backends!(reassigning_before_payment_keeps_the_link_and_history, |t| {
-    let s = staff(&t).await;
-    let id = assigned(&t, &s).await;
-    let link_before = payment_id(&t, &id).await;
-    let v = version(&t, &id).await;
-    let same = assignment::reassign_coordinator(&t.db, &as_(&s.w.admin), &id, v, &s.coordinators[0].id)
+    let s = Scenario::staffed(&t).await;
+    let id = s.case().assigned().await;
+    let link_before = s.payment_id(&id).await;
+    let v = s.version(&id).await;
+    let same = assignment::reassign_coordinator(&t.db, &as_(&s.admin), &id, v, &s.coordinators[0].id)
         .await
         .err()
         .unwrap();
     assert!(same.field("coordinator_id").is_some());
-    assignment::reassign_coordinator(&t.db, &as_(&s.w.admin), &id, v, &s.coordinators[1].id)
+    assignment::reassign_coordinator(&t.db, &as_(&s.admin), &id, v, &s.coordinators[1].id)
         .await
         .unwrap();
     assert_eq!(
-        payment_id(&t, &id).await,
+        s.payment_id(&id).await,
         link_before,
         "the same payment link stays on the case"
     );
@@ -292,7 +181,7 @@ on_both_backends!(reassigning_before_payment_keeps_the_link_and_history, |t| {
         .iter()
         .any(|(c, a, d)| *c == s.coordinators[0].id && *a == 0 && d.is_some()));
     assert!(rows.iter().any(|(c, a, _)| *c == s.coordinators[1].id && *a == 1));
-    assert_eq!(status(&t, &id).await, "awaiting_payment");
+    assert_eq!(s.status(&id).await, CaseStatus::AwaitingPayment);
     // Both coordinators are told; the previous one no longer sees the case.
     for who in [&s.coordinators[0], &s.coordinators[1]] {
         let n: i64 = sqlx::query_scalar(
@@ -313,10 +202,16 @@ on_both_backends!(reassigning_before_payment_keeps_the_link_and_history, |t| {
 on_both_backends!(
     a_signed_success_records_the_payment_once_however_often_it_arrives,
     |t| {
-        let s = staff(&t).await;
-        let id = assigned(&t, &s).await;
-        let pid = payment_id(&t, &id).await;
-        let body = Arc::new(event("evt_1", "checkout.session.completed", &pid, 45_000, true));
+        let s = Scenario::staffed(&t).await;
+        let id = s.case().assigned().await;
+        let pid = s.payment_id(&id).await;
+        let body = Arc::new(webhook_event(
+            "evt_1",
+            "checkout.session.completed",
+            &pid,
+            45_000,
+            true,
+        ));
         let db = Arc::new(t.db.clone());
         let config = Arc::new(t.config.clone());
         let mut deliveries = Vec::new();
@@ -336,10 +231,9 @@ on_both_backends!(
             }
         }
         assert_eq!(applied, 1);
-        assert_eq!(status(&t, &id).await, "payment_successful");
+        assert_eq!(s.status(&id).await, CaseStatus::PaymentSuccessful);
         assert_eq!(
-            count(
-                &t,
+            s.count(
                 "SELECT COUNT(*) FROM invoices i JOIN payments p ON p.id = i.payment_id WHERE p.case_id = $1",
                 &id
             )
@@ -347,15 +241,14 @@ on_both_backends!(
             1
         );
         assert_eq!(
-            count(
-                &t,
+            s.count(
                 "SELECT COUNT(*) FROM case_timeline WHERE case_id = $1 AND label = 'payment_received'",
                 &id
             )
             .await,
             1
         );
-        for who in [&s.w.patient, &s.coordinators[0]] {
+        for who in [&s.patient, &s.coordinators[0]] {
             let n: i64 = sqlx::query_scalar(
                 "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND kind = 'payment_received'",
             )
@@ -369,10 +262,10 @@ on_both_backends!(
 );
 
 on_both_backends!(forged_stale_altered_or_unsigned_webhooks_change_nothing, |t| {
-    let s = staff(&t).await;
-    let id = assigned(&t, &s).await;
-    let pid = payment_id(&t, &id).await;
-    let body = event("evt_2", "checkout.session.completed", &pid, 45_000, true);
+    let s = Scenario::staffed(&t).await;
+    let id = s.case().assigned().await;
+    let pid = s.payment_id(&id).await;
+    let body = webhook_event("evt_2", "checkout.session.completed", &pid, 45_000, true);
     let now = db::now_ms() / 1000;
     let forged = signature::sign(b"not our secret", now, &body);
     let stale = signature::sign(TEST_WEBHOOK_SECRET.as_bytes(), now - 301, &body);
@@ -393,111 +286,92 @@ on_both_backends!(forged_stale_altered_or_unsigned_webhooks_change_nothing, |t| 
             .unwrap();
         assert!(matches!(err, WebhookError::Signature(_)), "{err:?}");
     }
-    assert_eq!(status(&t, &id).await, "awaiting_payment");
+    assert_eq!(s.status(&id).await, CaseStatus::AwaitingPayment);
     assert_eq!(
-        count(
-            &t,
-            "SELECT COUNT(*) FROM webhook_events WHERE payment_id = $1",
-            &pid
-        )
-        .await,
+        s.count("SELECT COUNT(*) FROM webhook_events WHERE payment_id = $1", &pid)
+            .await,
         0
     );
     // A genuine event replayed after it was applied changes nothing either.
-    assert_eq!(deliver(&t, &body).await.unwrap(), Outcome::Applied);
-    assert_eq!(deliver(&t, &body).await.unwrap(), Outcome::Duplicate);
+    assert_eq!(s.deliver(&body).await.unwrap(), Outcome::Applied);
+    assert_eq!(s.deliver(&body).await.unwrap(), Outcome::Duplicate);
     // An amount that differs from what we asked is never taken as payment.
-    let id2 = assigned(&t, &s).await;
-    let pid2 = payment_id(&t, &id2).await;
-    let cheap = event("evt_3", "checkout.session.completed", &pid2, 1, true);
+    let id2 = s.case().assigned().await;
+    let pid2 = s.payment_id(&id2).await;
+    let cheap = webhook_event("evt_3", "checkout.session.completed", &pid2, 1, true);
     assert_eq!(
-        deliver(&t, &cheap).await.unwrap(),
+        s.deliver(&cheap).await.unwrap(),
         Outcome::Ignored("amount_mismatch")
     );
-    assert_eq!(status(&t, &id2).await, "awaiting_payment");
+    assert_eq!(s.status(&id2).await, CaseStatus::AwaitingPayment);
 });
 
 on_both_backends!(payment_events_in_any_order_end_in_the_right_state, |t| {
-    let s = staff(&t).await;
-    let orders: [(&[&str], &str); 4] = [
-        (&["fail"], "payment_failed"),
-        (&["ok"], "payment_successful"),
-        (&["fail", "ok"], "payment_successful"),
-        (&["ok", "fail"], "payment_successful"),
+    let s = Scenario::staffed(&t).await;
+    let orders: [(&[&str], CaseStatus); 4] = [
+        (&["fail"], CaseStatus::PaymentFailed),
+        (&["ok"], CaseStatus::PaymentSuccessful),
+        (&["fail", "ok"], CaseStatus::PaymentSuccessful),
+        (&["ok", "fail"], CaseStatus::PaymentSuccessful),
     ];
     for (n, (order, expected)) in orders.iter().enumerate() {
-        let id = assigned(&t, &s).await;
-        let pid = payment_id(&t, &id).await;
+        let id = s.case().assigned().await;
+        let pid = s.payment_id(&id).await;
         for (k, step) in order.iter().enumerate() {
             let (kind, paid) = match *step {
                 "ok" => ("checkout.session.completed", true),
                 _ => ("checkout.session.async_payment_failed", false),
             };
-            deliver(
-                &t,
-                &event(&format!("evt_order_{n}_{k}"), kind, &pid, 45_000, paid),
-            )
+            s.deliver(&webhook_event(
+                &format!("evt_order_{n}_{k}"),
+                kind,
+                &pid,
+                45_000,
+                paid,
+            ))
             .await
             .unwrap();
         }
-        assert_eq!(status(&t, &id).await, *expected, "{order:?}");
+        assert_eq!(s.status(&id).await, *expected, "{order:?}");
     }
 });
 
 on_both_backends!(after_a_failure_the_patient_retries_on_the_same_case, |t| {
-    let s = staff(&t).await;
-    let id = assigned(&t, &s).await;
-    let pid = payment_id(&t, &id).await;
-    deliver(
-        &t,
-        &event(
-            "evt_f",
-            "checkout.session.async_payment_failed",
-            &pid,
-            45_000,
-            false,
-        ),
-    )
+    let s = Scenario::staffed(&t).await;
+    let id = s.case().assigned().await;
+    let pid = s.payment_id(&id).await;
+    s.deliver(&webhook_event(
+        "evt_f",
+        "checkout.session.async_payment_failed",
+        &pid,
+        45_000,
+        false,
+    ))
     .await
     .unwrap();
-    let v = version(&t, &id).await;
-    app::server::services::payments::retry(&t.db, &as_(&s.w.patient), &id, v)
+    let v = s.version(&id).await;
+    app::server::services::payments::retry(&t.db, &as_(&s.patient), &id, v)
         .await
         .unwrap();
-    assert_eq!(status(&t, &id).await, "awaiting_payment");
-    assert_eq!(payment_id(&t, &id).await, pid);
-    deliver(
-        &t,
-        &event("evt_s", "checkout.session.completed", &pid, 45_000, true),
-    )
+    assert_eq!(s.status(&id).await, CaseStatus::AwaitingPayment);
+    assert_eq!(s.payment_id(&id).await, pid);
+    s.deliver(&webhook_event(
+        "evt_s",
+        "checkout.session.completed",
+        &pid,
+        45_000,
+        true,
+    ))
     .await
     .unwrap();
-    assert_eq!(status(&t, &id).await, "payment_successful");
+    assert_eq!(s.status(&id).await, CaseStatus::PaymentSuccessful);
 });
 
-pub async fn paid(t: &TestDb, s: &Staff) -> String {
-    let id = assigned(t, s).await;
-    let pid = payment_id(t, &id).await;
-    deliver(
-        t,
-        &event(
-            &format!("evt_paid_{id}"),
-            "checkout.session.completed",
-            &pid,
-            45_000,
-            true,
-        ),
-    )
-    .await
-    .unwrap();
-    id
-}
-
 on_both_backends!(reassignment_is_refused_once_the_patient_has_paid, |t| {
-    let s = staff(&t).await;
-    let id = paid(&t, &s).await;
-    let v = version(&t, &id).await;
-    let err = assignment::reassign_coordinator(&t.db, &as_(&s.w.admin), &id, v, &s.coordinators[1].id)
+    let s = Scenario::staffed(&t).await;
+    let id = s.case().paid().await;
+    let v = s.version(&id).await;
+    let err = assignment::reassign_coordinator(&t.db, &as_(&s.admin), &id, v, &s.coordinators[1].id)
         .await
         .err()
         .unwrap();
@@ -505,15 +379,15 @@ on_both_backends!(reassignment_is_refused_once_the_patient_has_paid, |t| {
         matches!(&err, AppError::Conflict(m) if m.contains("already paid")),
         "{err:?}"
     );
-    assert_eq!(version(&t, &id).await, v);
+    assert_eq!(s.version(&id).await, v);
 });
 
 on_both_backends!(
     only_the_cases_coordinator_assigns_specialists_and_others_cannot_see_it,
     |t| {
-        let s = staff(&t).await;
-        let id = paid(&t, &s).await;
-        let v = version(&t, &id).await;
+        let s = Scenario::staffed(&t).await;
+        let id = s.case().paid().await;
+        let v = s.version(&id).await;
         let chosen = vec![s.specialists[0].id.clone(), s.specialists[1].id.clone()];
         for intruder in [&s.coordinators[1], &s.outsider] {
             let err = assignment::assign_specialists(&t.db, &as_(intruder), &id, v, &chosen)
@@ -530,7 +404,7 @@ on_both_backends!(
                 Some(AppError::NotFound)
             );
         }
-        let admin = assignment::assign_specialists(&t.db, &as_(&s.w.admin), &id, v, &chosen)
+        let admin = assignment::assign_specialists(&t.db, &as_(&s.admin), &id, v, &chosen)
             .await
             .err()
             .unwrap();
@@ -548,12 +422,12 @@ on_both_backends!(
                 .await
                 .is_err()
         );
-        assert_eq!(status(&t, &id).await, "payment_successful");
+        assert_eq!(s.status(&id).await, CaseStatus::PaymentSuccessful);
         let twice = vec![chosen[0].clone(), chosen[1].clone(), chosen[0].clone()];
         assignment::assign_specialists(&t.db, &as_(coordinator), &id, v, &twice)
             .await
             .unwrap();
-        let view = case_view::view(&t.db, &as_(&s.w.patient), &id).await.unwrap();
+        let view = case_view::view(&t.db, &as_(&s.patient), &id).await.unwrap();
         assert_eq!(view.summary.status, CaseStatus::DoctorsAssigned);
         let expected = view.summary.expected_review_at.unwrap();
         let days = (expected - chrono::Utc::now()).num_hours() as f64 / 24.0;
@@ -582,11 +456,11 @@ on_both_backends!(
             );
         }
         // Adding a third, then removing one: the removed doctor loses access at once.
-        let v = version(&t, &id).await;
+        let v = s.version(&id).await;
         assignment::assign_specialists(&t.db, &as_(coordinator), &id, v, &[s.specialists[2].id.clone()])
             .await
             .unwrap();
-        let v = version(&t, &id).await;
+        let v = s.version(&id).await;
         assignment::remove_specialist(&t.db, &as_(coordinator), &id, v, &s.specialists[0].id)
             .await
             .unwrap();
@@ -595,8 +469,7 @@ on_both_backends!(
             Some(AppError::NotFound)
         );
         assert_eq!(
-            count(
-                &t,
+            s.count(
                 "SELECT COUNT(*) FROM case_timeline WHERE case_id = $1 AND label = 'doctors_assigned'",
                 &id
             )
@@ -610,12 +483,12 @@ on_both_backends!(
     emails_leave_through_the_outbox_once_and_never_for_a_rolled_back_change,
     |t| {
         use app::server::mail::{deliver_due, Transport};
-        let s = staff(&t).await;
-        let id = submitted_case(&t, &s.w).await;
-        let v = version(&t, &id).await;
+        let s = Scenario::staffed(&t).await;
+        let id = s.case().submitted().await;
+        let v = s.version(&id).await;
         // A refused assignment queues nothing.
         assert!(
-            assignment::assign_coordinator(&t.db, &t.config, &as_(&s.w.admin), &id, v, &s.outsider.id)
+            assignment::assign_coordinator(&t.db, &t.config, &as_(&s.admin), &id, v, &s.outsider.id)
                 .await
                 .is_err()
         );
@@ -624,7 +497,7 @@ on_both_backends!(
             .await
             .unwrap();
         assert_eq!(queued, 0);
-        assignment::assign_coordinator(&t.db, &t.config, &as_(&s.w.admin), &id, v, &s.coordinators[0].id)
+        assignment::assign_coordinator(&t.db, &t.config, &as_(&s.admin), &id, v, &s.coordinators[0].id)
             .await
             .unwrap();
         let folder = t.config.data_dir.join("outbox");
@@ -656,19 +529,19 @@ async fn on_postgres_each_committed_notification_is_announced_to_every_listener(
         eprintln!("skipped: {} is not set", app::server::testing::POSTGRES_URL_VAR);
         return;
     };
-    let s = staff(&t).await;
+    let s = Scenario::staffed(&t).await;
     let mut listener = sqlx::postgres::PgListener::connect(&t.config.database_url)
         .await
         .unwrap();
     listener.listen(db::notifications::CHANNEL).await.unwrap();
-    let id = submitted_case(&t, &s.w).await;
-    let v = version(&t, &id).await;
+    let id = s.case().submitted().await;
+    let v = s.version(&id).await;
     assert!(
-        assignment::assign_coordinator(&t.db, &t.config, &as_(&s.w.admin), &id, v, &s.outsider.id)
+        assignment::assign_coordinator(&t.db, &t.config, &as_(&s.admin), &id, v, &s.outsider.id)
             .await
             .is_err()
     );
-    assignment::assign_coordinator(&t.db, &t.config, &as_(&s.w.admin), &id, v, &s.coordinators[0].id)
+    assignment::assign_coordinator(&t.db, &t.config, &as_(&s.admin), &id, v, &s.coordinators[0].id)
         .await
         .unwrap();
     let mut heard = Vec::new();
@@ -680,7 +553,7 @@ async fn on_postgres_each_committed_notification_is_announced_to_every_listener(
         heard.push(n.payload().to_owned());
     }
     heard.sort();
-    let mut expected = vec![s.coordinators[0].id.clone(), s.w.patient.id.clone()];
+    let mut expected = vec![s.coordinators[0].id.clone(), s.patient.id.clone()];
     expected.sort();
     assert_eq!(heard, expected);
     let nothing_more = tokio::time::timeout(std::time::Duration::from_millis(300), listener.recv()).await;
@@ -689,13 +562,13 @@ async fn on_postgres_each_committed_notification_is_announced_to_every_listener(
 
 /// `who` closes the case at its current version, refunds through the test provider.
 async fn close_as(
-    t: &TestDb,
+    s: &Scenario<'_>,
     who: &CurrentUser,
     case_id: &str,
     action: CaseAction,
     reason: &str,
 ) -> Result<(), AppError> {
-    let v = version(t, case_id).await;
+    let (t, v) = (s.t, s.version(case_id).await);
     cases::close(&t.db, &t.config.payments, &as_(who), case_id, v, action, reason).await
 }
 
@@ -711,13 +584,13 @@ async fn refunds_of(t: &TestDb, case_id: &str) -> Vec<(i64, String, Option<Strin
 }
 
 on_both_backends!(cancelling_or_rejecting_a_paid_case_refunds_it_once, |t| {
-    let s = staff(&t).await;
+    let s = Scenario::staffed(&t).await;
     // The patient cancels after paying.
-    let id = paid(&t, &s).await;
-    close_as(&t, &s.w.patient, &id, CaseAction::Cancel, "Found a doctor nearby")
+    let id = s.case().paid().await;
+    close_as(&s, &s.patient, &id, CaseAction::Cancel, "Found a doctor nearby")
         .await
         .unwrap();
-    assert_eq!(status(&t, &id).await, "cancelled");
+    assert_eq!(s.status(&id).await, CaseStatus::Cancelled);
     let refunds = refunds_of(&t, &id).await;
     assert_eq!(refunds.len(), 1);
     assert_eq!((refunds[0].0, refunds[0].1.as_str()), (45_000, "succeeded"));
@@ -728,7 +601,7 @@ on_both_backends!(cancelling_or_rejecting_a_paid_case_refunds_it_once, |t| {
         .await
         .unwrap();
     assert_eq!(payment_status, "refunded");
-    let view = case_view::view(&t.db, &as_(&s.w.patient), &id).await.unwrap();
+    let view = case_view::view(&t.db, &as_(&s.patient), &id).await.unwrap();
     // The closing entry carries the reason; the refund has its own entry, for the patient,
     // the coordinator and admins only.
     let n = view.timeline.len();
@@ -747,16 +620,16 @@ on_both_backends!(cancelling_or_rejecting_a_paid_case_refunds_it_once, |t| {
     .unwrap();
     assert_eq!(body, "Found a doctor nearby · Refund of EUR 450.00 issued");
     assert_eq!(view.payment.unwrap().status.as_str(), "refunded");
-    let again = close_as(&t, &s.w.admin, &id, CaseAction::Reject, "x").await;
+    let again = close_as(&s, &s.admin, &id, CaseAction::Reject, "x").await;
     assert!(matches!(again, Err(AppError::Conflict(_))), "{again:?}");
     assert_eq!(refunds_of(&t, &id).await.len(), 1, "never refunded twice");
 
     // An admin rejects another paid case: refunded too, and the coordinator is told.
-    let other = paid(&t, &s).await;
-    close_as(&t, &s.w.admin, &other, CaseAction::Reject, "Outside our scope")
+    let other = s.case().paid().await;
+    close_as(&s, &s.admin, &other, CaseAction::Reject, "Outside our scope")
         .await
         .unwrap();
-    assert_eq!(status(&t, &other).await, "rejected");
+    assert_eq!(s.status(&other).await, CaseStatus::Rejected);
     assert_eq!(refunds_of(&t, &other).await.len(), 1);
     let told: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM notifications WHERE case_id = $1 AND user_id = $2 AND kind = 'case_rejected'",
@@ -772,8 +645,8 @@ on_both_backends!(cancelling_or_rejecting_a_paid_case_refunds_it_once, |t| {
 on_both_backends!(
     a_failed_refund_leaves_the_paid_case_open_and_records_nothing,
     |t| {
-        let s = staff(&t).await;
-        let id = paid(&t, &s).await;
+        let s = Scenario::staffed(&t).await;
+        let id = s.case().paid().await;
         sqlx::query("UPDATE payments SET provider_payment_ref = 'pi_123' WHERE case_id = $1")
             .bind(&id)
             .execute(t.db.pool())
@@ -785,11 +658,11 @@ on_both_backends!(
             webhook_secret: "whsec".into(),
             api_base: "http://127.0.0.1:9".into(),
         };
-        let v = version(&t, &id).await;
+        let v = s.version(&id).await;
         let err = cases::close(
             &t.db,
             &unreachable,
-            &as_(&s.w.patient),
+            &as_(&s.patient),
             &id,
             v,
             CaseAction::Cancel,
@@ -798,8 +671,8 @@ on_both_backends!(
         .await
         .unwrap_err();
         assert!(matches!(err, AppError::Internal { .. }), "{err:?}");
-        assert_eq!(status(&t, &id).await, "payment_successful");
-        assert_eq!(version(&t, &id).await, v);
+        assert_eq!(s.status(&id).await, CaseStatus::PaymentSuccessful);
+        assert_eq!(s.version(&id).await, v);
         assert!(refunds_of(&t, &id).await.is_empty());
     }
 );
@@ -807,28 +680,32 @@ on_both_backends!(
 on_both_backends!(
     money_arriving_for_a_case_cancelled_meanwhile_goes_back_once,
     |t| {
-        let s = staff(&t).await;
-        let id = assigned(&t, &s).await;
-        let pid = payment_id(&t, &id).await;
+        let s = Scenario::staffed(&t).await;
+        let id = s.case().assigned().await;
+        let pid = s.payment_id(&id).await;
         // The patient cancels while the provider is still taking the money.
-        close_as(&t, &s.w.patient, &id, CaseAction::Cancel, "Changed my mind")
+        close_as(&s, &s.patient, &id, CaseAction::Cancel, "Changed my mind")
             .await
             .unwrap();
         assert!(refunds_of(&t, &id).await.is_empty(), "nothing was paid yet");
-        let failed = event(
+        let failed = webhook_event(
             "evt_fail_late",
             "checkout.session.async_payment_failed",
             &pid,
             45_000,
             false,
         );
-        assert!(matches!(deliver(&t, &failed).await, Ok(Outcome::Ignored(_))));
-        let paid = event("evt_paid_late", "checkout.session.completed", &pid, 45_000, true);
-        assert_eq!(deliver(&t, &paid).await.unwrap(), Outcome::RefundedLate);
-        assert_eq!(deliver(&t, &paid).await.unwrap(), Outcome::Duplicate);
-        assert_eq!(status(&t, &id).await, "cancelled", "the case stays closed");
+        assert!(matches!(s.deliver(&failed).await, Ok(Outcome::Ignored(_))));
+        let paid = webhook_event("evt_paid_late", "checkout.session.completed", &pid, 45_000, true);
+        assert_eq!(s.deliver(&paid).await.unwrap(), Outcome::RefundedLate);
+        assert_eq!(s.deliver(&paid).await.unwrap(), Outcome::Duplicate);
+        assert_eq!(
+            s.status(&id).await,
+            CaseStatus::Cancelled,
+            "the case stays closed"
+        );
         assert_eq!(refunds_of(&t, &id).await.len(), 1, "refunded exactly once");
-        let view = case_view::view(&t.db, &as_(&s.w.patient), &id).await.unwrap();
+        let view = case_view::view(&t.db, &as_(&s.patient), &id).await.unwrap();
         let last = view.timeline.last().unwrap();
         assert_eq!(last.label, TimelineLabel::PaymentRefunded);
         assert_eq!(
@@ -837,14 +714,14 @@ on_both_backends!(
         );
         assert_eq!(view.payment.unwrap().status.as_str(), "refunded");
         // A second success for the same payment (another event id) refunds nothing more.
-        let again = event(
+        let again = webhook_event(
             "evt_paid_late_2",
             "checkout.session.completed",
             &pid,
             45_000,
             true,
         );
-        assert!(matches!(deliver(&t, &again).await, Ok(Outcome::Ignored(_))));
+        assert!(matches!(s.deliver(&again).await, Ok(Outcome::Ignored(_))));
         assert_eq!(refunds_of(&t, &id).await.len(), 1);
     }
 );

@@ -7,9 +7,8 @@
 //! terminal states stay terminal; a refused action changes nothing, and an accepted one writes
 //! exactly the timeline entries its transition names.
 
-use crate::intake::{complete_form, upload};
 use crate::on_both_backends;
-use crate::seed_flow::{staff, Staff};
+use crate::support::Scenario;
 use crate::support::TestDb;
 use app::domain::document::samples;
 use app::domain::review::OpinionInput;
@@ -87,7 +86,7 @@ async fn scalar(t: &TestDb, sql: &'static str, case_id: &str) -> i64 {
 async fn snapshot(t: &TestDb, case_id: &str) -> Snapshot {
     let row = db::cases::find(t.db.pool(), case_id).await.unwrap().unwrap();
     Snapshot {
-        status: row.status().unwrap(),
+        status: row.status,
         version: row.version,
         timeline: scalar(
             t,
@@ -102,7 +101,7 @@ async fn snapshot(t: &TestDb, case_id: &str) -> Snapshot {
 
 struct Run<'a> {
     t: &'a TestDb,
-    s: &'a Staff,
+    s: &'a Scenario<'a>,
     rng: StdRng,
     cases: Vec<String>,
     log: Vec<String>,
@@ -113,7 +112,7 @@ struct Run<'a> {
 impl Run<'_> {
     fn someone(&mut self) -> CurrentUser {
         let s = self.s;
-        let people: Vec<&CurrentUser> = [&s.w.patient, &s.w.admin, &s.outsider]
+        let people: Vec<&CurrentUser> = [&s.patient, &s.admin, &s.outsider]
             .into_iter()
             .chain(&s.coordinators)
             .chain(&s.specialists)
@@ -138,13 +137,13 @@ impl Run<'_> {
             .filter(|p| on_case.contains(&p.id))
             .collect::<Vec<_>>();
         let pick = match step {
-            Step::AssignCoordinator | Step::ReassignCoordinator | Step::Reject => Some(&s.w.admin),
+            Step::AssignCoordinator | Step::ReassignCoordinator | Step::Reject => Some(&s.admin),
             Step::RetryPayment
             | Step::ProvideDocument
             | Step::Cancel
             | Step::Open
             | Step::Pay
-            | Step::FailPayment => Some(&s.w.patient),
+            | Step::FailPayment => Some(&s.patient),
             Step::AssignSpecialists | Step::RemoveSpecialist | Step::Remind | Step::Summary => coordinator,
             Step::RequestDocuments | Step::SaveOpinion | Step::SubmitOpinion => {
                 specialist.choose(&mut self.rng).copied()
@@ -224,7 +223,7 @@ impl Run<'_> {
         // Mostly the person the step is meant for, so that cases make progress; sometimes
         // anyone at all, so that refusals are exercised too.
         let who = match case_id.as_deref() {
-            _ if matches!(step, Step::Open) => self.s.w.patient.clone(),
+            _ if matches!(step, Step::Open) => self.s.patient.clone(),
             Some(id) if self.rng.gen_bool(0.75) => self.likely(step, id).await,
             _ => self.someone(),
         };
@@ -235,10 +234,11 @@ impl Run<'_> {
                 return None;
             }
             let id = cases::create_draft(&t.db, &caller).await.ok()?;
-            upload(t, &self.s.w, &who, &id, "scan.pdf", samples::pdf())
+            self.s
+                .upload(&who, &id, "scan.pdf", samples::pdf())
                 .await
                 .unwrap();
-            cases::submit(&t.db, &caller, &id, 1, &complete_form(&self.s.w))
+            cases::submit(&t.db, &caller, &id, 1, &self.s.complete_form())
                 .await
                 .unwrap();
             self.cases.push(id.clone());
@@ -319,7 +319,7 @@ impl Run<'_> {
                     request_item: item.as_deref(),
                 };
                 let result = match item.as_deref() {
-                    Some(_) => documents::upload(&t.db, &self.s.w.storage, &caller, up, body)
+                    Some(_) => documents::upload(&t.db, &self.s.storage, &caller, up, body)
                         .await
                         .map(|_| ()),
                     None => Err(app::error::AppError::NotFound),
@@ -348,7 +348,7 @@ impl Run<'_> {
             ),
             Step::Summary => (
                 person(CaseAction::SubmitFinalSummary),
-                review::submit_final_summary(&t.db, &self.s.w.storage, &caller, &case_id, version, "Summary")
+                review::submit_final_summary(&t.db, &self.s.storage, &caller, &case_id, version, "Summary")
                     .await,
             ),
             Step::Cancel | Step::Reject => {
@@ -456,7 +456,7 @@ async fn check_invariants(run: &Run<'_>, case_id: &str) -> Result<(), String> {
 
 /// Plays one seed; returns how many steps were accepted and the statuses the cases ended in.
 async fn play(t: &TestDb, seed: u64) -> (usize, Vec<CaseStatus>) {
-    let s = staff(t).await;
+    let s = Scenario::staffed(t).await;
     let mut run = Run {
         t,
         s: &s,

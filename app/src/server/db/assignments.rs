@@ -1,3 +1,4 @@
+use crate::domain::CaseStatus;
 use sqlx::{Any, AnyConnection, Executor, FromRow};
 
 pub async fn insert(
@@ -107,7 +108,15 @@ pub async fn pool_members<'e>(
     } else {
         POOL_SQL_SPECIALISTS
     };
-    sqlx::query_as(sql).bind(category_id).fetch_all(ex).await
+    // Open cases are the ones that are not over yet.
+    let [completed, cancelled, rejected] = CaseStatus::TERMINAL;
+    sqlx::query_as(sql)
+        .bind(category_id)
+        .bind(completed)
+        .bind(cancelled)
+        .bind(rejected)
+        .fetch_all(ex)
+        .await
 }
 
 macro_rules! pool_sql {
@@ -116,7 +125,7 @@ macro_rules! pool_sql {
             "SELECT u.id, u.name, p.title, p.specialties, p.contact_email, p.contact_phone, ",
             "(SELECT COUNT(*) FROM case_assignments a JOIN review_cases c ON c.id = a.case_id ",
             " WHERE a.clinician_id = u.id AND a.active = 1 ",
-            " AND c.status NOT IN ('completed', 'cancelled', 'rejected')) AS open_cases ",
+            " AND c.status NOT IN ($2, $3, $4)) AS open_cases ",
             "FROM ",
             $table,
             " m JOIN users u ON u.id = m.clinician_id ",

@@ -1,3 +1,4 @@
+use crate::domain::audit::{AuditAction, Outcome};
 use sqlx::{Any, Executor};
 
 /// One audit record: who, in which role, did what to which record, from where, and how it ended.
@@ -5,10 +6,10 @@ use sqlx::{Any, Executor};
 pub struct Entry<'a> {
     pub user_id: Option<&'a str>,
     pub role: &'a str,
-    pub action: &'a str,
+    pub action: AuditAction,
     pub case_id: Option<&'a str>,
     pub target: &'a str,
-    pub outcome: &'a str,
+    pub outcome: Outcome,
     pub ip: &'a str,
 }
 
@@ -20,7 +21,7 @@ pub async fn record<'e>(ex: impl Executor<'e, Database = Any>, entry: &Entry<'_>
     .bind(super::now_ms())
     .bind(entry.user_id)
     .bind(entry.role)
-    .bind(entry.action)
+    .bind(entry.action.as_str())
     .bind(entry.case_id)
     .bind(entry.target)
     .bind(entry.outcome)
@@ -33,11 +34,11 @@ pub async fn record<'e>(ex: impl Executor<'e, Database = Any>, entry: &Entry<'_>
 /// Counts entries for an action and outcome; used by tests and the admin overview.
 pub async fn count<'e>(
     ex: impl Executor<'e, Database = Any>,
-    action: &str,
-    outcome: &str,
+    action: impl Into<AuditAction>,
+    outcome: Outcome,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = $1 AND outcome = $2")
-        .bind(action)
+        .bind(action.into().as_str())
         .bind(outcome)
         .fetch_one(ex)
         .await

@@ -9,23 +9,16 @@ pub struct CaseRow {
     pub id: String,
     pub reference: String,
     pub patient_id: String,
-    pub status: String,
+    pub status: CaseStatus,
     pub version: i64,
     pub coordinator_id: Option<String>,
 }
 
-impl CaseRow {
-    pub fn status(&self) -> Result<CaseStatus, sqlx::Error> {
-        self.status
-            .parse()
-            .map_err(|e: String| sqlx::Error::Decode(e.into()))
-    }
-}
-
 /// How many drafts the patient has not submitted yet.
 pub async fn open_drafts(conn: &mut AnyConnection, patient_id: &str) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM review_cases WHERE patient_id = $1 AND status = 'draft'")
+    sqlx::query_scalar("SELECT COUNT(*) FROM review_cases WHERE patient_id = $1 AND status = $2")
         .bind(patient_id)
+        .bind(CaseStatus::Draft)
         .fetch_one(conn)
         .await
 }
@@ -39,11 +32,12 @@ pub async fn insert_draft(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO review_cases (id, reference, patient_id, status, version, created_at, updated_at) \
-         VALUES ($1, $2, $3, 'draft', 1, $4, $4)",
+         VALUES ($1, $2, $3, $4, 1, $5, $5)",
     )
     .bind(id)
     .bind(reference)
     .bind(patient_id)
+    .bind(CaseStatus::Draft)
     .bind(now)
     .execute(conn)
     .await?;
@@ -75,7 +69,7 @@ pub async fn advance(
         "UPDATE review_cases SET status = $1, version = version + 1, updated_at = $2 \
          WHERE id = $3 AND version = $4",
     )
-    .bind(to.as_str())
+    .bind(to)
     .bind(now)
     .bind(&case.id)
     .bind(case.version)
@@ -95,7 +89,7 @@ pub async fn touch_if_status(
     let done = sqlx::query("UPDATE review_cases SET updated_at = $1 WHERE id = $2 AND status = $3")
         .bind(now)
         .bind(case_id)
-        .bind(status.as_str())
+        .bind(status)
         .execute(conn)
         .await?;
     Ok(done.rows_affected() == 1)
@@ -139,7 +133,7 @@ pub async fn active_assignment<'e>(
 struct SummaryRow {
     id: String,
     reference: String,
-    status: String,
+    status: CaseStatus,
     patient_name: String,
     patient_age: Option<i64>,
     review_type: Option<String>,
@@ -174,10 +168,7 @@ impl SummaryRow {
 
     fn into_summary(self) -> Result<CaseSummary, sqlx::Error> {
         Ok(CaseSummary {
-            status: self
-                .status
-                .parse()
-                .map_err(|e: String| sqlx::Error::Decode(e.into()))?,
+            status: self.status,
             id: self.id,
             reference: self.reference,
             patient_name: self.patient_name,
@@ -286,7 +277,7 @@ pub async fn queue(
     let pattern = super::like_pattern(&filter.search);
     let total: i64 = sqlx::query_scalar(concat!(
         "SELECT COUNT(*) FROM review_cases c JOIN users u ON u.id = c.patient_id ",
-        "WHERE c.status <> 'draft' AND ($1 = '' OR c.status = $1) AND ($2 = '' OR c.category_id = $2) ",
+        "WHERE c.status <> $5 AND ($1 = '' OR c.status = $1) AND ($2 = '' OR c.category_id = $2) ",
         "AND ($3 = '' OR c.review_type_id = $3) ",
         "AND ($4 = '%%' OR LOWER(c.reference) LIKE $4 ESCAPE '\\' OR LOWER(u.name) LIKE $4 ESCAPE '\\')"
     ))
@@ -294,10 +285,11 @@ pub async fn queue(
     .bind(&filter.category_id)
     .bind(&filter.review_type_id)
     .bind(&pattern)
+    .bind(CaseStatus::Draft)
     .fetch_one(&mut *conn)
     .await?;
     let rows = sqlx::query_as(summary_select!(
-        "WHERE c.status <> 'draft' AND ($1 = '' OR c.status = $1) AND ($2 = '' OR c.category_id = $2) "
+        "WHERE c.status <> $7 AND ($1 = '' OR c.status = $1) AND ($2 = '' OR c.category_id = $2) "
         "AND ($3 = '' OR c.review_type_id = $3) "
         "AND ($4 = '%%' OR LOWER(c.reference) LIKE $4 ESCAPE '\\' OR LOWER(u.name) LIKE $4 ESCAPE '\\') "
         "ORDER BY c.created_at DESC, c.id LIMIT $5 OFFSET $6"
@@ -308,6 +300,7 @@ pub async fn queue(
     .bind(&pattern)
     .bind(limit)
     .bind(offset)
+    .bind(CaseStatus::Draft)
     .fetch_all(&mut *conn)
     .await?;
     Ok((summaries(rows)?, total))
@@ -389,8 +382,9 @@ pub async fn delete_draft(conn: &mut AnyConnection, id: &str) -> Result<bool, sq
         .bind(id)
         .execute(&mut *conn)
         .await?;
-    let done = sqlx::query("DELETE FROM review_cases WHERE id = $1 AND status = 'draft'")
+    let done = sqlx::query("DELETE FROM review_cases WHERE id = $1 AND status = $2")
         .bind(id)
+        .bind(CaseStatus::Draft)
         .execute(conn)
         .await?;
     Ok(done.rows_affected() == 1)

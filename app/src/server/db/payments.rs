@@ -9,15 +9,7 @@ pub struct PaymentRow {
     pub checkout_url: String,
     pub amount_minor: i64,
     pub currency: String,
-    pub status: String,
-}
-
-impl PaymentRow {
-    pub fn status(&self) -> Result<PaymentStatus, sqlx::Error> {
-        self.status
-            .parse()
-            .map_err(|e: String| sqlx::Error::Decode(e.into()))
-    }
+    pub status: PaymentStatus,
 }
 
 pub struct NewPayment<'a> {
@@ -75,7 +67,7 @@ pub async fn set_status(
     now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE payments SET status = $1, updated_at = $2 WHERE id = $3")
-        .bind(status.as_str())
+        .bind(status)
         .bind(now)
         .bind(id)
         .execute(conn)

@@ -24,7 +24,7 @@ pub async fn append(
     .bind(at)
     .bind(actor.user_id)
     .bind(actor.role)
-    .bind(label.as_str())
+    .bind(label)
     .bind(detail)
     .execute(conn)
     .await?;

@@ -102,7 +102,7 @@ pub fn coordinator_choices(members: Vec<assignments::PoolMember>) -> Vec<StaffCh
 /// answers NotFound for a case the caller may not see.
 async fn status_of(db: &Db, case_id: &str) -> Result<Option<CaseStatus>, AppError> {
     match crate::server::db::cases::find(db.pool(), case_id).await? {
-        Some(case) => Ok(Some(case.status()?)),
+        Some(case) => Ok(Some(case.status)),
         None => Ok(None),
     }
 }

@@ -2,7 +2,7 @@
 //! admins search it page by page and export what a search finds as CSV (both admins only, an
 //! export itself recorded).
 
-use crate::domain::audit::Outcome;
+use crate::domain::audit::{AuditAction, Outcome, UseCase};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::model::{AuditEntry, AuditQuery as Query, Page};
@@ -44,17 +44,17 @@ impl<'a> On<'a> {
 pub async fn record<'e>(
     ex: impl Executor<'e, Database = Any>,
     caller: &Caller,
-    action: &str,
+    action: impl Into<AuditAction>,
     on: On<'_>,
     outcome: Outcome,
 ) -> Result<(), AppError> {
     let entry = audit::Entry {
         user_id: caller.user_id(),
         role: caller.audit_role(),
-        action,
+        action: action.into(),
         case_id: on.case_id,
         target: on.target,
-        outcome: outcome.as_str(),
+        outcome,
         ip: caller.ip(),
     };
     audit::record(ex, &entry).await?;
@@ -62,7 +62,7 @@ pub async fn record<'e>(
 }
 
 /// Records that `caller` was refused `action` for their role, outside any transaction.
-pub async fn record_refusal(db: &Db, caller: &Caller, action: &str) -> Result<(), AppError> {
+pub async fn record_refusal(db: &Db, caller: &Caller, action: UseCase) -> Result<(), AppError> {
     record(db.pool(), caller, action, On::record(""), Outcome::Denied).await
 }
 
@@ -77,7 +77,7 @@ pub fn outcome_of(err: &AppError) -> Outcome {
 }
 
 /// Admins only; a refusal is itself recorded.
-async fn admin_only(db: &Db, person: &Person, action: &str) -> Result<(), AppError> {
+async fn admin_only(db: &Db, person: &Person, action: UseCase) -> Result<(), AppError> {
     if person.user.role == Role::Admin {
         return Ok(());
     }
@@ -119,7 +119,7 @@ fn parse(query: &Query) -> Result<audit::Filter, AppError> {
 }
 
 pub async fn search(db: &Db, caller: &Person, query: &Query) -> Result<Page<AuditEntry>, AppError> {
-    admin_only(db, caller, "search_audit").await?;
+    admin_only(db, caller, UseCase::SearchAudit).await?;
     let filter = parse(query)?;
     let page = query.page.max(1);
     let mut conn = db.pool().acquire().await?;
@@ -135,7 +135,7 @@ pub async fn search(db: &Db, caller: &Person, query: &Query) -> Result<Page<Audi
 
 /// Every entry the search finds (up to [`EXPORT_LIMIT`]), as CSV with a header row.
 pub async fn export_csv(db: &Db, caller: &Person, query: &Query) -> Result<Vec<u8>, AppError> {
-    admin_only(db, caller, "export_audit").await?;
+    admin_only(db, caller, UseCase::ExportAudit).await?;
     let filter = parse(query)?;
     let mut conn = db.pool().acquire().await?;
     let (entries, _) = audit::search(&mut conn, &filter, EXPORT_LIMIT, 0).await?;
@@ -143,7 +143,7 @@ pub async fn export_csv(db: &Db, caller: &Person, query: &Query) -> Result<Vec<u
     record(
         &mut *conn,
         &caller.into(),
-        "export_audit",
+        UseCase::ExportAudit,
         On::record(&count),
         Outcome::Ok,
     )

@@ -35,7 +35,7 @@ pub async fn view(db: &Db, caller: &Person, case_id: &str) -> Result<CaseView, A
     timeline.retain(|entry| relation.sees(entry.label.audience()));
     let payment = match (relation, page.payment) {
         (Relation::Owner | Relation::Admin, Some(p)) => Some(PaymentInfo {
-            status: p.status()?,
+            status: p.status,
             amount: Money {
                 minor: p.amount_minor,
                 currency: p.currency,

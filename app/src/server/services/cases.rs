@@ -4,7 +4,7 @@
 use super::audit::{self, On};
 use super::case_action::{self, Audience};
 use super::Person;
-use crate::domain::audit::Outcome;
+use crate::domain::audit::{Outcome, UseCase};
 use crate::domain::intake::{self, DraftFields, DraftInput};
 use crate::domain::money::Money;
 use crate::domain::payment::PaymentStatus;
@@ -44,7 +44,7 @@ pub async fn create_draft(db: &Db, caller: &Person) -> Result<String, AppError> 
     audit::record(
         &mut *tx,
         &caller.into(),
-        "create_case",
+        UseCase::CreateCase,
         On::case(&id),
         Outcome::Ok,
     )
@@ -101,7 +101,7 @@ async fn refund(
 ) -> Result<String, AppError> {
     let payment = payments::for_case(&mut **tx, case_id)
         .await?
-        .filter(|p| p.status == PaymentStatus::Succeeded.as_str())
+        .filter(|p| p.status == PaymentStatus::Succeeded)
         .ok_or_else(|| {
             crate::server::failure::internal("refund", "a paid case without a succeeded payment")
         })?;
@@ -219,7 +219,7 @@ pub async fn delete_draft(
     audit::record(
         &mut *acting.tx,
         &caller.into(),
-        "delete_draft",
+        UseCase::DeleteDraft,
         On::case(case_id),
         Outcome::Ok,
     )

@@ -3,7 +3,7 @@
 
 use super::audit::{self, On};
 use super::Person;
-use crate::domain::audit::Outcome;
+use crate::domain::audit::{Outcome, UseCase};
 use crate::domain::money::{parse_amount, parse_currency};
 use crate::domain::{validate, Role};
 use crate::error::{AppError, FieldError};
@@ -114,7 +114,7 @@ pub async fn save_review_type(
     audit::record(
         &mut *tx,
         &caller.into(),
-        "save_review_type",
+        UseCase::SaveReviewType,
         On::record(&id),
         Outcome::Ok,
     )
@@ -136,10 +136,10 @@ pub async fn set_active(
         return Err(AppError::NotFound);
     }
     let action = match (kind, active) {
-        (CatalogKind::ReviewType, true) => "activate_review_type",
-        (CatalogKind::ReviewType, false) => "deactivate_review_type",
-        (CatalogKind::Category, true) => "activate_category",
-        (CatalogKind::Category, false) => "deactivate_category",
+        (CatalogKind::ReviewType, true) => UseCase::ActivateReviewType,
+        (CatalogKind::ReviewType, false) => UseCase::DeactivateReviewType,
+        (CatalogKind::Category, true) => UseCase::ActivateCategory,
+        (CatalogKind::Category, false) => UseCase::DeactivateCategory,
     };
     audit::record(&mut *tx, &caller.into(), action, On::record(id), Outcome::Ok).await?;
     tx.commit().await?;
@@ -189,7 +189,7 @@ pub async fn save_category(
     audit::record(
         &mut *tx,
         &caller.into(),
-        "save_category",
+        UseCase::SaveCategory,
         On::record(&id),
         Outcome::Ok,
     )

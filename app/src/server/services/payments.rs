@@ -6,6 +6,7 @@
 
 use super::case_action::{self, Audience};
 use super::{Caller, Person};
+use crate::domain::audit::UseCase;
 use crate::domain::payment::PaymentStatus;
 use crate::domain::CaseAction;
 use crate::error::AppError;
@@ -118,12 +119,12 @@ async fn out_of_order(
     payment: &payments::PaymentRow,
     action: CaseAction,
 ) -> Result<Outcome, AppError> {
-    if action == CaseAction::ConfirmPayment && payment.status()? != PaymentStatus::Refunded {
-        if let Some(change) = crate::domain::case::late_payment_refunded(case.status()?) {
+    if action == CaseAction::ConfirmPayment && payment.status != PaymentStatus::Refunded {
+        if let Some(change) = crate::domain::case::late_payment_refunded(case.status) {
             let caller = Caller::Provider {
                 event_id: event.id.clone(),
             };
-            let acting = case_action::bookkeeping(db, tx, caller, case, change, "refund_late_payment");
+            let acting = case_action::bookkeeping(db, tx, caller, case, change, UseCase::RefundLatePayment);
             return refund_late(acting, provider, event, payment).await;
         }
     }
@@ -213,7 +214,7 @@ pub async fn test_checkout(
         return Err(AppError::NotFound);
     }
     Ok(crate::model::TestCheckout {
-        status: payment.status()?,
+        status: payment.status,
         payment_id: payment.id,
         case_id: case.id,
         reference: case.reference,

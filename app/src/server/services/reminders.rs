@@ -5,6 +5,7 @@
 
 use super::case_action::{bookkeeping, finish, Audience};
 use super::Caller;
+use crate::domain::audit::UseCase;
 use crate::domain::case::{draft_waiting, review_overdue, DRAFT_REMINDER_AFTER_MS};
 use crate::domain::{CaseStatus, Transition};
 use crate::error::AppError;
@@ -20,7 +21,7 @@ struct Reminder {
     /// The case must still be in this status.
     status: CaseStatus,
     transition: fn() -> Transition,
-    audit_action: &'static str,
+    audit_action: UseCase,
     detail: &'static str,
     /// Whether it goes to the specialists who have not submitted their opinion yet.
     to_specialists_waiting: bool,
@@ -30,7 +31,7 @@ const REVIEW_OVERDUE: Reminder = Reminder {
     sent_column: "overdue_notified_at",
     status: CaseStatus::DoctorsAssigned,
     transition: review_overdue,
-    audit_action: "remind_review_overdue",
+    audit_action: UseCase::RemindReviewOverdue,
     detail: "The expected review date has passed.",
     to_specialists_waiting: true,
 };
@@ -39,7 +40,7 @@ const DRAFT_WAITING: Reminder = Reminder {
     sent_column: "draft_reminded_at",
     status: CaseStatus::Draft,
     transition: draft_waiting,
-    audit_action: "remind_draft_waiting",
+    audit_action: UseCase::RemindDraftWaiting,
     detail: "Finish your case and submit it when you are ready.",
     to_specialists_waiting: false,
 };

@@ -4,7 +4,7 @@
 use super::audit::{self, On};
 use super::case_action::{self, Audience};
 use super::Person;
-use crate::domain::audit::Outcome;
+use crate::domain::audit::{Outcome, UseCase};
 use crate::domain::review::{self as rules, OpinionInput};
 use crate::domain::{CaseAction, CaseStatus};
 use crate::error::AppError;
@@ -95,7 +95,7 @@ pub async fn save_opinion(
     audit::record(
         &mut *tx,
         &caller.into(),
-        "save_opinion_draft",
+        UseCase::SaveOpinionDraft,
         On::case(case_id),
         Outcome::Ok,
     )
@@ -332,7 +332,7 @@ async fn readable_report(db: &Db, caller: &Person, case_id: &str) -> Result<repo
         let case = cases::find(db.pool(), case_id).await?.ok_or(AppError::NotFound)?;
         let mut conn = db.pool().acquire().await?;
         let relation = case_action::relation_of(&mut conn, &case, caller).await?;
-        if !relation.may_view_case(case.status()?) {
+        if !relation.may_view_case(case.status) {
             return Err(AppError::NotFound);
         }
         repo::find_report(&mut *conn, case_id)
@@ -347,7 +347,7 @@ async fn readable_report(db: &Db, caller: &Person, case_id: &str) -> Result<repo
     audit::record(
         db.pool(),
         &caller.into(),
-        "read_report",
+        UseCase::ReadReport,
         On::case(case_id),
         outcome,
     )

@@ -10,7 +10,7 @@
 mod lists;
 
 use super::{cases::CaseRow, payments::PaymentRow, Backend};
-use crate::domain::MediaType;
+use crate::domain::{payment::PaymentStatus, CaseStatus, MediaType};
 use crate::model::{
     from_ms, CaseDetails, CaseSummary, DocumentInfo, DocumentRequestView, OpinionView, ReportPerson,
     RequestItemView, TimelineEntry,
@@ -80,7 +80,7 @@ struct Row {
     id: String,
     reference: String,
     patient_id: String,
-    status: String,
+    status: CaseStatus,
     version: i64,
     coordinator_id: Option<String>,
     patient_name: String,
@@ -105,7 +105,7 @@ struct Row {
     checkout_url: Option<String>,
     amount_minor: Option<i64>,
     currency: Option<String>,
-    payment_status: Option<String>,
+    payment_status: Option<PaymentStatus>,
     documents: String,
     timeline: String,
     team: String,
@@ -197,10 +197,7 @@ pub async fn load(
 }
 
 fn into_page(r: Row) -> Result<CasePage, sqlx::Error> {
-    let status = r
-        .status
-        .parse()
-        .map_err(|e: String| sqlx::Error::Decode(e.into()))?;
+    let status = r.status;
     let documents = decode::<DocumentJson>("documents", &r.documents)?
         .into_iter()
         .map(|d| {

@@ -7,6 +7,7 @@ pub use registration::{register, verify_email, Registration, VERIFY_LINK_HOURS};
 pub use staff::{create_staff, list, set_active, NewStaff, ProfileInput, StaffForm};
 
 use super::throttle;
+use crate::domain::audit::{Outcome, UseCase};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::model::CurrentUser;
@@ -58,7 +59,7 @@ pub async fn login(
         allowed = allowed && throttle::reserve(db.pool(), client).await?;
     }
     if !allowed {
-        log_sign_in(db, None, &email_ref, "throttled", ip).await?;
+        log_sign_in(db, None, &email_ref, Outcome::Throttled, ip).await?;
         return Err(AppError::TooManyRequests);
     }
     // Refused attempts above never wait for a slot: only those that get checked do.
@@ -68,18 +69,18 @@ pub async fn login(
     let user = match user {
         Some(u) if matches => u,
         _ => {
-            log_sign_in(db, None, &email_ref, "bad_credentials", ip).await?;
+            log_sign_in(db, None, &email_ref, Outcome::BadCredentials, ip).await?;
             return Err(AppError::BadCredentials);
         }
     };
     if user.email_verified == 0 {
         // Answered like a wrong password: otherwise registering an address and signing in
         // with the password just chosen would tell whether the address had an account.
-        log_sign_in(db, Some(&user.id), &email_ref, "unverified", ip).await?;
+        log_sign_in(db, Some(&user.id), &email_ref, Outcome::Unverified, ip).await?;
         return Err(AppError::BadCredentials);
     }
     if user.active != 1 {
-        log_sign_in(db, Some(&user.id), &email_ref, "deactivated", ip).await?;
+        log_sign_in(db, Some(&user.id), &email_ref, Outcome::Deactivated, ip).await?;
         return Err(AppError::forbidden(
             "This account has been deactivated. Please contact the service.",
         ));
@@ -93,7 +94,7 @@ pub async fn login(
         throttle::give_back(&mut *tx, client).await?;
     }
     let token = start_session(&mut tx, &user.id, config).await?;
-    audit_self(&mut tx, &user.id, user.role(), "login", ip).await?;
+    audit_self(&mut tx, &user.id, user.role(), UseCase::Login, ip).await?;
     tx.commit().await?;
     Ok(SignedIn::new(token, user))
 }
@@ -103,7 +104,7 @@ pub async fn logout(db: &Db, raw_token: &str, user: Option<&CurrentUser>, ip: &s
     let mut tx = db.begin().await?;
     sessions::delete(&mut *tx, &token::hash(raw_token)).await?;
     if let Some(user) = user {
-        audit_self(&mut tx, &user.id, user.role, "logout", ip).await?;
+        audit_self(&mut tx, &user.id, user.role, UseCase::Logout, ip).await?;
     }
     tx.commit().await?;
     Ok(())
@@ -132,16 +133,16 @@ pub(super) async fn audit_self(
     conn: &mut AnyConnection,
     user_id: &str,
     role: Role,
-    action: &str,
+    action: UseCase,
     ip: &str,
 ) -> Result<(), AppError> {
     let entry = audit::Entry {
         user_id: Some(user_id),
         role: role.as_str(),
-        action,
+        action: action.into(),
         case_id: None,
         target: user_id,
-        outcome: "ok",
+        outcome: Outcome::Ok,
         ip,
     };
     audit::record(conn, &entry).await?;
@@ -155,13 +156,13 @@ async fn log_sign_in(
     db: &Db,
     user_id: Option<&str>,
     email_ref: &str,
-    outcome: &str,
+    outcome: Outcome,
     ip: &str,
 ) -> Result<(), AppError> {
     let entry = audit::Entry {
         user_id,
         role: "anonymous",
-        action: "login",
+        action: UseCase::Login.into(),
         case_id: None,
         target: email_ref,
         outcome,

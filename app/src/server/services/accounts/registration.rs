@@ -2,6 +2,7 @@
 //! an emailed single-use link confirms the address and signs in.
 
 use super::{audit_self, start_session, SignedIn};
+use crate::domain::audit::{Outcome, UseCase};
 use crate::domain::validate;
 use crate::domain::Role;
 use crate::error::AppError;
@@ -58,11 +59,11 @@ pub async fn register(db: &Db, config: &Config, input: Registration, ip: &str) -
             };
             users::mark_unverified(&mut tx, &id).await?;
             send_verification(&mut tx, config, &id, &email, now).await?;
-            audit_self(&mut tx, &id, Role::Patient, "register", ip).await?;
+            audit_self(&mut tx, &id, Role::Patient, UseCase::Register, ip).await?;
         }
         Some(user) if user.email_verified == 0 => {
             send_verification(&mut tx, config, &user.id, &email, now).await?;
-            audit_registration(&mut tx, &user.id, "unverified_again", ip).await?;
+            audit_registration(&mut tx, &user.id, Outcome::UnverifiedAgain, ip).await?;
         }
         Some(user) => {
             let body = format!(
@@ -72,7 +73,7 @@ pub async fn register(db: &Db, config: &Config, input: Registration, ip: &str) -
                 config.public_url
             );
             outbox::enqueue(&mut tx, &email, "Your Consilium account", &body, now).await?;
-            audit_registration(&mut tx, &user.id, "existing_account", ip).await?;
+            audit_registration(&mut tx, &user.id, Outcome::ExistingAccount, ip).await?;
         }
     }
     tx.commit().await?;
@@ -112,13 +113,13 @@ async fn send_verification(
 async fn audit_registration(
     conn: &mut AnyConnection,
     owner: &str,
-    outcome: &str,
+    outcome: Outcome,
     ip: &str,
 ) -> Result<(), AppError> {
     let entry = audit::Entry {
         user_id: None,
         role: "anonymous",
-        action: "register",
+        action: UseCase::Register.into(),
         case_id: None,
         target: owner,
         outcome,
@@ -153,7 +154,7 @@ pub async fn verify_email(db: &Db, config: &Config, raw_token: &str, ip: &str) -
     }
     users::mark_verified(&mut tx, &user.id).await?;
     let token = start_session(&mut tx, &user.id, config).await?;
-    audit_self(&mut tx, &user.id, user.role(), "verify_email", ip).await?;
+    audit_self(&mut tx, &user.id, user.role(), UseCase::VerifyEmail, ip).await?;
     tx.commit().await?;
     Ok(SignedIn::new(token, user))
 }

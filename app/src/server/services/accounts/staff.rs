@@ -3,7 +3,7 @@
 
 use super::super::audit::{record, On};
 use super::super::Person;
-use crate::domain::audit::Outcome;
+use crate::domain::audit::{Outcome, UseCase};
 use crate::domain::{validate, Role};
 use crate::error::AppError;
 use crate::server::auth::password;
@@ -137,7 +137,7 @@ pub async fn create_staff(db: &Db, caller: &Person, input: NewStaff) -> Result<S
     record(
         &mut *tx,
         &caller.into(),
-        "create_account",
+        UseCase::CreateAccount,
         On::record(&id),
         Outcome::Ok,
     )
@@ -159,9 +159,9 @@ pub async fn set_active(db: &Db, caller: &Person, user_id: &str, active: bool) -
         sessions::delete_for_user(&mut tx, user_id).await?;
     }
     let action = if active {
-        "reactivate_account"
+        UseCase::ReactivateAccount
     } else {
-        "deactivate_account"
+        UseCase::DeactivateAccount
     };
     record(&mut *tx, &caller.into(), action, On::record(user_id), Outcome::Ok).await?;
     tx.commit().await?;

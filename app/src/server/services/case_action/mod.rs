@@ -12,7 +12,7 @@ use timeline_text::entry_details;
 use timeline_text::timeline_role;
 
 use super::audit::{self, On};
-use crate::domain::audit::Outcome;
+use crate::domain::audit::{AuditAction, Outcome};
 use crate::domain::{case, case::transition, CaseAction, Effect, Relation, Role, Transition};
 use crate::error::AppError;
 use crate::server::caller::{Caller, Person};
@@ -29,7 +29,7 @@ pub struct Acting {
     backend: db::Backend,
     caller: Caller,
     /// The audit log's name for this change.
-    audit_action: &'static str,
+    audit_action: AuditAction,
     done: Done,
 }
 
@@ -170,7 +170,7 @@ async fn open(
             transition,
             backend: db.backend(),
             caller: person.into(),
-            audit_action: action.as_str(),
+            audit_action: action.into(),
             done: Done::default(),
         }),
         Err(refused) => {
@@ -179,14 +179,7 @@ async fn open(
                 Refused::ClaimLost => Outcome::Conflict,
                 Refused::Other(err) => audit::outcome_of(err),
             };
-            audit::record(
-                db.pool(),
-                &person.into(),
-                action.as_str(),
-                On::case(case_id),
-                outcome,
-            )
-            .await?;
+            audit::record(db.pool(), &person.into(), action, On::case(case_id), outcome).await?;
             Err(refused)
         }
     }
@@ -206,20 +199,13 @@ pub async fn check(
             .await?
             .ok_or(AppError::NotFound)?;
         let relation = visible_relation(&mut conn, &case, person).await?;
-        transition(case.status()?, action, relation.into())?;
+        transition(case.status, action, relation.into())?;
         Ok((case, relation))
     }
     .await;
     if let Err(err) = &decided {
         let outcome = audit::outcome_of(err);
-        audit::record(
-            &mut *conn,
-            &person.into(),
-            action.as_str(),
-            On::case(case_id),
-            outcome,
-        )
-        .await?;
+        audit::record(&mut *conn, &person.into(), action, On::case(case_id), outcome).await?;
     }
     decided
 }
@@ -231,7 +217,7 @@ async fn visible_relation(
     person: &Person,
 ) -> Result<Relation, AppError> {
     let relation = relation_of(conn, case, person).await?;
-    if !relation.may_view_case(case.status()?) {
+    if !relation.may_view_case(case.status) {
         return Err(AppError::NotFound);
     }
     Ok(relation)
@@ -246,7 +232,7 @@ async fn decide(
 ) -> Result<(CaseRow, Relation, Transition), Refused> {
     let case = cases::find(&mut **tx, case_id).await?.ok_or(AppError::NotFound)?;
     let relation = visible_relation(tx, &case, person).await?;
-    let transition = transition(case.status()?, action, relation.into()).map_err(AppError::from)?;
+    let transition = transition(case.status, action, relation.into()).map_err(AppError::from)?;
     if expected_version.is_some_and(|v| v != case.version) {
         return Err(AppError::conflict(
             "This case changed while you were looking at it. Reload to see the latest version.",
@@ -277,7 +263,7 @@ pub async fn begin_for_provider(
     case: CaseRow,
     action: CaseAction,
 ) -> Result<Result<Acting, (Tx, CaseRow)>, AppError> {
-    let Ok(transition) = transition(case.status()?, action, crate::domain::Actor::PaymentProvider) else {
+    let Ok(transition) = transition(case.status, action, crate::domain::Actor::PaymentProvider) else {
         return Ok(Err((tx, case)));
     };
     if claim(&mut tx, &case, &transition).await.is_err() {
@@ -288,7 +274,7 @@ pub async fn begin_for_provider(
     let caller = Caller::Provider {
         event_id: event_id.to_owned(),
     };
-    Ok(Ok(bookkeeping(db, tx, caller, case, transition, action.as_str())))
+    Ok(Ok(bookkeeping(db, tx, caller, case, transition, action)))
 }
 
 /// Records on a case without changing its status: a scheduled reminder (the case already
@@ -299,7 +285,7 @@ pub fn bookkeeping(
     caller: Caller,
     case: CaseRow,
     transition: Transition,
-    audit_action: &'static str,
+    audit_action: impl Into<AuditAction>,
 ) -> Acting {
     Acting {
         tx,
@@ -308,7 +294,7 @@ pub fn bookkeeping(
         transition,
         backend: db.backend(),
         caller,
-        audit_action,
+        audit_action: audit_action.into(),
         done: Done::default(),
     }
 }

@@ -33,8 +33,7 @@ pub fn entry_details<'a>(
 /// The timeline's "by whom": a person's relation to the case, or what acted instead.
 pub(super) fn timeline_role(caller: &Caller, relation: Relation) -> &'static str {
     match caller {
-        Caller::Provider { .. } => "payment_provider",
-        Caller::Scheduler => "system",
+        Caller::Provider { .. } | Caller::Scheduler => caller.audit_role(),
         Caller::Person(_) => match relation {
             Relation::Owner => "patient",
             Relation::Coordinator => "coordinator",

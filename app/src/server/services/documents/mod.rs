@@ -6,7 +6,7 @@ mod limits;
 use super::audit::{self, On};
 use super::case_action::{self, Audience};
 use super::Person;
-use crate::domain::audit::Outcome;
+use crate::domain::audit::{Outcome, UseCase};
 use crate::domain::{document::clean_name, CaseAction, MediaType};
 use crate::error::AppError;
 use crate::model::DocumentInfo;
@@ -157,7 +157,7 @@ async fn record_requested(
         audit::record(
             &mut *acting.tx,
             &caller.into(),
-            "provide_document",
+            UseCase::ProvideDocument,
             On::case(upload.case_id),
             Outcome::Ok,
         )
@@ -208,9 +208,9 @@ async fn record(
     ensure_within_limits(&mut tx, upload.case_id, stored.size).await?;
     let id = documents::insert(&mut tx, &new_document(upload, caller, stored, name), now).await?;
     let action = if replaced.is_some() {
-        "replace_document"
+        UseCase::ReplaceDocument
     } else {
-        "upload_document"
+        UseCase::UploadDocument
     };
     audit::record(
         &mut *tx,
@@ -259,7 +259,7 @@ pub async fn remove(db: &Db, storage: &Storage, caller: &Person, document_id: &s
     audit::record(
         &mut *tx,
         &caller.into(),
-        "remove_document",
+        UseCase::RemoveDocument,
         On::case(&doc.case_id),
         Outcome::Ok,
     )
@@ -286,7 +286,7 @@ pub async fn open(
             let mut conn = db.pool().acquire().await?;
             case_action::relation_of(&mut conn, &case, caller)
                 .await?
-                .may_view_case(case.status()?)
+                .may_view_case(case.status)
         }
         None => false,
     };
@@ -295,7 +295,7 @@ pub async fn open(
         audit::record(
             db.pool(),
             &caller.into(),
-            "read_document",
+            UseCase::ReadDocument,
             On::case(&case_id),
             Outcome::Denied,
         )
@@ -307,7 +307,7 @@ pub async fn open(
             audit::record(
                 db.pool(),
                 &caller.into(),
-                "read_document",
+                UseCase::ReadDocument,
                 On::case(&doc.case_id),
                 Outcome::Ok,
             )
@@ -318,7 +318,7 @@ pub async fn open(
             audit::record(
                 db.pool(),
                 &caller.into(),
-                "read_document",
+                UseCase::ReadDocument,
                 On::case(&doc.case_id),
                 Outcome::IntegrityFailure,
             )

@@ -4,9 +4,13 @@ use app::server::auth::password;
 use app::server::db::users::{self, ClinicianProfile, NewUser};
 use app::server::db::Db;
 pub use app::server::testing::TestDb;
+pub use scenario::{as_, Scenario};
 
-/// Defines one test per backend: `name::sqlite` and `name::postgres`. The PostgreSQL variant
-/// passes without running when no server is configured (local runs); CI always configures one.
+pub mod scenario;
+
+/// Defines one test per backend: `name::sqlite` and `name::postgres`. Without a PostgreSQL
+/// server configured (`CONSILIUM_TEST_POSTGRES_URL`, read when the tests are built) the
+/// PostgreSQL variant is reported as ignored; CI always configures one.
 #[macro_export]
 macro_rules! on_both_backends {
     ($name:ident, |$t:ident| $body:block) => {
@@ -21,11 +25,10 @@ macro_rules! on_both_backends {
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            #[cfg_attr(not(postgres_tests), ignore = "CONSILIUM_TEST_POSTGRES_URL is not set")]
             async fn postgres() {
-                match $crate::support::TestDb::open(app::server::db::Backend::Postgres).await {
-                    Some(t) => run(t).await,
-                    None => eprintln!("skipped: {} is not set", app::server::testing::POSTGRES_URL_VAR),
-                }
+                let t = $crate::support::TestDb::open(app::server::db::Backend::Postgres).await;
+                run(t.expect("CONSILIUM_TEST_POSTGRES_URL was set when the tests were built")).await;
             }
         }
     };
