@@ -76,7 +76,7 @@ async fn a_stripe_error_is_an_internal_error_not_a_checkout() {
         description: "d",
         return_url: "r",
     };
-    let err = provider.create_checkout(&request).await.err().unwrap();
+    let err = provider.create_checkout(&request).await.unwrap_err();
     assert!(matches!(err, app::error::AppError::Internal { .. }));
 }
 

@@ -106,8 +106,7 @@ on_both_backends!(a_registration_link_confirms_once_and_signs_in, |t| {
     assert!(session_is_live(&t, &signed.token).await);
     let again = accounts::verify_email(&t.db, &t.config, &raw, "")
         .await
-        .err()
-        .unwrap();
+        .unwrap_err();
     assert!(again.field("token").is_some(), "{again:?}");
     accounts::login(&t.db, &t.config, "ana@example.com", PASSWORD.into(), None, "")
         .await
@@ -128,13 +127,11 @@ on_both_backends!(a_registration_link_confirms_once_and_signs_in, |t| {
         .unwrap();
     let expired = accounts::verify_email(&t.db, &t.config, &late, "")
         .await
-        .err()
-        .unwrap();
+        .unwrap_err();
     assert!(expired.field("token").is_some(), "{expired:?}");
     let unknown = accounts::verify_email(&t.db, &t.config, "0123", "")
         .await
-        .err()
-        .unwrap();
+        .unwrap_err();
     assert_eq!(unknown, expired, "unknown and expired links answer alike");
 });
 
@@ -144,7 +141,7 @@ on_both_backends!(bad_registration_input_lists_every_field_and_writes_nothing, |
         email: "nope".into(),
         password: "short".into(),
     };
-    let err = accounts::register(&t.db, &t.config, bad, "").await.err().unwrap();
+    let err = accounts::register(&t.db, &t.config, bad, "").await.unwrap_err();
     for field in ["name", "email", "password"] {
         assert!(err.field(field).is_some(), "{field}: {err:?}");
     }
@@ -159,8 +156,7 @@ on_both_backends!(unknown_email_and_wrong_password_get_the_same_answer, |t| {
     user(&t.db, Role::Patient, "ana@example.com").await;
     let unknown = accounts::login(&t.db, &t.config, "who@example.com", PASSWORD.into(), None, "")
         .await
-        .err()
-        .unwrap();
+        .unwrap_err();
     let wrong = accounts::login(
         &t.db,
         &t.config,
@@ -170,8 +166,7 @@ on_both_backends!(unknown_email_and_wrong_password_get_the_same_answer, |t| {
         "",
     )
     .await
-    .err()
-    .unwrap();
+    .unwrap_err();
     assert_eq!(unknown, AppError::BadCredentials);
     assert_eq!(unknown, wrong);
     assert_eq!(unknown.to_string(), wrong.to_string());
@@ -283,8 +278,7 @@ on_both_backends!(
         assert!(!session_is_live(&t, &signed.token).await);
         let err = accounts::login(&t.db, &t.config, &doc.email, PASSWORD.into(), None, "")
             .await
-            .err()
-            .unwrap();
+            .unwrap_err();
         assert!(matches!(err, AppError::Forbidden(_)), "{err:?}");
         accounts::set_active(&t.db, &caller, &doc.id, true).await.unwrap();
         assert!(
@@ -294,8 +288,7 @@ on_both_backends!(
         );
         let own = accounts::set_active(&t.db, &caller, &admin.id, false)
             .await
-            .err()
-            .unwrap();
+            .unwrap_err();
         assert!(matches!(own, AppError::Conflict(_)));
     }
 );
@@ -347,13 +340,11 @@ on_both_backends!(
         let caller = Person::new(&admin, "");
         let err = accounts::create_staff(&t.db, &caller, staff(Role::Clinician, "admin@example.com"))
             .await
-            .err()
-            .unwrap();
+            .unwrap_err();
         assert!(err.field("email").is_some());
         let patient = accounts::create_staff(&t.db, &caller, staff(Role::Patient, "p@example.com"))
             .await
-            .err()
-            .unwrap();
+            .unwrap_err();
         assert!(patient.field("role").is_some());
         let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
             .fetch_one(t.db.pool())

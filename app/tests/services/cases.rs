@@ -1,4 +1,5 @@
 use crate::on_both_backends;
+use crate::support::scenario::close;
 use crate::support::{user, Scenario};
 use app::domain::audit::Outcome;
 use app::domain::{CaseAction, CaseStatus, Role};
@@ -30,25 +31,13 @@ on_both_backends!(another_patient_gets_the_same_answer_as_for_a_missing_case, |t
     let id = cases::create_draft(&t.db, &Person::new(&ana, "")).await.unwrap();
     for outsider in [&bob, &doc] {
         let caller = Person::new(outsider, "");
-        let hidden = case_view::view(&t.db, &caller, &id).await.err().unwrap();
-        let missing = case_view::view(&t.db, &caller, "no-such-case")
-            .await
-            .err()
-            .unwrap();
+        let hidden = case_view::view(&t.db, &caller, &id).await.unwrap_err();
+        let missing = case_view::view(&t.db, &caller, "no-such-case").await.unwrap_err();
         assert_eq!(hidden, AppError::NotFound);
         assert_eq!(hidden, missing);
-        let cancel = cases::close(
-            &t.db,
-            &t.config.payments,
-            &caller,
-            &id,
-            1,
-            CaseAction::Cancel,
-            "mine now",
-        )
-        .await
-        .err()
-        .unwrap();
+        let cancel = close(&t, &caller, &id, 1, CaseAction::Cancel, "mine now")
+            .await
+            .unwrap_err();
         assert_eq!(cancel, AppError::NotFound);
     }
     assert_eq!(
@@ -62,18 +51,9 @@ on_both_backends!(another_patient_gets_the_same_answer_as_for_a_missing_case, |t
 on_both_backends!(a_visible_case_acted_on_by_the_wrong_role_is_forbidden, |t| {
     let ana = user(&t.db, Role::Patient, "ana@example.com").await;
     let id = cases::create_draft(&t.db, &Person::new(&ana, "")).await.unwrap();
-    let err = cases::close(
-        &t.db,
-        &t.config.payments,
-        &Person::new(&ana, ""),
-        &id,
-        1,
-        CaseAction::Reject,
-        "no",
-    )
-    .await
-    .err()
-    .unwrap();
+    let err = close(&t, &Person::new(&ana, ""), &id, 1, CaseAction::Reject, "no")
+        .await
+        .unwrap_err();
     assert!(matches!(err, AppError::Forbidden(_)), "{err:?}");
     assert_eq!(err.status(), 403);
 });
@@ -82,21 +62,12 @@ on_both_backends!(cancelling_needs_a_reason_and_a_bad_request_changes_nothing, |
     let ana = user(&t.db, Role::Patient, "ana@example.com").await;
     let caller = Person::new(&ana, "");
     let id = cases::create_draft(&t.db, &caller).await.unwrap();
-    let err = cases::close(
-        &t.db,
-        &t.config.payments,
-        &caller,
-        &id,
-        1,
-        CaseAction::Cancel,
-        "   ",
-    )
-    .await
-    .err()
-    .unwrap();
+    let err = close(&t, &caller, &id, 1, CaseAction::Cancel, "   ")
+        .await
+        .unwrap_err();
     assert!(err.field("reason").is_some());
     let row = case_rows::find(t.db.pool(), &id).await.unwrap().unwrap();
-    assert_eq!((row.status.as_str(), row.version), ("draft", 1));
+    assert_eq!((row.status, row.version), (CaseStatus::Draft, 1));
     assert!(case_view::view(&t.db, &caller, &id)
         .await
         .unwrap()
@@ -108,17 +79,9 @@ on_both_backends!(cancelling_records_status_timeline_audit_and_who_closed_it, |t
     let ana = user(&t.db, Role::Patient, "ana@example.com").await;
     let caller = Person::new(&ana, "192.0.2.7");
     let id = cases::create_draft(&t.db, &caller).await.unwrap();
-    cases::close(
-        &t.db,
-        &t.config.payments,
-        &caller,
-        &id,
-        1,
-        CaseAction::Cancel,
-        "I found a clinic nearby",
-    )
-    .await
-    .unwrap();
+    close(&t, &caller, &id, 1, CaseAction::Cancel, "I found a clinic nearby")
+        .await
+        .unwrap();
     let view = case_view::view(&t.db, &caller, &id).await.unwrap();
     assert_eq!(view.summary.status, CaseStatus::Cancelled);
     assert_eq!(view.summary.version, 2);
@@ -137,18 +100,9 @@ on_both_backends!(cancelling_records_status_timeline_audit_and_who_closed_it, |t
             .unwrap(),
         1
     );
-    let again = cases::close(
-        &t.db,
-        &t.config.payments,
-        &caller,
-        &id,
-        2,
-        CaseAction::Cancel,
-        "again",
-    )
-    .await
-    .err()
-    .unwrap();
+    let again = close(&t, &caller, &id, 2, CaseAction::Cancel, "again")
+        .await
+        .unwrap_err();
     assert!(matches!(again, AppError::Conflict(_)), "{again:?}");
 });
 
@@ -156,18 +110,9 @@ on_both_backends!(a_stale_version_is_a_conflict_and_changes_nothing, |t| {
     let ana = user(&t.db, Role::Patient, "ana@example.com").await;
     let caller = Person::new(&ana, "");
     let id = cases::create_draft(&t.db, &caller).await.unwrap();
-    let err = cases::close(
-        &t.db,
-        &t.config.payments,
-        &caller,
-        &id,
-        7,
-        CaseAction::Cancel,
-        "why",
-    )
-    .await
-    .err()
-    .unwrap();
+    let err = close(&t, &caller, &id, 7, CaseAction::Cancel, "why")
+        .await
+        .unwrap_err();
     assert!(matches!(err, AppError::Conflict(_)));
     assert_eq!(
         case_rows::find(t.db.pool(), &id).await.unwrap().unwrap().status,
@@ -233,17 +178,9 @@ on_both_backends!(the_admin_queue_filters_searches_and_pages, |t| {
     }
     let unsubmitted = cases::create_draft(&t.db, &Person::new(&ana, "")).await.unwrap();
     let bobs = cases::create_draft(&t.db, &Person::new(&bob, "")).await.unwrap();
-    cases::close(
-        &t.db,
-        &t.config.payments,
-        &Person::new(&bob, ""),
-        &bobs,
-        1,
-        CaseAction::Cancel,
-        "x",
-    )
-    .await
-    .unwrap();
+    close(&t, &Person::new(&bob, ""), &bobs, 1, CaseAction::Cancel, "x")
+        .await
+        .unwrap();
     let all = QueueQuery::default();
     let first = case_view::queue(
         &t.db,
@@ -349,7 +286,7 @@ on_both_backends!(a_patient_holds_a_limited_number_of_open_drafts, |t| {
     for _ in 0..app::domain::intake::MAX_OPEN_DRAFTS {
         drafts.push(cases::create_draft(&t.db, &caller).await.unwrap());
     }
-    let refused = cases::create_draft(&t.db, &caller).await.err().unwrap();
+    let refused = cases::create_draft(&t.db, &caller).await.unwrap_err();
     assert!(
         matches!(&refused, AppError::Conflict(m) if m.contains("unfinished drafts")),
         "{refused:?}"

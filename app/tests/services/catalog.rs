@@ -58,8 +58,7 @@ on_both_backends!(bad_review_type_input_names_each_field_and_saves_nothing, |t| 
     };
     let err = catalog::save_review_type(&t.db, &caller, None, bad)
         .await
-        .err()
-        .unwrap();
+        .unwrap_err();
     for field in ["name", "description", "price", "currency", "expected_days"] {
         assert!(err.field(field).is_some(), "{field}: {err:?}");
     }
@@ -68,8 +67,7 @@ on_both_backends!(bad_review_type_input_names_each_field_and_saves_nothing, |t| 
         .unwrap();
     let dup = catalog::save_review_type(&t.db, &caller, None, review_type("Standard", "1", "1"))
         .await
-        .err()
-        .unwrap();
+        .unwrap_err();
     assert!(dup.field("name").is_some());
     assert_eq!(
         catalog::catalog(&t.db, &caller).await.unwrap().review_types.len(),
@@ -107,8 +105,7 @@ on_both_backends!(categories_carry_their_pools_and_refuse_non_clinicians, |t| {
     );
     let err = catalog::save_category(&t.db, &caller, Some(&id), input(vec![patient.id.clone()], vec![]))
         .await
-        .err()
-        .unwrap();
+        .unwrap_err();
     assert!(err.field("specialists").is_some());
     let cat = catalog::catalog(&t.db, &caller)
         .await
@@ -162,8 +159,7 @@ on_both_backends!(
             review_type("C", "1", "1"),
         )
         .await
-        .err()
-        .unwrap();
+        .unwrap_err();
         assert!(matches!(err, AppError::Forbidden(_)));
     }
 );

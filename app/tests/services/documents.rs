@@ -44,8 +44,7 @@ on_both_backends!(hostile_files_are_refused_and_leave_nothing_behind, |t| {
         let err = w
             .upload(&w.patient, &id, "innocent.pdf", bytes)
             .await
-            .err()
-            .unwrap();
+            .unwrap_err();
         let status = err.status().as_u16();
         assert_eq!(status, if unsupported { 415 } else { 422 }, "{what}: {err:?}");
     }
@@ -129,8 +128,7 @@ on_both_backends!(a_flipped_byte_on_disk_is_detected_and_never_served, |t| {
     std::fs::write(&path, bytes).unwrap();
     let err = documents::open(&t.db, &w.storage, &caller, &doc.id)
         .await
-        .err()
-        .unwrap();
+        .unwrap_err();
     assert!(matches!(err, AppError::Internal { .. }), "{err:?}");
     assert_eq!(
         audit::count(t.db.pool(), UseCase::ReadDocument, Outcome::IntegrityFailure)
@@ -161,24 +159,20 @@ on_both_backends!(another_patients_document_answers_like_a_missing_one, |t| {
         let caller = Person::new(outsider, "");
         let hidden = documents::open(&t.db, &w.storage, &caller, &doc.id)
             .await
-            .err()
-            .unwrap();
+            .unwrap_err();
         let missing = documents::open(&t.db, &w.storage, &caller, "no-such-document")
             .await
-            .err()
-            .unwrap();
+            .unwrap_err();
         assert_eq!(hidden, AppError::NotFound);
         assert_eq!(hidden, missing);
         let upload_err = w
             .upload(outsider, &id, "x.pdf", samples::pdf())
             .await
-            .err()
-            .unwrap();
+            .unwrap_err();
         assert_eq!(upload_err, AppError::NotFound);
         let remove = documents::remove(&t.db, &w.storage, &caller, &doc.id)
             .await
-            .err()
-            .unwrap();
+            .unwrap_err();
         assert_eq!(remove, AppError::NotFound);
     }
     // A draft is the patient's own: not even an admin reads it, and the answer is the one for
@@ -186,8 +180,7 @@ on_both_backends!(another_patients_document_answers_like_a_missing_one, |t| {
     let admin = Person::new(&w.admin, "");
     let draft = documents::open(&t.db, &w.storage, &admin, &doc.id)
         .await
-        .err()
-        .unwrap();
+        .unwrap_err();
     assert_eq!(draft, AppError::NotFound);
     assert_eq!(
         case_view::view(&t.db, &admin, &id).await.err(),
@@ -228,8 +221,7 @@ on_both_backends!(
         let err = w
             .upload(&w.patient, &id, "one-more.jpg", samples::jpeg())
             .await
-            .err()
-            .unwrap();
+            .unwrap_err();
         assert!(err.field("file").is_some(), "{err:?}");
         let first = first.unwrap();
         let body =
@@ -283,8 +275,7 @@ on_both_backends!(a_file_over_the_limit_is_refused_while_streaming, |t| {
     };
     let err = documents::upload(&t.db, &w.storage, &caller, up, futures_util::stream::iter(chunks))
         .await
-        .err()
-        .unwrap();
+        .unwrap_err();
     assert_eq!(err.status().as_u16(), 413, "{err:?}");
     let declared = documents::Upload {
         case_id: &id,
@@ -296,8 +287,7 @@ on_both_backends!(a_file_over_the_limit_is_refused_while_streaming, |t| {
     let empty = futures_util::stream::iter(Vec::<Result<bytes::Bytes, std::io::Error>>::new());
     let err = documents::upload(&t.db, &w.storage, &caller, declared, empty)
         .await
-        .err()
-        .unwrap();
+        .unwrap_err();
     assert_eq!(err.status().as_u16(), 413);
 });
 
@@ -325,8 +315,7 @@ on_both_backends!(a_patient_s_cases_together_hold_a_limited_number_of_bytes, |t|
     let err = w
         .upload(&w.patient, &id, "more.pdf", samples::pdf())
         .await
-        .err()
-        .unwrap();
+        .unwrap_err();
     assert_eq!(err.status().as_u16(), 413, "{err:?}");
     assert!(err.to_string().contains("the most one account can keep"), "{err}");
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM documents WHERE case_id = $1")

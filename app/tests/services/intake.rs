@@ -34,8 +34,7 @@ on_both_backends!(
         let id = cases::create_draft(&t.db, &caller).await.unwrap();
         let err = cases::submit(&t.db, &caller, &id, 1, &DraftInput::default())
             .await
-            .err()
-            .unwrap();
+            .unwrap_err();
         for field in [
             "review_type_id",
             "category_id",
@@ -47,8 +46,7 @@ on_both_backends!(
         }
         let err = cases::submit(&t.db, &caller, &id, 1, &w.complete_form())
             .await
-            .err()
-            .unwrap();
+            .unwrap_err();
         assert_eq!(
             err.field("documents").as_deref(),
             Some("Upload at least one medical document.")
@@ -80,14 +78,12 @@ on_both_backends!(a_complete_case_is_submitted_with_its_timeline_entry, |t| {
     let caller = Person::new(&w.patient, "");
     let err = cases::save_draft(&t.db, &caller, &id, 2, &w.complete_form())
         .await
-        .err()
-        .unwrap();
+        .unwrap_err();
     assert!(matches!(err, AppError::Conflict(_)), "{err:?}");
     let err = w
         .upload(&w.patient, &id, "late.pdf", samples::pdf())
         .await
-        .err()
-        .unwrap();
+        .unwrap_err();
     assert!(matches!(err, AppError::Conflict(_)), "{err:?}");
 });
 
@@ -109,8 +105,7 @@ on_both_backends!(
         let draft = cases::create_draft(&t.db, &patient).await.unwrap();
         let err = cases::save_draft(&t.db, &patient, &draft, 1, &w.complete_form())
             .await
-            .err()
-            .unwrap();
+            .unwrap_err();
         assert!(err.field("review_type_id").is_some());
         let kept = case_view::view(&t.db, &admin, &id).await.unwrap();
         assert_eq!(kept.summary.review_type.as_deref(), Some("Standard"));
@@ -138,7 +133,6 @@ on_both_backends!(deleting_a_draft_removes_it_with_its_documents_and_files, |t| 
     let submitted = w.case().submitted().await;
     let err = cases::delete_draft(&t.db, &w.storage, &caller, &submitted, 2)
         .await
-        .err()
-        .unwrap();
+        .unwrap_err();
     assert!(matches!(err, AppError::Conflict(_)));
 });

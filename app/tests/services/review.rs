@@ -3,7 +3,7 @@
 //! stored, checkable PDF report that only the case's people can read.
 
 use crate::on_both_backends;
-use crate::support::scenario::opinion;
+use crate::support::scenario::{close, opinion};
 use crate::support::{as_, Scenario, TestDb};
 use app::domain::review::OpinionInput;
 use app::domain::{CaseStatus, TimelineLabel};
@@ -664,9 +664,8 @@ on_both_backends!(specialists_see_no_payment_entries_or_refund_details, |t| {
 
     // The patient cancels: the refund is told to the patient and the coordinator only.
     let v = s.version(&id).await;
-    cases::close(
-        &t.db,
-        &t.config.payments,
+    close(
+        &t,
         &as_(&s.patient),
         &id,
         v,

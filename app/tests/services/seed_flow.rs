@@ -78,8 +78,7 @@ on_both_backends!(
         let v = s.version(&id).await;
         let err = assignment::assign_coordinator(&t.db, &t.config, &as_(&s.admin), &id, v, &s.outsider.id)
             .await
-            .err()
-            .unwrap();
+            .unwrap_err();
         assert!(err.field("coordinator_id").is_some(), "{err:?}");
         assert_eq!(
             (s.status(&id).await, s.version(&id).await),
@@ -158,8 +157,7 @@ on_both_backends!(reassigning_before_payment_keeps_the_link_and_history, |t| {
     let v = s.version(&id).await;
     let same = assignment::reassign_coordinator(&t.db, &as_(&s.admin), &id, v, &s.coordinators[0].id)
         .await
-        .err()
-        .unwrap();
+        .unwrap_err();
     assert!(same.field("coordinator_id").is_some());
     assignment::reassign_coordinator(&t.db, &as_(&s.admin), &id, v, &s.coordinators[1].id)
         .await
@@ -282,8 +280,7 @@ on_both_backends!(forged_stale_altered_or_unsigned_webhooks_change_nothing, |t| 
     for (payload, header) in attempts {
         let err = handle_webhook(&t.db, &t.config.payments, payload, header)
             .await
-            .err()
-            .unwrap();
+            .unwrap_err();
         assert!(matches!(err, WebhookError::Signature(_)), "{err:?}");
     }
     assert_eq!(s.status(&id).await, CaseStatus::AwaitingPayment);
@@ -373,8 +370,7 @@ on_both_backends!(reassignment_is_refused_once_the_patient_has_paid, |t| {
     let v = s.version(&id).await;
     let err = assignment::reassign_coordinator(&t.db, &as_(&s.admin), &id, v, &s.coordinators[1].id)
         .await
-        .err()
-        .unwrap();
+        .unwrap_err();
     assert!(
         matches!(&err, AppError::Conflict(m) if m.contains("already paid")),
         "{err:?}"
@@ -392,8 +388,7 @@ on_both_backends!(
         for intruder in [&s.coordinators[1], &s.outsider] {
             let err = assignment::assign_specialists(&t.db, &as_(intruder), &id, v, &chosen)
                 .await
-                .err()
-                .unwrap();
+                .unwrap_err();
             assert_eq!(
                 err,
                 AppError::NotFound,
@@ -406,8 +401,7 @@ on_both_backends!(
         }
         let admin = assignment::assign_specialists(&t.db, &as_(&s.admin), &id, v, &chosen)
             .await
-            .err()
-            .unwrap();
+            .unwrap_err();
         assert!(matches!(admin, AppError::Forbidden(_)));
         let coordinator = &s.coordinators[0];
         let own = vec![coordinator.id.clone()];
@@ -568,8 +562,7 @@ async fn close_as(
     action: CaseAction,
     reason: &str,
 ) -> Result<(), AppError> {
-    let (t, v) = (s.t, s.version(case_id).await);
-    cases::close(&t.db, &t.config.payments, &as_(who), case_id, v, action, reason).await
+    crate::support::scenario::close(s.t, &as_(who), case_id, s.version(case_id).await, action, reason).await
 }
 
 async fn refunds_of(t: &TestDb, case_id: &str) -> Vec<(i64, String, Option<String>)> {

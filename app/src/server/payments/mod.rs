@@ -23,6 +23,7 @@ pub enum Provider {
 }
 
 /// A checkout the patient can be sent to.
+#[derive(Debug)]
 pub struct Checkout {
     pub provider_ref: Option<String>,
     pub url: String,

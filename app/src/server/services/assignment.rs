@@ -5,21 +5,10 @@ use super::case_action::{self, Audience};
 use super::Person;
 use crate::domain::{visibility, CaseAction, CaseStatus};
 use crate::error::AppError;
-use crate::model::StaffChoice;
 use crate::server::config::Config;
-use crate::server::db::assignments::{self, PoolMember};
+use crate::server::db::assignments;
 use crate::server::db::{self, payments, Db};
 use crate::server::payments::CheckoutRequest;
-
-fn choice(m: PoolMember) -> StaffChoice {
-    StaffChoice {
-        id: m.id,
-        name: m.name,
-        title: m.title,
-        specialties: m.specialties,
-        open_cases: u32::try_from(m.open_cases).unwrap_or(0),
-    }
-}
 
 #[derive(sqlx::FromRow)]
 struct CaseFacts {
@@ -34,68 +23,6 @@ async fn facts(conn: &mut sqlx::AnyConnection, case_id: &str) -> Result<CaseFact
         .fetch_optional(conn)
         .await?
         .ok_or(AppError::NotFound)
-}
-
-/// Coordinators the admin may choose for the case: its category's pool, with their load.
-pub async fn eligible_coordinators(
-    db: &Db,
-    caller: &Person,
-    case_id: &str,
-) -> Result<Vec<StaffChoice>, AppError> {
-    let action = match status_of(db, case_id).await? {
-        Some(CaseStatus::Submitted) => CaseAction::AssignCoordinator,
-        _ => CaseAction::ReassignCoordinator,
-    };
-    case_action::check(db, caller, case_id, action).await?;
-    let mut conn = db.pool().acquire().await?;
-    let category = facts(&mut conn, case_id).await?.category_id.unwrap_or_default();
-    Ok(assignments::pool_members(&mut *conn, &category, true)
-        .await?
-        .into_iter()
-        .map(choice)
-        .collect())
-}
-
-/// Specialists the case's coordinator may add: the category's pool, minus the coordinator and
-/// those already on the case.
-pub async fn eligible_specialists(
-    db: &Db,
-    caller: &Person,
-    case_id: &str,
-) -> Result<Vec<StaffChoice>, AppError> {
-    let action = match status_of(db, case_id).await? {
-        Some(CaseStatus::PaymentSuccessful) => CaseAction::AssignSpecialists,
-        _ => CaseAction::AddSpecialists,
-    };
-    case_action::check(db, caller, case_id, action).await?;
-    let mut conn = db.pool().acquire().await?;
-    let facts = facts(&mut conn, case_id).await?;
-    let on_case = assignments::active_specialists(&mut *conn, case_id).await?;
-    let members =
-        assignments::pool_members(&mut *conn, &facts.category_id.unwrap_or_default(), false).await?;
-    Ok(specialist_choices(
-        members,
-        facts.coordinator_id.as_deref(),
-        &on_case,
-    ))
-}
-
-/// The specialists of a pool who may be added: not the coordinator, not already on the case.
-pub fn specialist_choices(
-    members: Vec<assignments::PoolMember>,
-    coordinator_id: Option<&str>,
-    on_case: &[String],
-) -> Vec<StaffChoice> {
-    members
-        .into_iter()
-        .filter(|m| visibility::may_join_as_specialist(&m.id, coordinator_id, on_case))
-        .map(choice)
-        .collect()
-}
-
-/// Everyone in a category's coordinator pool, as choices.
-pub fn coordinator_choices(members: Vec<assignments::PoolMember>) -> Vec<StaffChoice> {
-    members.into_iter().map(choice).collect()
 }
 
 /// The case's status, used only to pick which action a request is; the check that follows

@@ -3,12 +3,14 @@
 //! and the admins' queue. Who sees what of a case is decided by the domain rules in
 //! `domain::visibility`, once, here; pages only read the result.
 
-use super::{assignment, Person};
+use super::Person;
 use crate::domain::case::available_actions;
 use crate::domain::money::Money;
 use crate::domain::{visibility, CaseAction, CaseStatus, Relation};
 use crate::error::AppError;
-use crate::model::{CaseSummary, CaseView, ClinicianCases, Page, PaymentInfo, QueueQuery, TeamMember};
+use crate::model::{
+    CaseSummary, CaseView, ClinicianCases, Page, PaymentInfo, QueueQuery, StaffChoice, TeamMember,
+};
 use crate::server::db::{assignments, case_page, cases, Db};
 use sqlx::AnyConnection;
 
@@ -66,12 +68,12 @@ async fn staffing_choices(
     conn: &mut AnyConnection,
     page: &case_page::CasePage,
     actions: &[CaseAction],
-) -> Result<Vec<crate::model::StaffChoice>, AppError> {
+) -> Result<Vec<StaffChoice>, AppError> {
     let category = page.details.category_id.clone().unwrap_or_default();
     let offers = |wanted: &[CaseAction]| actions.iter().any(|a| wanted.contains(a));
     if offers(&[CaseAction::AssignCoordinator, CaseAction::ReassignCoordinator]) {
         let members = assignments::pool_members(&mut *conn, &category, true).await?;
-        return Ok(assignment::coordinator_choices(members));
+        return Ok(members.into_iter().map(choice).collect());
     }
     if offers(&[CaseAction::AssignSpecialists, CaseAction::AddSpecialists]) {
         let members = assignments::pool_members(&mut *conn, &category, false).await?;
@@ -81,13 +83,24 @@ async fn staffing_choices(
             .filter(|m| !m.is_coordinator)
             .map(|m| m.id.clone())
             .collect();
-        return Ok(assignment::specialist_choices(
-            members,
-            page.case.coordinator_id.as_deref(),
-            &on_case,
-        ));
+        let coordinator = page.case.coordinator_id.as_deref();
+        return Ok(members
+            .into_iter()
+            .filter(|m| visibility::may_join_as_specialist(&m.id, coordinator, &on_case))
+            .map(choice)
+            .collect());
     }
     Ok(Vec::new())
+}
+
+fn choice(m: assignments::PoolMember) -> StaffChoice {
+    StaffChoice {
+        id: m.id,
+        name: m.name,
+        title: m.title,
+        specialties: m.specialties,
+        open_cases: u32::try_from(m.open_cases).unwrap_or(0),
+    }
 }
 
 /// The opinions the reader may read, each marked when it is the reader's own.

@@ -6,7 +6,7 @@ use super::{user, TestDb};
 use app::domain::document::samples;
 use app::domain::intake::DraftInput;
 use app::domain::review::OpinionInput;
-use app::domain::{CaseStatus, Role};
+use app::domain::{CaseAction, CaseStatus, Role};
 use app::error::AppError;
 use app::model::{CurrentUser, DocumentInfo};
 use app::server::config::TEST_WEBHOOK_SECRET;
@@ -328,6 +328,27 @@ impl<'s, 't> IntoFuture for CaseSteps<'s, 't> {
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move { self.s.drive(self.until).await })
     }
+}
+
+/// `caller` cancels or rejects the case at `version`, refunding through the test provider.
+pub async fn close(
+    t: &TestDb,
+    caller: &Person,
+    case_id: &str,
+    version: i64,
+    action: CaseAction,
+    reason: &str,
+) -> Result<(), AppError> {
+    cases::close(
+        &t.db,
+        &t.config.payments,
+        caller,
+        case_id,
+        version,
+        action,
+        reason,
+    )
+    .await
 }
 
 /// The signature header the provider would send with `body`, made with the test secret.

@@ -37,6 +37,16 @@ impl SignedIn {
     }
 }
 
+/// Shows who signed in, never the session token (it would let a log reader act as them).
+impl std::fmt::Debug for SignedIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignedIn")
+            .field("token", &"<redacted>")
+            .field("user", &self.user)
+            .finish()
+    }
+}
+
 /// Signs in. `previous_token` is the session the browser had, if any: it is ended, so the
 /// session id always changes at sign-in (no fixation).
 ///
