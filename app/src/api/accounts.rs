@@ -6,6 +6,7 @@
 #[cfg(feature = "ssr")]
 use crate::domain::{audit::UseCase, Role};
 use crate::error::AppError;
+use crate::model::UserId;
 use crate::model::UserSummary;
 use leptos::prelude::*;
 
@@ -26,7 +27,7 @@ pub async fn create_staff(
     specialties: Option<String>,
     contact_email: Option<String>,
     contact_phone: Option<String>,
-) -> Result<String, AppError> {
+) -> Result<UserId, AppError> {
     use crate::server::services::accounts::{self, StaffForm};
     let call = super::support::signed_in_as(Role::Admin, UseCase::CreateStaff).await?;
     let form = StaffForm {
@@ -44,10 +45,10 @@ pub async fn create_staff(
 
 /// Deactivates (ending every session at once) or reactivates an account.
 #[server(endpoint = "set_account_active")]
-pub async fn set_account_active(user_id: String, active: bool) -> Result<(), AppError> {
+pub async fn set_account_active(user_id: UserId, active: bool) -> Result<(), AppError> {
     let call = super::support::signed_in_as(Role::Admin, UseCase::SetAccountActive).await?;
     crate::server::services::accounts::set_active(&call.state.db, &call.person, &user_id, active).await?;
     // Its open event streams see at once that their session has ended.
-    call.state.live.announce(&user_id);
+    call.state.live.announce(user_id.as_str());
     Ok(())
 }

@@ -70,7 +70,7 @@ pub async fn logout() -> Result<(), AppError> {
         crate::server::services::accounts::logout(&state.db, &raw, user.as_ref(), &client_ip()?).await?;
         if let Some(user) = &user {
             // Its open event streams see at once that their session has ended.
-            state.live.announce(&user.id);
+            state.live.announce(user.id.as_str());
         }
     }
     set_cookie(&crate::server::auth::token::clear_cookie(

@@ -7,6 +7,7 @@ use crate::domain::CaseAction;
 #[cfg(feature = "ssr")]
 use crate::domain::{audit::UseCase, Role};
 use crate::error::AppError;
+use crate::model::CaseId;
 use crate::model::{CaseSummary, CaseView, ClinicianCases, DocumentInfo, FormIntent, Page};
 use leptos::prelude::*;
 
@@ -31,7 +32,7 @@ pub async fn case_queue(query: QueueQuery) -> Result<Page<CaseSummary>, AppError
 }
 
 #[server(endpoint = "load_case")]
-pub async fn load_case(case_id: String) -> Result<CaseView, AppError> {
+pub async fn load_case(case_id: CaseId) -> Result<CaseView, AppError> {
     let call = super::support::signed_in().await?;
     crate::server::services::case_view::view(&call.state.db, &call.person, &case_id).await
 }
@@ -39,7 +40,7 @@ pub async fn load_case(case_id: String) -> Result<CaseView, AppError> {
 /// Cancels or rejects a case (`action` is `cancel` or `reject`).
 #[server(endpoint = "close_case")]
 pub async fn close_case(
-    case_id: String,
+    case_id: CaseId,
     version: i64,
     action: CaseAction,
     reason: String,
@@ -60,7 +61,7 @@ pub async fn close_case(
 
 /// Opens a new draft for the signed-in patient and goes to its form.
 #[server(endpoint = "start_case")]
-pub async fn start_case() -> Result<String, AppError> {
+pub async fn start_case() -> Result<CaseId, AppError> {
     let call = super::support::signed_in_as(Role::Patient, UseCase::CreateCase).await?;
     let id = crate::server::services::cases::create_draft(&call.state.db, &call.person).await?;
     leptos_axum::redirect(&format!("/cases/{id}/edit"));
@@ -70,7 +71,7 @@ pub async fn start_case() -> Result<String, AppError> {
 /// Saves the intake form, or saves and submits it.
 #[server(endpoint = "save_case")]
 pub async fn save_case(
-    case_id: String,
+    case_id: CaseId,
     version: i64,
     intent: FormIntent,
     review_type_id: String,
@@ -102,7 +103,7 @@ pub async fn save_case(
 
 /// Deletes a draft with its documents and goes back to the case list.
 #[server(endpoint = "delete_draft")]
-pub async fn delete_draft(case_id: String, version: i64) -> Result<(), AppError> {
+pub async fn delete_draft(case_id: CaseId, version: i64) -> Result<(), AppError> {
     let call = super::support::signed_in().await?;
     let (state, person) = (&call.state, &call.person);
     crate::server::services::cases::delete_draft(&state.db, &state.storage, person, &case_id, version)
@@ -121,7 +122,7 @@ pub async fn remove_document(document_id: String) -> Result<(), AppError> {
 
 /// The documents of a case the caller may see.
 #[server(endpoint = "load_documents")]
-pub async fn load_documents(case_id: String) -> Result<Vec<DocumentInfo>, AppError> {
+pub async fn load_documents(case_id: CaseId) -> Result<Vec<DocumentInfo>, AppError> {
     let call = super::support::signed_in().await?;
     let page = crate::server::services::case_view::view(&call.state.db, &call.person, &case_id).await?;
     Ok(page.documents)

@@ -6,6 +6,7 @@
 #[cfg(feature = "ssr")]
 use crate::domain::{audit::UseCase, Role};
 use crate::error::AppError;
+use crate::model::UserId;
 use crate::model::{Catalog, CatalogKind};
 use leptos::prelude::*;
 
@@ -63,8 +64,8 @@ pub async fn set_catalog_active(kind: CatalogKind, id: String, active: bool) -> 
 pub async fn save_category(
     id: String,
     name: String,
-    #[server(default)] specialists: Vec<String>,
-    #[server(default)] coordinators: Vec<String>,
+    #[server(default)] specialists: Vec<UserId>,
+    #[server(default)] coordinators: Vec<UserId>,
 ) -> Result<String, AppError> {
     use crate::server::services::catalog::{self, CategoryInput};
     let call = super::support::signed_in_as(Role::Admin, UseCase::SaveCategory).await?;

@@ -3,12 +3,13 @@
 //! service derives the caller's relation to the case on the server.
 
 use crate::error::AppError;
+use crate::model::CaseId;
 use crate::model::{FormIntent, Report};
 use leptos::prelude::*;
 
 #[server(endpoint = "request_documents")]
 pub async fn request_documents(
-    case_id: String,
+    case_id: CaseId,
     note: String,
     #[server(default)] items: Vec<String>,
 ) -> Result<(), AppError> {
@@ -20,7 +21,7 @@ pub async fn request_documents(
 /// Saves the specialist's opinion as a draft or submits it.
 #[server(endpoint = "write_opinion")]
 pub async fn write_opinion(
-    case_id: String,
+    case_id: CaseId,
     assessment: String,
     recommendation: String,
     diagnosis: String,
@@ -41,13 +42,13 @@ pub async fn write_opinion(
 
 /// The coordinator reminds the specialists who have not submitted their opinion yet.
 #[server(endpoint = "remind_specialists")]
-pub async fn remind_specialists(case_id: String) -> Result<(), AppError> {
+pub async fn remind_specialists(case_id: CaseId) -> Result<(), AppError> {
     let call = super::support::signed_in().await?;
     crate::server::services::review::remind_specialists(&call.state.db, &call.person, &case_id).await
 }
 
 #[server(endpoint = "submit_final_summary")]
-pub async fn submit_final_summary(case_id: String, version: i64, summary: String) -> Result<(), AppError> {
+pub async fn submit_final_summary(case_id: CaseId, version: i64, summary: String) -> Result<(), AppError> {
     let call = super::support::signed_in().await?;
     let (state, person) = (&call.state, &call.person);
     crate::server::services::review::submit_final_summary(
@@ -63,7 +64,7 @@ pub async fn submit_final_summary(case_id: String, version: i64, summary: String
 
 /// The report's content for the report page (the PDF is at `/cases/{id}/report.pdf`).
 #[server(endpoint = "load_report")]
-pub async fn load_report(case_id: String) -> Result<Report, AppError> {
+pub async fn load_report(case_id: CaseId) -> Result<Report, AppError> {
     let call = super::support::signed_in().await?;
     crate::server::services::review::report(&call.state.db, &call.person, &case_id).await
 }

@@ -3,6 +3,7 @@
 //! Every service derives the caller's relation to the case on the server.
 
 use crate::error::AppError;
+use crate::model::{CaseId, PaymentId, UserId};
 use crate::model::{CheckoutOutcome, TestCheckout};
 use leptos::prelude::*;
 
@@ -10,9 +11,9 @@ use leptos::prelude::*;
 /// two follows from the case's status.
 #[server(endpoint = "assign_coordinator")]
 pub async fn assign_coordinator(
-    case_id: String,
+    case_id: CaseId,
     version: i64,
-    coordinator_id: String,
+    coordinator_id: UserId,
 ) -> Result<(), AppError> {
     let call = super::support::signed_in().await?;
     let (state, person) = (&call.state, &call.person);
@@ -29,9 +30,9 @@ pub async fn assign_coordinator(
 
 #[server(endpoint = "assign_specialists")]
 pub async fn assign_specialists(
-    case_id: String,
+    case_id: CaseId,
     version: i64,
-    #[server(default)] specialists: Vec<String>,
+    #[server(default)] specialists: Vec<UserId>,
 ) -> Result<(), AppError> {
     let call = super::support::signed_in().await?;
     crate::server::services::assignment::assign_specialists(
@@ -45,7 +46,7 @@ pub async fn assign_specialists(
 }
 
 #[server(endpoint = "remove_specialist")]
-pub async fn remove_specialist(case_id: String, version: i64, specialist_id: String) -> Result<(), AppError> {
+pub async fn remove_specialist(case_id: CaseId, version: i64, specialist_id: UserId) -> Result<(), AppError> {
     let call = super::support::signed_in().await?;
     crate::server::services::assignment::remove_specialist(
         &call.state.db,
@@ -58,20 +59,20 @@ pub async fn remove_specialist(case_id: String, version: i64, specialist_id: Str
 }
 
 #[server(endpoint = "retry_payment")]
-pub async fn retry_payment(case_id: String, version: i64) -> Result<(), AppError> {
+pub async fn retry_payment(case_id: CaseId, version: i64) -> Result<(), AppError> {
     let call = super::support::signed_in().await?;
     crate::server::services::payments::retry(&call.state.db, &call.person, &case_id, version).await
 }
 
 #[server(endpoint = "load_test_checkout")]
-pub async fn load_test_checkout(payment_id: String) -> Result<TestCheckout, AppError> {
+pub async fn load_test_checkout(payment_id: PaymentId) -> Result<TestCheckout, AppError> {
     let call = super::support::signed_in().await?;
     crate::server::services::payments::test_checkout(&call.state.db, &call.person, &payment_id).await
 }
 
 /// The test checkout's "Pay" or "Fail" button.
 #[server(endpoint = "complete_test_checkout")]
-pub async fn complete_test_checkout(payment_id: String, outcome: CheckoutOutcome) -> Result<(), AppError> {
+pub async fn complete_test_checkout(payment_id: PaymentId, outcome: CheckoutOutcome) -> Result<(), AppError> {
     let call = super::support::signed_in().await?;
     let (state, person) = (&call.state, &call.person);
     let succeed = outcome == CheckoutOutcome::Pay;

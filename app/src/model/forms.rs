@@ -1,6 +1,7 @@
 //! What forms and pages send besides their text fields: buttons, kinds and filters as types,
 //! and the test checkout's page.
 
+use super::{CaseId, PaymentId};
 use serde::{Deserialize, Serialize};
 
 /// What a form's submit button asks for: keep the text as a draft, or submit it.
@@ -50,8 +51,8 @@ pub struct QueueQuery {
 /// What the test checkout page shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TestCheckout {
-    pub payment_id: String,
-    pub case_id: String,
+    pub payment_id: PaymentId,
+    pub case_id: CaseId,
     pub reference: String,
     pub amount: crate::domain::money::Money,
     pub status: crate::domain::payment::PaymentStatus,

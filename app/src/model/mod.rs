@@ -7,12 +7,14 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 mod forms;
+mod ids;
 pub use forms::*;
+pub use ids::{CaseId, PaymentId, UserId};
 
 /// The signed-in user, as the pages need it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CurrentUser {
-    pub id: String,
+    pub id: UserId,
     pub name: String,
     pub email: String,
     pub role: Role,
@@ -33,7 +35,7 @@ pub struct UserSummary {
 /// One line of a case list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseSummary {
-    pub id: String,
+    pub id: CaseId,
     pub reference: String,
     pub status: CaseStatus,
     pub patient_name: String,
@@ -173,8 +175,8 @@ pub struct Category {
     pub id: String,
     pub name: String,
     pub active: bool,
-    pub specialists: Vec<String>,
-    pub coordinators: Vec<String>,
+    pub specialists: Vec<UserId>,
+    pub coordinators: Vec<UserId>,
 }
 
 /// A clinician as pickers show them.
@@ -233,7 +235,7 @@ pub struct PaymentInfo {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Notification {
     pub id: String,
-    pub case_id: Option<String>,
+    pub case_id: Option<CaseId>,
     pub title: String,
     pub body: String,
     pub created_at: DateTime<Utc>,
@@ -275,7 +277,7 @@ pub struct ReportOpinion {
 /// when the case completes; the stored PDF is rendered from exactly this.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Report {
-    pub case_id: String,
+    pub case_id: CaseId,
     pub reference: String,
     pub submitted_at: DateTime<Utc>,
     pub completed_at: DateTime<Utc>,
@@ -331,7 +333,7 @@ pub struct RequestItemView {
 /// A specialist's opinion: a draft while `submitted_at` is None, immutable after.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpinionView {
-    pub author_id: String,
+    pub author_id: UserId,
     /// Written by the viewer.
     pub mine: bool,
     pub author: ReportPerson,

@@ -35,7 +35,7 @@ pub fn CasePage() -> impl IntoView {
                 live.tick(),
             )
         },
-        |(id, _, _, _, _)| load_case(id),
+        |(id, _, _, _, _)| load_case(id.into()),
     );
     view! {
         <Title text="Case"/>
@@ -132,7 +132,7 @@ fn CaseBody(
         <CoordinatorReview view=view.clone() actions=review/>
         <RequestForm view=view.clone() actions=review/>
         <Timeline entries=view.timeline.clone()/>
-        {closing.into_iter().map(|action| view! { <CloseForm case_id=s.id.clone() version=s.version action close refund=refund.clone()/> }).collect_view()}
+        {closing.into_iter().map(|action| view! { <CloseForm case_id=s.id.to_string() version=s.version action close refund=refund.clone()/> }).collect_view()}
     }
 }
 

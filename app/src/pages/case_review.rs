@@ -107,7 +107,7 @@ pub fn Requests(view: CaseView, actions: ReviewActions) -> impl IntoView {
         <section aria-labelledby="requests-title" data-testid="requests">
             <h2 id="requests-title">{if owner { "Documents your specialists asked for" } else { "Document requests" }}</h2>
             {view.requests.into_iter().map(|r| view! {
-                <RequestCard request=r case_id=case_id.clone() can_provide actions/>
+                <RequestCard request=r case_id=case_id.to_string() can_provide actions/>
             }).collect_view()}
         </section>
     }
@@ -256,7 +256,7 @@ pub fn OpinionEditor(view: CaseView, actions: ReviewActions) -> impl IntoView {
 
 fn empty_opinion() -> OpinionView {
     OpinionView {
-        author_id: String::new(),
+        author_id: Default::default(),
         mine: true,
         author: crate::model::ReportPerson {
             name: String::new(),

@@ -189,7 +189,7 @@ pub fn Team(view: CaseView, actions: StaffActions) -> impl IntoView {
             <h2 id="team-title">{if view.relation == Relation::Owner { "Your care team" } else { "Care team" }}</h2>
             <ul class="team">
                 {view.team.into_iter().map(|m| {
-                    let remove = m.removable.then(|| (case_id.clone(), m.id.clone()));
+                    let remove = m.removable.then(|| (case_id.to_string(), m.id.clone()));
                     let staff = view.relation != Relation::Owner;
                     view! { <TeamRow member=m remove version actions staff/> }
                 }).collect_view()}

@@ -16,7 +16,7 @@ pub fn TestCheckoutPage() -> impl IntoView {
     let complete = ServerAction::<CompleteTestCheckout>::new();
     let checkout = Resource::new(
         move || params.read().get("id").unwrap_or_default(),
-        load_test_checkout,
+        |id| load_test_checkout(id.into()),
     );
     view! {
         <Title text="Test checkout"/>

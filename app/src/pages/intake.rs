@@ -30,11 +30,11 @@ pub fn IntakePage() -> impl IntoView {
         }
     });
     let uploaded = RwSignal::new(0u32);
-    let case = Resource::new(move || (case_id(), saved.get()), |(id, _)| load_case(id));
+    let case = Resource::new(move || (case_id(), saved.get()), |(id, _)| load_case(id.into()));
     let catalog = Resource::new(|| (), |_| load_catalog());
     let documents = Resource::new(
         move || (case_id(), uploaded.get(), remove.version().get()),
-        |(id, _, _)| load_documents(id),
+        |(id, _, _)| load_documents(id.into()),
     );
     let actions = IntakeActions {
         save,
@@ -110,7 +110,7 @@ fn IntakeForm(
         <section class="documents" aria-labelledby="documents-title">
             <h2 id="documents-title">"Medical documents"</h2>
             <DocumentList documents remove=actions.remove editable=true/>
-            <Uploader case_id=case_id.clone() on_uploaded/>
+            <Uploader case_id=case_id.to_string() on_uploaded/>
             <FieldError result field="documents"/>
         </section>
         <div class="form-actions">

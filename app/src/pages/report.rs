@@ -15,7 +15,10 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn ReportPage() -> impl IntoView {
     let params = use_params_map();
-    let report = Resource::new(move || params.read().get("id").unwrap_or_default(), load_report);
+    let report = Resource::new(
+        move || params.read().get("id").unwrap_or_default(),
+        |id| load_report(id.into()),
+    );
     view! {
         <Title text="Report"/>
         <RequireUser>

@@ -12,7 +12,7 @@ use super::AppState;
 use crate::domain::audit::UseCase;
 use crate::domain::Role;
 use crate::error::AppError;
-use crate::model::CurrentUser;
+use crate::model::{CurrentUser, UserId};
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum_extra::extract::CookieJar;
@@ -33,7 +33,7 @@ impl Person {
         }
     }
 
-    pub fn id(&self) -> &str {
+    pub fn id(&self) -> &UserId {
         &self.user.id
     }
 
@@ -73,7 +73,7 @@ impl Caller {
         }
     }
 
-    pub fn user_id(&self) -> Option<&str> {
+    pub fn user_id(&self) -> Option<&UserId> {
         self.person().map(Person::id)
     }
 

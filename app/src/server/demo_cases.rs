@@ -10,6 +10,7 @@ use crate::domain::intake::DraftInput;
 use crate::domain::review::OpinionInput;
 use crate::error::AppError;
 use crate::model::CurrentUser;
+use crate::model::{CaseId, PaymentId};
 
 struct Cast {
     patient: CurrentUser,
@@ -34,7 +35,7 @@ fn as_(user: &CurrentUser) -> Person {
     Person::new(user, "demo")
 }
 
-async fn version(state: &AppState, case_id: &str) -> Result<i64, AppError> {
+async fn version(state: &AppState, case_id: &CaseId) -> Result<i64, AppError> {
     Ok(db::cases::find(state.db.pool(), case_id)
         .await?
         .ok_or(AppError::NotFound)?
@@ -59,7 +60,7 @@ pub async fn load(state: &AppState) -> Result<(), AppError> {
 }
 
 /// Submitted, coordinator assigned, paid through the test provider, two specialists assigned.
-async fn under_review(state: &AppState, cast: &Cast, history: &str) -> Result<String, AppError> {
+async fn under_review(state: &AppState, cast: &Cast, history: &str) -> Result<CaseId, AppError> {
     let (db, patient) = (&state.db, &as_(&cast.patient));
     let id = cases::create_draft(db, patient).await?;
     upload(state, cast, &id, None).await?;
@@ -82,7 +83,7 @@ async fn under_review(state: &AppState, cast: &Cast, history: &str) -> Result<St
     let admin = as_(&cast.admin);
     let v = version(state, &id).await?;
     assignment::assign_coordinator(db, &state.config, &admin, &id, v, &cast.coordinator.id).await?;
-    let payment_id: String = sqlx::query_scalar("SELECT id FROM payments WHERE case_id = $1")
+    let payment_id: PaymentId = sqlx::query_scalar("SELECT id FROM payments WHERE case_id = $1")
         .bind(&id)
         .fetch_one(db.pool())
         .await?;
@@ -93,7 +94,7 @@ async fn under_review(state: &AppState, cast: &Cast, history: &str) -> Result<St
     Ok(id)
 }
 
-async fn upload(state: &AppState, cast: &Cast, case_id: &str, item: Option<&str>) -> Result<(), AppError> {
+async fn upload(state: &AppState, cast: &Cast, case_id: &CaseId, item: Option<&str>) -> Result<(), AppError> {
     let body = futures_util::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from(samples::pdf()))]);
     let upload = documents::Upload {
         case_id,
@@ -111,7 +112,7 @@ async fn upload(state: &AppState, cast: &Cast, case_id: &str, item: Option<&str>
 }
 
 /// A document request answered, two opinions, the coordinator's summary: the case completes.
-async fn finish_review(state: &AppState, cast: &Cast, id: &str) -> Result<(), AppError> {
+async fn finish_review(state: &AppState, cast: &Cast, id: &CaseId) -> Result<(), AppError> {
     let db = &state.db;
     let [henrik, amara] = &cast.specialists;
     review::request_documents(db, &as_(henrik), id, "", &["24-hour Holter ECG".into()]).await?;

@@ -4,6 +4,7 @@ use crate::support::{user, Scenario};
 use app::domain::audit::Outcome;
 use app::domain::{CaseAction, CaseStatus, Role};
 use app::error::AppError;
+use app::model::CaseId;
 use app::model::QueueQuery;
 use app::server::db::{audit, cases as case_rows};
 use app::server::services::case_view;
@@ -32,7 +33,9 @@ on_both_backends!(another_patient_gets_the_same_answer_as_for_a_missing_case, |t
     for outsider in [&bob, &doc] {
         let caller = Person::new(outsider, "");
         let hidden = case_view::view(&t.db, &caller, &id).await.unwrap_err();
-        let missing = case_view::view(&t.db, &caller, "no-such-case").await.unwrap_err();
+        let missing = case_view::view(&t.db, &caller, &CaseId::from("no-such-case"))
+            .await
+            .unwrap_err();
         assert_eq!(hidden, AppError::NotFound);
         assert_eq!(hidden, missing);
         let cancel = close(&t, &caller, &id, 1, CaseAction::Cancel, "mine now")

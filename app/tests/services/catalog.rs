@@ -2,6 +2,7 @@ use crate::on_both_backends;
 use crate::support::user;
 use app::domain::Role;
 use app::error::AppError;
+use app::model::UserId;
 use app::server::db::catalog::CatalogKind;
 use app::server::services::catalog::{self, CategoryInput, ReviewTypeInput};
 use app::server::services::Person;
@@ -81,7 +82,7 @@ on_both_backends!(categories_carry_their_pools_and_refuse_non_clinicians, |t| {
     let coord = user(&t.db, Role::Clinician, "coord@example.com").await;
     let patient = user(&t.db, Role::Patient, "ana@example.com").await;
     let caller = Person::new(&admin, "");
-    let input = |specialists: Vec<String>, coordinators: Vec<String>| CategoryInput {
+    let input = |specialists: Vec<UserId>, coordinators: Vec<UserId>| CategoryInput {
         name: "Cardiology".into(),
         specialists,
         coordinators,

@@ -8,6 +8,7 @@ use crate::support::{as_, Scenario, TestDb};
 use app::domain::review::OpinionInput;
 use app::domain::{CaseStatus, TimelineLabel};
 use app::error::AppError;
+use app::model::CaseId;
 use app::model::CurrentUser;
 use app::server::services::case_view;
 use app::server::services::{assignment, cases, reminders, review, Person};
@@ -380,9 +381,13 @@ on_both_backends!(
             crate::support::user(&t.db, app::domain::Role::Patient, "other@example.com").await;
         for who in [&s.outsider, &other_patient, &s.coordinators[1], &s.specialists[2]] {
             let theirs = review::report(&t.db, &as_(who), &id).await.unwrap_err();
-            let missing = review::report(&t.db, &as_(who), "00000000-0000-0000-0000-000000000000")
-                .await
-                .unwrap_err();
+            let missing = review::report(
+                &t.db,
+                &as_(who),
+                &CaseId::from("00000000-0000-0000-0000-000000000000"),
+            )
+            .await
+            .unwrap_err();
             assert_eq!(
                 theirs, missing,
                 "{} sees a report exactly like a missing one",
@@ -682,10 +687,13 @@ on_both_backends!(specialists_see_no_payment_entries_or_refund_details, |t| {
     .await
     .unwrap();
     for specialist in &s.specialists[..2] {
-        let (_, body) = bodies.iter().find(|(u, _)| *u == specialist.id).unwrap();
+        let (_, body) = bodies.iter().find(|(u, _)| specialist.id == u.as_str()).unwrap();
         assert_eq!(body, "Moved abroad");
     }
-    let (_, body) = bodies.iter().find(|(u, _)| *u == s.coordinators[0].id).unwrap();
+    let (_, body) = bodies
+        .iter()
+        .find(|(u, _)| s.coordinators[0].id == u.as_str())
+        .unwrap();
     assert!(body.contains("Refund of EUR 450.00"), "{body}");
     let after = case_view::view(&t.db, &as_(&s.specialists[0]), &id)
         .await

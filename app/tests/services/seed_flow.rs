@@ -6,6 +6,7 @@ use crate::support::scenario::{signed, webhook_event};
 use crate::support::{as_, user, Scenario, TestDb};
 use app::domain::{CaseAction, CaseStatus, Relation, Role, TimelineLabel};
 use app::error::AppError;
+use app::model::CaseId;
 use app::model::CurrentUser;
 use app::server::config::TEST_WEBHOOK_SECRET;
 use app::server::db;
@@ -177,8 +178,10 @@ on_both_backends!(reassigning_before_payment_keeps_the_link_and_history, |t| {
     assert_eq!(rows.len(), 2);
     assert!(rows
         .iter()
-        .any(|(c, a, d)| *c == s.coordinators[0].id && *a == 0 && d.is_some()));
-    assert!(rows.iter().any(|(c, a, _)| *c == s.coordinators[1].id && *a == 1));
+        .any(|(c, a, d)| s.coordinators[0].id == c.as_str() && *a == 0 && d.is_some()));
+    assert!(rows
+        .iter()
+        .any(|(c, a, _)| s.coordinators[1].id == c.as_str() && *a == 1));
     assert_eq!(s.status(&id).await, CaseStatus::AwaitingPayment);
     // Both coordinators are told; the previous one no longer sees the case.
     for who in [&s.coordinators[0], &s.coordinators[1]] {
@@ -547,7 +550,7 @@ async fn on_postgres_each_committed_notification_is_announced_to_every_listener(
         heard.push(n.payload().to_owned());
     }
     heard.sort();
-    let mut expected = vec![s.coordinators[0].id.clone(), s.patient.id.clone()];
+    let mut expected = vec![s.coordinators[0].id.to_string(), s.patient.id.to_string()];
     expected.sort();
     assert_eq!(heard, expected);
     let nothing_more = tokio::time::timeout(std::time::Duration::from_millis(300), listener.recv()).await;
@@ -558,14 +561,14 @@ async fn on_postgres_each_committed_notification_is_announced_to_every_listener(
 async fn close_as(
     s: &Scenario<'_>,
     who: &CurrentUser,
-    case_id: &str,
+    case_id: &CaseId,
     action: CaseAction,
     reason: &str,
 ) -> Result<(), AppError> {
     crate::support::scenario::close(s.t, &as_(who), case_id, s.version(case_id).await, action, reason).await
 }
 
-async fn refunds_of(t: &TestDb, case_id: &str) -> Vec<(i64, String, Option<String>)> {
+async fn refunds_of(t: &TestDb, case_id: &CaseId) -> Vec<(i64, String, Option<String>)> {
     sqlx::query_as(
         "SELECT r.amount_minor, r.status, r.provider_ref FROM refunds r JOIN payments p ON p.id = r.payment_id \
          WHERE p.case_id = $1",

@@ -14,6 +14,7 @@ use app::domain::document::samples;
 use app::domain::review::OpinionInput;
 use app::domain::{case::transition, Actor, CaseAction, CaseStatus, Relation};
 use app::model::CurrentUser;
+use app::model::{CaseId, UserId};
 use app::server::config::TEST_WEBHOOK_SECRET;
 use app::server::db;
 use app::server::payments::signature;
@@ -75,7 +76,7 @@ struct Snapshot {
     timeline: i64,
 }
 
-async fn scalar(t: &TestDb, sql: &'static str, case_id: &str) -> i64 {
+async fn scalar(t: &TestDb, sql: &'static str, case_id: &CaseId) -> i64 {
     sqlx::query_scalar(sql)
         .bind(case_id)
         .fetch_one(t.db.pool())
@@ -83,7 +84,7 @@ async fn scalar(t: &TestDb, sql: &'static str, case_id: &str) -> i64 {
         .unwrap()
 }
 
-async fn snapshot(t: &TestDb, case_id: &str) -> Snapshot {
+async fn snapshot(t: &TestDb, case_id: &CaseId) -> Snapshot {
     let row = db::cases::find(t.db.pool(), case_id).await.unwrap().unwrap();
     Snapshot {
         status: row.status,
@@ -103,7 +104,7 @@ struct Run<'a> {
     t: &'a TestDb,
     s: &'a Scenario<'a>,
     rng: StdRng,
-    cases: Vec<String>,
+    cases: Vec<CaseId>,
     log: Vec<String>,
     events: u32,
     accepted: usize,
@@ -121,7 +122,7 @@ impl Run<'_> {
     }
 
     /// The person a step is usually taken by on this case.
-    async fn likely(&mut self, step: Step, case_id: &str) -> CurrentUser {
+    async fn likely(&mut self, step: Step, case_id: &CaseId) -> CurrentUser {
         let s = self.s;
         let case = db::cases::find(self.t.db.pool(), case_id).await.unwrap().unwrap();
         let coordinator = s
@@ -156,7 +157,7 @@ impl Run<'_> {
     }
 
     /// Usually someone from the right pool, sometimes anyone.
-    fn pool_member(&mut self, coordinator: bool) -> String {
+    fn pool_member(&mut self, coordinator: bool) -> UserId {
         let s = self.s;
         let pool = if coordinator {
             &s.coordinators
@@ -170,9 +171,9 @@ impl Run<'_> {
         }
     }
 
-    fn clinician_id(&mut self) -> String {
+    fn clinician_id(&mut self) -> UserId {
         let s = self.s;
-        let ids: Vec<&String> = s
+        let ids: Vec<&UserId> = s
             .coordinators
             .iter()
             .chain(&s.specialists)
@@ -181,7 +182,7 @@ impl Run<'_> {
         (*ids.choose(&mut self.rng).unwrap()).clone()
     }
 
-    async fn payment_event(&mut self, case_id: &str, paid: bool) -> Result<(), String> {
+    async fn payment_event(&mut self, case_id: &CaseId, paid: bool) -> Result<(), String> {
         let payment: Option<String> = sqlx::query_scalar("SELECT id FROM payments WHERE case_id = $1")
             .bind(case_id)
             .fetch_optional(self.t.db.pool())
@@ -218,11 +219,11 @@ impl Run<'_> {
     async fn step(
         &mut self,
         step: Step,
-    ) -> Option<(String, Option<(CaseAction, Actor)>, Result<(), String>)> {
+    ) -> Option<(CaseId, Option<(CaseAction, Actor)>, Result<(), String>)> {
         let case_id = self.cases.choose(&mut self.rng).cloned();
         // Mostly the person the step is meant for, so that cases make progress; sometimes
         // anyone at all, so that refusals are exercised too.
-        let who = match case_id.as_deref() {
+        let who = match case_id.as_ref() {
             _ if matches!(step, Step::Open) => self.s.patient.clone(),
             Some(id) if self.rng.gen_bool(0.75) => self.likely(step, id).await,
             _ => self.someone(),
@@ -393,7 +394,7 @@ fn expected_entries(from: CaseStatus, action: CaseAction, actor: Actor) -> Optio
         .map(|t| i64::try_from(t.timeline().count()).unwrap())
 }
 
-async fn check_invariants(run: &Run<'_>, case_id: &str) -> Result<(), String> {
+async fn check_invariants(run: &Run<'_>, case_id: &CaseId) -> Result<(), String> {
     let t = run.t;
     let status = snapshot(t, case_id).await.status;
     let coordinators = scalar(
@@ -472,7 +473,7 @@ async fn play(t: &TestDb, seed: u64) -> (usize, Vec<CaseStatus>) {
     }
     for n in 0..STEPS {
         let step = STEPS_POOL.choose_weighted(&mut run.rng, |(_, w)| *w).unwrap().0;
-        let before: Vec<(String, Snapshot)> = {
+        let before: Vec<(CaseId, Snapshot)> = {
             let mut all = Vec::new();
             for id in &run.cases {
                 all.push((id.clone(), snapshot(t, id).await));

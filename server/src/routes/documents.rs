@@ -4,6 +4,7 @@
 use super::files::{file_response, DownloadQuery};
 use app::domain::document::{clean_name, download_name};
 use app::error::AppError;
+use app::model::CaseId;
 use app::server::services::{documents, Person};
 use app::server::AppState;
 use axum::extract::{Path, Query, Request, State};
@@ -22,7 +23,7 @@ pub struct UploadQuery {
 
 pub async fn upload(
     State(state): State<AppState>,
-    Path(case_id): Path<String>,
+    Path(case_id): Path<CaseId>,
     Query(query): Query<UploadQuery>,
     who: Person,
     request: Request,

@@ -5,6 +5,7 @@
 //! Every check also asks whether the session is still live: a stream ends once its session
 //! does (sign-out, deactivation, expiry), within one check.
 
+use app::model::UserId;
 use app::server::auth::request::{session_is_live, user_for_token};
 use app::server::auth::token;
 use app::server::db::{notifications, Backend};
@@ -46,7 +47,7 @@ pub async fn stream(State(state): State<AppState>, jar: CookieJar) -> Response {
 /// database cannot be read; the browser's EventSource reconnects by itself.
 fn changes(
     state: AppState,
-    user_id: String,
+    user_id: UserId,
     raw_token: String,
 ) -> impl Stream<Item = Result<Event, Infallible>> {
     let wakeups = state.live.subscribe();
@@ -77,7 +78,7 @@ fn changes(
                 }
                 seen = Some(now);
                 tokio::select! {
-                    _ = woken(&mut wakeups, &watch.user_id) => {}
+                    _ = woken(&mut wakeups, watch.user_id.as_str()) => {}
                     _ = tokio::time::sleep(every) => {}
                 }
             }
@@ -88,7 +89,7 @@ fn changes(
 /// Whose stream this is, and the session it lives by.
 struct Watch {
     state: AppState,
-    user_id: String,
+    user_id: UserId,
     raw_token: String,
 }
 

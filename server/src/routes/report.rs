@@ -2,6 +2,7 @@
 
 use super::files::{file_response, DownloadQuery};
 use app::error::AppError;
+use app::model::CaseId;
 use app::server::services::{review, Person};
 use app::server::AppState;
 use axum::extract::{Path, Query, State};
@@ -11,7 +12,7 @@ use axum::response::Response;
 /// coordinator and specialists, and admins; "not found" to anyone else. Audited like documents.
 pub async fn report_pdf(
     State(state): State<AppState>,
-    Path(case_id): Path<String>,
+    Path(case_id): Path<CaseId>,
     Query(query): Query<DownloadQuery>,
     who: Person,
 ) -> Result<Response, AppError> {

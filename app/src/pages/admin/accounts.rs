@@ -75,7 +75,7 @@ fn AccountTable(list: Vec<UserSummary>, toggle: ServerAction<SetAccountActive>) 
                 {list.into_iter().map(|u| {
                     let name = match &u.title { Some(t) => format!("{t} {}", u.name), None => u.name.clone() };
                     let (label, next) = if u.active { ("Deactivate", "false") } else { ("Reactivate", "true") };
-                    let is_me = me.as_deref() == Some(u.id.as_str());
+                    let is_me = me.as_ref().is_some_and(|me| *me == u.id.as_str());
                     view! {
                         <tr>
                             <td data-label="Name">{name}{u.specialties.map(|s| view! { <div class="muted">{s}</div> })}</td>

@@ -7,6 +7,7 @@ use crate::domain::money::{format_minor, CURRENCIES};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::model::CatalogKind;
+use crate::model::UserId;
 use crate::model::{Catalog, Category, ClinicianChoice, ReviewType};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -211,13 +212,13 @@ fn Pool(
     title: &'static str,
     field: &'static str,
     clinicians: Vec<ClinicianChoice>,
-    members: Vec<String>,
+    members: Vec<UserId>,
 ) -> impl IntoView {
     view! {
         <fieldset class="fieldset pool">
             <legend>{title}</legend>
             {clinicians.into_iter().map(|c| {
-                let checked = members.contains(&c.id);
+                let checked = members.iter().any(|m| *m == c.id.as_str());
                 view! {
                     <label class="check">
                         <input type="checkbox" name=format!("{field}[]") value=c.id checked=checked/>

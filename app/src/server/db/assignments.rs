@@ -1,12 +1,13 @@
 use crate::domain::CaseStatus;
+use crate::model::{CaseId, UserId};
 use sqlx::{Any, AnyConnection, Executor, FromRow};
 
 pub async fn insert(
     conn: &mut AnyConnection,
-    case_id: &str,
-    clinician_id: &str,
+    case_id: &CaseId,
+    clinician_id: &UserId,
     is_coordinator: bool,
-    created_by: &str,
+    created_by: &UserId,
     now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
@@ -27,9 +28,9 @@ pub async fn insert(
 /// Deactivates a clinician's active assignment on a case (kept, with when and by whom).
 pub async fn deactivate(
     conn: &mut AnyConnection,
-    case_id: &str,
-    clinician_id: &str,
-    by: &str,
+    case_id: &CaseId,
+    clinician_id: &UserId,
+    by: &UserId,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
@@ -47,8 +48,8 @@ pub async fn deactivate(
 
 pub async fn set_coordinator(
     conn: &mut AnyConnection,
-    case_id: &str,
-    clinician_id: &str,
+    case_id: &CaseId,
+    clinician_id: &UserId,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE review_cases SET coordinator_id = $1 WHERE id = $2")
         .bind(clinician_id)
@@ -60,7 +61,7 @@ pub async fn set_coordinator(
 
 pub async fn set_expected_review(
     conn: &mut AnyConnection,
-    case_id: &str,
+    case_id: &CaseId,
     at: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
@@ -76,8 +77,8 @@ pub async fn set_expected_review(
 /// Active specialists on a case.
 pub async fn active_specialists<'e>(
     ex: impl Executor<'e, Database = Any>,
-    case_id: &str,
-) -> Result<Vec<String>, sqlx::Error> {
+    case_id: &CaseId,
+) -> Result<Vec<UserId>, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT clinician_id FROM case_assignments WHERE case_id = $1 AND active = 1 AND is_coordinator = 0",
     )
@@ -141,7 +142,7 @@ const POOL_SQL_SPECIALISTS: &str = pool_sql!("category_specialists");
 /// The people on a case: the coordinator's profile and each active specialist.
 pub async fn team<'e>(
     ex: impl Executor<'e, Database = Any>,
-    case_id: &str,
+    case_id: &CaseId,
 ) -> Result<Vec<(bool, PoolMember)>, sqlx::Error> {
     #[derive(FromRow)]
     struct Row {

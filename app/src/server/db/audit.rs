@@ -1,13 +1,14 @@
 use crate::domain::audit::{AuditAction, Outcome};
+use crate::model::{CaseId, UserId};
 use sqlx::{Any, Executor};
 
 /// One audit record: who, in which role, did what to which record, from where, and how it ended.
 /// Holds identifiers and outcomes only, never health data.
 pub struct Entry<'a> {
-    pub user_id: Option<&'a str>,
+    pub user_id: Option<&'a UserId>,
     pub role: &'a str,
     pub action: AuditAction,
-    pub case_id: Option<&'a str>,
+    pub case_id: Option<&'a CaseId>,
     pub target: &'a str,
     pub outcome: Outcome,
     pub ip: &'a str,

@@ -1,21 +1,22 @@
 use crate::domain::intake::DraftFields;
 use crate::domain::CaseStatus;
 use crate::model::{from_ms, CaseDetails, CaseSummary};
+use crate::model::{CaseId, UserId};
 use sqlx::{Any, AnyConnection, Executor, FromRow};
 
 /// The columns the rules need to decide on an action.
 #[derive(FromRow, Clone)]
 pub struct CaseRow {
-    pub id: String,
+    pub id: CaseId,
     pub reference: String,
-    pub patient_id: String,
+    pub patient_id: UserId,
     pub status: CaseStatus,
     pub version: i64,
-    pub coordinator_id: Option<String>,
+    pub coordinator_id: Option<UserId>,
 }
 
 /// How many drafts the patient has not submitted yet.
-pub async fn open_drafts(conn: &mut AnyConnection, patient_id: &str) -> Result<i64, sqlx::Error> {
+pub async fn open_drafts(conn: &mut AnyConnection, patient_id: &UserId) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COUNT(*) FROM review_cases WHERE patient_id = $1 AND status = $2")
         .bind(patient_id)
         .bind(CaseStatus::Draft)
@@ -25,9 +26,9 @@ pub async fn open_drafts(conn: &mut AnyConnection, patient_id: &str) -> Result<i
 
 pub async fn insert_draft(
     conn: &mut AnyConnection,
-    id: &str,
+    id: &CaseId,
     reference: &str,
-    patient_id: &str,
+    patient_id: &UserId,
     now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
@@ -46,7 +47,7 @@ pub async fn insert_draft(
 
 pub async fn find<'e>(
     ex: impl Executor<'e, Database = Any>,
-    id: &str,
+    id: &CaseId,
 ) -> Result<Option<CaseRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, reference, patient_id, status, version, coordinator_id \
@@ -82,7 +83,7 @@ pub async fn advance(
 /// the transaction. False when the case has moved on.
 pub async fn touch_if_status(
     conn: &mut AnyConnection,
-    case_id: &str,
+    case_id: &CaseId,
     status: CaseStatus,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
@@ -97,8 +98,8 @@ pub async fn touch_if_status(
 
 pub async fn record_closure(
     conn: &mut AnyConnection,
-    case_id: &str,
-    closed_by: &str,
+    case_id: &CaseId,
+    closed_by: &UserId,
     reason: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
@@ -115,8 +116,8 @@ pub async fn record_closure(
 /// Whether `user_id` holds an active assignment on the case, and as coordinator or specialist.
 pub async fn active_assignment<'e>(
     ex: impl Executor<'e, Database = Any>,
-    case_id: &str,
-    user_id: &str,
+    case_id: &CaseId,
+    user_id: &UserId,
 ) -> Result<Option<bool>, sqlx::Error> {
     let is_coordinator: Option<i64> = sqlx::query_scalar(
         "SELECT is_coordinator FROM case_assignments \
@@ -131,7 +132,7 @@ pub async fn active_assignment<'e>(
 
 #[derive(FromRow)]
 struct SummaryRow {
-    id: String,
+    id: CaseId,
     reference: String,
     status: CaseStatus,
     patient_name: String,
@@ -207,7 +208,7 @@ macro_rules! summary_select {
 
 pub async fn summary<'e>(
     ex: impl Executor<'e, Database = Any>,
-    id: &str,
+    id: &CaseId,
 ) -> Result<Option<CaseSummary>, sqlx::Error> {
     let row: Option<SummaryRow> = sqlx::query_as(summary_select!("WHERE c.id = $1"))
         .bind(id)
@@ -218,7 +219,7 @@ pub async fn summary<'e>(
 
 pub async fn list_for_patient<'e>(
     ex: impl Executor<'e, Database = Any>,
-    patient_id: &str,
+    patient_id: &UserId,
 ) -> Result<Vec<ListedCase>, sqlx::Error> {
     let rows: Vec<SummaryRow> = sqlx::query_as(summary_select!(
         "WHERE c.patient_id = $1 ORDER BY c.created_at DESC"
@@ -232,7 +233,7 @@ pub async fn list_for_patient<'e>(
 /// Cases where the clinician holds an active assignment of the given kind.
 pub async fn list_for_clinician<'e>(
     ex: impl Executor<'e, Database = Any>,
-    clinician_id: &str,
+    clinician_id: &UserId,
     as_coordinator: bool,
 ) -> Result<Vec<ListedCase>, sqlx::Error> {
     let rows: Vec<SummaryRow> = sqlx::query_as(summary_select!(
@@ -249,8 +250,8 @@ pub async fn list_for_clinician<'e>(
 /// The cases on which the specialist's opinion is in, in one statement.
 pub async fn cases_with_opinion_of<'e>(
     ex: impl Executor<'e, Database = Any>,
-    specialist_id: &str,
-) -> Result<Vec<String>, sqlx::Error> {
+    specialist_id: &UserId,
+) -> Result<Vec<CaseId>, sqlx::Error> {
     sqlx::query_scalar("SELECT case_id FROM opinions WHERE specialist_id = $1 AND submitted_at IS NOT NULL")
         .bind(specialist_id)
         .fetch_all(ex)
@@ -321,7 +322,7 @@ struct DetailsRow {
 
 pub async fn details<'e>(
     ex: impl Executor<'e, Database = Any>,
-    id: &str,
+    id: &CaseId,
 ) -> Result<Option<CaseDetails>, sqlx::Error> {
     let row: Option<DetailsRow> = sqlx::query_as(
         "SELECT review_type_id, category_id, patient_age, patient_sex, medical_history, current_treatment, \
@@ -345,7 +346,7 @@ pub async fn details<'e>(
 
 pub async fn update_draft(
     conn: &mut AnyConnection,
-    id: &str,
+    id: &CaseId,
     f: &DraftFields,
     now: i64,
 ) -> Result<(), sqlx::Error> {
@@ -367,7 +368,7 @@ pub async fn update_draft(
     Ok(())
 }
 
-pub async fn mark_submitted(conn: &mut AnyConnection, id: &str, now: i64) -> Result<(), sqlx::Error> {
+pub async fn mark_submitted(conn: &mut AnyConnection, id: &CaseId, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE review_cases SET submitted_at = $1 WHERE id = $2")
         .bind(now)
         .bind(id)
@@ -377,7 +378,7 @@ pub async fn mark_submitted(conn: &mut AnyConnection, id: &str, now: i64) -> Res
 }
 
 /// Deletes a draft row. Only drafts have nothing that must be kept (no timeline, no payments).
-pub async fn delete_draft(conn: &mut AnyConnection, id: &str) -> Result<bool, sqlx::Error> {
+pub async fn delete_draft(conn: &mut AnyConnection, id: &CaseId) -> Result<bool, sqlx::Error> {
     sqlx::query("DELETE FROM notifications WHERE case_id = $1")
         .bind(id)
         .execute(&mut *conn)

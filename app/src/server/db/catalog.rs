@@ -1,4 +1,5 @@
 use crate::domain::money::Money;
+use crate::model::UserId;
 use crate::model::{Category, ClinicianChoice, ReviewType};
 use sqlx::AnyConnection;
 
@@ -53,7 +54,7 @@ pub async fn add_to_pool(
     conn: &mut AnyConnection,
     pool: Pool,
     category_id: &str,
-    clinician_id: &str,
+    clinician_id: &UserId,
 ) -> Result<(), sqlx::Error> {
     let sql = match pool {
         Pool::Specialists => {
@@ -117,15 +118,15 @@ pub async fn categories(conn: &mut AnyConnection, only_active: bool) -> Result<V
     .bind(i64::from(only_active))
     .fetch_all(&mut *conn)
     .await?;
-    let specialists: Vec<(String, String)> =
+    let specialists: Vec<(String, UserId)> =
         sqlx::query_as("SELECT category_id, clinician_id FROM category_specialists")
             .fetch_all(&mut *conn)
             .await?;
-    let coordinators: Vec<(String, String)> =
+    let coordinators: Vec<(String, UserId)> =
         sqlx::query_as("SELECT category_id, clinician_id FROM coordinator_pools")
             .fetch_all(&mut *conn)
             .await?;
-    let members = |pairs: &[(String, String)], id: &str| -> Vec<String> {
+    let members = |pairs: &[(String, UserId)], id: &str| -> Vec<UserId> {
         pairs
             .iter()
             .filter(|(c, _)| c == id)
@@ -236,7 +237,7 @@ pub async fn replace_pool(
     conn: &mut AnyConnection,
     pool: Pool,
     category_id: &str,
-    members: &[String],
+    members: &[UserId],
 ) -> Result<(), sqlx::Error> {
     let sql = match pool {
         Pool::Specialists => "DELETE FROM category_specialists WHERE category_id = $1",

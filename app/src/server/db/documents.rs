@@ -1,11 +1,13 @@
 use crate::domain::document::MediaType;
+use crate::model::CaseId;
+use crate::model::UserId;
 
 use sqlx::{Any, AnyConnection, Executor, FromRow};
 
 #[derive(FromRow, Clone)]
 pub struct DocumentRow {
     pub id: String,
-    pub case_id: String,
+    pub case_id: CaseId,
     pub name: String,
     pub media_type: String,
     pub size_bytes: i64,
@@ -20,8 +22,8 @@ impl DocumentRow {
 }
 
 pub struct NewDocument<'a> {
-    pub case_id: &'a str,
-    pub uploaded_by: &'a str,
+    pub case_id: &'a CaseId,
+    pub uploaded_by: &'a UserId,
     pub name: &'a str,
     pub media_type: MediaType,
     pub size_bytes: u64,
@@ -74,14 +76,14 @@ pub async fn delete(conn: &mut AnyConnection, id: &str) -> Result<(), sqlx::Erro
 }
 
 /// Storage keys of a case's documents, for deleting their files after the rows are gone.
-pub async fn keys_for_case(conn: &mut AnyConnection, case_id: &str) -> Result<Vec<String>, sqlx::Error> {
+pub async fn keys_for_case(conn: &mut AnyConnection, case_id: &CaseId) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar("SELECT storage_key FROM documents WHERE case_id = $1")
         .bind(case_id)
         .fetch_all(conn)
         .await
 }
 
-pub async fn delete_for_case(conn: &mut AnyConnection, case_id: &str) -> Result<(), sqlx::Error> {
+pub async fn delete_for_case(conn: &mut AnyConnection, case_id: &CaseId) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM documents WHERE case_id = $1")
         .bind(case_id)
         .execute(conn)
@@ -92,7 +94,7 @@ pub async fn delete_for_case(conn: &mut AnyConnection, case_id: &str) -> Result<
 /// (number of files, total bytes) on a case.
 pub async fn usage<'e>(
     ex: impl Executor<'e, Database = Any>,
-    case_id: &str,
+    case_id: &CaseId,
 ) -> Result<(i64, i64), sqlx::Error> {
     // PostgreSQL sums BIGINT into NUMERIC; the cast keeps the type the same on both backends.
     let (count, total): (i64, i64) = sqlx::query_as(
@@ -107,7 +109,7 @@ pub async fn usage<'e>(
 /// Bytes held by all the cases of the patient who owns `case_id`.
 pub async fn patient_usage<'e>(
     ex: impl Executor<'e, Database = Any>,
-    case_id: &str,
+    case_id: &CaseId,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT CAST(COALESCE(SUM(d.size_bytes), 0) AS BIGINT) FROM documents d \

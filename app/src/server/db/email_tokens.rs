@@ -1,6 +1,7 @@
 //! Single-use links sent by email: only each token's SHA-256 is stored, with its purpose, its
 //! owner and when it stops working.
 
+use crate::model::UserId;
 use sqlx::AnyConnection;
 
 pub const VERIFY_EMAIL: &str = "verify_email";
@@ -8,7 +9,7 @@ pub const VERIFY_EMAIL: &str = "verify_email";
 pub async fn insert(
     conn: &mut AnyConnection,
     token_hash: &str,
-    user_id: &str,
+    user_id: &UserId,
     purpose: &str,
     expires_at: i64,
 ) -> Result<(), sqlx::Error> {
@@ -31,7 +32,7 @@ pub async fn take(
     token_hash: &str,
     purpose: &str,
     now: i64,
-) -> Result<Option<String>, sqlx::Error> {
+) -> Result<Option<UserId>, sqlx::Error> {
     sqlx::query_scalar(
         "UPDATE email_tokens SET used_at = $1 \
          WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1 \

@@ -1,11 +1,12 @@
+use crate::model::{CaseId, UserId};
 use sqlx::AnyConnection;
 
 /// The PostgreSQL channel on which a committed notification names its recipient.
 pub const CHANNEL: &str = "consilium_notifications";
 
 pub struct NewNotification<'a> {
-    pub user_id: &'a str,
-    pub case_id: Option<&'a str>,
+    pub user_id: &'a UserId,
+    pub case_id: Option<&'a CaseId>,
     pub kind: &'a str,
     pub title: &'a str,
     pub body: &'a str,
@@ -31,15 +32,15 @@ pub async fn insert(conn: &mut AnyConnection, n: &NewNotification<'_>, now: i64)
 /// The clinicians holding an active assignment on a case.
 pub async fn assigned_clinicians(
     conn: &mut AnyConnection,
-    case_id: &str,
-) -> Result<Vec<String>, sqlx::Error> {
+    case_id: &CaseId,
+) -> Result<Vec<UserId>, sqlx::Error> {
     sqlx::query_scalar("SELECT clinician_id FROM case_assignments WHERE case_id = $1 AND active = 1")
         .bind(case_id)
         .fetch_all(conn)
         .await
 }
 
-pub async fn unread_count(conn: &mut AnyConnection, user_id: &str) -> Result<i64, sqlx::Error> {
+pub async fn unread_count(conn: &mut AnyConnection, user_id: &UserId) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL")
         .bind(user_id)
         .fetch_one(conn)
@@ -49,7 +50,7 @@ pub async fn unread_count(conn: &mut AnyConnection, user_id: &str) -> Result<i64
 /// Names and sign-in emails of the given users, for email notifications.
 pub async fn contacts(
     conn: &mut AnyConnection,
-    ids: &[String],
+    ids: &[UserId],
 ) -> Result<Vec<(String, String)>, sqlx::Error> {
     let mut out = Vec::new();
     for id in ids {
@@ -66,7 +67,7 @@ pub async fn contacts(
 /// (unread count, newest notification time) for one user: what live pages watch for.
 pub async fn watermark<'e>(
     ex: impl sqlx::Executor<'e, Database = sqlx::Any>,
-    user_id: &str,
+    user_id: &UserId,
 ) -> Result<(i64, i64), sqlx::Error> {
     sqlx::query_as(
         "SELECT COUNT(CASE WHEN read_at IS NULL THEN 1 END), CAST(COALESCE(MAX(created_at), 0) AS BIGINT) \
@@ -80,7 +81,7 @@ pub async fn watermark<'e>(
 #[derive(sqlx::FromRow)]
 struct Row {
     id: String,
-    case_id: Option<String>,
+    case_id: Option<CaseId>,
     title: String,
     body: String,
     created_at: i64,
@@ -89,7 +90,7 @@ struct Row {
 
 pub async fn recent<'e>(
     ex: impl sqlx::Executor<'e, Database = sqlx::Any>,
-    user_id: &str,
+    user_id: &UserId,
     limit: i64,
 ) -> Result<Vec<crate::model::Notification>, sqlx::Error> {
     let rows: Vec<Row> = sqlx::query_as(
@@ -115,7 +116,7 @@ pub async fn recent<'e>(
 
 pub async fn mark_all_read<'e>(
     ex: impl sqlx::Executor<'e, Database = sqlx::Any>,
-    user_id: &str,
+    user_id: &UserId,
     now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")

@@ -1,10 +1,11 @@
 use crate::domain::payment::PaymentStatus;
+use crate::model::{CaseId, PaymentId};
 use sqlx::{Any, AnyConnection, Executor, FromRow};
 
 #[derive(FromRow, Clone, Debug)]
 pub struct PaymentRow {
-    pub id: String,
-    pub case_id: String,
+    pub id: PaymentId,
+    pub case_id: CaseId,
     pub provider: String,
     pub checkout_url: String,
     pub amount_minor: i64,
@@ -14,7 +15,7 @@ pub struct PaymentRow {
 
 pub struct NewPayment<'a> {
     pub id: &'a str,
-    pub case_id: &'a str,
+    pub case_id: &'a CaseId,
     pub provider: &'a str,
     pub provider_ref: Option<&'a str>,
     pub checkout_url: &'a str,
@@ -42,7 +43,7 @@ pub async fn insert(conn: &mut AnyConnection, p: &NewPayment<'_>, now: i64) -> R
 
 pub async fn find<'e>(
     ex: impl Executor<'e, Database = Any>,
-    id: &str,
+    id: &PaymentId,
 ) -> Result<Option<PaymentRow>, sqlx::Error> {
     sqlx::query_as("SELECT id, case_id, provider, checkout_url, amount_minor, currency, status FROM payments WHERE id = $1")
         .bind(id)
@@ -52,7 +53,7 @@ pub async fn find<'e>(
 
 pub async fn for_case<'e>(
     ex: impl Executor<'e, Database = Any>,
-    case_id: &str,
+    case_id: &CaseId,
 ) -> Result<Option<PaymentRow>, sqlx::Error> {
     sqlx::query_as("SELECT id, case_id, provider, checkout_url, amount_minor, currency, status FROM payments WHERE case_id = $1")
         .bind(case_id)
@@ -62,7 +63,7 @@ pub async fn for_case<'e>(
 
 pub async fn set_status(
     conn: &mut AnyConnection,
-    id: &str,
+    id: &PaymentId,
     status: PaymentStatus,
     now: i64,
 ) -> Result<(), sqlx::Error> {
@@ -77,7 +78,7 @@ pub async fn set_status(
 
 pub async fn set_provider_payment_ref(
     conn: &mut AnyConnection,
-    id: &str,
+    id: &PaymentId,
     reference: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE payments SET provider_payment_ref = $1 WHERE id = $2")
@@ -88,7 +89,10 @@ pub async fn set_provider_payment_ref(
     Ok(())
 }
 
-pub async fn provider_payment_ref(conn: &mut AnyConnection, id: &str) -> Result<Option<String>, sqlx::Error> {
+pub async fn provider_payment_ref(
+    conn: &mut AnyConnection,
+    id: &PaymentId,
+) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar("SELECT provider_payment_ref FROM payments WHERE id = $1")
         .bind(id)
         .fetch_one(conn)

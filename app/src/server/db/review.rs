@@ -1,13 +1,14 @@
 //! Document requests, opinions and the final report of a case.
 
 use crate::model::{from_ms, OpinionView};
+use crate::model::{CaseId, UserId};
 use sqlx::{Any, AnyConnection, Executor, FromRow};
 
 /// Creates a request with its items (in the given order) and returns its id.
 pub async fn insert_request(
     conn: &mut AnyConnection,
-    case_id: &str,
-    requested_by: &str,
+    case_id: &CaseId,
+    requested_by: &UserId,
     note: &str,
     items: &[String],
     now: i64,
@@ -42,8 +43,8 @@ pub async fn insert_request(
 pub struct ItemOfRequest {
     pub item_id: String,
     pub request_id: String,
-    pub case_id: String,
-    pub requested_by: String,
+    pub case_id: CaseId,
+    pub requested_by: UserId,
     pub label: String,
     /// Set once the patient provided it.
     pub document_id: Option<String>,
@@ -99,7 +100,7 @@ pub async fn close_request_if_complete(
 
 pub async fn open_request_count<'e>(
     ex: impl Executor<'e, Database = Any>,
-    case_id: &str,
+    case_id: &CaseId,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COUNT(*) FROM document_requests WHERE case_id = $1 AND fulfilled_at IS NULL")
         .bind(case_id)
@@ -120,8 +121,8 @@ pub struct OpinionText {
 /// submitted: a submitted opinion never changes.
 pub async fn save_draft(
     conn: &mut AnyConnection,
-    case_id: &str,
-    specialist_id: &str,
+    case_id: &CaseId,
+    specialist_id: &UserId,
     text: &OpinionText,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
@@ -148,8 +149,8 @@ pub async fn save_draft(
 /// Marks the saved draft submitted. False when there is no draft or it was already submitted.
 pub async fn mark_submitted(
     conn: &mut AnyConnection,
-    case_id: &str,
-    specialist_id: &str,
+    case_id: &CaseId,
+    specialist_id: &UserId,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
@@ -165,7 +166,7 @@ pub async fn mark_submitted(
 
 #[derive(FromRow)]
 struct OpinionRow {
-    specialist_id: String,
+    specialist_id: UserId,
     name: String,
     title: String,
     specialties: String,
@@ -200,7 +201,7 @@ impl OpinionRow {
 /// All opinions of a case, drafts included (callers decide who sees which), in submission order.
 pub async fn opinions_for_case<'e>(
     ex: impl Executor<'e, Database = Any>,
-    case_id: &str,
+    case_id: &CaseId,
 ) -> Result<Vec<OpinionView>, sqlx::Error> {
     let rows: Vec<OpinionRow> = sqlx::query_as(
         "SELECT o.specialist_id, u.name, p.title, p.specialties, o.assessment, o.recommendation, o.diagnosis, \
@@ -217,8 +218,8 @@ pub async fn opinions_for_case<'e>(
 /// Active specialists of the case who have not submitted an opinion.
 pub async fn specialists_without_opinion<'e>(
     ex: impl Executor<'e, Database = Any>,
-    case_id: &str,
-) -> Result<Vec<String>, sqlx::Error> {
+    case_id: &CaseId,
+) -> Result<Vec<UserId>, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT a.clinician_id FROM case_assignments a WHERE a.case_id = $1 AND a.active = 1 AND a.is_coordinator = 0 \
          AND NOT EXISTS (SELECT 1 FROM opinions o WHERE o.case_id = a.case_id AND o.specialist_id = a.clinician_id \
@@ -231,8 +232,8 @@ pub async fn specialists_without_opinion<'e>(
 
 pub async fn has_submitted<'e>(
     ex: impl Executor<'e, Database = Any>,
-    case_id: &str,
-    specialist_id: &str,
+    case_id: &CaseId,
+    specialist_id: &UserId,
 ) -> Result<bool, sqlx::Error> {
     let n: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM opinions WHERE case_id = $1 AND specialist_id = $2 AND submitted_at IS NOT NULL",
@@ -245,8 +246,8 @@ pub async fn has_submitted<'e>(
 }
 
 pub struct NewReport<'a> {
-    pub case_id: &'a str,
-    pub coordinator_id: &'a str,
+    pub case_id: &'a CaseId,
+    pub coordinator_id: &'a UserId,
     pub summary: &'a str,
     pub content_json: &'a str,
     pub storage_key: &'a str,
@@ -274,7 +275,7 @@ pub async fn insert_report(conn: &mut AnyConnection, r: &NewReport<'_>, now: i64
 
 #[derive(FromRow, Clone, Debug)]
 pub struct ReportRow {
-    pub case_id: String,
+    pub case_id: CaseId,
     pub content: String,
     pub storage_key: String,
     pub sha256: String,
@@ -283,7 +284,7 @@ pub struct ReportRow {
 
 pub async fn find_report<'e>(
     ex: impl Executor<'e, Database = Any>,
-    case_id: &str,
+    case_id: &CaseId,
 ) -> Result<Option<ReportRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT case_id, content, storage_key, sha256, size_bytes FROM case_reports WHERE case_id = $1",

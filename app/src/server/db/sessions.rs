@@ -1,9 +1,10 @@
 use crate::model::CurrentUser;
+use crate::model::UserId;
 use sqlx::{Any, AnyConnection, Executor, FromRow};
 
 #[derive(FromRow)]
 struct SessionUserRow {
-    id: String,
+    id: UserId,
     name: String,
     email: String,
     role: String,
@@ -18,7 +19,7 @@ pub struct LiveSession {
 pub async fn insert(
     conn: &mut AnyConnection,
     token_hash: &str,
-    user_id: &str,
+    user_id: &UserId,
     now: i64,
     expires_at: i64,
 ) -> Result<(), sqlx::Error> {
@@ -86,7 +87,7 @@ pub async fn delete<'e>(ex: impl Executor<'e, Database = Any>, token_hash: &str)
     Ok(())
 }
 
-pub async fn delete_for_user(conn: &mut AnyConnection, user_id: &str) -> Result<u64, sqlx::Error> {
+pub async fn delete_for_user(conn: &mut AnyConnection, user_id: &UserId) -> Result<u64, sqlx::Error> {
     let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
         .bind(user_id)
         .execute(conn)

@@ -1,16 +1,17 @@
 use crate::domain::TimelineLabel;
+use crate::model::{CaseId, UserId};
 
 use sqlx::AnyConnection;
 
 /// Who did something on a case: a person, or the system (payment provider, scheduled job).
 pub struct Actor<'a> {
-    pub user_id: Option<&'a str>,
+    pub user_id: Option<&'a UserId>,
     pub role: &'a str,
 }
 
 pub async fn append(
     conn: &mut AnyConnection,
-    case_id: &str,
+    case_id: &CaseId,
     actor: &Actor<'_>,
     label: TimelineLabel,
     detail: &str,

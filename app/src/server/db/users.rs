@@ -1,11 +1,12 @@
 use crate::domain::Role;
+use crate::model::UserId;
 use crate::model::UserSummary;
 use sqlx::{Any, AnyConnection, Executor, FromRow};
 
 /// A user row as stored. Holds the password hash, so it has neither Serialize nor Debug.
 #[derive(FromRow)]
 pub struct UserRow {
-    pub id: String,
+    pub id: UserId,
     pub email: String,
     pub name: String,
     pub password_hash: String,
@@ -37,8 +38,8 @@ pub struct ClinicianProfile<'a> {
     pub contact_phone: &'a str,
 }
 
-pub async fn insert(conn: &mut AnyConnection, user: &NewUser<'_>) -> Result<String, sqlx::Error> {
-    let id = super::new_id();
+pub async fn insert(conn: &mut AnyConnection, user: &NewUser<'_>) -> Result<UserId, sqlx::Error> {
+    let id = UserId::from(super::new_id());
     sqlx::query(
         "INSERT INTO users (id, email, name, password_hash, role, active, created_at) \
          VALUES ($1, $2, $3, $4, $5, 1, $6)",
@@ -56,7 +57,7 @@ pub async fn insert(conn: &mut AnyConnection, user: &NewUser<'_>) -> Result<Stri
 
 pub async fn insert_profile(
     conn: &mut AnyConnection,
-    user_id: &str,
+    user_id: &UserId,
     profile: &ClinicianProfile<'_>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
@@ -87,7 +88,7 @@ pub async fn find_by_email<'e>(
 
 pub async fn find_by_id<'e>(
     ex: impl Executor<'e, Database = Any>,
-    id: &str,
+    id: &UserId,
 ) -> Result<Option<UserRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, email, name, password_hash, role, active, email_verified FROM users WHERE id = $1",
@@ -97,7 +98,7 @@ pub async fn find_by_id<'e>(
     .await
 }
 
-pub async fn set_active(conn: &mut AnyConnection, id: &str, active: bool) -> Result<u64, sqlx::Error> {
+pub async fn set_active(conn: &mut AnyConnection, id: &UserId, active: bool) -> Result<u64, sqlx::Error> {
     let done = sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
         .bind(i64::from(active))
         .bind(id)
@@ -147,7 +148,7 @@ pub async fn list<'e>(ex: impl Executor<'e, Database = Any>) -> Result<Vec<UserS
 }
 
 /// A self-registered account starts unverified.
-pub async fn mark_unverified(conn: &mut AnyConnection, user_id: &str) -> Result<(), sqlx::Error> {
+pub async fn mark_unverified(conn: &mut AnyConnection, user_id: &UserId) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE users SET email_verified = 0 WHERE id = $1")
         .bind(user_id)
         .execute(conn)
@@ -155,7 +156,7 @@ pub async fn mark_unverified(conn: &mut AnyConnection, user_id: &str) -> Result<
     Ok(())
 }
 
-pub async fn mark_verified(conn: &mut AnyConnection, user_id: &str) -> Result<(), sqlx::Error> {
+pub async fn mark_verified(conn: &mut AnyConnection, user_id: &UserId) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE users SET email_verified = 1 WHERE id = $1")
         .bind(user_id)
         .execute(conn)

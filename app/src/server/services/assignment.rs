@@ -5,6 +5,7 @@ use super::case_action::{self, Audience};
 use super::Person;
 use crate::domain::{visibility, CaseAction, CaseStatus};
 use crate::error::AppError;
+use crate::model::{CaseId, UserId};
 use crate::server::config::Config;
 use crate::server::db::assignments;
 use crate::server::db::{self, payments, Db};
@@ -14,10 +15,10 @@ use crate::server::payments::CheckoutRequest;
 struct CaseFacts {
     category_id: Option<String>,
     review_type_id: Option<String>,
-    coordinator_id: Option<String>,
+    coordinator_id: Option<UserId>,
 }
 
-async fn facts(conn: &mut sqlx::AnyConnection, case_id: &str) -> Result<CaseFacts, AppError> {
+async fn facts(conn: &mut sqlx::AnyConnection, case_id: &CaseId) -> Result<CaseFacts, AppError> {
     sqlx::query_as("SELECT category_id, review_type_id, coordinator_id FROM review_cases WHERE id = $1")
         .bind(case_id)
         .fetch_optional(conn)
@@ -27,7 +28,7 @@ async fn facts(conn: &mut sqlx::AnyConnection, case_id: &str) -> Result<CaseFact
 
 /// The case's status, used only to pick which action a request is; the check that follows
 /// answers NotFound for a case the caller may not see.
-async fn status_of(db: &Db, case_id: &str) -> Result<Option<CaseStatus>, AppError> {
+async fn status_of(db: &Db, case_id: &CaseId) -> Result<Option<CaseStatus>, AppError> {
     match crate::server::db::cases::find(db.pool(), case_id).await? {
         Some(case) => Ok(Some(case.status)),
         None => Ok(None),
@@ -37,13 +38,13 @@ async fn status_of(db: &Db, case_id: &str) -> Result<Option<CaseStatus>, AppErro
 async fn in_pool(
     conn: &mut sqlx::AnyConnection,
     category: &str,
-    clinician: &str,
+    clinician: &UserId,
     coordinators: bool,
 ) -> Result<bool, AppError> {
     Ok(assignments::pool_members(&mut *conn, category, coordinators)
         .await?
         .iter()
-        .any(|m| m.id == clinician))
+        .any(|m| *clinician == m.id.as_str()))
 }
 
 /// The admin's choice of coordinator: the first one for a submitted case, a change before
@@ -52,9 +53,9 @@ pub async fn choose_coordinator(
     db: &Db,
     config: &Config,
     caller: &Person,
-    case_id: &str,
+    case_id: &CaseId,
     version: i64,
-    coordinator_id: &str,
+    coordinator_id: &UserId,
 ) -> Result<(), AppError> {
     match status_of(db, case_id).await? {
         Some(CaseStatus::Submitted) | None => {
@@ -71,9 +72,9 @@ pub async fn assign_coordinator(
     db: &Db,
     config: &Config,
     caller: &Person,
-    case_id: &str,
+    case_id: &CaseId,
     version: i64,
-    coordinator_id: &str,
+    coordinator_id: &UserId,
 ) -> Result<(), AppError> {
     let mut acting = case_action::begin(db, caller, case_id, version, CaseAction::AssignCoordinator).await?;
     let facts = facts(&mut acting.tx, case_id).await?;
@@ -140,15 +141,15 @@ pub async fn assign_coordinator(
 pub async fn reassign_coordinator(
     db: &Db,
     caller: &Person,
-    case_id: &str,
+    case_id: &CaseId,
     version: i64,
-    coordinator_id: &str,
+    coordinator_id: &UserId,
 ) -> Result<(), AppError> {
     let mut acting =
         case_action::begin(db, caller, case_id, version, CaseAction::ReassignCoordinator).await?;
     let facts = facts(&mut acting.tx, case_id).await?;
     let previous = facts.coordinator_id.clone().unwrap_or_default();
-    if previous == coordinator_id {
+    if previous == *coordinator_id {
         return Err(AppError::validation(
             "coordinator_id",
             "Choose a different coordinator.",
@@ -193,11 +194,15 @@ pub async fn reassign_coordinator(
 pub async fn assign_specialists(
     db: &Db,
     caller: &Person,
-    case_id: &str,
+    case_id: &CaseId,
     version: i64,
-    specialist_ids: &[String],
+    specialist_ids: &[UserId],
 ) -> Result<(), AppError> {
-    let mut chosen: Vec<String> = specialist_ids.iter().filter(|s| !s.is_empty()).cloned().collect();
+    let mut chosen: Vec<UserId> = specialist_ids
+        .iter()
+        .filter(|s| !s.as_str().is_empty())
+        .cloned()
+        .collect();
     chosen.sort();
     chosen.dedup();
     if chosen.is_empty() {
@@ -263,9 +268,9 @@ pub async fn assign_specialists(
 pub async fn remove_specialist(
     db: &Db,
     caller: &Person,
-    case_id: &str,
+    case_id: &CaseId,
     version: i64,
-    specialist_id: &str,
+    specialist_id: &UserId,
 ) -> Result<(), AppError> {
     let mut acting = case_action::begin(db, caller, case_id, version, CaseAction::RemoveSpecialist).await?;
     let on_case = assignments::active_specialists(&mut *acting.tx, case_id).await?;
@@ -288,7 +293,7 @@ pub async fn remove_specialist(
     )
     .await?;
     let audience = Audience {
-        specialists: vec![specialist_id.to_owned()],
+        specialists: vec![specialist_id.clone()],
         ..Audience::default()
     };
     case_action::finish(acting, "", &audience).await?;

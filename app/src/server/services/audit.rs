@@ -5,6 +5,7 @@
 use crate::domain::audit::{AuditAction, Outcome, UseCase};
 use crate::domain::Role;
 use crate::error::AppError;
+use crate::model::CaseId;
 use crate::model::{AuditEntry, AuditQuery as Query, Page};
 use crate::server::caller::{Caller, Person};
 use crate::server::db::{audit, Db};
@@ -20,15 +21,15 @@ pub const EXPORT_LIMIT: i64 = 100_000;
 /// event), or another record (an account, a catalog entry, the audit log itself).
 #[derive(Clone, Copy, Debug)]
 pub struct On<'a> {
-    pub case_id: Option<&'a str>,
+    pub case_id: Option<&'a CaseId>,
     pub target: &'a str,
 }
 
 impl<'a> On<'a> {
-    pub fn case(case_id: &'a str) -> On<'a> {
+    pub fn case(case_id: &'a CaseId) -> On<'a> {
         On {
             case_id: Some(case_id),
-            target: case_id,
+            target: case_id.as_str(),
         }
     }
 

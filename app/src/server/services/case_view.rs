@@ -8,6 +8,7 @@ use crate::domain::case::available_actions;
 use crate::domain::money::Money;
 use crate::domain::{visibility, CaseAction, CaseStatus, Relation};
 use crate::error::AppError;
+use crate::model::{CaseId, UserId};
 use crate::model::{
     CaseSummary, CaseView, ClinicianCases, Page, PaymentInfo, QueueQuery, StaffChoice, TeamMember,
 };
@@ -17,7 +18,7 @@ use sqlx::AnyConnection;
 /// The case page: one statement for the case and every list on it, then, only where the page
 /// offers a staffing choice, one for the pool to choose from. What each reader may see of it
 /// (payment entries, opinions, contact details) is decided here from the caller's relation.
-pub async fn view(db: &Db, caller: &Person, case_id: &str) -> Result<CaseView, AppError> {
+pub async fn view(db: &Db, caller: &Person, case_id: &CaseId) -> Result<CaseView, AppError> {
     let mut conn = db.pool().acquire().await?;
     let page = case_page::load(&mut conn, db.backend(), case_id, &caller.user.id)
         .await?
@@ -83,7 +84,7 @@ async fn staffing_choices(
             .filter(|m| !m.is_coordinator)
             .map(|m| m.id.clone())
             .collect();
-        let coordinator = page.case.coordinator_id.as_deref();
+        let coordinator = page.case.coordinator_id.as_ref().map(UserId::as_str);
         return Ok(members
             .into_iter()
             .filter(|m| visibility::may_join_as_specialist(&m.id, coordinator, &on_case))

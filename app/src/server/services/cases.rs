@@ -10,6 +10,7 @@ use crate::domain::money::Money;
 use crate::domain::payment::PaymentStatus;
 use crate::domain::{CaseAction, Role};
 use crate::error::AppError;
+use crate::model::CaseId;
 use crate::model::FormIntent;
 use crate::server::db::catalog::{self, CatalogKind};
 use crate::server::db::{self, cases, documents, payments, Db};
@@ -19,11 +20,11 @@ use rand::Rng;
 use sqlx::AnyConnection;
 
 /// Opens an empty draft for the patient. Retries on the rare clash of random references.
-pub async fn create_draft(db: &Db, caller: &Person) -> Result<String, AppError> {
+pub async fn create_draft(db: &Db, caller: &Person) -> Result<CaseId, AppError> {
     if caller.user.role != Role::Patient {
         return Err(AppError::forbidden("Only patients open cases."));
     }
-    let id = db::new_id();
+    let id = CaseId::from(db::new_id());
     let mut tx = db.begin().await?;
     // Counted inside the write transaction, so two tabs cannot both slip past the limit.
     if cases::open_drafts(&mut tx, &caller.user.id).await? >= intake::MAX_OPEN_DRAFTS {
@@ -70,7 +71,7 @@ pub async fn close(
     db: &Db,
     provider: &crate::server::payments::Provider,
     caller: &Person,
-    case_id: &str,
+    case_id: &CaseId,
     expected_version: i64,
     action: CaseAction,
     reason: &str,
@@ -97,7 +98,7 @@ pub async fn close(
 async fn refund(
     tx: &mut db::Tx,
     provider: &crate::server::payments::Provider,
-    case_id: &str,
+    case_id: &CaseId,
 ) -> Result<String, AppError> {
     let payment = payments::for_case(&mut **tx, case_id)
         .await?
@@ -107,7 +108,7 @@ async fn refund(
         })?;
     let reference = payments::provider_payment_ref(tx, &payment.id).await?;
     let request = crate::server::payments::RefundRequest {
-        payment_id: &payment.id,
+        payment_id: payment.id.as_str(),
         provider_payment_ref: reference.as_deref(),
         amount_minor: payment.amount_minor,
     };
@@ -153,7 +154,7 @@ async fn parse_form(conn: &mut AnyConnection, input: &DraftInput) -> Result<Draf
 pub async fn save(
     db: &Db,
     caller: &Person,
-    case_id: &str,
+    case_id: &CaseId,
     version: i64,
     intent: FormIntent,
     input: &DraftInput,
@@ -168,7 +169,7 @@ pub async fn save(
 pub async fn save_draft(
     db: &Db,
     caller: &Person,
-    case_id: &str,
+    case_id: &CaseId,
     version: i64,
     input: &DraftInput,
 ) -> Result<(), AppError> {
@@ -184,7 +185,7 @@ pub async fn save_draft(
 pub async fn submit(
     db: &Db,
     caller: &Person,
-    case_id: &str,
+    case_id: &CaseId,
     version: i64,
     input: &DraftInput,
 ) -> Result<(), AppError> {
@@ -207,7 +208,7 @@ pub async fn delete_draft(
     db: &Db,
     storage: &Storage,
     caller: &Person,
-    case_id: &str,
+    case_id: &CaseId,
     version: i64,
 ) -> Result<(), AppError> {
     let mut acting = case_action::begin(db, caller, case_id, version, CaseAction::EditDraft).await?;

@@ -8,6 +8,7 @@ use crate::domain::money::{parse_amount, parse_currency};
 use crate::domain::{validate, Role};
 use crate::error::{AppError, FieldError};
 use crate::model::Catalog;
+use crate::model::UserId;
 use crate::server::db::catalog::{self, CatalogKind, NewReviewType, Pool};
 use crate::server::db::Db;
 use crate::server::failure::is_unique_violation;
@@ -148,8 +149,8 @@ pub async fn set_active(
 
 pub struct CategoryInput {
     pub name: String,
-    pub specialists: Vec<String>,
-    pub coordinators: Vec<String>,
+    pub specialists: Vec<UserId>,
+    pub coordinators: Vec<UserId>,
 }
 
 /// Creates a category (`id` None) or renames one, and sets both of its pools. Pool members must
@@ -164,10 +165,10 @@ pub async fn save_category(
     let name = validate::required_text("name", &input.name, 80, "Enter a name.")
         .map_err(|e| AppError::Validation(vec![e]))?;
     let mut tx = db.begin().await?;
-    let clinicians: Vec<String> = catalog::clinicians(&mut tx)
+    let clinicians: Vec<UserId> = catalog::clinicians(&mut tx)
         .await?
         .into_iter()
-        .map(|c| c.id)
+        .map(|c| UserId::from(c.id))
         .collect();
     for (field, members) in [
         ("specialists", &input.specialists),
@@ -209,7 +210,7 @@ fn saved_id(saved: Result<Option<String>, sqlx::Error>, name_taken: &str) -> Res
     }
 }
 
-fn dedup(mut ids: Vec<String>) -> Vec<String> {
+fn dedup(mut ids: Vec<UserId>) -> Vec<UserId> {
     ids.sort();
     ids.dedup();
     ids

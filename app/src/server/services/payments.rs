@@ -10,6 +10,7 @@ use crate::domain::audit::UseCase;
 use crate::domain::payment::PaymentStatus;
 use crate::domain::CaseAction;
 use crate::error::AppError;
+use crate::model::{CaseId, PaymentId};
 use crate::server::db::{self, cases, payments, Db};
 use crate::server::payments::events::{Event, Meaning};
 use crate::server::payments::signature::{self, SignatureError};
@@ -70,12 +71,14 @@ async fn apply(db: &Db, provider_impl: &Provider, event: &Event) -> Result<Outco
         Meaning::Failed => CaseAction::FailPayment,
         Meaning::Other => return finish_ignored(tx, provider, event, "not_relevant").await,
     };
-    let Some(payment) = payments::find(&mut *tx, payment_id.as_deref().unwrap_or_default()).await? else {
+    let Some(payment) =
+        payments::find(&mut *tx, &PaymentId::from(payment_id.clone().unwrap_or_default())).await?
+    else {
         return finish_ignored(tx, provider, event, "unknown_payment").await;
     };
     if action == CaseAction::ConfirmPayment && !amount_matches(event, &payment) {
         tracing::warn!(
-            payment = payment.id,
+            payment = %payment.id,
             "payment event amount differs from the amount asked"
         );
         return finish_ignored(tx, provider, event, "amount_mismatch").await;
@@ -146,7 +149,7 @@ async fn refund_late(
         payments::set_provider_payment_ref(&mut acting.tx, &payment.id, intent).await?;
     }
     let request = crate::server::payments::RefundRequest {
-        payment_id: &payment.id,
+        payment_id: payment.id.as_str(),
         provider_payment_ref: intent,
         amount_minor: payment.amount_minor,
     };
@@ -192,7 +195,7 @@ async fn finish_ignored(
 }
 
 /// After a failed attempt the patient tries again on the same case and the same payment.
-pub async fn retry(db: &Db, caller: &Person, case_id: &str, version: i64) -> Result<(), AppError> {
+pub async fn retry(db: &Db, caller: &Person, case_id: &CaseId, version: i64) -> Result<(), AppError> {
     let mut acting = case_action::begin(db, caller, case_id, version, CaseAction::RetryPayment).await?;
     let payment = payments::for_case(&mut *acting.tx, case_id)
         .await?
@@ -207,7 +210,7 @@ pub async fn retry(db: &Db, caller: &Person, case_id: &str, version: i64) -> Res
 pub async fn test_checkout(
     db: &Db,
     caller: &Person,
-    payment_id: &str,
+    payment_id: &PaymentId,
 ) -> Result<crate::model::TestCheckout, AppError> {
     let (payment, case) = patients_payment(db, caller, payment_id).await?;
     if payment.provider != "test" {
@@ -229,7 +232,7 @@ pub async fn test_checkout(
 async fn patients_payment(
     db: &Db,
     caller: &Person,
-    payment_id: &str,
+    payment_id: &PaymentId,
 ) -> Result<(payments::PaymentRow, cases::CaseRow), AppError> {
     let payment = payments::find(db.pool(), payment_id)
         .await?
@@ -250,9 +253,9 @@ pub async fn complete_test_checkout(
     db: &Db,
     provider: &Provider,
     caller: &Person,
-    payment_id: &str,
+    payment_id: &PaymentId,
     succeed: bool,
-) -> Result<String, AppError> {
+) -> Result<CaseId, AppError> {
     let Provider::Test { .. } = provider else {
         return Err(AppError::NotFound);
     };

@@ -9,6 +9,7 @@ use crate::domain::audit::UseCase;
 use crate::domain::case::{draft_waiting, review_overdue, DRAFT_REMINDER_AFTER_MS};
 use crate::domain::{CaseStatus, Transition};
 use crate::error::AppError;
+use crate::model::CaseId;
 use crate::server::db::{cases, review, Db};
 
 /// Cases looked at per round; the rest wait for the next round.
@@ -47,11 +48,11 @@ const DRAFT_WAITING: Reminder = Reminder {
 
 /// Sends the "review overdue" reminders due at `now`. Returns how many cases were reminded.
 pub async fn send_overdue(db: &Db, now: i64) -> Result<usize, AppError> {
-    let due: Vec<String> = sqlx::query_scalar(
+    let due: Vec<CaseId> = sqlx::query_scalar(
         "SELECT id FROM review_cases WHERE status = $1 AND expected_review_at < $2 \
          AND overdue_notified_at IS NULL ORDER BY expected_review_at LIMIT $3",
     )
-    .bind(CaseStatus::DoctorsAssigned.as_str())
+    .bind(CaseStatus::DoctorsAssigned)
     .bind(now)
     .bind(BATCH)
     .fetch_all(db.pool())
@@ -61,11 +62,11 @@ pub async fn send_overdue(db: &Db, now: i64) -> Result<usize, AppError> {
 
 /// Reminds the patients of drafts untouched for a day. Returns how many were reminded.
 pub async fn send_draft_waiting(db: &Db, now: i64) -> Result<usize, AppError> {
-    let due: Vec<String> = sqlx::query_scalar(
+    let due: Vec<CaseId> = sqlx::query_scalar(
         "SELECT id FROM review_cases WHERE status = $1 AND updated_at < $2 AND draft_reminded_at IS NULL \
          ORDER BY updated_at LIMIT $3",
     )
-    .bind(CaseStatus::Draft.as_str())
+    .bind(CaseStatus::Draft)
     .bind(now - DRAFT_REMINDER_AFTER_MS)
     .bind(BATCH)
     .fetch_all(db.pool())
@@ -73,7 +74,7 @@ pub async fn send_draft_waiting(db: &Db, now: i64) -> Result<usize, AppError> {
     send_each(db, due, now, &DRAFT_WAITING).await
 }
 
-async fn send_each(db: &Db, due: Vec<String>, now: i64, reminder: &Reminder) -> Result<usize, AppError> {
+async fn send_each(db: &Db, due: Vec<CaseId>, now: i64, reminder: &Reminder) -> Result<usize, AppError> {
     let mut sent = 0;
     for case_id in due {
         if remind_once(db, &case_id, now, reminder).await? {
@@ -85,7 +86,7 @@ async fn send_each(db: &Db, due: Vec<String>, now: i64, reminder: &Reminder) -> 
 
 /// One case, in one transaction: mark it reminded (unless another server just did, or the case
 /// moved on), then record and notify through the case-action frame.
-async fn remind_once(db: &Db, case_id: &str, now: i64, reminder: &Reminder) -> Result<bool, AppError> {
+async fn remind_once(db: &Db, case_id: &CaseId, now: i64, reminder: &Reminder) -> Result<bool, AppError> {
     let mut tx = db.begin().await?;
     let column = reminder.sent_column;
     // The column is one of the two constants above, never input.

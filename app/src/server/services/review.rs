@@ -8,6 +8,7 @@ use crate::domain::audit::{Outcome, UseCase};
 use crate::domain::review::{self as rules, OpinionInput};
 use crate::domain::{CaseAction, CaseStatus};
 use crate::error::AppError;
+use crate::model::{CaseId, UserId};
 use crate::model::{Report, ReportOpinion, ReportPerson, REPORT_DISCLAIMER};
 use crate::server::db::review::{self as repo, OpinionText};
 use crate::server::db::{self, assignments, cases, Db, Tx};
@@ -21,7 +22,7 @@ const MAX_REPORT_BYTES: u64 = 20 * 1024 * 1024;
 pub async fn request_documents(
     db: &Db,
     caller: &Person,
-    case_id: &str,
+    case_id: &CaseId,
     note: &str,
     items: &[String],
 ) -> Result<(), AppError> {
@@ -59,7 +60,7 @@ const ALREADY_SUBMITTED: &str = "You have already submitted your opinion; it can
 pub async fn write_opinion(
     db: &Db,
     caller: &Person,
-    case_id: &str,
+    case_id: &CaseId,
     intent: crate::model::FormIntent,
     input: &OpinionInput,
 ) -> Result<(), AppError> {
@@ -74,7 +75,7 @@ pub async fn write_opinion(
 pub async fn save_opinion(
     db: &Db,
     caller: &Person,
-    case_id: &str,
+    case_id: &CaseId,
     input: &OpinionInput,
 ) -> Result<(), AppError> {
     let opinion = rules::parse_opinion(input).map_err(AppError::Validation)?;
@@ -109,7 +110,7 @@ pub async fn save_opinion(
 pub async fn submit_opinion(
     db: &Db,
     caller: &Person,
-    case_id: &str,
+    case_id: &CaseId,
     input: &OpinionInput,
 ) -> Result<(), AppError> {
     let opinion = rules::parse_opinion(input).map_err(AppError::Validation)?;
@@ -139,7 +140,7 @@ pub async fn submit_opinion(
 
 /// The first time a specialist works on the case (a draft, a request, an opinion), the timeline
 /// gets its "Under specialist review" step; later work adds nothing.
-async fn mark_review_started(tx: &mut Tx, caller: &Person, case_id: &str) -> Result<(), AppError> {
+async fn mark_review_started(tx: &mut Tx, caller: &Person, case_id: &CaseId) -> Result<(), AppError> {
     let now = db::now_ms();
     let first = sqlx::query(
         "UPDATE review_cases SET review_started_at = $1 WHERE id = $2 AND review_started_at IS NULL",
@@ -162,7 +163,7 @@ async fn mark_review_started(tx: &mut Tx, caller: &Person, case_id: &str) -> Res
 }
 
 /// The coordinator reminds the specialists whose opinion is still missing.
-pub async fn remind_specialists(db: &Db, caller: &Person, case_id: &str) -> Result<(), AppError> {
+pub async fn remind_specialists(db: &Db, caller: &Person, case_id: &CaseId) -> Result<(), AppError> {
     let mut acting = case_action::begin_current(db, caller, case_id, CaseAction::RemindSpecialists).await?;
     let waiting = repo::specialists_without_opinion(&mut *acting.tx, case_id).await?;
     if waiting.is_empty() {
@@ -185,7 +186,7 @@ pub async fn submit_final_summary(
     db: &Db,
     storage: &Storage,
     caller: &Person,
-    case_id: &str,
+    case_id: &CaseId,
     version: i64,
     text: &str,
 ) -> Result<(), AppError> {
@@ -226,7 +227,7 @@ pub async fn submit_final_summary(
     recorded.map(|_| ())
 }
 
-async fn completion_blocker(tx: &mut Tx, case_id: &str) -> Result<Option<String>, AppError> {
+async fn completion_blocker(tx: &mut Tx, case_id: &CaseId) -> Result<Option<String>, AppError> {
     let specialists = assignments::active_specialists(&mut **tx, case_id).await?;
     let waiting_ids = repo::specialists_without_opinion(&mut **tx, case_id).await?;
     let mut waiting = Vec::new();
@@ -241,7 +242,7 @@ async fn completion_blocker(tx: &mut Tx, case_id: &str) -> Result<Option<String>
     ))
 }
 
-async fn person(tx: &mut Tx, user_id: &str) -> Result<ReportPerson, AppError> {
+async fn person(tx: &mut Tx, user_id: &UserId) -> Result<ReportPerson, AppError> {
     let (name, title, specialties): (String, Option<String>, Option<String>) = sqlx::query_as(
         "SELECT u.name, p.title, p.specialties FROM users u LEFT JOIN clinician_profiles p ON p.user_id = u.id \
          WHERE u.id = $1",
@@ -257,7 +258,7 @@ async fn person(tx: &mut Tx, user_id: &str) -> Result<ReportPerson, AppError> {
 }
 
 /// Everything the report says, read in the completing transaction.
-async fn assemble(tx: &mut Tx, case_id: &str, summary: &str, now: i64) -> Result<Report, AppError> {
+async fn assemble(tx: &mut Tx, case_id: &CaseId, summary: &str, now: i64) -> Result<Report, AppError> {
     let s = cases::summary(&mut **tx, case_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -327,7 +328,7 @@ async fn render(report: Report) -> Result<Vec<u8>, AppError> {
 
 /// The report of a case the caller may read (its patient, coordinator, active specialists,
 /// admins). Anyone else, and a case without a report, gets "not found". Every read is audited.
-async fn readable_report(db: &Db, caller: &Person, case_id: &str) -> Result<repo::ReportRow, AppError> {
+async fn readable_report(db: &Db, caller: &Person, case_id: &CaseId) -> Result<repo::ReportRow, AppError> {
     let found = async {
         let case = cases::find(db.pool(), case_id).await?.ok_or(AppError::NotFound)?;
         let mut conn = db.pool().acquire().await?;
@@ -356,7 +357,7 @@ async fn readable_report(db: &Db, caller: &Person, case_id: &str) -> Result<repo
 }
 
 /// The report's content for the report page: the same content the PDF was rendered from.
-pub async fn report(db: &Db, caller: &Person, case_id: &str) -> Result<Report, AppError> {
+pub async fn report(db: &Db, caller: &Person, case_id: &CaseId) -> Result<Report, AppError> {
     let row = readable_report(db, caller, case_id).await?;
     serde_json::from_str(&row.content).map_err(|e| internal("report content", e))
 }
@@ -366,7 +367,7 @@ pub async fn open_report_pdf(
     db: &Db,
     storage: &Storage,
     caller: &Person,
-    case_id: &str,
+    case_id: &CaseId,
 ) -> Result<(String, tokio::fs::File), AppError> {
     let row = readable_report(db, caller, case_id).await?;
     let reference = cases::find(db.pool(), case_id)

@@ -8,7 +8,7 @@ use app::domain::intake::DraftInput;
 use app::domain::review::OpinionInput;
 use app::domain::{CaseAction, CaseStatus, Role};
 use app::error::AppError;
-use app::model::{CurrentUser, DocumentInfo};
+use app::model::{CaseId, CurrentUser, DocumentInfo, PaymentId};
 use app::server::config::TEST_WEBHOOK_SECRET;
 use app::server::db;
 use app::server::payments::signature;
@@ -105,7 +105,7 @@ impl<'t> Scenario<'t> {
     pub async fn upload(
         &self,
         who: &CurrentUser,
-        case_id: &str,
+        case_id: &CaseId,
         name: &str,
         bytes: Vec<u8>,
     ) -> Result<DocumentInfo, AppError> {
@@ -116,7 +116,7 @@ impl<'t> Scenario<'t> {
     pub async fn upload_requested(
         &self,
         who: &CurrentUser,
-        case_id: &str,
+        case_id: &CaseId,
         item: &str,
     ) -> Result<DocumentInfo, AppError> {
         self.send(who, case_id, "requested.pdf", Some(item), samples::pdf())
@@ -126,7 +126,7 @@ impl<'t> Scenario<'t> {
     async fn send(
         &self,
         who: &CurrentUser,
-        case_id: &str,
+        case_id: &CaseId,
         name: &str,
         request_item: Option<&str>,
         bytes: Vec<u8>,
@@ -142,14 +142,14 @@ impl<'t> Scenario<'t> {
         documents::upload(&self.t.db, &self.storage, &as_(who), up, body).await
     }
 
-    pub async fn submit_opinion(&self, who: &CurrentUser, case_id: &str, assessment: &str) {
+    pub async fn submit_opinion(&self, who: &CurrentUser, case_id: &CaseId, assessment: &str) {
         review::submit_opinion(&self.t.db, &as_(who), case_id, &opinion(assessment))
             .await
             .unwrap();
     }
 
     /// The first coordinator writes the final summary, completing the case.
-    pub async fn complete(&self, case_id: &str) {
+    pub async fn complete(&self, case_id: &CaseId) {
         let summary = "Both specialists advise an angiography.";
         let (coordinator, version) = (as_(&self.coordinators[0]), self.version(case_id).await);
         review::submit_final_summary(&self.t.db, &self.storage, &coordinator, case_id, version, summary)
@@ -162,24 +162,24 @@ impl<'t> Scenario<'t> {
         handle_webhook(&self.t.db, &self.t.config.payments, body, Some(&signed(body))).await
     }
 
-    pub async fn status(&self, case_id: &str) -> CaseStatus {
+    pub async fn status(&self, case_id: &CaseId) -> CaseStatus {
         self.case_row(case_id).await.status
     }
 
-    pub async fn version(&self, case_id: &str) -> i64 {
+    pub async fn version(&self, case_id: &CaseId) -> i64 {
         self.case_row(case_id).await.version
     }
 
-    /// The single number `sql` answers for the case bound to `$1`.
-    pub async fn count(&self, sql: &'static str, case_id: &str) -> i64 {
+    /// The single number `sql` answers for the id (of a case, usually) bound to `$1`.
+    pub async fn count(&self, sql: &'static str, id: impl AsRef<str>) -> i64 {
         sqlx::query_scalar(sql)
-            .bind(case_id)
+            .bind(id.as_ref())
             .fetch_one(self.t.db.pool())
             .await
             .unwrap()
     }
 
-    pub async fn payment_id(&self, case_id: &str) -> String {
+    pub async fn payment_id(&self, case_id: &CaseId) -> PaymentId {
         db::payments::for_case(self.t.db.pool(), case_id)
             .await
             .unwrap()
@@ -196,7 +196,7 @@ impl<'t> Scenario<'t> {
             .unwrap()
     }
 
-    async fn case_row(&self, case_id: &str) -> db::cases::CaseRow {
+    async fn case_row(&self, case_id: &CaseId) -> db::cases::CaseRow {
         db::cases::find(self.t.db.pool(), case_id)
             .await
             .unwrap()
@@ -204,7 +204,7 @@ impl<'t> Scenario<'t> {
     }
 
     /// Takes a new case through each step up to `until`, as the people concerned would.
-    async fn drive(&self, until: Step) -> String {
+    async fn drive(&self, until: Step) -> CaseId {
         let id = cases::create_draft(&self.t.db, &as_(&self.patient))
             .await
             .unwrap();
@@ -214,7 +214,7 @@ impl<'t> Scenario<'t> {
         id
     }
 
-    async fn take(&self, step: Step, id: &str) {
+    async fn take(&self, step: Step, id: &CaseId) {
         let db = &self.t.db;
         let version = self.version(id).await;
         match step {
@@ -322,8 +322,8 @@ impl CaseSteps<'_, '_> {
 }
 
 impl<'s, 't> IntoFuture for CaseSteps<'s, 't> {
-    type Output = String;
-    type IntoFuture = BoxFuture<'s, String>;
+    type Output = CaseId;
+    type IntoFuture = BoxFuture<'s, CaseId>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move { self.s.drive(self.until).await })
@@ -334,7 +334,7 @@ impl<'s, 't> IntoFuture for CaseSteps<'s, 't> {
 pub async fn close(
     t: &TestDb,
     caller: &Person,
-    case_id: &str,
+    case_id: &CaseId,
     version: i64,
     action: CaseAction,
     reason: &str,
@@ -357,12 +357,18 @@ pub fn signed(body: &[u8]) -> String {
 }
 
 /// An event as the provider sends it, about the payment `payment_id`.
-pub fn webhook_event(event_id: &str, kind: &str, payment_id: &str, amount: i64, paid: bool) -> Vec<u8> {
+pub fn webhook_event(
+    event_id: &str,
+    kind: &str,
+    payment_id: impl AsRef<str>,
+    amount: i64,
+    paid: bool,
+) -> Vec<u8> {
     serde_json::json!({
         "id": event_id,
         "type": kind,
         "data": {"object": {
-            "id": "cs_1", "client_reference_id": payment_id, "amount_total": amount,
+            "id": "cs_1", "client_reference_id": payment_id.as_ref(), "amount_total": amount,
             "currency": "eur", "payment_status": if paid { "paid" } else { "unpaid" }
         }}
     })

@@ -11,10 +11,12 @@ mod lists;
 
 use super::{cases::CaseRow, payments::PaymentRow, Backend};
 use crate::domain::{payment::PaymentStatus, CaseStatus, MediaType};
+use crate::model::CaseId;
 use crate::model::{
     from_ms, CaseDetails, CaseSummary, DocumentInfo, DocumentRequestView, OpinionView, ReportPerson,
     RequestItemView, TimelineEntry,
 };
+use crate::model::{PaymentId, UserId};
 use lists::{json_list, DOCUMENTS, ITEMS, OPINIONS, REQUESTS, TEAM, TIMELINE};
 use serde::Deserialize;
 use sqlx::{AnyConnection, FromRow};
@@ -77,12 +79,12 @@ fn statement(backend: Backend) -> String {
 
 #[derive(FromRow)]
 struct Row {
-    id: String,
+    id: CaseId,
     reference: String,
-    patient_id: String,
+    patient_id: UserId,
     status: CaseStatus,
     version: i64,
-    coordinator_id: Option<String>,
+    coordinator_id: Option<UserId>,
     patient_name: String,
     patient_age: Option<i64>,
     review_type: Option<String>,
@@ -100,7 +102,7 @@ struct Row {
     closed_reason: Option<String>,
     caller_assignment: Option<i64>,
     reports: i64,
-    payment_id: Option<String>,
+    payment_id: Option<PaymentId>,
     provider: Option<String>,
     checkout_url: Option<String>,
     amount_minor: Option<i64>,
@@ -165,7 +167,7 @@ struct ItemJson {
 
 #[derive(Deserialize)]
 struct OpinionJson {
-    specialist_id: String,
+    specialist_id: UserId,
     name: String,
     title: String,
     specialties: String,
@@ -185,8 +187,8 @@ fn decode<T: for<'de> Deserialize<'de>>(what: &str, json: &str) -> Result<Vec<T>
 pub async fn load(
     conn: &mut AnyConnection,
     backend: Backend,
-    case_id: &str,
-    caller_id: &str,
+    case_id: &CaseId,
+    caller_id: &UserId,
 ) -> Result<Option<CasePage>, sqlx::Error> {
     let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(statement(backend)))
         .bind(case_id)

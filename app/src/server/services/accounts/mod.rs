@@ -11,6 +11,7 @@ use crate::domain::audit::{Outcome, UseCase};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::model::CurrentUser;
+use crate::model::UserId;
 use crate::server::auth::{password, token};
 use crate::server::config::Config;
 use crate::server::db::{self, audit, sessions, users, Db};
@@ -122,7 +123,7 @@ pub async fn logout(db: &Db, raw_token: &str, user: Option<&CurrentUser>, ip: &s
 
 pub(super) async fn start_session(
     conn: &mut AnyConnection,
-    user_id: &str,
+    user_id: &UserId,
     config: &Config,
 ) -> Result<String, AppError> {
     let token = token::new_token();
@@ -141,7 +142,7 @@ pub(super) async fn start_session(
 
 pub(super) async fn audit_self(
     conn: &mut AnyConnection,
-    user_id: &str,
+    user_id: &UserId,
     role: Role,
     action: UseCase,
     ip: &str,
@@ -151,7 +152,7 @@ pub(super) async fn audit_self(
         role: role.as_str(),
         action: action.into(),
         case_id: None,
-        target: user_id,
+        target: user_id.as_str(),
         outcome: Outcome::Ok,
         ip,
     };
@@ -164,7 +165,7 @@ pub(super) async fn audit_self(
 /// attempts on one account, and no guessed address can be confirmed against the log.
 async fn log_sign_in(
     db: &Db,
-    user_id: Option<&str>,
+    user_id: Option<&UserId>,
     email_ref: &str,
     outcome: Outcome,
     ip: &str,

@@ -6,6 +6,7 @@ use crate::domain::audit::{Outcome, UseCase};
 use crate::domain::validate;
 use crate::domain::Role;
 use crate::error::AppError;
+use crate::model::UserId;
 use crate::server::auth::{password, token};
 use crate::server::config::Config;
 use crate::server::db::{self, audit, email_tokens, outbox, users, Db};
@@ -63,7 +64,7 @@ pub async fn register(db: &Db, config: &Config, input: Registration, ip: &str) -
         }
         Some(user) if user.email_verified == 0 => {
             send_verification(&mut tx, config, &user.id, &email, now).await?;
-            audit_registration(&mut tx, &user.id, Outcome::UnverifiedAgain, ip).await?;
+            audit_registration(&mut tx, user.id.as_str(), Outcome::UnverifiedAgain, ip).await?;
         }
         Some(user) => {
             let body = format!(
@@ -73,7 +74,7 @@ pub async fn register(db: &Db, config: &Config, input: Registration, ip: &str) -
                 config.public_url
             );
             outbox::enqueue(&mut tx, &email, "Your Consilium account", &body, now).await?;
-            audit_registration(&mut tx, &user.id, Outcome::ExistingAccount, ip).await?;
+            audit_registration(&mut tx, user.id.as_str(), Outcome::ExistingAccount, ip).await?;
         }
     }
     tx.commit().await?;
@@ -86,7 +87,7 @@ pub async fn register(db: &Db, config: &Config, input: Registration, ip: &str) -
 async fn send_verification(
     conn: &mut AnyConnection,
     config: &Config,
-    user_id: &str,
+    user_id: &UserId,
     email: &str,
     now: i64,
 ) -> Result<(), AppError> {

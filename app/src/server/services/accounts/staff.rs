@@ -6,6 +6,7 @@ use super::super::Person;
 use crate::domain::audit::{Outcome, UseCase};
 use crate::domain::{validate, Role};
 use crate::error::AppError;
+use crate::model::UserId;
 use crate::server::auth::password;
 use crate::server::db::{sessions, users, Db};
 use crate::server::failure::is_unique_violation;
@@ -69,7 +70,7 @@ pub struct ProfileInput {
     pub contact_phone: String,
 }
 
-pub async fn create_staff(db: &Db, caller: &Person, input: NewStaff) -> Result<String, AppError> {
+pub async fn create_staff(db: &Db, caller: &Person, input: NewStaff) -> Result<UserId, AppError> {
     if input.role == Role::Patient {
         return Err(AppError::validation("role", "Patients register themselves."));
     }
@@ -138,7 +139,7 @@ pub async fn create_staff(db: &Db, caller: &Person, input: NewStaff) -> Result<S
         &mut *tx,
         &caller.into(),
         UseCase::CreateAccount,
-        On::record(&id),
+        On::record(id.as_str()),
         Outcome::Ok,
     )
     .await?;
@@ -147,8 +148,8 @@ pub async fn create_staff(db: &Db, caller: &Person, input: NewStaff) -> Result<S
 }
 
 /// Deactivating an account ends all its sessions at once; reactivating lets it sign in again.
-pub async fn set_active(db: &Db, caller: &Person, user_id: &str, active: bool) -> Result<(), AppError> {
-    if user_id == caller.user.id && !active {
+pub async fn set_active(db: &Db, caller: &Person, user_id: &UserId, active: bool) -> Result<(), AppError> {
+    if *user_id == caller.user.id && !active {
         return Err(AppError::conflict("You cannot deactivate your own account."));
     }
     let mut tx = db.begin().await?;
@@ -163,7 +164,14 @@ pub async fn set_active(db: &Db, caller: &Person, user_id: &str, active: bool) -
     } else {
         UseCase::DeactivateAccount
     };
-    record(&mut *tx, &caller.into(), action, On::record(user_id), Outcome::Ok).await?;
+    record(
+        &mut *tx,
+        &caller.into(),
+        action,
+        On::record(user_id.as_str()),
+        Outcome::Ok,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

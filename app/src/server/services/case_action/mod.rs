@@ -7,6 +7,8 @@
 mod notify;
 mod timeline_text;
 
+use crate::model::CaseId;
+use crate::model::UserId;
 use notify::{notify, Notice};
 use timeline_text::entry_details;
 use timeline_text::timeline_role;
@@ -74,9 +76,9 @@ impl Acting {
 /// People named by the action itself, for the recipients the case row cannot tell.
 #[derive(Default)]
 pub struct Audience {
-    pub previous_coordinator: Option<String>,
-    pub specialists: Vec<String>,
-    pub requester: Option<String>,
+    pub previous_coordinator: Option<UserId>,
+    pub specialists: Vec<UserId>,
+    pub requester: Option<UserId>,
 }
 
 /// Why a claim failed. Only a lost race is worth trying again.
@@ -123,7 +125,7 @@ pub async fn relation_of(
 pub async fn begin(
     db: &Db,
     person: &Person,
-    case_id: &str,
+    case_id: &CaseId,
     expected_version: i64,
     action: CaseAction,
 ) -> Result<Acting, AppError> {
@@ -141,7 +143,7 @@ pub async fn begin(
 pub async fn begin_current(
     db: &Db,
     person: &Person,
-    case_id: &str,
+    case_id: &CaseId,
     action: CaseAction,
 ) -> Result<Acting, AppError> {
     for _ in 0..3 {
@@ -157,7 +159,7 @@ pub async fn begin_current(
 async fn open(
     db: &Db,
     person: &Person,
-    case_id: &str,
+    case_id: &CaseId,
     expected_version: Option<i64>,
     action: CaseAction,
 ) -> Result<Acting, Refused> {
@@ -190,7 +192,7 @@ async fn open(
 pub async fn check(
     db: &Db,
     person: &Person,
-    case_id: &str,
+    case_id: &CaseId,
     action: CaseAction,
 ) -> Result<(CaseRow, Relation), AppError> {
     let mut conn = db.pool().acquire().await?;
@@ -226,7 +228,7 @@ async fn visible_relation(
 async fn decide(
     tx: &mut Tx,
     person: &Person,
-    case_id: &str,
+    case_id: &CaseId,
     expected_version: Option<i64>,
     action: CaseAction,
 ) -> Result<(CaseRow, Relation, Transition), Refused> {
@@ -302,7 +304,7 @@ pub fn bookkeeping(
 /// Records the timeline entries, notifications and audit entry of the claimed change, then
 /// commits. `detail` goes on the timeline entries and into the notifications. Returns who was
 /// notified.
-pub async fn finish(mut acting: Acting, detail: &str, audience: &Audience) -> Result<Vec<String>, AppError> {
+pub async fn finish(mut acting: Acting, detail: &str, audience: &Audience) -> Result<Vec<UserId>, AppError> {
     let payment_detail = handled_effects(&acting)?;
     let now = db::now_ms();
     // A draft has no timeline: only what happens from submission on is the case's history.

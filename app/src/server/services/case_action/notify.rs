@@ -5,6 +5,7 @@
 use super::Audience;
 use crate::domain::{Recipient, Transition};
 use crate::error::AppError;
+use crate::model::UserId;
 use crate::server::db::{self, cases::CaseRow, notifications, outbox, Tx};
 
 /// A change to tell people about: which case, what happened, who did it (not told themselves).
@@ -12,7 +13,7 @@ use crate::server::db::{self, cases::CaseRow, notifications, outbox, Tx};
 pub struct Notice<'a> {
     pub case: &'a CaseRow,
     pub transition: &'a Transition,
-    pub actor_id: Option<&'a str>,
+    pub actor_id: Option<&'a UserId>,
     pub detail: &'a str,
     /// Added to the detail for the people who see payments only (never for specialists).
     pub payment_detail: Option<&'a str>,
@@ -21,10 +22,10 @@ pub struct Notice<'a> {
 
 /// Whether a recipient of a notice about this case may read payment details: the patient and
 /// the coordinators (current and, on a reassignment, previous), never a specialist.
-fn recipient_sees_payments(notice: &Notice<'_>, user_id: &str) -> bool {
-    user_id == notice.case.patient_id
-        || notice.case.coordinator_id.as_deref() == Some(user_id)
-        || notice.audience.previous_coordinator.as_deref() == Some(user_id)
+fn recipient_sees_payments(notice: &Notice<'_>, user_id: &UserId) -> bool {
+    *user_id == notice.case.patient_id
+        || notice.case.coordinator_id.as_ref() == Some(user_id)
+        || notice.audience.previous_coordinator.as_ref() == Some(user_id)
 }
 
 /// Writes an in-app notification and queues an email for each person the transition names,
@@ -34,7 +35,7 @@ pub async fn notify(
     backend: db::Backend,
     notice: &Notice<'_>,
     now: i64,
-) -> Result<Vec<String>, AppError> {
+) -> Result<Vec<UserId>, AppError> {
     let Notice {
         case,
         transition,
@@ -43,13 +44,13 @@ pub async fn notify(
         payment_detail,
         audience,
     } = *notice;
-    let mut people: Vec<String> = Vec::new();
+    let mut people: Vec<UserId> = Vec::new();
     for recipient in transition.recipients() {
         people.extend(resolve(tx, case, recipient, audience).await?);
     }
     people.sort();
     people.dedup();
-    people.retain(|p| Some(p.as_str()) != actor_id);
+    people.retain(|p| Some(p) != actor_id);
     let Some(label) = transition.timeline().next() else {
         return Ok(Vec::new());
     };
@@ -103,7 +104,7 @@ async fn resolve(
     case: &CaseRow,
     recipient: Recipient,
     audience: &Audience,
-) -> Result<Vec<String>, AppError> {
+) -> Result<Vec<UserId>, AppError> {
     Ok(match recipient {
         Recipient::Patient => vec![case.patient_id.clone()],
         Recipient::Coordinator => case.coordinator_id.iter().cloned().collect(),

@@ -5,6 +5,7 @@ use crate::domain::document::{
     human_size, Rejection, MAX_CASE_BYTES, MAX_FILES_PER_CASE, MAX_FILE_BYTES, MAX_PATIENT_BYTES,
 };
 use crate::error::AppError;
+use crate::model::CaseId;
 use crate::server::db::{documents, Db};
 use crate::server::failure::internal;
 use crate::server::storage::PutError;
@@ -13,7 +14,7 @@ use crate::server::storage::PutError;
 /// slip in between.
 pub(super) async fn ensure_within_limits(
     conn: &mut sqlx::AnyConnection,
-    case_id: &str,
+    case_id: &CaseId,
     size: u64,
 ) -> Result<(), AppError> {
     let (count, total) = documents::usage(&mut *conn, case_id).await?;
@@ -42,7 +43,7 @@ pub(super) struct Allowance {
 /// How many bytes the next file may have, given the per-file, per-case and per-patient limits.
 pub(super) async fn allowance(
     db: &Db,
-    case_id: &str,
+    case_id: &CaseId,
     replacing: bool,
     freed: i64,
 ) -> Result<Allowance, AppError> {

@@ -9,6 +9,7 @@ use super::Person;
 use crate::domain::audit::{Outcome, UseCase};
 use crate::domain::{document::clean_name, CaseAction, MediaType};
 use crate::error::AppError;
+use crate::model::CaseId;
 use crate::model::DocumentInfo;
 use crate::server::db::{self, cases, documents, review, Db};
 use crate::server::failure::internal;
@@ -18,7 +19,7 @@ use futures_util::Stream;
 use limits::{allowance, ensure_within_limits, put_error, too_large};
 
 pub struct Upload<'a> {
-    pub case_id: &'a str,
+    pub case_id: &'a CaseId,
     /// The name the browser gave; kept only as cleaned display metadata.
     pub name: &'a str,
     /// A document of the same case this one replaces.
@@ -106,7 +107,7 @@ where
     case_action::check(db, caller, upload.case_id, CaseAction::ProvideRequestedDocuments).await?;
     let item = review::find_item(db.pool(), item_id)
         .await?
-        .filter(|i| i.case_id == upload.case_id)
+        .filter(|i| i.case_id == *upload.case_id)
         .ok_or(AppError::NotFound)?;
     if item.document_id.is_some() {
         return Err(AppError::conflict(ALREADY_PROVIDED));
@@ -227,11 +228,11 @@ async fn record(
 async fn document_of_case(
     db: &Db,
     document_id: &str,
-    case_id: &str,
+    case_id: &CaseId,
 ) -> Result<documents::DocumentRow, AppError> {
     documents::find(db.pool(), document_id)
         .await?
-        .filter(|d| d.case_id == case_id)
+        .filter(|d| d.case_id == *case_id)
         .ok_or(AppError::NotFound)
 }
 
