@@ -14,7 +14,7 @@ pub struct PaymentRow {
 }
 
 pub struct NewPayment<'a> {
-    pub id: &'a str,
+    pub id: &'a PaymentId,
     pub case_id: &'a CaseId,
     pub provider: &'a str,
     pub provider_ref: Option<&'a str>,

@@ -5,7 +5,7 @@ use super::case_action::{self, Audience};
 use super::Person;
 use crate::domain::{visibility, CaseAction, CaseStatus};
 use crate::error::AppError;
-use crate::model::{CaseId, UserId};
+use crate::model::{CaseId, PaymentId, UserId};
 use crate::server::config::Config;
 use crate::server::db::assignments;
 use crate::server::db::{self, payments, Db};
@@ -102,11 +102,11 @@ pub async fn assign_coordinator(
     .await?;
     assignments::set_coordinator(&mut acting.tx, case_id, coordinator_id).await?;
     acting.case.coordinator_id = Some(coordinator_id.to_owned());
-    let payment_id = db::new_id();
+    let payment_id = PaymentId::from(db::new_id());
     let return_url = format!("{}/cases/{case_id}", config.public_url);
     let description = format!("{review_name}, case {}", acting.case.reference);
     let request = CheckoutRequest {
-        payment_id: &payment_id,
+        payment_id: payment_id.as_str(),
         amount_minor,
         currency: &currency,
         description: &description,
