@@ -1,5 +1,6 @@
 use crate::domain::CaseStatus;
 use crate::model::{CaseId, UserId};
+use crate::server::db::run::{self, args};
 use sqlx::{Any, AnyConnection, Executor, FromRow};
 
 pub async fn insert(
@@ -10,17 +11,12 @@ pub async fn insert(
     created_by: &UserId,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    run::execute(
+        conn,
         "INSERT INTO case_assignments (id, case_id, clinician_id, is_coordinator, active, created_at, created_by) \
          VALUES ($1, $2, $3, $4, 1, $5, $6)",
+        args![super::new_id(), case_id, clinician_id, i64::from(is_coordinator), now, created_by],
     )
-    .bind(super::new_id())
-    .bind(case_id)
-    .bind(clinician_id)
-    .bind(i64::from(is_coordinator))
-    .bind(now)
-    .bind(created_by)
-    .execute(conn)
     .await?;
     Ok(())
 }
@@ -33,15 +29,12 @@ pub async fn deactivate(
     by: &UserId,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    let done = run::execute(
+        conn,
         "UPDATE case_assignments SET active = 0, deactivated_at = $1, deactivated_by = $2 \
          WHERE case_id = $3 AND clinician_id = $4 AND active = 1",
+        args![now, by, case_id, clinician_id],
     )
-    .bind(now)
-    .bind(by)
-    .bind(case_id)
-    .bind(clinician_id)
-    .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
 }
@@ -51,11 +44,12 @@ pub async fn set_coordinator(
     case_id: &CaseId,
     clinician_id: &UserId,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE review_cases SET coordinator_id = $1 WHERE id = $2")
-        .bind(clinician_id)
-        .bind(case_id)
-        .execute(conn)
-        .await?;
+    run::execute(
+        conn,
+        "UPDATE review_cases SET coordinator_id = $1 WHERE id = $2",
+        args![clinician_id, case_id],
+    )
+    .await?;
     Ok(())
 }
 
@@ -64,12 +58,11 @@ pub async fn set_expected_review(
     case_id: &CaseId,
     at: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    run::execute(
+        conn,
         "UPDATE review_cases SET expected_review_at = $1 WHERE id = $2 AND expected_review_at IS NULL",
+        args![at, case_id],
     )
-    .bind(at)
-    .bind(case_id)
-    .execute(conn)
     .await?;
     Ok(())
 }
@@ -79,11 +72,11 @@ pub async fn active_specialists<'e>(
     ex: impl Executor<'e, Database = Any>,
     case_id: &CaseId,
 ) -> Result<Vec<UserId>, sqlx::Error> {
-    sqlx::query_scalar(
+    run::scalar_all(
+        ex,
         "SELECT clinician_id FROM case_assignments WHERE case_id = $1 AND active = 1 AND is_coordinator = 0",
+        args![case_id],
     )
-    .bind(case_id)
-    .fetch_all(ex)
     .await
 }
 
@@ -111,13 +104,7 @@ pub async fn pool_members<'e>(
     };
     // Open cases are the ones that are not over yet.
     let [completed, cancelled, rejected] = CaseStatus::TERMINAL;
-    sqlx::query_as(sql)
-        .bind(category_id)
-        .bind(completed)
-        .bind(cancelled)
-        .bind(rejected)
-        .fetch_all(ex)
-        .await
+    run::fetch_all(ex, sql, args![category_id, completed, cancelled, rejected]).await
 }
 
 macro_rules! pool_sql {
@@ -154,13 +141,13 @@ pub async fn team<'e>(
         contact_email: String,
         contact_phone: String,
     }
-    let rows: Vec<Row> = sqlx::query_as(
+    let rows: Vec<Row> = run::fetch_all(
+        ex,
         "SELECT a.is_coordinator, u.id, u.name, p.title, p.specialties, p.contact_email, p.contact_phone \
          FROM case_assignments a JOIN users u ON u.id = a.clinician_id JOIN clinician_profiles p ON p.user_id = u.id \
          WHERE a.case_id = $1 AND a.active = 1 ORDER BY a.is_coordinator DESC, u.name",
+        args![case_id],
     )
-    .bind(case_id)
-    .fetch_all(ex)
     .await?;
     Ok(rows
         .into_iter()

@@ -1,5 +1,6 @@
 use crate::domain::audit::{AuditAction, Outcome};
 use crate::model::{CaseId, UserId};
+use crate::server::db::run::{self, args};
 use sqlx::{Any, Executor};
 
 /// One audit record: who, in which role, did what to which record, from where, and how it ended.
@@ -15,19 +16,21 @@ pub struct Entry<'a> {
 }
 
 pub async fn record<'e>(ex: impl Executor<'e, Database = Any>, entry: &Entry<'_>) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    run::execute(
+        ex,
         "INSERT INTO audit_log (at, user_id, role, action, case_id, target, outcome, ip) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        args![
+            super::now_ms(),
+            entry.user_id,
+            entry.role,
+            entry.action.as_str(),
+            entry.case_id,
+            entry.target,
+            entry.outcome,
+            entry.ip
+        ],
     )
-    .bind(super::now_ms())
-    .bind(entry.user_id)
-    .bind(entry.role)
-    .bind(entry.action.as_str())
-    .bind(entry.case_id)
-    .bind(entry.target)
-    .bind(entry.outcome)
-    .bind(entry.ip)
-    .execute(ex)
     .await?;
     Ok(())
 }
@@ -38,11 +41,12 @@ pub async fn count<'e>(
     action: impl Into<AuditAction>,
     outcome: Outcome,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = $1 AND outcome = $2")
-        .bind(action.into().as_str())
-        .bind(outcome)
-        .fetch_one(ex)
-        .await
+    run::scalar_one(
+        ex,
+        "SELECT COUNT(*) FROM audit_log WHERE action = $1 AND outcome = $2",
+        args![action.into().as_str(), outcome],
+    )
+    .await
 }
 
 /// What an admin searches the log by. Empty strings mean "any".
@@ -97,29 +101,30 @@ pub async fn search(
     let who = super::like_pattern(&filter.who);
     let (from, to) = (filter.from.unwrap_or(0), filter.to.unwrap_or(i64::MAX));
     let reference = filter.case_reference.trim().to_uppercase();
-    let total: i64 = sqlx::query_scalar(filtered!("SELECT COUNT(*)",))
-        .bind(&who)
-        .bind(&filter.action)
-        .bind(&filter.outcome)
-        .bind(&reference)
-        .bind(from)
-        .bind(to)
-        .fetch_one(&mut *conn)
-        .await?;
-    let rows: Vec<Row> = sqlx::query_as(filtered!(
-        "SELECT a.id, a.at, u.name AS user_name, u.email AS user_email, a.role, a.action, \
+    let total: i64 = run::scalar_one(
+        &mut *conn,
+        filtered!("SELECT COUNT(*)",),
+        args![&who, &filter.action, &filter.outcome, &reference, from, to],
+    )
+    .await?;
+    let rows: Vec<Row> = run::fetch_all(
+        &mut *conn,
+        filtered!(
+            "SELECT a.id, a.at, u.name AS user_name, u.email AS user_email, a.role, a.action, \
          c.reference AS case_reference, a.target, a.outcome, a.ip",
-        "ORDER BY a.at DESC, a.id DESC LIMIT $7 OFFSET $8"
-    ))
-    .bind(&who)
-    .bind(&filter.action)
-    .bind(&filter.outcome)
-    .bind(&reference)
-    .bind(from)
-    .bind(to)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(&mut *conn)
+            "ORDER BY a.at DESC, a.id DESC LIMIT $7 OFFSET $8"
+        ),
+        args![
+            &who,
+            &filter.action,
+            &filter.outcome,
+            &reference,
+            from,
+            to,
+            limit,
+            offset
+        ],
+    )
     .await?;
     let entries = rows
         .into_iter()

@@ -2,6 +2,7 @@ use crate::domain::intake::DraftFields;
 use crate::domain::CaseStatus;
 use crate::model::{from_ms, CaseDetails, CaseSummary};
 use crate::model::{CaseId, UserId};
+use crate::server::db::run::{self, args};
 use sqlx::{Any, AnyConnection, Executor, FromRow};
 
 /// The columns the rules need to decide on an action.
@@ -17,11 +18,12 @@ pub struct CaseRow {
 
 /// How many drafts the patient has not submitted yet.
 pub async fn open_drafts(conn: &mut AnyConnection, patient_id: &UserId) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM review_cases WHERE patient_id = $1 AND status = $2")
-        .bind(patient_id)
-        .bind(CaseStatus::Draft)
-        .fetch_one(conn)
-        .await
+    run::scalar_one(
+        conn,
+        "SELECT COUNT(*) FROM review_cases WHERE patient_id = $1 AND status = $2",
+        args![patient_id, CaseStatus::Draft],
+    )
+    .await
 }
 
 pub async fn insert_draft(
@@ -31,16 +33,12 @@ pub async fn insert_draft(
     patient_id: &UserId,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    run::execute(
+        conn,
         "INSERT INTO review_cases (id, reference, patient_id, status, version, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, 1, $5, $5)",
+        args![id, reference, patient_id, CaseStatus::Draft, now],
     )
-    .bind(id)
-    .bind(reference)
-    .bind(patient_id)
-    .bind(CaseStatus::Draft)
-    .bind(now)
-    .execute(conn)
     .await?;
     Ok(())
 }
@@ -49,12 +47,12 @@ pub async fn find<'e>(
     ex: impl Executor<'e, Database = Any>,
     id: &CaseId,
 ) -> Result<Option<CaseRow>, sqlx::Error> {
-    sqlx::query_as(
+    run::fetch_optional(
+        ex,
         "SELECT id, reference, patient_id, status, version, coordinator_id \
          FROM review_cases WHERE id = $1",
+        args![id],
     )
-    .bind(id)
-    .fetch_optional(ex)
     .await
 }
 
@@ -66,15 +64,12 @@ pub async fn advance(
     to: CaseStatus,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    let done = run::execute(
+        conn,
         "UPDATE review_cases SET status = $1, version = version + 1, updated_at = $2 \
          WHERE id = $3 AND version = $4",
+        args![to, now, &case.id, case.version],
     )
-    .bind(to)
-    .bind(now)
-    .bind(&case.id)
-    .bind(case.version)
-    .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
 }
@@ -87,12 +82,12 @@ pub async fn touch_if_status(
     status: CaseStatus,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("UPDATE review_cases SET updated_at = $1 WHERE id = $2 AND status = $3")
-        .bind(now)
-        .bind(case_id)
-        .bind(status)
-        .execute(conn)
-        .await?;
+    let done = run::execute(
+        conn,
+        "UPDATE review_cases SET updated_at = $1 WHERE id = $2 AND status = $3",
+        args![now, case_id, status],
+    )
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -103,13 +98,12 @@ pub async fn record_closure(
     reason: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE review_cases SET closed_at = $1, closed_by = $2, closed_reason = $3 WHERE id = $4")
-        .bind(now)
-        .bind(closed_by)
-        .bind(reason)
-        .bind(case_id)
-        .execute(conn)
-        .await?;
+    run::execute(
+        conn,
+        "UPDATE review_cases SET closed_at = $1, closed_by = $2, closed_reason = $3 WHERE id = $4",
+        args![now, closed_by, reason, case_id],
+    )
+    .await?;
     Ok(())
 }
 
@@ -119,13 +113,12 @@ pub async fn active_assignment<'e>(
     case_id: &CaseId,
     user_id: &UserId,
 ) -> Result<Option<bool>, sqlx::Error> {
-    let is_coordinator: Option<i64> = sqlx::query_scalar(
+    let is_coordinator: Option<i64> = run::scalar_optional(
+        ex,
         "SELECT is_coordinator FROM case_assignments \
          WHERE case_id = $1 AND clinician_id = $2 AND active = 1",
+        args![case_id, user_id],
     )
-    .bind(case_id)
-    .bind(user_id)
-    .fetch_optional(ex)
     .await?;
     Ok(is_coordinator.map(|v| v == 1))
 }
@@ -210,10 +203,8 @@ pub async fn summary<'e>(
     ex: impl Executor<'e, Database = Any>,
     id: &CaseId,
 ) -> Result<Option<CaseSummary>, sqlx::Error> {
-    let row: Option<SummaryRow> = sqlx::query_as(summary_select!("WHERE c.id = $1"))
-        .bind(id)
-        .fetch_optional(ex)
-        .await?;
+    let row: Option<SummaryRow> =
+        run::fetch_optional(ex, summary_select!("WHERE c.id = $1"), args![id]).await?;
     row.map(SummaryRow::into_summary).transpose()
 }
 
@@ -221,11 +212,11 @@ pub async fn list_for_patient<'e>(
     ex: impl Executor<'e, Database = Any>,
     patient_id: &UserId,
 ) -> Result<Vec<ListedCase>, sqlx::Error> {
-    let rows: Vec<SummaryRow> = sqlx::query_as(summary_select!(
-        "WHERE c.patient_id = $1 ORDER BY c.created_at DESC"
-    ))
-    .bind(patient_id)
-    .fetch_all(ex)
+    let rows: Vec<SummaryRow> = run::fetch_all(
+        ex,
+        summary_select!("WHERE c.patient_id = $1 ORDER BY c.created_at DESC"),
+        args![patient_id],
+    )
     .await?;
     rows.into_iter().map(SummaryRow::into_listed).collect()
 }
@@ -236,13 +227,14 @@ pub async fn list_for_clinician<'e>(
     clinician_id: &UserId,
     as_coordinator: bool,
 ) -> Result<Vec<ListedCase>, sqlx::Error> {
-    let rows: Vec<SummaryRow> = sqlx::query_as(summary_select!(
-        "JOIN case_assignments a ON a.case_id = c.id AND a.active = 1 "
-        "WHERE a.clinician_id = $1 AND a.is_coordinator = $2 ORDER BY c.updated_at DESC"
-    ))
-    .bind(clinician_id)
-    .bind(i64::from(as_coordinator))
-    .fetch_all(ex)
+    let rows: Vec<SummaryRow> = run::fetch_all(
+        ex,
+        summary_select!(
+            "JOIN case_assignments a ON a.case_id = c.id AND a.active = 1 "
+            "WHERE a.clinician_id = $1 AND a.is_coordinator = $2 ORDER BY c.updated_at DESC"
+        ),
+        args![clinician_id, i64::from(as_coordinator)],
+    )
     .await?;
     rows.into_iter().map(SummaryRow::into_listed).collect()
 }
@@ -252,10 +244,12 @@ pub async fn cases_with_opinion_of<'e>(
     ex: impl Executor<'e, Database = Any>,
     specialist_id: &UserId,
 ) -> Result<Vec<CaseId>, sqlx::Error> {
-    sqlx::query_scalar("SELECT case_id FROM opinions WHERE specialist_id = $1 AND submitted_at IS NOT NULL")
-        .bind(specialist_id)
-        .fetch_all(ex)
-        .await
+    run::scalar_all(
+        ex,
+        "SELECT case_id FROM opinions WHERE specialist_id = $1 AND submitted_at IS NOT NULL",
+        args![specialist_id],
+    )
+    .await
 }
 
 /// Filters of the admin queue. Empty strings mean "any".
@@ -276,33 +270,41 @@ pub async fn queue(
     offset: i64,
 ) -> Result<(Vec<CaseSummary>, i64), sqlx::Error> {
     let pattern = super::like_pattern(&filter.search);
-    let total: i64 = sqlx::query_scalar(concat!(
-        "SELECT COUNT(*) FROM review_cases c JOIN users u ON u.id = c.patient_id ",
-        "WHERE c.status <> $5 AND ($1 = '' OR c.status = $1) AND ($2 = '' OR c.category_id = $2) ",
-        "AND ($3 = '' OR c.review_type_id = $3) ",
-        "AND ($4 = '%%' OR LOWER(c.reference) LIKE $4 ESCAPE '\\' OR LOWER(u.name) LIKE $4 ESCAPE '\\')"
-    ))
-    .bind(&filter.status)
-    .bind(&filter.category_id)
-    .bind(&filter.review_type_id)
-    .bind(&pattern)
-    .bind(CaseStatus::Draft)
-    .fetch_one(&mut *conn)
+    let total: i64 = run::scalar_one(
+        &mut *conn,
+        concat!(
+            "SELECT COUNT(*) FROM review_cases c JOIN users u ON u.id = c.patient_id ",
+            "WHERE c.status <> $5 AND ($1 = '' OR c.status = $1) AND ($2 = '' OR c.category_id = $2) ",
+            "AND ($3 = '' OR c.review_type_id = $3) ",
+            "AND ($4 = '%%' OR LOWER(c.reference) LIKE $4 ESCAPE '\\' OR LOWER(u.name) LIKE $4 ESCAPE '\\')"
+        ),
+        args![
+            &filter.status,
+            &filter.category_id,
+            &filter.review_type_id,
+            &pattern,
+            CaseStatus::Draft
+        ],
+    )
     .await?;
-    let rows = sqlx::query_as(summary_select!(
-        "WHERE c.status <> $7 AND ($1 = '' OR c.status = $1) AND ($2 = '' OR c.category_id = $2) "
-        "AND ($3 = '' OR c.review_type_id = $3) "
-        "AND ($4 = '%%' OR LOWER(c.reference) LIKE $4 ESCAPE '\\' OR LOWER(u.name) LIKE $4 ESCAPE '\\') "
-        "ORDER BY c.created_at DESC, c.id LIMIT $5 OFFSET $6"
-    ))
-    .bind(&filter.status)
-    .bind(&filter.category_id)
-    .bind(&filter.review_type_id)
-    .bind(&pattern)
-    .bind(limit)
-    .bind(offset)
-    .bind(CaseStatus::Draft)
-    .fetch_all(&mut *conn)
+    let rows = run::fetch_all(
+        &mut *conn,
+        summary_select!(
+            "WHERE c.status <> $7 AND ($1 = '' OR c.status = $1) AND ($2 = '' OR c.category_id = $2) "
+            "AND ($3 = '' OR c.review_type_id = $3) "
+            "AND ($4 = '%%' OR LOWER(c.reference) LIKE $4 ESCAPE '\\' OR LOWER(u.name) LIKE $4 ESCAPE '\\') "
+            "ORDER BY c.created_at DESC, c.id LIMIT $5 OFFSET $6"
+        ),
+        args![
+            &filter.status,
+            &filter.category_id,
+            &filter.review_type_id,
+            &pattern,
+            limit,
+            offset,
+            CaseStatus::Draft
+        ],
+    )
     .await?;
     Ok((summaries(rows)?, total))
 }
@@ -324,12 +326,12 @@ pub async fn details<'e>(
     ex: impl Executor<'e, Database = Any>,
     id: &CaseId,
 ) -> Result<Option<CaseDetails>, sqlx::Error> {
-    let row: Option<DetailsRow> = sqlx::query_as(
+    let row: Option<DetailsRow> = run::fetch_optional(
+        ex,
         "SELECT review_type_id, category_id, patient_age, patient_sex, medical_history, current_treatment, \
          questions, submitted_at, closed_reason FROM review_cases WHERE id = $1",
+        args![id],
     )
-    .bind(id)
-    .fetch_optional(ex)
     .await?;
     Ok(row.map(|r| CaseDetails {
         review_type_id: r.review_type_id,
@@ -350,43 +352,49 @@ pub async fn update_draft(
     f: &DraftFields,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    run::execute(
+        conn,
         "UPDATE review_cases SET review_type_id = $1, category_id = $2, patient_age = $3, patient_sex = $4, \
          medical_history = $5, current_treatment = $6, questions = $7, updated_at = $8 WHERE id = $9",
+        args![
+            f.review_type_id.as_deref(),
+            f.category_id.as_deref(),
+            f.patient_age,
+            f.patient_sex.as_deref(),
+            &f.medical_history,
+            &f.current_treatment,
+            &f.questions,
+            now,
+            id
+        ],
     )
-    .bind(f.review_type_id.as_deref())
-    .bind(f.category_id.as_deref())
-    .bind(f.patient_age)
-    .bind(f.patient_sex.as_deref())
-    .bind(&f.medical_history)
-    .bind(&f.current_treatment)
-    .bind(&f.questions)
-    .bind(now)
-    .bind(id)
-    .execute(conn)
     .await?;
     Ok(())
 }
 
 pub async fn mark_submitted(conn: &mut AnyConnection, id: &CaseId, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE review_cases SET submitted_at = $1 WHERE id = $2")
-        .bind(now)
-        .bind(id)
-        .execute(conn)
-        .await?;
+    run::execute(
+        conn,
+        "UPDATE review_cases SET submitted_at = $1 WHERE id = $2",
+        args![now, id],
+    )
+    .await?;
     Ok(())
 }
 
 /// Deletes a draft row. Only drafts have nothing that must be kept (no timeline, no payments).
 pub async fn delete_draft(conn: &mut AnyConnection, id: &CaseId) -> Result<bool, sqlx::Error> {
-    sqlx::query("DELETE FROM notifications WHERE case_id = $1")
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
-    let done = sqlx::query("DELETE FROM review_cases WHERE id = $1 AND status = $2")
-        .bind(id)
-        .bind(CaseStatus::Draft)
-        .execute(conn)
-        .await?;
+    run::execute(
+        &mut *conn,
+        "DELETE FROM notifications WHERE case_id = $1",
+        args![id],
+    )
+    .await?;
+    let done = run::execute(
+        conn,
+        "DELETE FROM review_cases WHERE id = $1 AND status = $2",
+        args![id, CaseStatus::Draft],
+    )
+    .await?;
     Ok(done.rows_affected() == 1)
 }

@@ -1,6 +1,7 @@
 use crate::domain::money::Money;
 use crate::model::UserId;
 use crate::model::{Category, ClinicianChoice, ReviewType};
+use crate::server::db::run::{self, args};
 use sqlx::AnyConnection;
 
 pub struct NewReviewType<'a> {
@@ -16,30 +17,24 @@ pub async fn insert_review_type(
     rt: &NewReviewType<'_>,
 ) -> Result<String, sqlx::Error> {
     let id = super::new_id();
-    sqlx::query(
+    run::execute(
+        conn,
         "INSERT INTO review_types (id, name, description, price_minor, currency, expected_days, active, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, 1, $7)",
+        args![&id, rt.name, rt.description, rt.price_minor, rt.currency, rt.expected_days, super::now_ms()],
     )
-    .bind(&id)
-    .bind(rt.name)
-    .bind(rt.description)
-    .bind(rt.price_minor)
-    .bind(rt.currency)
-    .bind(rt.expected_days)
-    .bind(super::now_ms())
-    .execute(conn)
     .await?;
     Ok(id)
 }
 
 pub async fn insert_category(conn: &mut AnyConnection, name: &str) -> Result<String, sqlx::Error> {
     let id = super::new_id();
-    sqlx::query("INSERT INTO disease_categories (id, name, active, created_at) VALUES ($1, $2, 1, $3)")
-        .bind(&id)
-        .bind(name)
-        .bind(super::now_ms())
-        .execute(conn)
-        .await?;
+    run::execute(
+        conn,
+        "INSERT INTO disease_categories (id, name, active, created_at) VALUES ($1, $2, 1, $3)",
+        args![&id, name, super::now_ms()],
+    )
+    .await?;
     Ok(id)
 }
 
@@ -64,11 +59,7 @@ pub async fn add_to_pool(
             "INSERT INTO coordinator_pools (category_id, clinician_id) VALUES ($1, $2) ON CONFLICT DO NOTHING"
         }
     };
-    sqlx::query(sql)
-        .bind(category_id)
-        .bind(clinician_id)
-        .execute(conn)
-        .await?;
+    run::execute(conn, sql, args![category_id, clinician_id]).await?;
     Ok(())
 }
 
@@ -88,12 +79,12 @@ pub async fn review_types(
     conn: &mut AnyConnection,
     only_active: bool,
 ) -> Result<Vec<ReviewType>, sqlx::Error> {
-    let rows: Vec<ReviewTypeRow> = sqlx::query_as(
+    let rows: Vec<ReviewTypeRow> = run::fetch_all(
+        conn,
         "SELECT id, name, description, price_minor, currency, expected_days, active FROM review_types \
          WHERE active = 1 OR $1 = 0 ORDER BY price_minor, name",
+        args![i64::from(only_active)],
     )
-    .bind(i64::from(only_active))
-    .fetch_all(conn)
     .await?;
     Ok(rows
         .into_iter()
@@ -112,20 +103,24 @@ pub async fn review_types(
 }
 
 pub async fn categories(conn: &mut AnyConnection, only_active: bool) -> Result<Vec<Category>, sqlx::Error> {
-    let rows: Vec<(String, String, i64)> = sqlx::query_as(
+    let rows: Vec<(String, String, i64)> = run::fetch_all(
+        &mut *conn,
         "SELECT id, name, active FROM disease_categories WHERE active = 1 OR $1 = 0 ORDER BY name",
+        args![i64::from(only_active)],
     )
-    .bind(i64::from(only_active))
-    .fetch_all(&mut *conn)
     .await?;
-    let specialists: Vec<(String, UserId)> =
-        sqlx::query_as("SELECT category_id, clinician_id FROM category_specialists")
-            .fetch_all(&mut *conn)
-            .await?;
-    let coordinators: Vec<(String, UserId)> =
-        sqlx::query_as("SELECT category_id, clinician_id FROM coordinator_pools")
-            .fetch_all(&mut *conn)
-            .await?;
+    let specialists: Vec<(String, UserId)> = run::fetch_all(
+        &mut *conn,
+        "SELECT category_id, clinician_id FROM category_specialists",
+        args![],
+    )
+    .await?;
+    let coordinators: Vec<(String, UserId)> = run::fetch_all(
+        &mut *conn,
+        "SELECT category_id, clinician_id FROM coordinator_pools",
+        args![],
+    )
+    .await?;
     let members = |pairs: &[(String, UserId)], id: &str| -> Vec<UserId> {
         pairs
             .iter()
@@ -147,10 +142,12 @@ pub async fn categories(conn: &mut AnyConnection, only_active: bool) -> Result<V
 
 /// Every category with its name and state only (no pools): what filters need.
 pub async fn category_names(conn: &mut AnyConnection) -> Result<Vec<Category>, sqlx::Error> {
-    let rows: Vec<(String, String, i64)> =
-        sqlx::query_as("SELECT id, name, active FROM disease_categories ORDER BY name")
-            .fetch_all(&mut *conn)
-            .await?;
+    let rows: Vec<(String, String, i64)> = run::fetch_all(
+        &mut *conn,
+        "SELECT id, name, active FROM disease_categories ORDER BY name",
+        args![],
+    )
+    .await?;
     Ok(rows
         .into_iter()
         .map(|(id, name, active)| Category {
@@ -165,11 +162,12 @@ pub async fn category_names(conn: &mut AnyConnection) -> Result<Vec<Category>, s
 
 /// Active clinician accounts with their profiles, for the pool pickers.
 pub async fn clinicians(conn: &mut AnyConnection) -> Result<Vec<ClinicianChoice>, sqlx::Error> {
-    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+    let rows: Vec<(String, String, String, String)> = run::fetch_all(
+        conn,
         "SELECT u.id, u.name, p.title, p.specialties FROM users u JOIN clinician_profiles p ON p.user_id = u.id \
          WHERE u.role = 'clinician' AND u.active = 1 ORDER BY u.name",
+        args![],
     )
-    .fetch_all(conn)
     .await?;
     Ok(rows
         .into_iter()
@@ -187,17 +185,12 @@ pub async fn update_review_type(
     id: &str,
     rt: &NewReviewType<'_>,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    let done = run::execute(
+        conn,
         "UPDATE review_types SET name = $1, description = $2, price_minor = $3, currency = $4, expected_days = $5 \
          WHERE id = $6",
+        args![rt.name, rt.description, rt.price_minor, rt.currency, rt.expected_days, id],
     )
-    .bind(rt.name)
-    .bind(rt.description)
-    .bind(rt.price_minor)
-    .bind(rt.currency)
-    .bind(rt.expected_days)
-    .bind(id)
-    .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
 }
@@ -213,22 +206,19 @@ pub async fn set_active(
         CatalogKind::ReviewType => "UPDATE review_types SET active = $1 WHERE id = $2",
         CatalogKind::Category => "UPDATE disease_categories SET active = $1 WHERE id = $2",
     };
-    let done = sqlx::query(sql)
-        .bind(i64::from(active))
-        .bind(id)
-        .execute(conn)
-        .await?;
+    let done = run::execute(conn, sql, args![i64::from(active), id]).await?;
     Ok(done.rows_affected() == 1)
 }
 
 pub use crate::model::CatalogKind;
 
 pub async fn rename_category(conn: &mut AnyConnection, id: &str, name: &str) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("UPDATE disease_categories SET name = $1 WHERE id = $2")
-        .bind(name)
-        .bind(id)
-        .execute(conn)
-        .await?;
+    let done = run::execute(
+        conn,
+        "UPDATE disease_categories SET name = $1 WHERE id = $2",
+        args![name, id],
+    )
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -243,7 +233,7 @@ pub async fn replace_pool(
         Pool::Specialists => "DELETE FROM category_specialists WHERE category_id = $1",
         Pool::Coordinators => "DELETE FROM coordinator_pools WHERE category_id = $1",
     };
-    sqlx::query(sql).bind(category_id).execute(&mut *conn).await?;
+    run::execute(&mut *conn, sql, args![category_id]).await?;
     for member in members {
         add_to_pool(conn, pool, category_id, member).await?;
     }
@@ -256,6 +246,6 @@ pub async fn is_active(conn: &mut AnyConnection, kind: CatalogKind, id: &str) ->
         CatalogKind::ReviewType => "SELECT COUNT(*) FROM review_types WHERE id = $1 AND active = 1",
         CatalogKind::Category => "SELECT COUNT(*) FROM disease_categories WHERE id = $1 AND active = 1",
     };
-    let n: i64 = sqlx::query_scalar(sql).bind(id).fetch_one(conn).await?;
+    let n: i64 = run::scalar_one(conn, sql, args![id]).await?;
     Ok(n == 1)
 }

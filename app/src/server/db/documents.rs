@@ -1,6 +1,7 @@
 use crate::domain::document::MediaType;
 use crate::model::CaseId;
 use crate::model::UserId;
+use crate::server::db::run::{self, args};
 
 use sqlx::{Any, AnyConnection, Executor, FromRow};
 
@@ -37,20 +38,22 @@ pub async fn insert(
     now: i64,
 ) -> Result<String, sqlx::Error> {
     let id = super::new_id();
-    sqlx::query(
+    run::execute(
+        conn,
         "INSERT INTO documents (id, case_id, uploaded_by, name, media_type, size_bytes, sha256, storage_key, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        args![
+            &id,
+            doc.case_id,
+            doc.uploaded_by,
+            doc.name,
+            doc.media_type.mime(),
+            i64::try_from(doc.size_bytes).unwrap_or(i64::MAX),
+            doc.sha256,
+            doc.storage_key,
+            now,
+        ],
     )
-    .bind(&id)
-    .bind(doc.case_id)
-    .bind(doc.uploaded_by)
-    .bind(doc.name)
-    .bind(doc.media_type.mime())
-    .bind(i64::try_from(doc.size_bytes).unwrap_or(i64::MAX))
-    .bind(doc.sha256)
-    .bind(doc.storage_key)
-    .bind(now)
-    .execute(conn)
     .await?;
     Ok(id)
 }
@@ -59,35 +62,31 @@ pub async fn find<'e>(
     ex: impl Executor<'e, Database = Any>,
     id: &str,
 ) -> Result<Option<DocumentRow>, sqlx::Error> {
-    sqlx::query_as(
+    run::fetch_optional(
+        ex,
         "SELECT id, case_id, name, media_type, size_bytes, sha256, storage_key FROM documents WHERE id = $1",
+        args![id],
     )
-    .bind(id)
-    .fetch_optional(ex)
     .await
 }
 
 pub async fn delete(conn: &mut AnyConnection, id: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM documents WHERE id = $1")
-        .bind(id)
-        .execute(conn)
-        .await?;
+    run::execute(conn, "DELETE FROM documents WHERE id = $1", args![id]).await?;
     Ok(())
 }
 
 /// Storage keys of a case's documents, for deleting their files after the rows are gone.
 pub async fn keys_for_case(conn: &mut AnyConnection, case_id: &CaseId) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT storage_key FROM documents WHERE case_id = $1")
-        .bind(case_id)
-        .fetch_all(conn)
-        .await
+    run::scalar_all(
+        conn,
+        "SELECT storage_key FROM documents WHERE case_id = $1",
+        args![case_id],
+    )
+    .await
 }
 
 pub async fn delete_for_case(conn: &mut AnyConnection, case_id: &CaseId) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM documents WHERE case_id = $1")
-        .bind(case_id)
-        .execute(conn)
-        .await?;
+    run::execute(conn, "DELETE FROM documents WHERE case_id = $1", args![case_id]).await?;
     Ok(())
 }
 
@@ -97,11 +96,11 @@ pub async fn usage<'e>(
     case_id: &CaseId,
 ) -> Result<(i64, i64), sqlx::Error> {
     // PostgreSQL sums BIGINT into NUMERIC; the cast keeps the type the same on both backends.
-    let (count, total): (i64, i64) = sqlx::query_as(
+    let (count, total): (i64, i64) = run::fetch_one(
+        ex,
         "SELECT COUNT(*), CAST(COALESCE(SUM(size_bytes), 0) AS BIGINT) FROM documents WHERE case_id = $1",
+        args![case_id],
     )
-    .bind(case_id)
-    .fetch_one(ex)
     .await?;
     Ok((count, total))
 }
@@ -111,12 +110,12 @@ pub async fn patient_usage<'e>(
     ex: impl Executor<'e, Database = Any>,
     case_id: &CaseId,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
+    run::scalar_one(
+        ex,
         "SELECT CAST(COALESCE(SUM(d.size_bytes), 0) AS BIGINT) FROM documents d \
          JOIN review_cases c ON c.id = d.case_id \
          WHERE c.patient_id = (SELECT patient_id FROM review_cases WHERE id = $1)",
+        args![case_id],
     )
-    .bind(case_id)
-    .fetch_one(ex)
     .await
 }

@@ -2,6 +2,7 @@
 //! owner and when it stops working.
 
 use crate::model::UserId;
+use crate::server::db::run::{self, args};
 use sqlx::AnyConnection;
 
 pub const VERIFY_EMAIL: &str = "verify_email";
@@ -13,14 +14,11 @@ pub async fn insert(
     purpose: &str,
     expires_at: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    run::execute(
+        conn,
         "INSERT INTO email_tokens (token_hash, user_id, purpose, expires_at) VALUES ($1, $2, $3, $4)",
+        args![token_hash, user_id, purpose, expires_at],
     )
-    .bind(token_hash)
-    .bind(user_id)
-    .bind(purpose)
-    .bind(expires_at)
-    .execute(conn)
     .await?;
     Ok(())
 }
@@ -33,14 +31,12 @@ pub async fn take(
     purpose: &str,
     now: i64,
 ) -> Result<Option<UserId>, sqlx::Error> {
-    sqlx::query_scalar(
+    run::scalar_optional(
+        conn,
         "UPDATE email_tokens SET used_at = $1 \
          WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1 \
          RETURNING user_id",
+        args![now, token_hash, purpose],
     )
-    .bind(now)
-    .bind(token_hash)
-    .bind(purpose)
-    .fetch_optional(conn)
     .await
 }

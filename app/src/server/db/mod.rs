@@ -13,6 +13,7 @@ pub mod notifications;
 pub mod outbox;
 pub mod payments;
 pub mod review;
+pub mod run;
 pub mod sessions;
 pub mod settings;
 pub mod timeline;

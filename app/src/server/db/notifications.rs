@@ -1,4 +1,5 @@
 use crate::model::{CaseId, UserId};
+use crate::server::db::run::{self, args};
 use sqlx::AnyConnection;
 
 /// The PostgreSQL channel on which a committed notification names its recipient.
@@ -13,18 +14,20 @@ pub struct NewNotification<'a> {
 }
 
 pub async fn insert(conn: &mut AnyConnection, n: &NewNotification<'_>, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    run::execute(
+        conn,
         "INSERT INTO notifications (id, user_id, case_id, kind, title, body, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        args![
+            super::new_id(),
+            n.user_id,
+            n.case_id,
+            n.kind,
+            n.title,
+            n.body,
+            now
+        ],
     )
-    .bind(super::new_id())
-    .bind(n.user_id)
-    .bind(n.case_id)
-    .bind(n.kind)
-    .bind(n.title)
-    .bind(n.body)
-    .bind(now)
-    .execute(conn)
     .await?;
     Ok(())
 }
@@ -34,17 +37,21 @@ pub async fn assigned_clinicians(
     conn: &mut AnyConnection,
     case_id: &CaseId,
 ) -> Result<Vec<UserId>, sqlx::Error> {
-    sqlx::query_scalar("SELECT clinician_id FROM case_assignments WHERE case_id = $1 AND active = 1")
-        .bind(case_id)
-        .fetch_all(conn)
-        .await
+    run::scalar_all(
+        conn,
+        "SELECT clinician_id FROM case_assignments WHERE case_id = $1 AND active = 1",
+        args![case_id],
+    )
+    .await
 }
 
 pub async fn unread_count(conn: &mut AnyConnection, user_id: &UserId) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL")
-        .bind(user_id)
-        .fetch_one(conn)
-        .await
+    run::scalar_one(
+        conn,
+        "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL",
+        args![user_id],
+    )
+    .await
 }
 
 /// Names and sign-in emails of the given users, for email notifications.
@@ -54,11 +61,12 @@ pub async fn contacts(
 ) -> Result<Vec<(String, String)>, sqlx::Error> {
     let mut out = Vec::new();
     for id in ids {
-        let row: Option<(String, String)> =
-            sqlx::query_as("SELECT id, email FROM users WHERE id = $1 AND active = 1")
-                .bind(id)
-                .fetch_optional(&mut *conn)
-                .await?;
+        let row: Option<(String, String)> = run::fetch_optional(
+            &mut *conn,
+            "SELECT id, email FROM users WHERE id = $1 AND active = 1",
+            args![id],
+        )
+        .await?;
         out.extend(row);
     }
     Ok(out)
@@ -69,12 +77,12 @@ pub async fn watermark<'e>(
     ex: impl sqlx::Executor<'e, Database = sqlx::Any>,
     user_id: &UserId,
 ) -> Result<(i64, i64), sqlx::Error> {
-    sqlx::query_as(
+    run::fetch_one(
+        ex,
         "SELECT COUNT(CASE WHEN read_at IS NULL THEN 1 END), CAST(COALESCE(MAX(created_at), 0) AS BIGINT) \
          FROM notifications WHERE user_id = $1",
+        args![user_id],
     )
-    .bind(user_id)
-    .fetch_one(ex)
     .await
 }
 
@@ -93,13 +101,12 @@ pub async fn recent<'e>(
     user_id: &UserId,
     limit: i64,
 ) -> Result<Vec<crate::model::Notification>, sqlx::Error> {
-    let rows: Vec<Row> = sqlx::query_as(
+    let rows: Vec<Row> = run::fetch_all(
+        ex,
         "SELECT id, case_id, title, body, created_at, read_at FROM notifications WHERE user_id = $1 \
          ORDER BY created_at DESC, id LIMIT $2",
+        args![user_id, limit],
     )
-    .bind(user_id)
-    .bind(limit)
-    .fetch_all(ex)
     .await?;
     Ok(rows
         .into_iter()
@@ -119,10 +126,11 @@ pub async fn mark_all_read<'e>(
     user_id: &UserId,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")
-        .bind(now)
-        .bind(user_id)
-        .execute(ex)
-        .await?;
+    run::execute(
+        ex,
+        "UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL",
+        args![now, user_id],
+    )
+    .await?;
     Ok(())
 }

@@ -1,3 +1,4 @@
+use crate::server::db::run::{self, args};
 use sqlx::{Any, AnyConnection, Executor, FromRow};
 
 pub async fn enqueue(
@@ -7,15 +8,11 @@ pub async fn enqueue(
     body: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    run::execute(
+        conn,
         "INSERT INTO email_outbox (id, to_address, subject, body, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $5)",
+        args![super::new_id(), to, subject, body, now],
     )
-    .bind(super::new_id())
-    .bind(to)
-    .bind(subject)
-    .bind(body)
-    .bind(now)
-    .execute(conn)
     .await?;
     Ok(())
 }
@@ -37,22 +34,21 @@ pub async fn lease_due(
     lease_ms: i64,
     limit: i64,
 ) -> Result<Vec<Message>, sqlx::Error> {
-    let candidates: Vec<Message> = sqlx::query_as(
+    let candidates: Vec<Message> = run::fetch_all(
+        &mut *conn,
         "SELECT id, to_address, subject, body, attempts FROM email_outbox \
          WHERE sent_at IS NULL AND next_attempt_at <= $1 AND leased_until <= $1 ORDER BY created_at LIMIT $2",
+        args![now, limit],
     )
-    .bind(now)
-    .bind(limit)
-    .fetch_all(&mut *conn)
     .await?;
     let mut leased = Vec::new();
     for message in candidates {
-        let done = sqlx::query("UPDATE email_outbox SET leased_until = $1 WHERE id = $2 AND leased_until <= $3 AND sent_at IS NULL")
-            .bind(now + lease_ms)
-            .bind(&message.id)
-            .bind(now)
-            .execute(&mut *conn)
-            .await?;
+        let done = run::execute(
+            &mut *conn,
+            "UPDATE email_outbox SET leased_until = $1 WHERE id = $2 AND leased_until <= $3 AND sent_at IS NULL",
+            args![now + lease_ms, &message.id, now],
+        )
+        .await?;
         if done.rows_affected() == 1 {
             leased.push(message);
         }
@@ -65,12 +61,11 @@ pub async fn mark_sent<'e>(
     id: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    run::execute(
+        ex,
         "UPDATE email_outbox SET sent_at = $1, attempts = attempts + 1, last_error = NULL WHERE id = $2",
+        args![now, id],
     )
-    .bind(now)
-    .bind(id)
-    .execute(ex)
     .await?;
     Ok(())
 }
@@ -81,11 +76,11 @@ pub async fn mark_failed<'e>(
     error: &str,
     retry_at: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE email_outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, leased_until = 0 WHERE id = $3")
-        .bind(error)
-        .bind(retry_at)
-        .bind(id)
-        .execute(ex)
-        .await?;
+    run::execute(
+        ex,
+        "UPDATE email_outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, leased_until = 0 WHERE id = $3",
+        args![error, retry_at, id],
+    )
+    .await?;
     Ok(())
 }

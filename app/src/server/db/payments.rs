@@ -1,5 +1,6 @@
 use crate::domain::payment::PaymentStatus;
 use crate::model::{CaseId, PaymentId};
+use crate::server::db::run::{self, args};
 use sqlx::{Any, AnyConnection, Executor, FromRow};
 
 #[derive(FromRow, Clone, Debug)]
@@ -24,19 +25,12 @@ pub struct NewPayment<'a> {
 }
 
 pub async fn insert(conn: &mut AnyConnection, p: &NewPayment<'_>, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    run::execute(
+        conn,
         "INSERT INTO payments (id, case_id, provider, provider_ref, checkout_url, amount_minor, currency, status, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $8)",
+        args![p.id, p.case_id, p.provider, p.provider_ref, p.checkout_url, p.amount_minor, p.currency, now],
     )
-    .bind(p.id)
-    .bind(p.case_id)
-    .bind(p.provider)
-    .bind(p.provider_ref)
-    .bind(p.checkout_url)
-    .bind(p.amount_minor)
-    .bind(p.currency)
-    .bind(now)
-    .execute(conn)
     .await?;
     Ok(())
 }
@@ -45,20 +39,24 @@ pub async fn find<'e>(
     ex: impl Executor<'e, Database = Any>,
     id: &PaymentId,
 ) -> Result<Option<PaymentRow>, sqlx::Error> {
-    sqlx::query_as("SELECT id, case_id, provider, checkout_url, amount_minor, currency, status FROM payments WHERE id = $1")
-        .bind(id)
-        .fetch_optional(ex)
-        .await
+    run::fetch_optional(
+        ex,
+        "SELECT id, case_id, provider, checkout_url, amount_minor, currency, status FROM payments WHERE id = $1",
+        args![id],
+    )
+    .await
 }
 
 pub async fn for_case<'e>(
     ex: impl Executor<'e, Database = Any>,
     case_id: &CaseId,
 ) -> Result<Option<PaymentRow>, sqlx::Error> {
-    sqlx::query_as("SELECT id, case_id, provider, checkout_url, amount_minor, currency, status FROM payments WHERE case_id = $1")
-        .bind(case_id)
-        .fetch_optional(ex)
-        .await
+    run::fetch_optional(
+        ex,
+        "SELECT id, case_id, provider, checkout_url, amount_minor, currency, status FROM payments WHERE case_id = $1",
+        args![case_id],
+    )
+    .await
 }
 
 pub async fn set_status(
@@ -67,12 +65,12 @@ pub async fn set_status(
     status: PaymentStatus,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE payments SET status = $1, updated_at = $2 WHERE id = $3")
-        .bind(status)
-        .bind(now)
-        .bind(id)
-        .execute(conn)
-        .await?;
+    run::execute(
+        conn,
+        "UPDATE payments SET status = $1, updated_at = $2 WHERE id = $3",
+        args![status, now, id],
+    )
+    .await?;
     Ok(())
 }
 
@@ -81,11 +79,12 @@ pub async fn set_provider_payment_ref(
     id: &PaymentId,
     reference: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE payments SET provider_payment_ref = $1 WHERE id = $2")
-        .bind(reference)
-        .bind(id)
-        .execute(conn)
-        .await?;
+    run::execute(
+        conn,
+        "UPDATE payments SET provider_payment_ref = $1 WHERE id = $2",
+        args![reference, id],
+    )
+    .await?;
     Ok(())
 }
 
@@ -93,10 +92,12 @@ pub async fn provider_payment_ref(
     conn: &mut AnyConnection,
     id: &PaymentId,
 ) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT provider_payment_ref FROM payments WHERE id = $1")
-        .bind(id)
-        .fetch_one(conn)
-        .await
+    run::scalar_one(
+        conn,
+        "SELECT provider_payment_ref FROM payments WHERE id = $1",
+        args![id],
+    )
+    .await
 }
 
 /// Records a refund as the provider answered it, and marks the payment refunded.
@@ -107,16 +108,11 @@ pub async fn insert_refund(
     provider_ref: Option<&str>,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    run::execute(
+        &mut *conn,
         "INSERT INTO refunds (id, payment_id, amount_minor, status, provider_ref, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        args![super::new_id(), &payment.id, payment.amount_minor, status, provider_ref, now],
     )
-    .bind(super::new_id())
-    .bind(&payment.id)
-    .bind(payment.amount_minor)
-    .bind(status)
-    .bind(provider_ref)
-    .bind(now)
-    .execute(&mut *conn)
     .await?;
     set_status(conn, &payment.id, PaymentStatus::Refunded, now).await
 }
@@ -128,21 +124,18 @@ pub async fn insert_invoice(
     now: i64,
 ) -> Result<String, sqlx::Error> {
     let year = crate::model::from_ms(now).format("%Y").to_string();
-    let issued: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM invoices WHERE number LIKE $1")
-        .bind(format!("INV-{year}-%"))
-        .fetch_one(&mut *conn)
-        .await?;
-    let number = format!("INV-{year}-{:06}", issued + 1);
-    sqlx::query(
-        "INSERT INTO invoices (id, payment_id, number, amount_minor, currency, issued_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    let issued: i64 = run::scalar_one(
+        &mut *conn,
+        "SELECT COUNT(*) FROM invoices WHERE number LIKE $1",
+        args![format!("INV-{year}-%")],
     )
-    .bind(super::new_id())
-    .bind(&payment.id)
-    .bind(&number)
-    .bind(payment.amount_minor)
-    .bind(&payment.currency)
-    .bind(now)
-    .execute(conn)
+    .await?;
+    let number = format!("INV-{year}-{:06}", issued + 1);
+    run::execute(
+        conn,
+        "INSERT INTO invoices (id, payment_id, number, amount_minor, currency, issued_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        args![super::new_id(), &payment.id, &number, payment.amount_minor, &payment.currency, now],
+    )
     .await?;
     Ok(number)
 }
@@ -156,16 +149,12 @@ pub async fn record_event(
     payment_id: Option<&str>,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    let done = run::execute(
+        conn,
         "INSERT INTO webhook_events (provider, event_id, event_type, payment_id, outcome, received_at) \
          VALUES ($1, $2, $3, $4, 'received', $5) ON CONFLICT (provider, event_id) DO NOTHING",
+        args![provider, event_id, event_type, payment_id, now],
     )
-    .bind(provider)
-    .bind(event_id)
-    .bind(event_type)
-    .bind(payment_id)
-    .bind(now)
-    .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
 }
@@ -176,11 +165,11 @@ pub async fn set_event_outcome(
     event_id: &str,
     outcome: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE webhook_events SET outcome = $1 WHERE provider = $2 AND event_id = $3")
-        .bind(outcome)
-        .bind(provider)
-        .bind(event_id)
-        .execute(conn)
-        .await?;
+    run::execute(
+        conn,
+        "UPDATE webhook_events SET outcome = $1 WHERE provider = $2 AND event_id = $3",
+        args![outcome, provider, event_id],
+    )
+    .await?;
     Ok(())
 }

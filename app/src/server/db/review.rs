@@ -2,6 +2,7 @@
 
 use crate::model::{from_ms, OpinionView};
 use crate::model::{CaseId, UserId};
+use crate::server::db::run::{self, args};
 use sqlx::{Any, AnyConnection, Executor, FromRow};
 
 /// Creates a request with its items (in the given order) and returns its id.
@@ -14,25 +15,23 @@ pub async fn insert_request(
     now: i64,
 ) -> Result<String, sqlx::Error> {
     let id = super::new_id();
-    sqlx::query(
+    run::execute(
+        &mut *conn,
         "INSERT INTO document_requests (id, case_id, requested_by, note, created_at) VALUES ($1, $2, $3, $4, $5)",
+        args![&id, case_id, requested_by, note, now],
     )
-    .bind(&id)
-    .bind(case_id)
-    .bind(requested_by)
-    .bind(note)
-    .bind(now)
-    .execute(&mut *conn)
     .await?;
     for (position, label) in items.iter().enumerate() {
-        sqlx::query(
+        run::execute(
+            &mut *conn,
             "INSERT INTO document_request_items (id, request_id, position, label) VALUES ($1, $2, $3, $4)",
+            args![
+                super::new_id(),
+                &id,
+                i64::try_from(position).unwrap_or(i64::MAX),
+                label
+            ],
         )
-        .bind(super::new_id())
-        .bind(&id)
-        .bind(i64::try_from(position).unwrap_or(i64::MAX))
-        .bind(label)
-        .execute(&mut *conn)
         .await?;
     }
     Ok(id)
@@ -54,12 +53,12 @@ pub async fn find_item<'e>(
     ex: impl Executor<'e, Database = Any>,
     item_id: &str,
 ) -> Result<Option<ItemOfRequest>, sqlx::Error> {
-    sqlx::query_as(
+    run::fetch_optional(
+        ex,
         "SELECT i.id AS item_id, r.id AS request_id, r.case_id, r.requested_by, i.label, i.document_id \
          FROM document_request_items i JOIN document_requests r ON r.id = i.request_id WHERE i.id = $1",
+        args![item_id],
     )
-    .bind(item_id)
-    .fetch_optional(ex)
     .await
 }
 
@@ -70,13 +69,11 @@ pub async fn fulfil_item(
     document_id: &str,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    let done = run::execute(
+        conn,
         "UPDATE document_request_items SET document_id = $1, provided_at = $2 WHERE id = $3 AND document_id IS NULL",
+        args![document_id, now, item_id],
     )
-    .bind(document_id)
-    .bind(now)
-    .bind(item_id)
-    .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
 }
@@ -87,13 +84,12 @@ pub async fn close_request_if_complete(
     request_id: &str,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    let done = run::execute(
+        conn,
         "UPDATE document_requests SET fulfilled_at = $1 WHERE id = $2 AND fulfilled_at IS NULL \
          AND NOT EXISTS (SELECT 1 FROM document_request_items WHERE request_id = $2 AND document_id IS NULL)",
+        args![now, request_id],
     )
-    .bind(now)
-    .bind(request_id)
-    .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
 }
@@ -102,10 +98,12 @@ pub async fn open_request_count<'e>(
     ex: impl Executor<'e, Database = Any>,
     case_id: &CaseId,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM document_requests WHERE case_id = $1 AND fulfilled_at IS NULL")
-        .bind(case_id)
-        .fetch_one(ex)
-        .await
+    run::scalar_one(
+        ex,
+        "SELECT COUNT(*) FROM document_requests WHERE case_id = $1 AND fulfilled_at IS NULL",
+        args![case_id],
+    )
+    .await
 }
 
 /// The text of an opinion as the specialist writes it.
@@ -126,22 +124,24 @@ pub async fn save_draft(
     text: &OpinionText,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    let done = run::execute(
+        conn,
         "INSERT INTO opinions (id, case_id, specialist_id, assessment, recommendation, diagnosis, treatment, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
          ON CONFLICT (case_id, specialist_id) DO UPDATE SET assessment = excluded.assessment, \
          recommendation = excluded.recommendation, diagnosis = excluded.diagnosis, treatment = excluded.treatment, \
          updated_at = excluded.updated_at WHERE opinions.submitted_at IS NULL",
+        args![
+            super::new_id(),
+            case_id,
+            specialist_id,
+            &text.assessment,
+            &text.recommendation,
+            &text.diagnosis,
+            &text.treatment,
+            now,
+        ],
     )
-    .bind(super::new_id())
-    .bind(case_id)
-    .bind(specialist_id)
-    .bind(&text.assessment)
-    .bind(&text.recommendation)
-    .bind(&text.diagnosis)
-    .bind(&text.treatment)
-    .bind(now)
-    .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
 }
@@ -153,13 +153,11 @@ pub async fn mark_submitted(
     specialist_id: &UserId,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    let done = run::execute(
+        conn,
         "UPDATE opinions SET submitted_at = $1 WHERE case_id = $2 AND specialist_id = $3 AND submitted_at IS NULL",
+        args![now, case_id, specialist_id],
     )
-    .bind(now)
-    .bind(case_id)
-    .bind(specialist_id)
-    .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
 }
@@ -203,14 +201,14 @@ pub async fn opinions_for_case<'e>(
     ex: impl Executor<'e, Database = Any>,
     case_id: &CaseId,
 ) -> Result<Vec<OpinionView>, sqlx::Error> {
-    let rows: Vec<OpinionRow> = sqlx::query_as(
+    let rows: Vec<OpinionRow> = run::fetch_all(
+        ex,
         "SELECT o.specialist_id, u.name, p.title, p.specialties, o.assessment, o.recommendation, o.diagnosis, \
          o.treatment, o.updated_at, o.submitted_at \
          FROM opinions o JOIN users u ON u.id = o.specialist_id JOIN clinician_profiles p ON p.user_id = u.id \
          WHERE o.case_id = $1 ORDER BY o.submitted_at IS NULL, o.submitted_at, u.name",
+        args![case_id],
     )
-    .bind(case_id)
-    .fetch_all(ex)
     .await?;
     Ok(rows.into_iter().map(OpinionRow::into_view).collect())
 }
@@ -220,13 +218,13 @@ pub async fn specialists_without_opinion<'e>(
     ex: impl Executor<'e, Database = Any>,
     case_id: &CaseId,
 ) -> Result<Vec<UserId>, sqlx::Error> {
-    sqlx::query_scalar(
+    run::scalar_all(
+        ex,
         "SELECT a.clinician_id FROM case_assignments a WHERE a.case_id = $1 AND a.active = 1 AND a.is_coordinator = 0 \
          AND NOT EXISTS (SELECT 1 FROM opinions o WHERE o.case_id = a.case_id AND o.specialist_id = a.clinician_id \
          AND o.submitted_at IS NOT NULL) ORDER BY a.clinician_id",
+        args![case_id],
     )
-    .bind(case_id)
-    .fetch_all(ex)
     .await
 }
 
@@ -235,12 +233,11 @@ pub async fn has_submitted<'e>(
     case_id: &CaseId,
     specialist_id: &UserId,
 ) -> Result<bool, sqlx::Error> {
-    let n: i64 = sqlx::query_scalar(
+    let n: i64 = run::scalar_one(
+        ex,
         "SELECT COUNT(*) FROM opinions WHERE case_id = $1 AND specialist_id = $2 AND submitted_at IS NOT NULL",
+        args![case_id, specialist_id],
     )
-    .bind(case_id)
-    .bind(specialist_id)
-    .fetch_one(ex)
     .await?;
     Ok(n > 0)
 }
@@ -256,19 +253,21 @@ pub struct NewReport<'a> {
 }
 
 pub async fn insert_report(conn: &mut AnyConnection, r: &NewReport<'_>, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    run::execute(
+        conn,
         "INSERT INTO case_reports (case_id, coordinator_id, summary, content, storage_key, sha256, size_bytes, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        args![
+            r.case_id,
+            r.coordinator_id,
+            r.summary,
+            r.content_json,
+            r.storage_key,
+            r.sha256,
+            i64::try_from(r.size_bytes).unwrap_or(i64::MAX),
+            now,
+        ],
     )
-    .bind(r.case_id)
-    .bind(r.coordinator_id)
-    .bind(r.summary)
-    .bind(r.content_json)
-    .bind(r.storage_key)
-    .bind(r.sha256)
-    .bind(i64::try_from(r.size_bytes).unwrap_or(i64::MAX))
-    .bind(now)
-    .execute(conn)
     .await?;
     Ok(())
 }
@@ -286,10 +285,10 @@ pub async fn find_report<'e>(
     ex: impl Executor<'e, Database = Any>,
     case_id: &CaseId,
 ) -> Result<Option<ReportRow>, sqlx::Error> {
-    sqlx::query_as(
+    run::fetch_optional(
+        ex,
         "SELECT case_id, content, storage_key, sha256, size_bytes FROM case_reports WHERE case_id = $1",
+        args![case_id],
     )
-    .bind(case_id)
-    .fetch_optional(ex)
     .await
 }

@@ -1,5 +1,6 @@
 use crate::model::CurrentUser;
 use crate::model::UserId;
+use crate::server::db::run::{self, args};
 use sqlx::{Any, AnyConnection, Executor, FromRow};
 
 #[derive(FromRow)]
@@ -23,15 +24,12 @@ pub async fn insert(
     now: i64,
     expires_at: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    run::execute(
+        conn,
         "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) \
          VALUES ($1, $2, $3, $3, $4)",
+        args![token_hash, user_id, now, expires_at],
     )
-    .bind(token_hash)
-    .bind(user_id)
-    .bind(now)
-    .bind(expires_at)
-    .execute(conn)
     .await?;
     Ok(())
 }
@@ -43,15 +41,13 @@ pub async fn find_live<'e>(
     now: i64,
     idle_ms: i64,
 ) -> Result<Option<LiveSession>, sqlx::Error> {
-    let row: Option<SessionUserRow> = sqlx::query_as(
+    let row: Option<SessionUserRow> = run::fetch_optional(
+        ex,
         "SELECT u.id, u.name, u.email, u.role, s.last_seen_at FROM sessions s \
          JOIN users u ON u.id = s.user_id \
          WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND u.active = 1",
+        args![token_hash, now, now - idle_ms],
     )
-    .bind(token_hash)
-    .bind(now)
-    .bind(now - idle_ms)
-    .fetch_optional(ex)
     .await?;
     Ok(row.and_then(|r| {
         Some(LiveSession {
@@ -71,27 +67,27 @@ pub async fn touch<'e>(
     token_hash: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
-        .bind(now)
-        .bind(token_hash)
-        .execute(ex)
-        .await?;
+    run::execute(
+        ex,
+        "UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2",
+        args![now, token_hash],
+    )
+    .await?;
     Ok(())
 }
 
 pub async fn delete<'e>(ex: impl Executor<'e, Database = Any>, token_hash: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-        .bind(token_hash)
-        .execute(ex)
-        .await?;
+    run::execute(
+        ex,
+        "DELETE FROM sessions WHERE token_hash = $1",
+        args![token_hash],
+    )
+    .await?;
     Ok(())
 }
 
 pub async fn delete_for_user(conn: &mut AnyConnection, user_id: &UserId) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-        .bind(user_id)
-        .execute(conn)
-        .await?;
+    let done = run::execute(conn, "DELETE FROM sessions WHERE user_id = $1", args![user_id]).await?;
     Ok(done.rows_affected())
 }
 
@@ -101,10 +97,11 @@ pub async fn delete_expired<'e>(
     now: i64,
     idle_ms: i64,
 ) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2")
-        .bind(now)
-        .bind(now - idle_ms)
-        .execute(ex)
-        .await?;
+    let done = run::execute(
+        ex,
+        "DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2",
+        args![now, now - idle_ms],
+    )
+    .await?;
     Ok(done.rows_affected())
 }

@@ -1,5 +1,6 @@
 use crate::domain::TimelineLabel;
 use crate::model::{CaseId, UserId};
+use crate::server::db::run::{self, args};
 
 use sqlx::AnyConnection;
 
@@ -17,17 +18,12 @@ pub async fn append(
     detail: &str,
     at: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    run::execute(
+        conn,
         "INSERT INTO case_timeline (case_id, at, actor_id, actor_role, label, detail) \
          VALUES ($1, $2, $3, $4, $5, $6)",
+        args![case_id, at, actor.user_id, actor.role, label, detail],
     )
-    .bind(case_id)
-    .bind(at)
-    .bind(actor.user_id)
-    .bind(actor.role)
-    .bind(label)
-    .bind(detail)
-    .execute(conn)
     .await?;
     Ok(())
 }

@@ -1,6 +1,7 @@
 use crate::domain::Role;
 use crate::model::UserId;
 use crate::model::UserSummary;
+use crate::server::db::run::{self, args};
 use sqlx::{Any, AnyConnection, Executor, FromRow};
 
 /// A user row as stored. Holds the password hash, so it has neither Serialize nor Debug.
@@ -40,17 +41,19 @@ pub struct ClinicianProfile<'a> {
 
 pub async fn insert(conn: &mut AnyConnection, user: &NewUser<'_>) -> Result<UserId, sqlx::Error> {
     let id = UserId::from(super::new_id());
-    sqlx::query(
+    run::execute(
+        conn,
         "INSERT INTO users (id, email, name, password_hash, role, active, created_at) \
          VALUES ($1, $2, $3, $4, $5, 1, $6)",
+        args![
+            &id,
+            user.email,
+            user.name,
+            user.password_hash,
+            user.role.as_str(),
+            super::now_ms()
+        ],
     )
-    .bind(&id)
-    .bind(user.email)
-    .bind(user.name)
-    .bind(user.password_hash)
-    .bind(user.role.as_str())
-    .bind(super::now_ms())
-    .execute(conn)
     .await?;
     Ok(id)
 }
@@ -60,16 +63,18 @@ pub async fn insert_profile(
     user_id: &UserId,
     profile: &ClinicianProfile<'_>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    run::execute(
+        conn,
         "INSERT INTO clinician_profiles (user_id, title, specialties, contact_email, contact_phone) \
          VALUES ($1, $2, $3, $4, $5)",
+        args![
+            user_id,
+            profile.title,
+            profile.specialties,
+            profile.contact_email,
+            profile.contact_phone
+        ],
     )
-    .bind(user_id)
-    .bind(profile.title)
-    .bind(profile.specialties)
-    .bind(profile.contact_email)
-    .bind(profile.contact_phone)
-    .execute(conn)
     .await?;
     Ok(())
 }
@@ -78,11 +83,11 @@ pub async fn find_by_email<'e>(
     ex: impl Executor<'e, Database = Any>,
     email: &str,
 ) -> Result<Option<UserRow>, sqlx::Error> {
-    sqlx::query_as(
+    run::fetch_optional(
+        ex,
         "SELECT id, email, name, password_hash, role, active, email_verified FROM users WHERE email = $1",
+        args![email],
     )
-    .bind(email)
-    .fetch_optional(ex)
     .await
 }
 
@@ -90,27 +95,26 @@ pub async fn find_by_id<'e>(
     ex: impl Executor<'e, Database = Any>,
     id: &UserId,
 ) -> Result<Option<UserRow>, sqlx::Error> {
-    sqlx::query_as(
+    run::fetch_optional(
+        ex,
         "SELECT id, email, name, password_hash, role, active, email_verified FROM users WHERE id = $1",
+        args![id],
     )
-    .bind(id)
-    .fetch_optional(ex)
     .await
 }
 
 pub async fn set_active(conn: &mut AnyConnection, id: &UserId, active: bool) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
-        .bind(i64::from(active))
-        .bind(id)
-        .execute(conn)
-        .await?;
+    let done = run::execute(
+        conn,
+        "UPDATE users SET active = $1 WHERE id = $2",
+        args![i64::from(active), id],
+    )
+    .await?;
     Ok(done.rows_affected())
 }
 
 pub async fn count<'e>(ex: impl Executor<'e, Database = Any>) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM users")
-        .fetch_one(ex)
-        .await
+    run::scalar_one(ex, "SELECT COUNT(*) FROM users", args![]).await
 }
 
 #[derive(FromRow)]
@@ -126,12 +130,13 @@ struct SummaryRow {
 
 /// Staff and patients for the admin's account list, staff first.
 pub async fn list<'e>(ex: impl Executor<'e, Database = Any>) -> Result<Vec<UserSummary>, sqlx::Error> {
-    let rows: Vec<SummaryRow> = sqlx::query_as(
+    let rows: Vec<SummaryRow> = run::fetch_all(
+        ex,
         "SELECT u.id, u.name, u.email, u.role, u.active, p.title, p.specialties \
          FROM users u LEFT JOIN clinician_profiles p ON p.user_id = u.id \
          ORDER BY CASE u.role WHEN 'admin' THEN 0 WHEN 'clinician' THEN 1 ELSE 2 END, u.name",
+        args![],
     )
-    .fetch_all(ex)
     .await?;
     Ok(rows
         .into_iter()
@@ -149,17 +154,21 @@ pub async fn list<'e>(ex: impl Executor<'e, Database = Any>) -> Result<Vec<UserS
 
 /// A self-registered account starts unverified.
 pub async fn mark_unverified(conn: &mut AnyConnection, user_id: &UserId) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET email_verified = 0 WHERE id = $1")
-        .bind(user_id)
-        .execute(conn)
-        .await?;
+    run::execute(
+        conn,
+        "UPDATE users SET email_verified = 0 WHERE id = $1",
+        args![user_id],
+    )
+    .await?;
     Ok(())
 }
 
 pub async fn mark_verified(conn: &mut AnyConnection, user_id: &UserId) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET email_verified = 1 WHERE id = $1")
-        .bind(user_id)
-        .execute(conn)
-        .await?;
+    run::execute(
+        conn,
+        "UPDATE users SET email_verified = 1 WHERE id = $1",
+        args![user_id],
+    )
+    .await?;
     Ok(())
 }

@@ -8,6 +8,7 @@ use crate::error::AppError;
 use crate::model::{CaseId, PaymentId, UserId};
 use crate::server::config::Config;
 use crate::server::db::assignments;
+use crate::server::db::run::{self, args};
 use crate::server::db::{self, payments, Db};
 use crate::server::payments::CheckoutRequest;
 
@@ -19,11 +20,13 @@ struct CaseFacts {
 }
 
 async fn facts(conn: &mut sqlx::AnyConnection, case_id: &CaseId) -> Result<CaseFacts, AppError> {
-    sqlx::query_as("SELECT category_id, review_type_id, coordinator_id FROM review_cases WHERE id = $1")
-        .bind(case_id)
-        .fetch_optional(conn)
-        .await?
-        .ok_or(AppError::NotFound)
+    run::fetch_optional(
+        conn,
+        "SELECT category_id, review_type_id, coordinator_id FROM review_cases WHERE id = $1",
+        args![case_id],
+    )
+    .await?
+    .ok_or(AppError::NotFound)
 }
 
 /// The case's status, used only to pick which action a request is; the check that follows
@@ -85,11 +88,12 @@ pub async fn assign_coordinator(
             "Choose a coordinator from this medical area's pool.",
         ));
     }
-    let (amount_minor, currency, review_name): (i64, String, String) =
-        sqlx::query_as("SELECT price_minor, currency, name FROM review_types WHERE id = $1")
-            .bind(facts.review_type_id.unwrap_or_default())
-            .fetch_one(&mut *acting.tx)
-            .await?;
+    let (amount_minor, currency, review_name): (i64, String, String) = run::fetch_one(
+        &mut *acting.tx,
+        "SELECT price_minor, currency, name FROM review_types WHERE id = $1",
+        args![facts.review_type_id.unwrap_or_default()],
+    )
+    .await?;
     let now = db::now_ms();
     assignments::insert(
         &mut acting.tx,
@@ -247,11 +251,11 @@ pub async fn assign_specialists(
         .transition
         .has(crate::domain::Effect::SetExpectedReviewDate)
     {
-        let days: i64 = sqlx::query_scalar(
+        let days: i64 = run::scalar_one(
+            &mut *acting.tx,
             "SELECT rt.expected_days FROM review_types rt JOIN review_cases c ON c.review_type_id = rt.id WHERE c.id = $1",
+            args![case_id],
         )
-        .bind(case_id)
-        .fetch_one(&mut *acting.tx)
         .await?;
         assignments::set_expected_review(&mut acting.tx, case_id, now + days * 24 * 3600 * 1000).await?;
         acting.set_review_date();

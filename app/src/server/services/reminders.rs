@@ -10,6 +10,7 @@ use crate::domain::case::{draft_waiting, review_overdue, DRAFT_REMINDER_AFTER_MS
 use crate::domain::{CaseStatus, Transition};
 use crate::error::AppError;
 use crate::model::CaseId;
+use crate::server::db::run::{self, args};
 use crate::server::db::{cases, review, Db};
 
 /// Cases looked at per round; the rest wait for the next round.
@@ -48,28 +49,24 @@ const DRAFT_WAITING: Reminder = Reminder {
 
 /// Sends the "review overdue" reminders due at `now`. Returns how many cases were reminded.
 pub async fn send_overdue(db: &Db, now: i64) -> Result<usize, AppError> {
-    let due: Vec<CaseId> = sqlx::query_scalar(
+    let due: Vec<CaseId> = run::scalar_all(
+        db.pool(),
         "SELECT id FROM review_cases WHERE status = $1 AND expected_review_at < $2 \
          AND overdue_notified_at IS NULL ORDER BY expected_review_at LIMIT $3",
+        args![CaseStatus::DoctorsAssigned, now, BATCH],
     )
-    .bind(CaseStatus::DoctorsAssigned)
-    .bind(now)
-    .bind(BATCH)
-    .fetch_all(db.pool())
     .await?;
     send_each(db, due, now, &REVIEW_OVERDUE).await
 }
 
 /// Reminds the patients of drafts untouched for a day. Returns how many were reminded.
 pub async fn send_draft_waiting(db: &Db, now: i64) -> Result<usize, AppError> {
-    let due: Vec<CaseId> = sqlx::query_scalar(
+    let due: Vec<CaseId> = run::scalar_all(
+        db.pool(),
         "SELECT id FROM review_cases WHERE status = $1 AND updated_at < $2 AND draft_reminded_at IS NULL \
          ORDER BY updated_at LIMIT $3",
+        args![CaseStatus::Draft, now - DRAFT_REMINDER_AFTER_MS, BATCH],
     )
-    .bind(CaseStatus::Draft)
-    .bind(now - DRAFT_REMINDER_AFTER_MS)
-    .bind(BATCH)
-    .fetch_all(db.pool())
     .await?;
     send_each(db, due, now, &DRAFT_WAITING).await
 }
@@ -90,13 +87,13 @@ async fn remind_once(db: &Db, case_id: &CaseId, now: i64, reminder: &Reminder) -
     let mut tx = db.begin().await?;
     let column = reminder.sent_column;
     // The column is one of the two constants above, never input.
-    let claimed = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "UPDATE review_cases SET {column} = $1 WHERE id = $2 AND {column} IS NULL AND status = $3"
-    )))
-    .bind(now)
-    .bind(case_id)
-    .bind(reminder.status.as_str())
-    .execute(&mut *tx)
+    let claimed = run::execute(
+        &mut *tx,
+        sqlx::AssertSqlSafe(format!(
+            "UPDATE review_cases SET {column} = $1 WHERE id = $2 AND {column} IS NULL AND status = $3"
+        )),
+        args![now, case_id, reminder.status.as_str()],
+    )
     .await?
     .rows_affected()
         == 1;

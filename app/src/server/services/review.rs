@@ -11,6 +11,7 @@ use crate::error::AppError;
 use crate::model::{CaseId, UserId};
 use crate::model::{Report, ReportOpinion, ReportPerson, REPORT_DISCLAIMER};
 use crate::server::db::review::{self as repo, OpinionText};
+use crate::server::db::run::{self, args};
 use crate::server::db::{self, assignments, cases, Db, Tx};
 use crate::server::failure::internal;
 use crate::server::storage::Storage;
@@ -142,12 +143,11 @@ pub async fn submit_opinion(
 /// gets its "Under specialist review" step; later work adds nothing.
 async fn mark_review_started(tx: &mut Tx, caller: &Person, case_id: &CaseId) -> Result<(), AppError> {
     let now = db::now_ms();
-    let first = sqlx::query(
+    let first = run::execute(
+        &mut **tx,
         "UPDATE review_cases SET review_started_at = $1 WHERE id = $2 AND review_started_at IS NULL",
+        args![now, case_id],
     )
-    .bind(now)
-    .bind(case_id)
-    .execute(&mut **tx)
     .await?
     .rows_affected()
         == 1;
@@ -243,12 +243,12 @@ async fn completion_blocker(tx: &mut Tx, case_id: &CaseId) -> Result<Option<Stri
 }
 
 async fn person(tx: &mut Tx, user_id: &UserId) -> Result<ReportPerson, AppError> {
-    let (name, title, specialties): (String, Option<String>, Option<String>) = sqlx::query_as(
+    let (name, title, specialties): (String, Option<String>, Option<String>) = run::fetch_one(
+        &mut **tx,
         "SELECT u.name, p.title, p.specialties FROM users u LEFT JOIN clinician_profiles p ON p.user_id = u.id \
          WHERE u.id = $1",
+        args![user_id],
     )
-    .bind(user_id)
-    .fetch_one(&mut **tx)
     .await?;
     Ok(ReportPerson {
         name,

@@ -9,6 +9,7 @@
 //! the first right password. A day without attempts forgets the count.
 
 use crate::server::db::now_ms;
+use crate::server::db::run::{self, args};
 use sqlx::{Any, Executor};
 
 /// Attempts on one account before the delays start.
@@ -89,34 +90,35 @@ pub async fn reserve<'e>(ex: impl Executor<'e, Database = Any>, key: &Key) -> Re
          RETURNING attempts",
         delay = delay_sql(count),
     );
-    let reserved: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-        .bind(key.stored())
-        .bind(now)
-        .bind(now - FORGET_AFTER_MS)
-        .bind(key.free_attempts())
-        .fetch_optional(ex)
-        .await?;
+    let reserved: Option<i64> = run::scalar_optional(
+        ex,
+        sqlx::AssertSqlSafe(sql),
+        args![key.stored(), now, now - FORGET_AFTER_MS, key.free_attempts()],
+    )
+    .await?;
     Ok(reserved.is_some())
 }
 
 /// A right password: the account's count starts again from zero.
 pub async fn clear<'e>(ex: impl Executor<'e, Database = Any>, key: &Key) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM login_throttle WHERE key = $1")
-        .bind(key.stored())
-        .execute(ex)
-        .await?;
+    run::execute(
+        ex,
+        "DELETE FROM login_throttle WHERE key = $1",
+        args![key.stored()],
+    )
+    .await?;
     Ok(())
 }
 
 /// A successful sign-in from a client address gives its reserved attempt back, so people who
 /// sign in correctly never use up their address's allowance.
 pub async fn give_back<'e>(ex: impl Executor<'e, Database = Any>, key: &Key) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    run::execute(
+        ex,
         "UPDATE login_throttle SET attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END \
          WHERE key = $1",
+        args![key.stored()],
     )
-    .bind(key.stored())
-    .execute(ex)
     .await?;
     Ok(())
 }

@@ -17,6 +17,7 @@ use crate::model::{
     RequestItemView, TimelineEntry,
 };
 use crate::model::{PaymentId, UserId};
+use crate::server::db::run::{self, args};
 use lists::{json_list, DOCUMENTS, ITEMS, OPINIONS, REQUESTS, TEAM, TIMELINE};
 use serde::Deserialize;
 use sqlx::{AnyConnection, FromRow};
@@ -190,11 +191,12 @@ pub async fn load(
     case_id: &CaseId,
     caller_id: &UserId,
 ) -> Result<Option<CasePage>, sqlx::Error> {
-    let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(statement(backend)))
-        .bind(case_id)
-        .bind(caller_id)
-        .fetch_optional(conn)
-        .await?;
+    let row: Option<Row> = run::fetch_optional(
+        conn,
+        sqlx::AssertSqlSafe(statement(backend)),
+        args![case_id, caller_id],
+    )
+    .await?;
     row.map(into_page).transpose()
 }
 

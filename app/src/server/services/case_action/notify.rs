@@ -6,6 +6,7 @@ use super::Audience;
 use crate::domain::{Recipient, Transition};
 use crate::error::AppError;
 use crate::model::UserId;
+use crate::server::db::run::{self, args};
 use crate::server::db::{self, cases::CaseRow, notifications, outbox, Tx};
 
 /// A change to tell people about: which case, what happened, who did it (not told themselves).
@@ -86,11 +87,12 @@ pub async fn notify(
         // Delivered to every app server's listener when this transaction commits, and never if
         // it rolls back: open pages learn of the change at once (see the /events route).
         for user_id in &people {
-            sqlx::query("SELECT pg_notify($1, $2)")
-                .bind(notifications::CHANNEL)
-                .bind(user_id)
-                .execute(&mut **tx)
-                .await?;
+            run::execute(
+                &mut **tx,
+                "SELECT pg_notify($1, $2)",
+                args![notifications::CHANNEL, user_id],
+            )
+            .await?;
         }
     }
     for (_, email) in notifications::contacts(tx, &people).await? {
