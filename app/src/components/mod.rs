@@ -4,6 +4,8 @@ pub mod auth;
 pub mod cases;
 /// Error notes and field messages.
 pub mod feedback;
+/// Text and choice fields of the GET filter forms.
+pub mod filters;
 /// The page header and navigation.
 pub mod layout;
 /// Live updates over server-sent events.

@@ -5,6 +5,8 @@ use crate::api::audit::audit_log;
 use crate::components::auth::RequireRole;
 use crate::components::cases::{date_time, urlencode};
 use crate::components::feedback::ErrorNote;
+use crate::components::filters::{named, SelectFilter, TextFilter};
+use crate::domain::audit::{AuditAction, Outcome};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::model::{AuditEntry, AuditQuery, Page};
@@ -12,15 +14,6 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
-
-const OUTCOMES: [&str; 6] = [
-    "ok",
-    "denied",
-    "conflict",
-    "invalid",
-    "error",
-    "integrity_failure",
-];
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
@@ -77,40 +70,17 @@ fn query_string(q: &AuditQuery, page: u32) -> String {
 
 #[component]
 fn SearchForm(current: Memo<AuditQuery>) -> impl IntoView {
-    let text = move |id: &'static str, label: &'static str, kind: &'static str, placeholder: &'static str| {
-        let value = move || {
-            let q = current.get();
-            match id {
-                "who" => q.who,
-                "action" => q.action,
-                "case" => q.case,
-                "from" => q.from,
-                _ => q.to,
-            }
-        };
-        view! {
-            <div class="filter">
-                <label for=id>{label}</label>
-                <input id=id name=id type=kind placeholder=placeholder prop:value=value/>
-            </div>
-        }
-    };
+    let field = move |pick: fn(AuditQuery) -> String| Signal::derive(move || pick(current.get()));
+    let actions = named(AuditAction::all().map(AuditAction::as_str));
+    let outcomes = named(Outcome::ALL.iter().map(|o| o.as_str()));
     view! {
         <Form method="GET" action="" attr:class="filters">
-            {text("who", "Who", "search", "Name or email")}
-            {text("action", "Action", "text", "e.g. read_report")}
-            <div class="filter">
-                <label for="outcome">"Outcome"</label>
-                <select id="outcome" name="outcome">
-                    <option value="">"Any outcome"</option>
-                    {OUTCOMES.iter().map(|o| view! {
-                        <option value=*o selected=move || current.get().outcome == *o>{*o}</option>
-                    }).collect_view()}
-                </select>
-            </div>
-            {text("case", "Case", "text", "C-…")}
-            {text("from", "From", "date", "")}
-            {text("to", "To", "date", "")}
+            <TextFilter id="who" label="Who" kind="search" placeholder="Name or email" current=field(|q| q.who)/>
+            <SelectFilter id="action" label="Action" any="Any action" choices=actions current=field(|q| q.action)/>
+            <SelectFilter id="outcome" label="Outcome" any="Any outcome" choices=outcomes current=field(|q| q.outcome)/>
+            <TextFilter id="case" label="Case" placeholder="C-…" current=field(|q| q.case)/>
+            <TextFilter id="from" label="From" kind="date" current=field(|q| q.from)/>
+            <TextFilter id="to" label="To" kind="date" current=field(|q| q.to)/>
             <button type="submit" class="button">"Search"</button>
         </Form>
     }

@@ -3,6 +3,7 @@ use crate::api::catalog::load_queue_filters;
 use crate::components::auth::RequireRole;
 use crate::components::cases::{urlencode, CaseTable};
 use crate::components::feedback::ErrorNote;
+use crate::components::filters::{SelectFilter, TextFilter};
 use crate::domain::{CaseStatus, Role};
 use crate::error::AppError;
 use crate::model::{CaseSummary, Catalog, Page};
@@ -43,24 +44,17 @@ fn Queue(
     catalog: Resource<Result<Catalog, AppError>>,
 ) -> impl IntoView {
     let current = move || current.get();
+    let statuses = CaseStatus::ALL
+        .iter()
+        .map(|s| (s.as_str().to_owned(), s.label().to_owned()))
+        .collect();
     view! {
         <h1>"Case queue"</h1>
         <Form method="GET" action="" attr:class="filters">
-            <div class="filter">
-                <label for="search">"Search"</label>
-                <input id="search" type="search" name="search" placeholder="Reference or patient name"
-                    prop:value=move || current().search/>
-            </div>
-            <div class="filter">
-            <label for="status">"Status"</label>
-            <select id="status" name="status">
-                <option value="">"Any status"</option>
-                {CaseStatus::ALL.iter().map(|s| {
-                    let value = s.as_str();
-                    view! { <option value=value selected=move || current().status == value>{s.label()}</option> }
-                }).collect_view()}
-            </select>
-            </div>
+            <TextFilter id="search" label="Search" kind="search" placeholder="Reference or patient name"
+                current=Signal::derive(move || current().search)/>
+            <SelectFilter id="status" label="Status" any="Any status" choices=statuses
+                current=Signal::derive(move || current().status)/>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     catalog.await.ok().map(|catalog| view! { <CatalogFilters catalog current/> })
@@ -84,27 +78,13 @@ fn CatalogFilters(
     catalog: Catalog,
     current: impl Fn() -> QueueQuery + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    let areas = catalog.categories.into_iter().map(|c| (c.id, c.name)).collect();
+    let reviews = catalog.review_types.into_iter().map(|t| (t.id, t.name)).collect();
     view! {
-        <div class="filter">
-            <label for="category_id">"Medical area"</label>
-            <select id="category_id" name="category_id">
-                <option value="">"Any area"</option>
-                {catalog.categories.into_iter().map(|c| {
-                    let id = c.id.clone();
-                    view! { <option value=c.id selected=move || current().category_id == id>{c.name}</option> }
-                }).collect_view()}
-            </select>
-        </div>
-        <div class="filter">
-            <label for="review_type_id">"Review"</label>
-            <select id="review_type_id" name="review_type_id">
-                <option value="">"Any review"</option>
-                {catalog.review_types.into_iter().map(|t| {
-                    let id = t.id.clone();
-                    view! { <option value=t.id selected=move || current().review_type_id == id>{t.name}</option> }
-                }).collect_view()}
-            </select>
-        </div>
+        <SelectFilter id="category_id" label="Medical area" any="Any area" choices=areas
+            current=Signal::derive(move || current().category_id)/>
+        <SelectFilter id="review_type_id" label="Review" any="Any review" choices=reviews
+            current=Signal::derive(move || current().review_type_id)/>
     }
 }
 
