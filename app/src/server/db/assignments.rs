@@ -1,7 +1,8 @@
 use crate::domain::CaseStatus;
 use crate::model::{CaseId, UserId};
 use crate::server::db::run::{self, args};
-use sqlx::{Any, AnyConnection, Executor, FromRow};
+use crate::server::db::{Executes, Result};
+use sqlx::{AnyConnection, FromRow};
 
 pub async fn insert(
     conn: &mut AnyConnection,
@@ -10,12 +11,20 @@ pub async fn insert(
     is_coordinator: bool,
     created_by: &UserId,
     now: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<()> {
+    const SQL: &str = "INSERT INTO case_assignments (id, case_id, clinician_id, is_coordinator, active, created_at, created_by) \
+         VALUES ($1, $2, $3, $4, 1, $5, $6)";
     run::execute(
         conn,
-        "INSERT INTO case_assignments (id, case_id, clinician_id, is_coordinator, active, created_at, created_by) \
-         VALUES ($1, $2, $3, $4, 1, $5, $6)",
-        args![super::new_id(), case_id, clinician_id, i64::from(is_coordinator), now, created_by],
+        SQL,
+        args![
+            super::new_id(),
+            case_id,
+            clinician_id,
+            i64::from(is_coordinator),
+            now,
+            created_by
+        ],
     )
     .await?;
     Ok(())
@@ -28,14 +37,10 @@ pub async fn deactivate(
     clinician_id: &UserId,
     by: &UserId,
     now: i64,
-) -> Result<bool, sqlx::Error> {
-    let done = run::execute(
-        conn,
-        "UPDATE case_assignments SET active = 0, deactivated_at = $1, deactivated_by = $2 \
-         WHERE case_id = $3 AND clinician_id = $4 AND active = 1",
-        args![now, by, case_id, clinician_id],
-    )
-    .await?;
+) -> Result<bool> {
+    const SQL: &str = "UPDATE case_assignments SET active = 0, deactivated_at = $1, deactivated_by = $2 \
+         WHERE case_id = $3 AND clinician_id = $4 AND active = 1";
+    let done = run::execute(conn, SQL, args![now, by, case_id, clinician_id]).await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -43,41 +48,24 @@ pub async fn set_coordinator(
     conn: &mut AnyConnection,
     case_id: &CaseId,
     clinician_id: &UserId,
-) -> Result<(), sqlx::Error> {
-    run::execute(
-        conn,
-        "UPDATE review_cases SET coordinator_id = $1 WHERE id = $2",
-        args![clinician_id, case_id],
-    )
-    .await?;
+) -> Result<()> {
+    const SQL: &str = "UPDATE review_cases SET coordinator_id = $1 WHERE id = $2";
+    run::execute(conn, SQL, args![clinician_id, case_id]).await?;
     Ok(())
 }
 
-pub async fn set_expected_review(
-    conn: &mut AnyConnection,
-    case_id: &CaseId,
-    at: i64,
-) -> Result<(), sqlx::Error> {
-    run::execute(
-        conn,
-        "UPDATE review_cases SET expected_review_at = $1 WHERE id = $2 AND expected_review_at IS NULL",
-        args![at, case_id],
-    )
-    .await?;
+pub async fn set_expected_review(conn: &mut AnyConnection, case_id: &CaseId, at: i64) -> Result<()> {
+    const SQL: &str =
+        "UPDATE review_cases SET expected_review_at = $1 WHERE id = $2 AND expected_review_at IS NULL";
+    run::execute(conn, SQL, args![at, case_id]).await?;
     Ok(())
 }
 
 /// Active specialists on a case.
-pub async fn active_specialists<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    case_id: &CaseId,
-) -> Result<Vec<UserId>, sqlx::Error> {
-    run::scalar_all(
-        ex,
-        "SELECT clinician_id FROM case_assignments WHERE case_id = $1 AND active = 1 AND is_coordinator = 0",
-        args![case_id],
-    )
-    .await
+pub async fn active_specialists<'e>(ex: impl Executes<'e>, case_id: &CaseId) -> Result<Vec<UserId>> {
+    const SQL: &str =
+        "SELECT clinician_id FROM case_assignments WHERE case_id = $1 AND active = 1 AND is_coordinator = 0";
+    run::scalar_all(ex, SQL, args![case_id]).await
 }
 
 #[derive(FromRow, Clone, Debug)]
@@ -93,10 +81,10 @@ pub struct PoolMember {
 
 /// Members of a category's pool who can take work, with how many open cases each holds now.
 pub async fn pool_members<'e>(
-    ex: impl Executor<'e, Database = Any>,
+    ex: impl Executes<'e>,
     category_id: &str,
     coordinators: bool,
-) -> Result<Vec<PoolMember>, sqlx::Error> {
+) -> Result<Vec<PoolMember>> {
     let sql = if coordinators {
         POOL_SQL_COORDINATORS
     } else {
@@ -127,10 +115,7 @@ const POOL_SQL_COORDINATORS: &str = pool_sql!("coordinator_pools");
 const POOL_SQL_SPECIALISTS: &str = pool_sql!("category_specialists");
 
 /// The people on a case: the coordinator's profile and each active specialist.
-pub async fn team<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    case_id: &CaseId,
-) -> Result<Vec<(bool, PoolMember)>, sqlx::Error> {
+pub async fn team<'e>(ex: impl Executes<'e>, case_id: &CaseId) -> Result<Vec<(bool, PoolMember)>> {
     #[derive(FromRow)]
     struct Row {
         is_coordinator: i64,
@@ -141,14 +126,10 @@ pub async fn team<'e>(
         contact_email: String,
         contact_phone: String,
     }
-    let rows: Vec<Row> = run::fetch_all(
-        ex,
-        "SELECT a.is_coordinator, u.id, u.name, p.title, p.specialties, p.contact_email, p.contact_phone \
+    const SQL: &str = "SELECT a.is_coordinator, u.id, u.name, p.title, p.specialties, p.contact_email, p.contact_phone \
          FROM case_assignments a JOIN users u ON u.id = a.clinician_id JOIN clinician_profiles p ON p.user_id = u.id \
-         WHERE a.case_id = $1 AND a.active = 1 ORDER BY a.is_coordinator DESC, u.name",
-        args![case_id],
-    )
-    .await?;
+         WHERE a.case_id = $1 AND a.active = 1 ORDER BY a.is_coordinator DESC, u.name";
+    let rows: Vec<Row> = run::fetch_all(ex, SQL, args![case_id]).await?;
     Ok(rows
         .into_iter()
         .map(|r| {

@@ -1,7 +1,7 @@
 use crate::domain::audit::{AuditAction, Outcome};
 use crate::model::{CaseId, UserId};
 use crate::server::db::run::{self, args};
-use sqlx::{Any, Executor};
+use crate::server::db::{Executes, Result};
 
 /// One audit record: who, in which role, did what to which record, from where, and how it ended.
 /// Holds identifiers and outcomes only, never health data.
@@ -15,11 +15,12 @@ pub struct Entry<'a> {
     pub ip: &'a str,
 }
 
-pub async fn record<'e>(ex: impl Executor<'e, Database = Any>, entry: &Entry<'_>) -> Result<(), sqlx::Error> {
+pub async fn record<'e>(ex: impl Executes<'e>, entry: &Entry<'_>) -> Result<()> {
+    const SQL: &str = "INSERT INTO audit_log (at, user_id, role, action, case_id, target, outcome, ip) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
     run::execute(
         ex,
-        "INSERT INTO audit_log (at, user_id, role, action, case_id, target, outcome, ip) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        SQL,
         args![
             super::now_ms(),
             entry.user_id,
@@ -37,16 +38,12 @@ pub async fn record<'e>(ex: impl Executor<'e, Database = Any>, entry: &Entry<'_>
 
 /// Counts entries for an action and outcome; used by tests and the admin overview.
 pub async fn count<'e>(
-    ex: impl Executor<'e, Database = Any>,
+    ex: impl Executes<'e>,
     action: impl Into<AuditAction>,
     outcome: Outcome,
-) -> Result<i64, sqlx::Error> {
-    run::scalar_one(
-        ex,
-        "SELECT COUNT(*) FROM audit_log WHERE action = $1 AND outcome = $2",
-        args![action.into().as_str(), outcome],
-    )
-    .await
+) -> Result<i64> {
+    const SQL: &str = "SELECT COUNT(*) FROM audit_log WHERE action = $1 AND outcome = $2";
+    run::scalar_one(ex, SQL, args![action.into().as_str(), outcome]).await
 }
 
 /// What an admin searches the log by. Empty strings mean "any".
@@ -97,23 +94,25 @@ pub async fn search(
     filter: &Filter,
     limit: i64,
     offset: i64,
-) -> Result<(Vec<crate::model::AuditEntry>, i64), sqlx::Error> {
+) -> Result<(Vec<crate::model::AuditEntry>, i64)> {
     let who = super::like_pattern(&filter.who);
     let (from, to) = (filter.from.unwrap_or(0), filter.to.unwrap_or(i64::MAX));
     let reference = filter.case_reference.trim().to_uppercase();
+    const SQL: &str = filtered!("SELECT COUNT(*)",);
     let total: i64 = run::scalar_one(
         &mut *conn,
-        filtered!("SELECT COUNT(*)",),
+        SQL,
         args![&who, &filter.action, &filter.outcome, &reference, from, to],
     )
     .await?;
+    const SQL_2: &str = filtered!(
+        "SELECT a.id, a.at, u.name AS user_name, u.email AS user_email, a.role, a.action, \
+         c.reference AS case_reference, a.target, a.outcome, a.ip",
+        "ORDER BY a.at DESC, a.id DESC LIMIT $7 OFFSET $8"
+    );
     let rows: Vec<Row> = run::fetch_all(
         &mut *conn,
-        filtered!(
-            "SELECT a.id, a.at, u.name AS user_name, u.email AS user_email, a.role, a.action, \
-         c.reference AS case_reference, a.target, a.outcome, a.ip",
-            "ORDER BY a.at DESC, a.id DESC LIMIT $7 OFFSET $8"
-        ),
+        SQL_2,
         args![
             &who,
             &filter.action,

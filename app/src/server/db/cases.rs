@@ -3,7 +3,8 @@ use crate::domain::CaseStatus;
 use crate::model::{from_ms, CaseDetails, CaseSummary};
 use crate::model::{CaseId, UserId};
 use crate::server::db::run::{self, args};
-use sqlx::{Any, AnyConnection, Executor, FromRow};
+use crate::server::db::{Executes, Result};
+use sqlx::{AnyConnection, FromRow};
 
 /// The columns the rules need to decide on an action.
 #[derive(FromRow, Clone)]
@@ -17,13 +18,9 @@ pub struct CaseRow {
 }
 
 /// How many drafts the patient has not submitted yet.
-pub async fn open_drafts(conn: &mut AnyConnection, patient_id: &UserId) -> Result<i64, sqlx::Error> {
-    run::scalar_one(
-        conn,
-        "SELECT COUNT(*) FROM review_cases WHERE patient_id = $1 AND status = $2",
-        args![patient_id, CaseStatus::Draft],
-    )
-    .await
+pub async fn open_drafts(conn: &mut AnyConnection, patient_id: &UserId) -> Result<i64> {
+    const SQL: &str = "SELECT COUNT(*) FROM review_cases WHERE patient_id = $1 AND status = $2";
+    run::scalar_one(conn, SQL, args![patient_id, CaseStatus::Draft]).await
 }
 
 pub async fn insert_draft(
@@ -32,45 +29,31 @@ pub async fn insert_draft(
     reference: &str,
     patient_id: &UserId,
     now: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<()> {
+    const SQL: &str =
+        "INSERT INTO review_cases (id, reference, patient_id, status, version, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, 1, $5, $5)";
     run::execute(
         conn,
-        "INSERT INTO review_cases (id, reference, patient_id, status, version, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, 1, $5, $5)",
+        SQL,
         args![id, reference, patient_id, CaseStatus::Draft, now],
     )
     .await?;
     Ok(())
 }
 
-pub async fn find<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    id: &CaseId,
-) -> Result<Option<CaseRow>, sqlx::Error> {
-    run::fetch_optional(
-        ex,
-        "SELECT id, reference, patient_id, status, version, coordinator_id \
-         FROM review_cases WHERE id = $1",
-        args![id],
-    )
-    .await
+pub async fn find<'e>(ex: impl Executes<'e>, id: &CaseId) -> Result<Option<CaseRow>> {
+    const SQL: &str = "SELECT id, reference, patient_id, status, version, coordinator_id \
+         FROM review_cases WHERE id = $1";
+    run::fetch_optional(ex, SQL, args![id]).await
 }
 
 /// Moves the case to `to` if nobody changed it since it was read at `version`. Returns false when
 /// another request won the race; the caller turns that into a conflict and rolls back.
-pub async fn advance(
-    conn: &mut AnyConnection,
-    case: &CaseRow,
-    to: CaseStatus,
-    now: i64,
-) -> Result<bool, sqlx::Error> {
-    let done = run::execute(
-        conn,
-        "UPDATE review_cases SET status = $1, version = version + 1, updated_at = $2 \
-         WHERE id = $3 AND version = $4",
-        args![to, now, &case.id, case.version],
-    )
-    .await?;
+pub async fn advance(conn: &mut AnyConnection, case: &CaseRow, to: CaseStatus, now: i64) -> Result<bool> {
+    const SQL: &str = "UPDATE review_cases SET status = $1, version = version + 1, updated_at = $2 \
+         WHERE id = $3 AND version = $4";
+    let done = run::execute(conn, SQL, args![to, now, &case.id, case.version]).await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -81,13 +64,9 @@ pub async fn touch_if_status(
     case_id: &CaseId,
     status: CaseStatus,
     now: i64,
-) -> Result<bool, sqlx::Error> {
-    let done = run::execute(
-        conn,
-        "UPDATE review_cases SET updated_at = $1 WHERE id = $2 AND status = $3",
-        args![now, case_id, status],
-    )
-    .await?;
+) -> Result<bool> {
+    const SQL: &str = "UPDATE review_cases SET updated_at = $1 WHERE id = $2 AND status = $3";
+    let done = run::execute(conn, SQL, args![now, case_id, status]).await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -97,29 +76,22 @@ pub async fn record_closure(
     closed_by: &UserId,
     reason: &str,
     now: i64,
-) -> Result<(), sqlx::Error> {
-    run::execute(
-        conn,
-        "UPDATE review_cases SET closed_at = $1, closed_by = $2, closed_reason = $3 WHERE id = $4",
-        args![now, closed_by, reason, case_id],
-    )
-    .await?;
+) -> Result<()> {
+    const SQL: &str =
+        "UPDATE review_cases SET closed_at = $1, closed_by = $2, closed_reason = $3 WHERE id = $4";
+    run::execute(conn, SQL, args![now, closed_by, reason, case_id]).await?;
     Ok(())
 }
 
 /// Whether `user_id` holds an active assignment on the case, and as coordinator or specialist.
 pub async fn active_assignment<'e>(
-    ex: impl Executor<'e, Database = Any>,
+    ex: impl Executes<'e>,
     case_id: &CaseId,
     user_id: &UserId,
-) -> Result<Option<bool>, sqlx::Error> {
-    let is_coordinator: Option<i64> = run::scalar_optional(
-        ex,
-        "SELECT is_coordinator FROM case_assignments \
-         WHERE case_id = $1 AND clinician_id = $2 AND active = 1",
-        args![case_id, user_id],
-    )
-    .await?;
+) -> Result<Option<bool>> {
+    const SQL: &str = "SELECT is_coordinator FROM case_assignments \
+         WHERE case_id = $1 AND clinician_id = $2 AND active = 1";
+    let is_coordinator: Option<i64> = run::scalar_optional(ex, SQL, args![case_id, user_id]).await?;
     Ok(is_coordinator.map(|v| v == 1))
 }
 
@@ -151,7 +123,7 @@ pub struct ListedCase {
 }
 
 impl SummaryRow {
-    fn into_listed(self) -> Result<ListedCase, sqlx::Error> {
+    fn into_listed(self) -> Result<ListedCase> {
         let (open_requests, opinions_missing) = (self.open_requests, self.opinions_missing);
         Ok(ListedCase {
             summary: self.into_summary()?,
@@ -160,7 +132,7 @@ impl SummaryRow {
         })
     }
 
-    fn into_summary(self) -> Result<CaseSummary, sqlx::Error> {
+    fn into_summary(self) -> Result<CaseSummary> {
         Ok(CaseSummary {
             status: self.status,
             id: self.id,
@@ -178,7 +150,7 @@ impl SummaryRow {
     }
 }
 
-fn summaries(rows: Vec<SummaryRow>) -> Result<Vec<CaseSummary>, sqlx::Error> {
+fn summaries(rows: Vec<SummaryRow>) -> Result<Vec<CaseSummary>> {
     rows.into_iter().map(SummaryRow::into_summary).collect()
 }
 
@@ -199,57 +171,37 @@ macro_rules! summary_select {
     };
 }
 
-pub async fn summary<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    id: &CaseId,
-) -> Result<Option<CaseSummary>, sqlx::Error> {
+pub async fn summary<'e>(ex: impl Executes<'e>, id: &CaseId) -> Result<Option<CaseSummary>> {
     let row: Option<SummaryRow> =
         run::fetch_optional(ex, summary_select!("WHERE c.id = $1"), args![id]).await?;
     row.map(SummaryRow::into_summary).transpose()
 }
 
-pub async fn list_for_patient<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    patient_id: &UserId,
-) -> Result<Vec<ListedCase>, sqlx::Error> {
-    let rows: Vec<SummaryRow> = run::fetch_all(
-        ex,
-        summary_select!("WHERE c.patient_id = $1 ORDER BY c.created_at DESC"),
-        args![patient_id],
-    )
-    .await?;
+pub async fn list_for_patient<'e>(ex: impl Executes<'e>, patient_id: &UserId) -> Result<Vec<ListedCase>> {
+    const SQL: &str = summary_select!("WHERE c.patient_id = $1 ORDER BY c.created_at DESC");
+    let rows: Vec<SummaryRow> = run::fetch_all(ex, SQL, args![patient_id]).await?;
     rows.into_iter().map(SummaryRow::into_listed).collect()
 }
 
 /// Cases where the clinician holds an active assignment of the given kind.
 pub async fn list_for_clinician<'e>(
-    ex: impl Executor<'e, Database = Any>,
+    ex: impl Executes<'e>,
     clinician_id: &UserId,
     as_coordinator: bool,
-) -> Result<Vec<ListedCase>, sqlx::Error> {
-    let rows: Vec<SummaryRow> = run::fetch_all(
-        ex,
-        summary_select!(
-            "JOIN case_assignments a ON a.case_id = c.id AND a.active = 1 "
-            "WHERE a.clinician_id = $1 AND a.is_coordinator = $2 ORDER BY c.updated_at DESC"
-        ),
-        args![clinician_id, i64::from(as_coordinator)],
-    )
-    .await?;
+) -> Result<Vec<ListedCase>> {
+    const SQL: &str = summary_select!(
+        "JOIN case_assignments a ON a.case_id = c.id AND a.active = 1 "
+        "WHERE a.clinician_id = $1 AND a.is_coordinator = $2 ORDER BY c.updated_at DESC"
+    );
+    let rows: Vec<SummaryRow> =
+        run::fetch_all(ex, SQL, args![clinician_id, i64::from(as_coordinator)]).await?;
     rows.into_iter().map(SummaryRow::into_listed).collect()
 }
 
 /// The cases on which the specialist's opinion is in, in one statement.
-pub async fn cases_with_opinion_of<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    specialist_id: &UserId,
-) -> Result<Vec<CaseId>, sqlx::Error> {
-    run::scalar_all(
-        ex,
-        "SELECT case_id FROM opinions WHERE specialist_id = $1 AND submitted_at IS NOT NULL",
-        args![specialist_id],
-    )
-    .await
+pub async fn cases_with_opinion_of<'e>(ex: impl Executes<'e>, specialist_id: &UserId) -> Result<Vec<CaseId>> {
+    const SQL: &str = "SELECT case_id FROM opinions WHERE specialist_id = $1 AND submitted_at IS NOT NULL";
+    run::scalar_all(ex, SQL, args![specialist_id]).await
 }
 
 /// Filters of the admin queue. Empty strings mean "any".
@@ -268,16 +220,17 @@ pub async fn queue(
     filter: &QueueFilter,
     limit: i64,
     offset: i64,
-) -> Result<(Vec<CaseSummary>, i64), sqlx::Error> {
+) -> Result<(Vec<CaseSummary>, i64)> {
     let pattern = super::like_pattern(&filter.search);
+    const SQL: &str = concat!(
+        "SELECT COUNT(*) FROM review_cases c JOIN users u ON u.id = c.patient_id ",
+        "WHERE c.status <> $5 AND ($1 = '' OR c.status = $1) AND ($2 = '' OR c.category_id = $2) ",
+        "AND ($3 = '' OR c.review_type_id = $3) ",
+        "AND ($4 = '%%' OR LOWER(c.reference) LIKE $4 ESCAPE '\\' OR LOWER(u.name) LIKE $4 ESCAPE '\\')"
+    );
     let total: i64 = run::scalar_one(
         &mut *conn,
-        concat!(
-            "SELECT COUNT(*) FROM review_cases c JOIN users u ON u.id = c.patient_id ",
-            "WHERE c.status <> $5 AND ($1 = '' OR c.status = $1) AND ($2 = '' OR c.category_id = $2) ",
-            "AND ($3 = '' OR c.review_type_id = $3) ",
-            "AND ($4 = '%%' OR LOWER(c.reference) LIKE $4 ESCAPE '\\' OR LOWER(u.name) LIKE $4 ESCAPE '\\')"
-        ),
+        SQL,
         args![
             &filter.status,
             &filter.category_id,
@@ -287,14 +240,15 @@ pub async fn queue(
         ],
     )
     .await?;
+    const SQL_2: &str = summary_select!(
+        "WHERE c.status <> $7 AND ($1 = '' OR c.status = $1) AND ($2 = '' OR c.category_id = $2) "
+        "AND ($3 = '' OR c.review_type_id = $3) "
+        "AND ($4 = '%%' OR LOWER(c.reference) LIKE $4 ESCAPE '\\' OR LOWER(u.name) LIKE $4 ESCAPE '\\') "
+        "ORDER BY c.created_at DESC, c.id LIMIT $5 OFFSET $6"
+    );
     let rows = run::fetch_all(
         &mut *conn,
-        summary_select!(
-            "WHERE c.status <> $7 AND ($1 = '' OR c.status = $1) AND ($2 = '' OR c.category_id = $2) "
-            "AND ($3 = '' OR c.review_type_id = $3) "
-            "AND ($4 = '%%' OR LOWER(c.reference) LIKE $4 ESCAPE '\\' OR LOWER(u.name) LIKE $4 ESCAPE '\\') "
-            "ORDER BY c.created_at DESC, c.id LIMIT $5 OFFSET $6"
-        ),
+        SQL_2,
         args![
             &filter.status,
             &filter.category_id,
@@ -322,17 +276,11 @@ struct DetailsRow {
     closed_reason: Option<String>,
 }
 
-pub async fn details<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    id: &CaseId,
-) -> Result<Option<CaseDetails>, sqlx::Error> {
-    let row: Option<DetailsRow> = run::fetch_optional(
-        ex,
+pub async fn details<'e>(ex: impl Executes<'e>, id: &CaseId) -> Result<Option<CaseDetails>> {
+    const SQL: &str =
         "SELECT review_type_id, category_id, patient_age, patient_sex, medical_history, current_treatment, \
-         questions, submitted_at, closed_reason FROM review_cases WHERE id = $1",
-        args![id],
-    )
-    .await?;
+         questions, submitted_at, closed_reason FROM review_cases WHERE id = $1";
+    let row: Option<DetailsRow> = run::fetch_optional(ex, SQL, args![id]).await?;
     Ok(row.map(|r| CaseDetails {
         review_type_id: r.review_type_id,
         category_id: r.category_id,
@@ -346,16 +294,13 @@ pub async fn details<'e>(
     }))
 }
 
-pub async fn update_draft(
-    conn: &mut AnyConnection,
-    id: &CaseId,
-    f: &DraftFields,
-    now: i64,
-) -> Result<(), sqlx::Error> {
+pub async fn update_draft(conn: &mut AnyConnection, id: &CaseId, f: &DraftFields, now: i64) -> Result<()> {
+    const SQL: &str =
+        "UPDATE review_cases SET review_type_id = $1, category_id = $2, patient_age = $3, patient_sex = $4, \
+         medical_history = $5, current_treatment = $6, questions = $7, updated_at = $8 WHERE id = $9";
     run::execute(
         conn,
-        "UPDATE review_cases SET review_type_id = $1, category_id = $2, patient_age = $3, patient_sex = $4, \
-         medical_history = $5, current_treatment = $6, questions = $7, updated_at = $8 WHERE id = $9",
+        SQL,
         args![
             f.review_type_id.as_deref(),
             f.category_id.as_deref(),
@@ -372,7 +317,7 @@ pub async fn update_draft(
     Ok(())
 }
 
-pub async fn mark_submitted(conn: &mut AnyConnection, id: &CaseId, now: i64) -> Result<(), sqlx::Error> {
+pub async fn mark_submitted(conn: &mut AnyConnection, id: &CaseId, now: i64) -> Result<()> {
     run::execute(
         conn,
         "UPDATE review_cases SET submitted_at = $1 WHERE id = $2",
@@ -383,18 +328,14 @@ pub async fn mark_submitted(conn: &mut AnyConnection, id: &CaseId, now: i64) -> 
 }
 
 /// Deletes a draft row. Only drafts have nothing that must be kept (no timeline, no payments).
-pub async fn delete_draft(conn: &mut AnyConnection, id: &CaseId) -> Result<bool, sqlx::Error> {
+pub async fn delete_draft(conn: &mut AnyConnection, id: &CaseId) -> Result<bool> {
     run::execute(
         &mut *conn,
         "DELETE FROM notifications WHERE case_id = $1",
         args![id],
     )
     .await?;
-    let done = run::execute(
-        conn,
-        "DELETE FROM review_cases WHERE id = $1 AND status = $2",
-        args![id, CaseStatus::Draft],
-    )
-    .await?;
+    const SQL: &str = "DELETE FROM review_cases WHERE id = $1 AND status = $2";
+    let done = run::execute(conn, SQL, args![id, CaseStatus::Draft]).await?;
     Ok(done.rows_affected() == 1)
 }

@@ -2,6 +2,7 @@ use crate::domain::money::Money;
 use crate::model::UserId;
 use crate::model::{Category, ClinicianChoice, ReviewType};
 use crate::server::db::run::{self, args};
+use crate::server::db::Result;
 use sqlx::AnyConnection;
 
 pub struct NewReviewType<'a> {
@@ -12,29 +13,31 @@ pub struct NewReviewType<'a> {
     pub expected_days: i64,
 }
 
-pub async fn insert_review_type(
-    conn: &mut AnyConnection,
-    rt: &NewReviewType<'_>,
-) -> Result<String, sqlx::Error> {
+pub async fn insert_review_type(conn: &mut AnyConnection, rt: &NewReviewType<'_>) -> Result<String> {
     let id = super::new_id();
+    const SQL: &str = "INSERT INTO review_types (id, name, description, price_minor, currency, expected_days, active, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 1, $7)";
     run::execute(
         conn,
-        "INSERT INTO review_types (id, name, description, price_minor, currency, expected_days, active, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 1, $7)",
-        args![&id, rt.name, rt.description, rt.price_minor, rt.currency, rt.expected_days, super::now_ms()],
+        SQL,
+        args![
+            &id,
+            rt.name,
+            rt.description,
+            rt.price_minor,
+            rt.currency,
+            rt.expected_days,
+            super::now_ms()
+        ],
     )
     .await?;
     Ok(id)
 }
 
-pub async fn insert_category(conn: &mut AnyConnection, name: &str) -> Result<String, sqlx::Error> {
+pub async fn insert_category(conn: &mut AnyConnection, name: &str) -> Result<String> {
     let id = super::new_id();
-    run::execute(
-        conn,
-        "INSERT INTO disease_categories (id, name, active, created_at) VALUES ($1, $2, 1, $3)",
-        args![&id, name, super::now_ms()],
-    )
-    .await?;
+    const SQL: &str = "INSERT INTO disease_categories (id, name, active, created_at) VALUES ($1, $2, 1, $3)";
+    run::execute(conn, SQL, args![&id, name, super::now_ms()]).await?;
     Ok(id)
 }
 
@@ -50,7 +53,7 @@ pub async fn add_to_pool(
     pool: Pool,
     category_id: &str,
     clinician_id: &UserId,
-) -> Result<(), sqlx::Error> {
+) -> Result<()> {
     let sql = match pool {
         Pool::Specialists => {
             "INSERT INTO category_specialists (category_id, clinician_id) VALUES ($1, $2) ON CONFLICT DO NOTHING"
@@ -75,17 +78,11 @@ struct ReviewTypeRow {
 }
 
 /// All review types (`only_active`: the ones patients may pick), by name.
-pub async fn review_types(
-    conn: &mut AnyConnection,
-    only_active: bool,
-) -> Result<Vec<ReviewType>, sqlx::Error> {
-    let rows: Vec<ReviewTypeRow> = run::fetch_all(
-        conn,
+pub async fn review_types(conn: &mut AnyConnection, only_active: bool) -> Result<Vec<ReviewType>> {
+    const SQL: &str =
         "SELECT id, name, description, price_minor, currency, expected_days, active FROM review_types \
-         WHERE active = 1 OR $1 = 0 ORDER BY price_minor, name",
-        args![i64::from(only_active)],
-    )
-    .await?;
+         WHERE active = 1 OR $1 = 0 ORDER BY price_minor, name";
+    let rows: Vec<ReviewTypeRow> = run::fetch_all(conn, SQL, args![i64::from(only_active)]).await?;
     Ok(rows
         .into_iter()
         .map(|r| ReviewType {
@@ -102,25 +99,15 @@ pub async fn review_types(
         .collect())
 }
 
-pub async fn categories(conn: &mut AnyConnection, only_active: bool) -> Result<Vec<Category>, sqlx::Error> {
-    let rows: Vec<(String, String, i64)> = run::fetch_all(
-        &mut *conn,
-        "SELECT id, name, active FROM disease_categories WHERE active = 1 OR $1 = 0 ORDER BY name",
-        args![i64::from(only_active)],
-    )
-    .await?;
-    let specialists: Vec<(String, UserId)> = run::fetch_all(
-        &mut *conn,
-        "SELECT category_id, clinician_id FROM category_specialists",
-        args![],
-    )
-    .await?;
-    let coordinators: Vec<(String, UserId)> = run::fetch_all(
-        &mut *conn,
-        "SELECT category_id, clinician_id FROM coordinator_pools",
-        args![],
-    )
-    .await?;
+pub async fn categories(conn: &mut AnyConnection, only_active: bool) -> Result<Vec<Category>> {
+    const SQL: &str =
+        "SELECT id, name, active FROM disease_categories WHERE active = 1 OR $1 = 0 ORDER BY name";
+    let rows: Vec<(String, String, i64)> =
+        run::fetch_all(&mut *conn, SQL, args![i64::from(only_active)]).await?;
+    const SQL_2: &str = "SELECT category_id, clinician_id FROM category_specialists";
+    let specialists: Vec<(String, UserId)> = run::fetch_all(&mut *conn, SQL_2, args![]).await?;
+    const SQL_3: &str = "SELECT category_id, clinician_id FROM coordinator_pools";
+    let coordinators: Vec<(String, UserId)> = run::fetch_all(&mut *conn, SQL_3, args![]).await?;
     let members = |pairs: &[(String, UserId)], id: &str| -> Vec<UserId> {
         pairs
             .iter()
@@ -141,13 +128,9 @@ pub async fn categories(conn: &mut AnyConnection, only_active: bool) -> Result<V
 }
 
 /// Every category with its name and state only (no pools): what filters need.
-pub async fn category_names(conn: &mut AnyConnection) -> Result<Vec<Category>, sqlx::Error> {
-    let rows: Vec<(String, String, i64)> = run::fetch_all(
-        &mut *conn,
-        "SELECT id, name, active FROM disease_categories ORDER BY name",
-        args![],
-    )
-    .await?;
+pub async fn category_names(conn: &mut AnyConnection) -> Result<Vec<Category>> {
+    const SQL: &str = "SELECT id, name, active FROM disease_categories ORDER BY name";
+    let rows: Vec<(String, String, i64)> = run::fetch_all(&mut *conn, SQL, args![]).await?;
     Ok(rows
         .into_iter()
         .map(|(id, name, active)| Category {
@@ -161,14 +144,10 @@ pub async fn category_names(conn: &mut AnyConnection) -> Result<Vec<Category>, s
 }
 
 /// Active clinician accounts with their profiles, for the pool pickers.
-pub async fn clinicians(conn: &mut AnyConnection) -> Result<Vec<ClinicianChoice>, sqlx::Error> {
-    let rows: Vec<(String, String, String, String)> = run::fetch_all(
-        conn,
-        "SELECT u.id, u.name, p.title, p.specialties FROM users u JOIN clinician_profiles p ON p.user_id = u.id \
-         WHERE u.role = 'clinician' AND u.active = 1 ORDER BY u.name",
-        args![],
-    )
-    .await?;
+pub async fn clinicians(conn: &mut AnyConnection) -> Result<Vec<ClinicianChoice>> {
+    const SQL: &str = "SELECT u.id, u.name, p.title, p.specialties FROM users u JOIN clinician_profiles p ON p.user_id = u.id \
+         WHERE u.role = 'clinician' AND u.active = 1 ORDER BY u.name";
+    let rows: Vec<(String, String, String, String)> = run::fetch_all(conn, SQL, args![]).await?;
     Ok(rows
         .into_iter()
         .map(|(id, name, title, specialties)| ClinicianChoice {
@@ -180,28 +159,27 @@ pub async fn clinicians(conn: &mut AnyConnection) -> Result<Vec<ClinicianChoice>
         .collect())
 }
 
-pub async fn update_review_type(
-    conn: &mut AnyConnection,
-    id: &str,
-    rt: &NewReviewType<'_>,
-) -> Result<bool, sqlx::Error> {
+pub async fn update_review_type(conn: &mut AnyConnection, id: &str, rt: &NewReviewType<'_>) -> Result<bool> {
+    const SQL: &str = "UPDATE review_types SET name = $1, description = $2, price_minor = $3, currency = $4, expected_days = $5 \
+         WHERE id = $6";
     let done = run::execute(
         conn,
-        "UPDATE review_types SET name = $1, description = $2, price_minor = $3, currency = $4, expected_days = $5 \
-         WHERE id = $6",
-        args![rt.name, rt.description, rt.price_minor, rt.currency, rt.expected_days, id],
+        SQL,
+        args![
+            rt.name,
+            rt.description,
+            rt.price_minor,
+            rt.currency,
+            rt.expected_days,
+            id
+        ],
     )
     .await?;
     Ok(done.rows_affected() == 1)
 }
 
 /// Activates or deactivates a review type or category. Cases that use it keep it.
-pub async fn set_active(
-    conn: &mut AnyConnection,
-    kind: CatalogKind,
-    id: &str,
-    active: bool,
-) -> Result<bool, sqlx::Error> {
+pub async fn set_active(conn: &mut AnyConnection, kind: CatalogKind, id: &str, active: bool) -> Result<bool> {
     let sql = match kind {
         CatalogKind::ReviewType => "UPDATE review_types SET active = $1 WHERE id = $2",
         CatalogKind::Category => "UPDATE disease_categories SET active = $1 WHERE id = $2",
@@ -212,13 +190,9 @@ pub async fn set_active(
 
 pub use crate::model::CatalogKind;
 
-pub async fn rename_category(conn: &mut AnyConnection, id: &str, name: &str) -> Result<bool, sqlx::Error> {
-    let done = run::execute(
-        conn,
-        "UPDATE disease_categories SET name = $1 WHERE id = $2",
-        args![name, id],
-    )
-    .await?;
+pub async fn rename_category(conn: &mut AnyConnection, id: &str, name: &str) -> Result<bool> {
+    const SQL: &str = "UPDATE disease_categories SET name = $1 WHERE id = $2";
+    let done = run::execute(conn, SQL, args![name, id]).await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -228,7 +202,7 @@ pub async fn replace_pool(
     pool: Pool,
     category_id: &str,
     members: &[UserId],
-) -> Result<(), sqlx::Error> {
+) -> Result<()> {
     let sql = match pool {
         Pool::Specialists => "DELETE FROM category_specialists WHERE category_id = $1",
         Pool::Coordinators => "DELETE FROM coordinator_pools WHERE category_id = $1",
@@ -241,7 +215,7 @@ pub async fn replace_pool(
 }
 
 /// Whether an id names an active review type / category (for intake).
-pub async fn is_active(conn: &mut AnyConnection, kind: CatalogKind, id: &str) -> Result<bool, sqlx::Error> {
+pub async fn is_active(conn: &mut AnyConnection, kind: CatalogKind, id: &str) -> Result<bool> {
     let sql = match kind {
         CatalogKind::ReviewType => "SELECT COUNT(*) FROM review_types WHERE id = $1 AND active = 1",
         CatalogKind::Category => "SELECT COUNT(*) FROM disease_categories WHERE id = $1 AND active = 1",

@@ -2,8 +2,9 @@ use crate::domain::document::MediaType;
 use crate::model::CaseId;
 use crate::model::UserId;
 use crate::server::db::run::{self, args};
+use crate::server::db::{Executes, Result};
 
-use sqlx::{Any, AnyConnection, Executor, FromRow};
+use sqlx::{AnyConnection, FromRow};
 
 #[derive(FromRow, Clone)]
 pub struct DocumentRow {
@@ -17,7 +18,7 @@ pub struct DocumentRow {
 }
 
 impl DocumentRow {
-    pub fn media_type(&self) -> Result<MediaType, sqlx::Error> {
+    pub fn media_type(&self) -> Result<MediaType> {
         MediaType::from_mime(&self.media_type).ok_or_else(|| sqlx::Error::Decode("unknown media type".into()))
     }
 }
@@ -32,16 +33,13 @@ pub struct NewDocument<'a> {
     pub storage_key: &'a str,
 }
 
-pub async fn insert(
-    conn: &mut AnyConnection,
-    doc: &NewDocument<'_>,
-    now: i64,
-) -> Result<String, sqlx::Error> {
+pub async fn insert(conn: &mut AnyConnection, doc: &NewDocument<'_>, now: i64) -> Result<String> {
     let id = super::new_id();
+    const SQL: &str = "INSERT INTO documents (id, case_id, uploaded_by, name, media_type, size_bytes, sha256, storage_key, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
     run::execute(
         conn,
-        "INSERT INTO documents (id, case_id, uploaded_by, name, media_type, size_bytes, sha256, storage_key, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        SQL,
         args![
             &id,
             doc.case_id,
@@ -58,25 +56,19 @@ pub async fn insert(
     Ok(id)
 }
 
-pub async fn find<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    id: &str,
-) -> Result<Option<DocumentRow>, sqlx::Error> {
-    run::fetch_optional(
-        ex,
-        "SELECT id, case_id, name, media_type, size_bytes, sha256, storage_key FROM documents WHERE id = $1",
-        args![id],
-    )
-    .await
+pub async fn find<'e>(ex: impl Executes<'e>, id: &str) -> Result<Option<DocumentRow>> {
+    const SQL: &str =
+        "SELECT id, case_id, name, media_type, size_bytes, sha256, storage_key FROM documents WHERE id = $1";
+    run::fetch_optional(ex, SQL, args![id]).await
 }
 
-pub async fn delete(conn: &mut AnyConnection, id: &str) -> Result<(), sqlx::Error> {
+pub async fn delete(conn: &mut AnyConnection, id: &str) -> Result<()> {
     run::execute(conn, "DELETE FROM documents WHERE id = $1", args![id]).await?;
     Ok(())
 }
 
 /// Storage keys of a case's documents, for deleting their files after the rows are gone.
-pub async fn keys_for_case(conn: &mut AnyConnection, case_id: &CaseId) -> Result<Vec<String>, sqlx::Error> {
+pub async fn keys_for_case(conn: &mut AnyConnection, case_id: &CaseId) -> Result<Vec<String>> {
     run::scalar_all(
         conn,
         "SELECT storage_key FROM documents WHERE case_id = $1",
@@ -85,37 +77,24 @@ pub async fn keys_for_case(conn: &mut AnyConnection, case_id: &CaseId) -> Result
     .await
 }
 
-pub async fn delete_for_case(conn: &mut AnyConnection, case_id: &CaseId) -> Result<(), sqlx::Error> {
+pub async fn delete_for_case(conn: &mut AnyConnection, case_id: &CaseId) -> Result<()> {
     run::execute(conn, "DELETE FROM documents WHERE case_id = $1", args![case_id]).await?;
     Ok(())
 }
 
 /// (number of files, total bytes) on a case.
-pub async fn usage<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    case_id: &CaseId,
-) -> Result<(i64, i64), sqlx::Error> {
+pub async fn usage<'e>(ex: impl Executes<'e>, case_id: &CaseId) -> Result<(i64, i64)> {
     // PostgreSQL sums BIGINT into NUMERIC; the cast keeps the type the same on both backends.
-    let (count, total): (i64, i64) = run::fetch_one(
-        ex,
-        "SELECT COUNT(*), CAST(COALESCE(SUM(size_bytes), 0) AS BIGINT) FROM documents WHERE case_id = $1",
-        args![case_id],
-    )
-    .await?;
+    const SQL: &str =
+        "SELECT COUNT(*), CAST(COALESCE(SUM(size_bytes), 0) AS BIGINT) FROM documents WHERE case_id = $1";
+    let (count, total): (i64, i64) = run::fetch_one(ex, SQL, args![case_id]).await?;
     Ok((count, total))
 }
 
 /// Bytes held by all the cases of the patient who owns `case_id`.
-pub async fn patient_usage<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    case_id: &CaseId,
-) -> Result<i64, sqlx::Error> {
-    run::scalar_one(
-        ex,
-        "SELECT CAST(COALESCE(SUM(d.size_bytes), 0) AS BIGINT) FROM documents d \
+pub async fn patient_usage<'e>(ex: impl Executes<'e>, case_id: &CaseId) -> Result<i64> {
+    const SQL: &str = "SELECT CAST(COALESCE(SUM(d.size_bytes), 0) AS BIGINT) FROM documents d \
          JOIN review_cases c ON c.id = d.case_id \
-         WHERE c.patient_id = (SELECT patient_id FROM review_cases WHERE id = $1)",
-        args![case_id],
-    )
-    .await
+         WHERE c.patient_id = (SELECT patient_id FROM review_cases WHERE id = $1)";
+    run::scalar_one(ex, SQL, args![case_id]).await
 }

@@ -3,6 +3,7 @@
 
 use crate::model::UserId;
 use crate::server::db::run::{self, args};
+use crate::server::db::Result;
 use sqlx::AnyConnection;
 
 pub const VERIFY_EMAIL: &str = "verify_email";
@@ -13,13 +14,10 @@ pub async fn insert(
     user_id: &UserId,
     purpose: &str,
     expires_at: i64,
-) -> Result<(), sqlx::Error> {
-    run::execute(
-        conn,
-        "INSERT INTO email_tokens (token_hash, user_id, purpose, expires_at) VALUES ($1, $2, $3, $4)",
-        args![token_hash, user_id, purpose, expires_at],
-    )
-    .await?;
+) -> Result<()> {
+    const SQL: &str =
+        "INSERT INTO email_tokens (token_hash, user_id, purpose, expires_at) VALUES ($1, $2, $3, $4)";
+    run::execute(conn, SQL, args![token_hash, user_id, purpose, expires_at]).await?;
     Ok(())
 }
 
@@ -30,13 +28,9 @@ pub async fn take(
     token_hash: &str,
     purpose: &str,
     now: i64,
-) -> Result<Option<UserId>, sqlx::Error> {
-    run::scalar_optional(
-        conn,
-        "UPDATE email_tokens SET used_at = $1 \
+) -> Result<Option<UserId>> {
+    const SQL: &str = "UPDATE email_tokens SET used_at = $1 \
          WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1 \
-         RETURNING user_id",
-        args![now, token_hash, purpose],
-    )
-    .await
+         RETURNING user_id";
+    run::scalar_optional(conn, SQL, args![now, token_hash, purpose]).await
 }

@@ -26,6 +26,14 @@ use std::time::Duration;
 
 pub type Tx = Transaction<'static, Any>;
 
+/// What every repository function answers.
+pub type Result<T, E = sqlx::Error> = std::result::Result<T, E>;
+
+/// Anything a statement runs on: the pool, a connection or a transaction.
+pub trait Executes<'e>: Executor<'e, Database = Any> {}
+
+impl<'e, T: Executor<'e, Database = Any>> Executes<'e> for T {}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,

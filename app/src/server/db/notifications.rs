@@ -1,5 +1,6 @@
 use crate::model::{CaseId, UserId};
 use crate::server::db::run::{self, args};
+use crate::server::db::Result;
 use sqlx::AnyConnection;
 
 /// The PostgreSQL channel on which a committed notification names its recipient.
@@ -13,11 +14,12 @@ pub struct NewNotification<'a> {
     pub body: &'a str,
 }
 
-pub async fn insert(conn: &mut AnyConnection, n: &NewNotification<'_>, now: i64) -> Result<(), sqlx::Error> {
+pub async fn insert(conn: &mut AnyConnection, n: &NewNotification<'_>, now: i64) -> Result<()> {
+    const SQL: &str = "INSERT INTO notifications (id, user_id, case_id, kind, title, body, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)";
     run::execute(
         conn,
-        "INSERT INTO notifications (id, user_id, case_id, kind, title, body, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        SQL,
         args![
             super::new_id(),
             n.user_id,
@@ -33,40 +35,22 @@ pub async fn insert(conn: &mut AnyConnection, n: &NewNotification<'_>, now: i64)
 }
 
 /// The clinicians holding an active assignment on a case.
-pub async fn assigned_clinicians(
-    conn: &mut AnyConnection,
-    case_id: &CaseId,
-) -> Result<Vec<UserId>, sqlx::Error> {
-    run::scalar_all(
-        conn,
-        "SELECT clinician_id FROM case_assignments WHERE case_id = $1 AND active = 1",
-        args![case_id],
-    )
-    .await
+pub async fn assigned_clinicians(conn: &mut AnyConnection, case_id: &CaseId) -> Result<Vec<UserId>> {
+    const SQL: &str = "SELECT clinician_id FROM case_assignments WHERE case_id = $1 AND active = 1";
+    run::scalar_all(conn, SQL, args![case_id]).await
 }
 
-pub async fn unread_count(conn: &mut AnyConnection, user_id: &UserId) -> Result<i64, sqlx::Error> {
-    run::scalar_one(
-        conn,
-        "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL",
-        args![user_id],
-    )
-    .await
+pub async fn unread_count(conn: &mut AnyConnection, user_id: &UserId) -> Result<i64> {
+    const SQL: &str = "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL";
+    run::scalar_one(conn, SQL, args![user_id]).await
 }
 
 /// Names and sign-in emails of the given users, for email notifications.
-pub async fn contacts(
-    conn: &mut AnyConnection,
-    ids: &[UserId],
-) -> Result<Vec<(String, String)>, sqlx::Error> {
+pub async fn contacts(conn: &mut AnyConnection, ids: &[UserId]) -> Result<Vec<(String, String)>> {
     let mut out = Vec::new();
     for id in ids {
-        let row: Option<(String, String)> = run::fetch_optional(
-            &mut *conn,
-            "SELECT id, email FROM users WHERE id = $1 AND active = 1",
-            args![id],
-        )
-        .await?;
+        const SQL: &str = "SELECT id, email FROM users WHERE id = $1 AND active = 1";
+        let row: Option<(String, String)> = run::fetch_optional(&mut *conn, SQL, args![id]).await?;
         out.extend(row);
     }
     Ok(out)
@@ -76,14 +60,11 @@ pub async fn contacts(
 pub async fn watermark<'e>(
     ex: impl sqlx::Executor<'e, Database = sqlx::Any>,
     user_id: &UserId,
-) -> Result<(i64, i64), sqlx::Error> {
-    run::fetch_one(
-        ex,
+) -> Result<(i64, i64)> {
+    const SQL: &str =
         "SELECT COUNT(CASE WHEN read_at IS NULL THEN 1 END), CAST(COALESCE(MAX(created_at), 0) AS BIGINT) \
-         FROM notifications WHERE user_id = $1",
-        args![user_id],
-    )
-    .await
+         FROM notifications WHERE user_id = $1";
+    run::fetch_one(ex, SQL, args![user_id]).await
 }
 
 #[derive(sqlx::FromRow)]
@@ -100,14 +81,11 @@ pub async fn recent<'e>(
     ex: impl sqlx::Executor<'e, Database = sqlx::Any>,
     user_id: &UserId,
     limit: i64,
-) -> Result<Vec<crate::model::Notification>, sqlx::Error> {
-    let rows: Vec<Row> = run::fetch_all(
-        ex,
+) -> Result<Vec<crate::model::Notification>> {
+    const SQL: &str =
         "SELECT id, case_id, title, body, created_at, read_at FROM notifications WHERE user_id = $1 \
-         ORDER BY created_at DESC, id LIMIT $2",
-        args![user_id, limit],
-    )
-    .await?;
+         ORDER BY created_at DESC, id LIMIT $2";
+    let rows: Vec<Row> = run::fetch_all(ex, SQL, args![user_id, limit]).await?;
     Ok(rows
         .into_iter()
         .map(|r| crate::model::Notification {
@@ -125,12 +103,8 @@ pub async fn mark_all_read<'e>(
     ex: impl sqlx::Executor<'e, Database = sqlx::Any>,
     user_id: &UserId,
     now: i64,
-) -> Result<(), sqlx::Error> {
-    run::execute(
-        ex,
-        "UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL",
-        args![now, user_id],
-    )
-    .await?;
+) -> Result<()> {
+    const SQL: &str = "UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL";
+    run::execute(ex, SQL, args![now, user_id]).await?;
     Ok(())
 }

@@ -1,19 +1,10 @@
 use crate::server::db::run::{self, args};
-use sqlx::{Any, AnyConnection, Executor, FromRow};
+use crate::server::db::{Executes, Result};
+use sqlx::{AnyConnection, FromRow};
 
-pub async fn enqueue(
-    conn: &mut AnyConnection,
-    to: &str,
-    subject: &str,
-    body: &str,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    run::execute(
-        conn,
-        "INSERT INTO email_outbox (id, to_address, subject, body, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $5)",
-        args![super::new_id(), to, subject, body, now],
-    )
-    .await?;
+pub async fn enqueue(conn: &mut AnyConnection, to: &str, subject: &str, body: &str, now: i64) -> Result<()> {
+    const SQL: &str = "INSERT INTO email_outbox (id, to_address, subject, body, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $5)";
+    run::execute(conn, SQL, args![super::new_id(), to, subject, body, now]).await?;
     Ok(())
 }
 
@@ -33,22 +24,14 @@ pub async fn lease_due(
     now: i64,
     lease_ms: i64,
     limit: i64,
-) -> Result<Vec<Message>, sqlx::Error> {
-    let candidates: Vec<Message> = run::fetch_all(
-        &mut *conn,
-        "SELECT id, to_address, subject, body, attempts FROM email_outbox \
-         WHERE sent_at IS NULL AND next_attempt_at <= $1 AND leased_until <= $1 ORDER BY created_at LIMIT $2",
-        args![now, limit],
-    )
-    .await?;
+) -> Result<Vec<Message>> {
+    const SQL: &str = "SELECT id, to_address, subject, body, attempts FROM email_outbox \
+         WHERE sent_at IS NULL AND next_attempt_at <= $1 AND leased_until <= $1 ORDER BY created_at LIMIT $2";
+    let candidates: Vec<Message> = run::fetch_all(&mut *conn, SQL, args![now, limit]).await?;
     let mut leased = Vec::new();
     for message in candidates {
-        let done = run::execute(
-            &mut *conn,
-            "UPDATE email_outbox SET leased_until = $1 WHERE id = $2 AND leased_until <= $3 AND sent_at IS NULL",
-            args![now + lease_ms, &message.id, now],
-        )
-        .await?;
+        const SQL_2: &str = "UPDATE email_outbox SET leased_until = $1 WHERE id = $2 AND leased_until <= $3 AND sent_at IS NULL";
+        let done = run::execute(&mut *conn, SQL_2, args![now + lease_ms, &message.id, now]).await?;
         if done.rows_affected() == 1 {
             leased.push(message);
         }
@@ -56,31 +39,15 @@ pub async fn lease_due(
     Ok(leased)
 }
 
-pub async fn mark_sent<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    id: &str,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    run::execute(
-        ex,
-        "UPDATE email_outbox SET sent_at = $1, attempts = attempts + 1, last_error = NULL WHERE id = $2",
-        args![now, id],
-    )
-    .await?;
+pub async fn mark_sent<'e>(ex: impl Executes<'e>, id: &str, now: i64) -> Result<()> {
+    const SQL: &str =
+        "UPDATE email_outbox SET sent_at = $1, attempts = attempts + 1, last_error = NULL WHERE id = $2";
+    run::execute(ex, SQL, args![now, id]).await?;
     Ok(())
 }
 
-pub async fn mark_failed<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    id: &str,
-    error: &str,
-    retry_at: i64,
-) -> Result<(), sqlx::Error> {
-    run::execute(
-        ex,
-        "UPDATE email_outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, leased_until = 0 WHERE id = $3",
-        args![error, retry_at, id],
-    )
-    .await?;
+pub async fn mark_failed<'e>(ex: impl Executes<'e>, id: &str, error: &str, retry_at: i64) -> Result<()> {
+    const SQL: &str = "UPDATE email_outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, leased_until = 0 WHERE id = $3";
+    run::execute(ex, SQL, args![error, retry_at, id]).await?;
     Ok(())
 }

@@ -1,7 +1,8 @@
 use crate::domain::payment::PaymentStatus;
 use crate::model::{CaseId, PaymentId};
 use crate::server::db::run::{self, args};
-use sqlx::{Any, AnyConnection, Executor, FromRow};
+use crate::server::db::{Executes, Result};
+use sqlx::{AnyConnection, FromRow};
 
 #[derive(FromRow, Clone, Debug)]
 pub struct PaymentRow {
@@ -24,39 +25,35 @@ pub struct NewPayment<'a> {
     pub currency: &'a str,
 }
 
-pub async fn insert(conn: &mut AnyConnection, p: &NewPayment<'_>, now: i64) -> Result<(), sqlx::Error> {
+pub async fn insert(conn: &mut AnyConnection, p: &NewPayment<'_>, now: i64) -> Result<()> {
+    const SQL: &str = "INSERT INTO payments (id, case_id, provider, provider_ref, checkout_url, amount_minor, currency, status, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $8)";
     run::execute(
         conn,
-        "INSERT INTO payments (id, case_id, provider, provider_ref, checkout_url, amount_minor, currency, status, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $8)",
-        args![p.id, p.case_id, p.provider, p.provider_ref, p.checkout_url, p.amount_minor, p.currency, now],
+        SQL,
+        args![
+            p.id,
+            p.case_id,
+            p.provider,
+            p.provider_ref,
+            p.checkout_url,
+            p.amount_minor,
+            p.currency,
+            now
+        ],
     )
     .await?;
     Ok(())
 }
 
-pub async fn find<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    id: &PaymentId,
-) -> Result<Option<PaymentRow>, sqlx::Error> {
-    run::fetch_optional(
-        ex,
-        "SELECT id, case_id, provider, checkout_url, amount_minor, currency, status FROM payments WHERE id = $1",
-        args![id],
-    )
-    .await
+pub async fn find<'e>(ex: impl Executes<'e>, id: &PaymentId) -> Result<Option<PaymentRow>> {
+    const SQL: &str = "SELECT id, case_id, provider, checkout_url, amount_minor, currency, status FROM payments WHERE id = $1";
+    run::fetch_optional(ex, SQL, args![id]).await
 }
 
-pub async fn for_case<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    case_id: &CaseId,
-) -> Result<Option<PaymentRow>, sqlx::Error> {
-    run::fetch_optional(
-        ex,
-        "SELECT id, case_id, provider, checkout_url, amount_minor, currency, status FROM payments WHERE case_id = $1",
-        args![case_id],
-    )
-    .await
+pub async fn for_case<'e>(ex: impl Executes<'e>, case_id: &CaseId) -> Result<Option<PaymentRow>> {
+    const SQL: &str = "SELECT id, case_id, provider, checkout_url, amount_minor, currency, status FROM payments WHERE case_id = $1";
+    run::fetch_optional(ex, SQL, args![case_id]).await
 }
 
 pub async fn set_status(
@@ -64,13 +61,9 @@ pub async fn set_status(
     id: &PaymentId,
     status: PaymentStatus,
     now: i64,
-) -> Result<(), sqlx::Error> {
-    run::execute(
-        conn,
-        "UPDATE payments SET status = $1, updated_at = $2 WHERE id = $3",
-        args![status, now, id],
-    )
-    .await?;
+) -> Result<()> {
+    const SQL: &str = "UPDATE payments SET status = $1, updated_at = $2 WHERE id = $3";
+    run::execute(conn, SQL, args![status, now, id]).await?;
     Ok(())
 }
 
@@ -78,20 +71,13 @@ pub async fn set_provider_payment_ref(
     conn: &mut AnyConnection,
     id: &PaymentId,
     reference: &str,
-) -> Result<(), sqlx::Error> {
-    run::execute(
-        conn,
-        "UPDATE payments SET provider_payment_ref = $1 WHERE id = $2",
-        args![reference, id],
-    )
-    .await?;
+) -> Result<()> {
+    const SQL: &str = "UPDATE payments SET provider_payment_ref = $1 WHERE id = $2";
+    run::execute(conn, SQL, args![reference, id]).await?;
     Ok(())
 }
 
-pub async fn provider_payment_ref(
-    conn: &mut AnyConnection,
-    id: &PaymentId,
-) -> Result<Option<String>, sqlx::Error> {
+pub async fn provider_payment_ref(conn: &mut AnyConnection, id: &PaymentId) -> Result<Option<String>> {
     run::scalar_one(
         conn,
         "SELECT provider_payment_ref FROM payments WHERE id = $1",
@@ -107,34 +93,42 @@ pub async fn insert_refund(
     status: &str,
     provider_ref: Option<&str>,
     now: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<()> {
+    const SQL: &str = "INSERT INTO refunds (id, payment_id, amount_minor, status, provider_ref, created_at) VALUES ($1, $2, $3, $4, $5, $6)";
     run::execute(
         &mut *conn,
-        "INSERT INTO refunds (id, payment_id, amount_minor, status, provider_ref, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-        args![super::new_id(), &payment.id, payment.amount_minor, status, provider_ref, now],
+        SQL,
+        args![
+            super::new_id(),
+            &payment.id,
+            payment.amount_minor,
+            status,
+            provider_ref,
+            now
+        ],
     )
     .await?;
     set_status(conn, &payment.id, PaymentStatus::Refunded, now).await
 }
 
 /// Issues the invoice for a payment: `INV-<year>-<sequence>`.
-pub async fn insert_invoice(
-    conn: &mut AnyConnection,
-    payment: &PaymentRow,
-    now: i64,
-) -> Result<String, sqlx::Error> {
+pub async fn insert_invoice(conn: &mut AnyConnection, payment: &PaymentRow, now: i64) -> Result<String> {
     let year = crate::model::from_ms(now).format("%Y").to_string();
-    let issued: i64 = run::scalar_one(
-        &mut *conn,
-        "SELECT COUNT(*) FROM invoices WHERE number LIKE $1",
-        args![format!("INV-{year}-%")],
-    )
-    .await?;
+    const SQL: &str = "SELECT COUNT(*) FROM invoices WHERE number LIKE $1";
+    let issued: i64 = run::scalar_one(&mut *conn, SQL, args![format!("INV-{year}-%")]).await?;
     let number = format!("INV-{year}-{:06}", issued + 1);
+    const SQL_2: &str = "INSERT INTO invoices (id, payment_id, number, amount_minor, currency, issued_at) VALUES ($1, $2, $3, $4, $5, $6)";
     run::execute(
         conn,
-        "INSERT INTO invoices (id, payment_id, number, amount_minor, currency, issued_at) VALUES ($1, $2, $3, $4, $5, $6)",
-        args![super::new_id(), &payment.id, &number, payment.amount_minor, &payment.currency, now],
+        SQL_2,
+        args![
+            super::new_id(),
+            &payment.id,
+            &number,
+            payment.amount_minor,
+            &payment.currency,
+            now
+        ],
     )
     .await?;
     Ok(number)
@@ -148,14 +142,11 @@ pub async fn record_event(
     event_type: &str,
     payment_id: Option<&str>,
     now: i64,
-) -> Result<bool, sqlx::Error> {
-    let done = run::execute(
-        conn,
+) -> Result<bool> {
+    const SQL: &str =
         "INSERT INTO webhook_events (provider, event_id, event_type, payment_id, outcome, received_at) \
-         VALUES ($1, $2, $3, $4, 'received', $5) ON CONFLICT (provider, event_id) DO NOTHING",
-        args![provider, event_id, event_type, payment_id, now],
-    )
-    .await?;
+         VALUES ($1, $2, $3, $4, 'received', $5) ON CONFLICT (provider, event_id) DO NOTHING";
+    let done = run::execute(conn, SQL, args![provider, event_id, event_type, payment_id, now]).await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -164,12 +155,8 @@ pub async fn set_event_outcome(
     provider: &str,
     event_id: &str,
     outcome: &str,
-) -> Result<(), sqlx::Error> {
-    run::execute(
-        conn,
-        "UPDATE webhook_events SET outcome = $1 WHERE provider = $2 AND event_id = $3",
-        args![outcome, provider, event_id],
-    )
-    .await?;
+) -> Result<()> {
+    const SQL: &str = "UPDATE webhook_events SET outcome = $1 WHERE provider = $2 AND event_id = $3";
+    run::execute(conn, SQL, args![outcome, provider, event_id]).await?;
     Ok(())
 }

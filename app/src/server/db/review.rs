@@ -3,7 +3,8 @@
 use crate::model::{from_ms, OpinionView};
 use crate::model::{CaseId, UserId};
 use crate::server::db::run::{self, args};
-use sqlx::{Any, AnyConnection, Executor, FromRow};
+use crate::server::db::{Executes, Result};
+use sqlx::{AnyConnection, FromRow};
 
 /// Creates a request with its items (in the given order) and returns its id.
 pub async fn insert_request(
@@ -13,18 +14,16 @@ pub async fn insert_request(
     note: &str,
     items: &[String],
     now: i64,
-) -> Result<String, sqlx::Error> {
+) -> Result<String> {
     let id = super::new_id();
-    run::execute(
-        &mut *conn,
-        "INSERT INTO document_requests (id, case_id, requested_by, note, created_at) VALUES ($1, $2, $3, $4, $5)",
-        args![&id, case_id, requested_by, note, now],
-    )
-    .await?;
+    const SQL: &str = "INSERT INTO document_requests (id, case_id, requested_by, note, created_at) VALUES ($1, $2, $3, $4, $5)";
+    run::execute(&mut *conn, SQL, args![&id, case_id, requested_by, note, now]).await?;
     for (position, label) in items.iter().enumerate() {
+        const SQL_2: &str =
+            "INSERT INTO document_request_items (id, request_id, position, label) VALUES ($1, $2, $3, $4)";
         run::execute(
             &mut *conn,
-            "INSERT INTO document_request_items (id, request_id, position, label) VALUES ($1, $2, $3, $4)",
+            SQL_2,
             args![
                 super::new_id(),
                 &id,
@@ -49,17 +48,11 @@ pub struct ItemOfRequest {
     pub document_id: Option<String>,
 }
 
-pub async fn find_item<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    item_id: &str,
-) -> Result<Option<ItemOfRequest>, sqlx::Error> {
-    run::fetch_optional(
-        ex,
+pub async fn find_item<'e>(ex: impl Executes<'e>, item_id: &str) -> Result<Option<ItemOfRequest>> {
+    const SQL: &str =
         "SELECT i.id AS item_id, r.id AS request_id, r.case_id, r.requested_by, i.label, i.document_id \
-         FROM document_request_items i JOIN document_requests r ON r.id = i.request_id WHERE i.id = $1",
-        args![item_id],
-    )
-    .await
+         FROM document_request_items i JOIN document_requests r ON r.id = i.request_id WHERE i.id = $1";
+    run::fetch_optional(ex, SQL, args![item_id]).await
 }
 
 /// Attaches the document to the item if it is still open. False when another upload won.
@@ -68,42 +61,24 @@ pub async fn fulfil_item(
     item_id: &str,
     document_id: &str,
     now: i64,
-) -> Result<bool, sqlx::Error> {
-    let done = run::execute(
-        conn,
-        "UPDATE document_request_items SET document_id = $1, provided_at = $2 WHERE id = $3 AND document_id IS NULL",
-        args![document_id, now, item_id],
-    )
-    .await?;
+) -> Result<bool> {
+    const SQL: &str = "UPDATE document_request_items SET document_id = $1, provided_at = $2 WHERE id = $3 AND document_id IS NULL";
+    let done = run::execute(conn, SQL, args![document_id, now, item_id]).await?;
     Ok(done.rows_affected() == 1)
 }
 
 /// Closes the request when its last item is in. True when this call closed it.
-pub async fn close_request_if_complete(
-    conn: &mut AnyConnection,
-    request_id: &str,
-    now: i64,
-) -> Result<bool, sqlx::Error> {
-    let done = run::execute(
-        conn,
+pub async fn close_request_if_complete(conn: &mut AnyConnection, request_id: &str, now: i64) -> Result<bool> {
+    const SQL: &str =
         "UPDATE document_requests SET fulfilled_at = $1 WHERE id = $2 AND fulfilled_at IS NULL \
-         AND NOT EXISTS (SELECT 1 FROM document_request_items WHERE request_id = $2 AND document_id IS NULL)",
-        args![now, request_id],
-    )
-    .await?;
+         AND NOT EXISTS (SELECT 1 FROM document_request_items WHERE request_id = $2 AND document_id IS NULL)";
+    let done = run::execute(conn, SQL, args![now, request_id]).await?;
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn open_request_count<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    case_id: &CaseId,
-) -> Result<i64, sqlx::Error> {
-    run::scalar_one(
-        ex,
-        "SELECT COUNT(*) FROM document_requests WHERE case_id = $1 AND fulfilled_at IS NULL",
-        args![case_id],
-    )
-    .await
+pub async fn open_request_count<'e>(ex: impl Executes<'e>, case_id: &CaseId) -> Result<i64> {
+    const SQL: &str = "SELECT COUNT(*) FROM document_requests WHERE case_id = $1 AND fulfilled_at IS NULL";
+    run::scalar_one(ex, SQL, args![case_id]).await
 }
 
 /// The text of an opinion as the specialist writes it.
@@ -123,14 +98,15 @@ pub async fn save_draft(
     specialist_id: &UserId,
     text: &OpinionText,
     now: i64,
-) -> Result<bool, sqlx::Error> {
-    let done = run::execute(
-        conn,
-        "INSERT INTO opinions (id, case_id, specialist_id, assessment, recommendation, diagnosis, treatment, created_at, updated_at) \
+) -> Result<bool> {
+    const SQL: &str = "INSERT INTO opinions (id, case_id, specialist_id, assessment, recommendation, diagnosis, treatment, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
          ON CONFLICT (case_id, specialist_id) DO UPDATE SET assessment = excluded.assessment, \
          recommendation = excluded.recommendation, diagnosis = excluded.diagnosis, treatment = excluded.treatment, \
-         updated_at = excluded.updated_at WHERE opinions.submitted_at IS NULL",
+         updated_at = excluded.updated_at WHERE opinions.submitted_at IS NULL";
+    let done = run::execute(
+        conn,
+        SQL,
         args![
             super::new_id(),
             case_id,
@@ -152,13 +128,9 @@ pub async fn mark_submitted(
     case_id: &CaseId,
     specialist_id: &UserId,
     now: i64,
-) -> Result<bool, sqlx::Error> {
-    let done = run::execute(
-        conn,
-        "UPDATE opinions SET submitted_at = $1 WHERE case_id = $2 AND specialist_id = $3 AND submitted_at IS NULL",
-        args![now, case_id, specialist_id],
-    )
-    .await?;
+) -> Result<bool> {
+    const SQL: &str = "UPDATE opinions SET submitted_at = $1 WHERE case_id = $2 AND specialist_id = $3 AND submitted_at IS NULL";
+    let done = run::execute(conn, SQL, args![now, case_id, specialist_id]).await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -197,48 +169,30 @@ impl OpinionRow {
 }
 
 /// All opinions of a case, drafts included (callers decide who sees which), in submission order.
-pub async fn opinions_for_case<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    case_id: &CaseId,
-) -> Result<Vec<OpinionView>, sqlx::Error> {
-    let rows: Vec<OpinionRow> = run::fetch_all(
-        ex,
-        "SELECT o.specialist_id, u.name, p.title, p.specialties, o.assessment, o.recommendation, o.diagnosis, \
+pub async fn opinions_for_case<'e>(ex: impl Executes<'e>, case_id: &CaseId) -> Result<Vec<OpinionView>> {
+    const SQL: &str = "SELECT o.specialist_id, u.name, p.title, p.specialties, o.assessment, o.recommendation, o.diagnosis, \
          o.treatment, o.updated_at, o.submitted_at \
          FROM opinions o JOIN users u ON u.id = o.specialist_id JOIN clinician_profiles p ON p.user_id = u.id \
-         WHERE o.case_id = $1 ORDER BY o.submitted_at IS NULL, o.submitted_at, u.name",
-        args![case_id],
-    )
-    .await?;
+         WHERE o.case_id = $1 ORDER BY o.submitted_at IS NULL, o.submitted_at, u.name";
+    let rows: Vec<OpinionRow> = run::fetch_all(ex, SQL, args![case_id]).await?;
     Ok(rows.into_iter().map(OpinionRow::into_view).collect())
 }
 
 /// Active specialists of the case who have not submitted an opinion.
-pub async fn specialists_without_opinion<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    case_id: &CaseId,
-) -> Result<Vec<UserId>, sqlx::Error> {
-    run::scalar_all(
-        ex,
-        "SELECT a.clinician_id FROM case_assignments a WHERE a.case_id = $1 AND a.active = 1 AND a.is_coordinator = 0 \
+pub async fn specialists_without_opinion<'e>(ex: impl Executes<'e>, case_id: &CaseId) -> Result<Vec<UserId>> {
+    const SQL: &str = "SELECT a.clinician_id FROM case_assignments a WHERE a.case_id = $1 AND a.active = 1 AND a.is_coordinator = 0 \
          AND NOT EXISTS (SELECT 1 FROM opinions o WHERE o.case_id = a.case_id AND o.specialist_id = a.clinician_id \
-         AND o.submitted_at IS NOT NULL) ORDER BY a.clinician_id",
-        args![case_id],
-    )
-    .await
+         AND o.submitted_at IS NOT NULL) ORDER BY a.clinician_id";
+    run::scalar_all(ex, SQL, args![case_id]).await
 }
 
 pub async fn has_submitted<'e>(
-    ex: impl Executor<'e, Database = Any>,
+    ex: impl Executes<'e>,
     case_id: &CaseId,
     specialist_id: &UserId,
-) -> Result<bool, sqlx::Error> {
-    let n: i64 = run::scalar_one(
-        ex,
-        "SELECT COUNT(*) FROM opinions WHERE case_id = $1 AND specialist_id = $2 AND submitted_at IS NOT NULL",
-        args![case_id, specialist_id],
-    )
-    .await?;
+) -> Result<bool> {
+    const SQL: &str = "SELECT COUNT(*) FROM opinions WHERE case_id = $1 AND specialist_id = $2 AND submitted_at IS NOT NULL";
+    let n: i64 = run::scalar_one(ex, SQL, args![case_id, specialist_id]).await?;
     Ok(n > 0)
 }
 
@@ -252,11 +206,12 @@ pub struct NewReport<'a> {
     pub size_bytes: u64,
 }
 
-pub async fn insert_report(conn: &mut AnyConnection, r: &NewReport<'_>, now: i64) -> Result<(), sqlx::Error> {
+pub async fn insert_report(conn: &mut AnyConnection, r: &NewReport<'_>, now: i64) -> Result<()> {
+    const SQL: &str = "INSERT INTO case_reports (case_id, coordinator_id, summary, content, storage_key, sha256, size_bytes, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
     run::execute(
         conn,
-        "INSERT INTO case_reports (case_id, coordinator_id, summary, content, storage_key, sha256, size_bytes, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        SQL,
         args![
             r.case_id,
             r.coordinator_id,
@@ -281,14 +236,8 @@ pub struct ReportRow {
     pub size_bytes: i64,
 }
 
-pub async fn find_report<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    case_id: &CaseId,
-) -> Result<Option<ReportRow>, sqlx::Error> {
-    run::fetch_optional(
-        ex,
-        "SELECT case_id, content, storage_key, sha256, size_bytes FROM case_reports WHERE case_id = $1",
-        args![case_id],
-    )
-    .await
+pub async fn find_report<'e>(ex: impl Executes<'e>, case_id: &CaseId) -> Result<Option<ReportRow>> {
+    const SQL: &str =
+        "SELECT case_id, content, storage_key, sha256, size_bytes FROM case_reports WHERE case_id = $1";
+    run::fetch_optional(ex, SQL, args![case_id]).await
 }

@@ -1,6 +1,7 @@
 use crate::domain::TimelineLabel;
 use crate::model::{CaseId, UserId};
 use crate::server::db::run::{self, args};
+use crate::server::db::Result;
 
 use sqlx::AnyConnection;
 
@@ -17,11 +18,12 @@ pub async fn append(
     label: TimelineLabel,
     detail: &str,
     at: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<()> {
+    const SQL: &str = "INSERT INTO case_timeline (case_id, at, actor_id, actor_role, label, detail) \
+         VALUES ($1, $2, $3, $4, $5, $6)";
     run::execute(
         conn,
-        "INSERT INTO case_timeline (case_id, at, actor_id, actor_role, label, detail) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        SQL,
         args![case_id, at, actor.user_id, actor.role, label, detail],
     )
     .await?;

@@ -2,7 +2,8 @@ use crate::domain::Role;
 use crate::model::UserId;
 use crate::model::UserSummary;
 use crate::server::db::run::{self, args};
-use sqlx::{Any, AnyConnection, Executor, FromRow};
+use crate::server::db::{Executes, Result};
+use sqlx::{AnyConnection, FromRow};
 
 /// A user row as stored. Holds the password hash, so it has neither Serialize nor Debug.
 #[derive(FromRow)]
@@ -39,12 +40,13 @@ pub struct ClinicianProfile<'a> {
     pub contact_phone: &'a str,
 }
 
-pub async fn insert(conn: &mut AnyConnection, user: &NewUser<'_>) -> Result<UserId, sqlx::Error> {
+pub async fn insert(conn: &mut AnyConnection, user: &NewUser<'_>) -> Result<UserId> {
     let id = UserId::from(super::new_id());
+    const SQL: &str = "INSERT INTO users (id, email, name, password_hash, role, active, created_at) \
+         VALUES ($1, $2, $3, $4, $5, 1, $6)";
     run::execute(
         conn,
-        "INSERT INTO users (id, email, name, password_hash, role, active, created_at) \
-         VALUES ($1, $2, $3, $4, $5, 1, $6)",
+        SQL,
         args![
             &id,
             user.email,
@@ -62,11 +64,13 @@ pub async fn insert_profile(
     conn: &mut AnyConnection,
     user_id: &UserId,
     profile: &ClinicianProfile<'_>,
-) -> Result<(), sqlx::Error> {
+) -> Result<()> {
+    const SQL: &str =
+        "INSERT INTO clinician_profiles (user_id, title, specialties, contact_email, contact_phone) \
+         VALUES ($1, $2, $3, $4, $5)";
     run::execute(
         conn,
-        "INSERT INTO clinician_profiles (user_id, title, specialties, contact_email, contact_phone) \
-         VALUES ($1, $2, $3, $4, $5)",
+        SQL,
         args![
             user_id,
             profile.title,
@@ -79,41 +83,25 @@ pub async fn insert_profile(
     Ok(())
 }
 
-pub async fn find_by_email<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    email: &str,
-) -> Result<Option<UserRow>, sqlx::Error> {
-    run::fetch_optional(
-        ex,
-        "SELECT id, email, name, password_hash, role, active, email_verified FROM users WHERE email = $1",
-        args![email],
-    )
-    .await
+pub async fn find_by_email<'e>(ex: impl Executes<'e>, email: &str) -> Result<Option<UserRow>> {
+    const SQL: &str =
+        "SELECT id, email, name, password_hash, role, active, email_verified FROM users WHERE email = $1";
+    run::fetch_optional(ex, SQL, args![email]).await
 }
 
-pub async fn find_by_id<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    id: &UserId,
-) -> Result<Option<UserRow>, sqlx::Error> {
-    run::fetch_optional(
-        ex,
-        "SELECT id, email, name, password_hash, role, active, email_verified FROM users WHERE id = $1",
-        args![id],
-    )
-    .await
+pub async fn find_by_id<'e>(ex: impl Executes<'e>, id: &UserId) -> Result<Option<UserRow>> {
+    const SQL: &str =
+        "SELECT id, email, name, password_hash, role, active, email_verified FROM users WHERE id = $1";
+    run::fetch_optional(ex, SQL, args![id]).await
 }
 
-pub async fn set_active(conn: &mut AnyConnection, id: &UserId, active: bool) -> Result<u64, sqlx::Error> {
-    let done = run::execute(
-        conn,
-        "UPDATE users SET active = $1 WHERE id = $2",
-        args![i64::from(active), id],
-    )
-    .await?;
+pub async fn set_active(conn: &mut AnyConnection, id: &UserId, active: bool) -> Result<u64> {
+    const SQL: &str = "UPDATE users SET active = $1 WHERE id = $2";
+    let done = run::execute(conn, SQL, args![i64::from(active), id]).await?;
     Ok(done.rows_affected())
 }
 
-pub async fn count<'e>(ex: impl Executor<'e, Database = Any>) -> Result<i64, sqlx::Error> {
+pub async fn count<'e>(ex: impl Executes<'e>) -> Result<i64> {
     run::scalar_one(ex, "SELECT COUNT(*) FROM users", args![]).await
 }
 
@@ -129,15 +117,11 @@ struct SummaryRow {
 }
 
 /// Staff and patients for the admin's account list, staff first.
-pub async fn list<'e>(ex: impl Executor<'e, Database = Any>) -> Result<Vec<UserSummary>, sqlx::Error> {
-    let rows: Vec<SummaryRow> = run::fetch_all(
-        ex,
-        "SELECT u.id, u.name, u.email, u.role, u.active, p.title, p.specialties \
+pub async fn list<'e>(ex: impl Executes<'e>) -> Result<Vec<UserSummary>> {
+    const SQL: &str = "SELECT u.id, u.name, u.email, u.role, u.active, p.title, p.specialties \
          FROM users u LEFT JOIN clinician_profiles p ON p.user_id = u.id \
-         ORDER BY CASE u.role WHEN 'admin' THEN 0 WHEN 'clinician' THEN 1 ELSE 2 END, u.name",
-        args![],
-    )
-    .await?;
+         ORDER BY CASE u.role WHEN 'admin' THEN 0 WHEN 'clinician' THEN 1 ELSE 2 END, u.name";
+    let rows: Vec<SummaryRow> = run::fetch_all(ex, SQL, args![]).await?;
     Ok(rows
         .into_iter()
         .map(|r| UserSummary {
@@ -153,7 +137,7 @@ pub async fn list<'e>(ex: impl Executor<'e, Database = Any>) -> Result<Vec<UserS
 }
 
 /// A self-registered account starts unverified.
-pub async fn mark_unverified(conn: &mut AnyConnection, user_id: &UserId) -> Result<(), sqlx::Error> {
+pub async fn mark_unverified(conn: &mut AnyConnection, user_id: &UserId) -> Result<()> {
     run::execute(
         conn,
         "UPDATE users SET email_verified = 0 WHERE id = $1",
@@ -163,7 +147,7 @@ pub async fn mark_unverified(conn: &mut AnyConnection, user_id: &UserId) -> Resu
     Ok(())
 }
 
-pub async fn mark_verified(conn: &mut AnyConnection, user_id: &UserId) -> Result<(), sqlx::Error> {
+pub async fn mark_verified(conn: &mut AnyConnection, user_id: &UserId) -> Result<()> {
     run::execute(
         conn,
         "UPDATE users SET email_verified = 1 WHERE id = $1",

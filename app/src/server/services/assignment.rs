@@ -20,13 +20,10 @@ struct CaseFacts {
 }
 
 async fn facts(conn: &mut sqlx::AnyConnection, case_id: &CaseId) -> Result<CaseFacts, AppError> {
-    run::fetch_optional(
-        conn,
-        "SELECT category_id, review_type_id, coordinator_id FROM review_cases WHERE id = $1",
-        args![case_id],
-    )
-    .await?
-    .ok_or(AppError::NotFound)
+    const SQL: &str = "SELECT category_id, review_type_id, coordinator_id FROM review_cases WHERE id = $1";
+    run::fetch_optional(conn, SQL, args![case_id])
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// The case's status, used only to pick which action a request is; the check that follows
@@ -88,9 +85,10 @@ pub async fn assign_coordinator(
             "Choose a coordinator from this medical area's pool.",
         ));
     }
+    const SQL: &str = "SELECT price_minor, currency, name FROM review_types WHERE id = $1";
     let (amount_minor, currency, review_name): (i64, String, String) = run::fetch_one(
         &mut *acting.tx,
-        "SELECT price_minor, currency, name FROM review_types WHERE id = $1",
+        SQL,
         args![facts.review_type_id.unwrap_or_default()],
     )
     .await?;
@@ -251,12 +249,8 @@ pub async fn assign_specialists(
         .transition
         .has(crate::domain::Effect::SetExpectedReviewDate)
     {
-        let days: i64 = run::scalar_one(
-            &mut *acting.tx,
-            "SELECT rt.expected_days FROM review_types rt JOIN review_cases c ON c.review_type_id = rt.id WHERE c.id = $1",
-            args![case_id],
-        )
-        .await?;
+        const SQL: &str = "SELECT rt.expected_days FROM review_types rt JOIN review_cases c ON c.review_type_id = rt.id WHERE c.id = $1";
+        let days: i64 = run::scalar_one(&mut *acting.tx, SQL, args![case_id]).await?;
         assignments::set_expected_review(&mut acting.tx, case_id, now + days * 24 * 3600 * 1000).await?;
         acting.set_review_date();
     }

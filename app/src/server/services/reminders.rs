@@ -49,22 +49,21 @@ const DRAFT_WAITING: Reminder = Reminder {
 
 /// Sends the "review overdue" reminders due at `now`. Returns how many cases were reminded.
 pub async fn send_overdue(db: &Db, now: i64) -> Result<usize, AppError> {
-    let due: Vec<CaseId> = run::scalar_all(
-        db.pool(),
-        "SELECT id FROM review_cases WHERE status = $1 AND expected_review_at < $2 \
-         AND overdue_notified_at IS NULL ORDER BY expected_review_at LIMIT $3",
-        args![CaseStatus::DoctorsAssigned, now, BATCH],
-    )
-    .await?;
+    const SQL: &str = "SELECT id FROM review_cases WHERE status = $1 AND expected_review_at < $2 \
+         AND overdue_notified_at IS NULL ORDER BY expected_review_at LIMIT $3";
+    let due: Vec<CaseId> =
+        run::scalar_all(db.pool(), SQL, args![CaseStatus::DoctorsAssigned, now, BATCH]).await?;
     send_each(db, due, now, &REVIEW_OVERDUE).await
 }
 
 /// Reminds the patients of drafts untouched for a day. Returns how many were reminded.
 pub async fn send_draft_waiting(db: &Db, now: i64) -> Result<usize, AppError> {
+    const SQL: &str =
+        "SELECT id FROM review_cases WHERE status = $1 AND updated_at < $2 AND draft_reminded_at IS NULL \
+         ORDER BY updated_at LIMIT $3";
     let due: Vec<CaseId> = run::scalar_all(
         db.pool(),
-        "SELECT id FROM review_cases WHERE status = $1 AND updated_at < $2 AND draft_reminded_at IS NULL \
-         ORDER BY updated_at LIMIT $3",
+        SQL,
         args![CaseStatus::Draft, now - DRAFT_REMINDER_AFTER_MS, BATCH],
     )
     .await?;
@@ -87,15 +86,12 @@ async fn remind_once(db: &Db, case_id: &CaseId, now: i64, reminder: &Reminder) -
     let mut tx = db.begin().await?;
     let column = reminder.sent_column;
     // The column is one of the two constants above, never input.
-    let claimed = run::execute(
-        &mut *tx,
-        sqlx::AssertSqlSafe(format!(
-            "UPDATE review_cases SET {column} = $1 WHERE id = $2 AND {column} IS NULL AND status = $3"
-        )),
-        args![now, case_id, reminder.status.as_str()],
-    )
-    .await?
-    .rows_affected()
+    let statement = sqlx::AssertSqlSafe(format!(
+        "UPDATE review_cases SET {column} = $1 WHERE id = $2 AND {column} IS NULL AND status = $3"
+    ));
+    let claimed = run::execute(&mut *tx, statement, args![now, case_id, reminder.status.as_str()])
+        .await?
+        .rows_affected()
         == 1;
     let Some(case) = cases::find(&mut *tx, case_id).await?.filter(|_| claimed) else {
         return Ok(false);

@@ -143,13 +143,11 @@ pub async fn submit_opinion(
 /// gets its "Under specialist review" step; later work adds nothing.
 async fn mark_review_started(tx: &mut Tx, caller: &Person, case_id: &CaseId) -> Result<(), AppError> {
     let now = db::now_ms();
-    let first = run::execute(
-        &mut **tx,
-        "UPDATE review_cases SET review_started_at = $1 WHERE id = $2 AND review_started_at IS NULL",
-        args![now, case_id],
-    )
-    .await?
-    .rows_affected()
+    const SQL: &str =
+        "UPDATE review_cases SET review_started_at = $1 WHERE id = $2 AND review_started_at IS NULL";
+    let first = run::execute(&mut **tx, SQL, args![now, case_id])
+        .await?
+        .rows_affected()
         == 1;
     if first {
         let actor = crate::server::db::timeline::Actor {
@@ -243,13 +241,10 @@ async fn completion_blocker(tx: &mut Tx, case_id: &CaseId) -> Result<Option<Stri
 }
 
 async fn person(tx: &mut Tx, user_id: &UserId) -> Result<ReportPerson, AppError> {
-    let (name, title, specialties): (String, Option<String>, Option<String>) = run::fetch_one(
-        &mut **tx,
-        "SELECT u.name, p.title, p.specialties FROM users u LEFT JOIN clinician_profiles p ON p.user_id = u.id \
-         WHERE u.id = $1",
-        args![user_id],
-    )
-    .await?;
+    const SQL: &str = "SELECT u.name, p.title, p.specialties FROM users u LEFT JOIN clinician_profiles p ON p.user_id = u.id \
+         WHERE u.id = $1";
+    let (name, title, specialties): (String, Option<String>, Option<String>) =
+        run::fetch_one(&mut **tx, SQL, args![user_id]).await?;
     Ok(ReportPerson {
         name,
         title: title.unwrap_or_default(),

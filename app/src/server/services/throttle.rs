@@ -90,9 +90,10 @@ pub async fn reserve<'e>(ex: impl Executor<'e, Database = Any>, key: &Key) -> Re
          RETURNING attempts",
         delay = delay_sql(count),
     );
+    let statement = sqlx::AssertSqlSafe(sql);
     let reserved: Option<i64> = run::scalar_optional(
         ex,
-        sqlx::AssertSqlSafe(sql),
+        statement,
         args![key.stored(), now, now - FORGET_AFTER_MS, key.free_attempts()],
     )
     .await?;
@@ -113,13 +114,10 @@ pub async fn clear<'e>(ex: impl Executor<'e, Database = Any>, key: &Key) -> Resu
 /// A successful sign-in from a client address gives its reserved attempt back, so people who
 /// sign in correctly never use up their address's allowance.
 pub async fn give_back<'e>(ex: impl Executor<'e, Database = Any>, key: &Key) -> Result<(), sqlx::Error> {
-    run::execute(
-        ex,
+    const SQL: &str =
         "UPDATE login_throttle SET attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END \
-         WHERE key = $1",
-        args![key.stored()],
-    )
-    .await?;
+         WHERE key = $1";
+    run::execute(ex, SQL, args![key.stored()]).await?;
     Ok(())
 }
 

@@ -18,6 +18,7 @@ use crate::model::{
 };
 use crate::model::{PaymentId, UserId};
 use crate::server::db::run::{self, args};
+use crate::server::db::Result;
 use lists::{json_list, DOCUMENTS, ITEMS, OPINIONS, REQUESTS, TEAM, TIMELINE};
 use serde::Deserialize;
 use sqlx::{AnyConnection, FromRow};
@@ -180,7 +181,7 @@ struct OpinionJson {
     submitted_at: Option<i64>,
 }
 
-fn decode<T: for<'de> Deserialize<'de>>(what: &str, json: &str) -> Result<Vec<T>, sqlx::Error> {
+fn decode<T: for<'de> Deserialize<'de>>(what: &str, json: &str) -> Result<Vec<T>> {
     serde_json::from_str(json).map_err(|e| sqlx::Error::Decode(format!("case page {what}: {e}").into()))
 }
 
@@ -190,17 +191,13 @@ pub async fn load(
     backend: Backend,
     case_id: &CaseId,
     caller_id: &UserId,
-) -> Result<Option<CasePage>, sqlx::Error> {
-    let row: Option<Row> = run::fetch_optional(
-        conn,
-        sqlx::AssertSqlSafe(statement(backend)),
-        args![case_id, caller_id],
-    )
-    .await?;
+) -> Result<Option<CasePage>> {
+    let statement = sqlx::AssertSqlSafe(statement(backend));
+    let row: Option<Row> = run::fetch_optional(conn, statement, args![case_id, caller_id]).await?;
     row.map(into_page).transpose()
 }
 
-fn into_page(r: Row) -> Result<CasePage, sqlx::Error> {
+fn into_page(r: Row) -> Result<CasePage> {
     let status = r.status;
     let documents = decode::<DocumentJson>("documents", &r.documents)?
         .into_iter()
@@ -215,7 +212,7 @@ fn into_page(r: Row) -> Result<CasePage, sqlx::Error> {
                 created_at: from_ms(d.created_at),
             })
         })
-        .collect::<Result<_, sqlx::Error>>()?;
+        .collect::<Result<_>>()?;
     let timeline = decode::<TimelineJson>("timeline", &r.timeline)?
         .into_iter()
         .map(|t| {
@@ -230,7 +227,7 @@ fn into_page(r: Row) -> Result<CasePage, sqlx::Error> {
                 detail: t.detail,
             })
         })
-        .collect::<Result<_, sqlx::Error>>()?;
+        .collect::<Result<_>>()?;
     let team = decode::<TeamJson>("team", &r.team)?
         .into_iter()
         .map(|m| TeamRow {

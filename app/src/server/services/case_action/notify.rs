@@ -87,12 +87,8 @@ pub async fn notify(
         // Delivered to every app server's listener when this transaction commits, and never if
         // it rolls back: open pages learn of the change at once (see the /events route).
         for user_id in &people {
-            run::execute(
-                &mut **tx,
-                "SELECT pg_notify($1, $2)",
-                args![notifications::CHANNEL, user_id],
-            )
-            .await?;
+            const SQL: &str = "SELECT pg_notify($1, $2)";
+            run::execute(&mut **tx, SQL, args![notifications::CHANNEL, user_id]).await?;
         }
     }
     for (_, email) in notifications::contacts(tx, &people).await? {
