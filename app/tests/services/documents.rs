@@ -1,5 +1,5 @@
 use crate::on_both_backends;
-use crate::support::{user, Scenario};
+use crate::support::{user, Scenario, TestDb};
 use app::domain::audit::Outcome;
 use app::domain::audit::UseCase;
 use app::domain::document::{samples, MAX_FILES_PER_CASE};
@@ -48,13 +48,7 @@ on_both_backends!(hostile_files_are_refused_and_leave_nothing_behind, |t| {
         let status = err.status().as_u16();
         assert_eq!(status, if unsupported { 415 } else { 422 }, "{what}: {err:?}");
     }
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM documents")
-        .fetch_one(t.db.pool())
-        .await
-        .unwrap();
-    assert_eq!(count, 0);
-    let stored: Vec<_> = walk(&t.config.data_dir.join("documents"));
-    assert!(stored.is_empty(), "left behind: {stored:?}");
+    assert_nothing_stored(&t).await;
 });
 
 // Quality F2: files that borrow a PDF's or a HEIC image's first bytes and end marker (an HTML
@@ -72,13 +66,7 @@ on_both_backends!(files_that_only_look_like_a_pdf_or_heic_are_refused, |t| {
             .unwrap_or_else(|| panic!("{what} was stored"));
         assert_eq!(err.status().as_u16(), 422, "{what}: {err:?}");
     }
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM documents")
-        .fetch_one(t.db.pool())
-        .await
-        .unwrap();
-    assert_eq!(count, 0);
-    let stored: Vec<_> = walk(&t.config.data_dir.join("documents"));
-    assert!(stored.is_empty(), "left behind: {stored:?}");
+    assert_nothing_stored(&t).await;
     let heic = w
         .upload(&w.patient, &id, "IMG_0001.HEIC", samples::heic())
         .await
@@ -95,6 +83,20 @@ on_both_backends!(files_that_only_look_like_a_pdf_or_heic_are_refused, |t| {
         "scanfdp.pdf"
     );
 });
+
+/// No document row and no stored file.
+async fn assert_nothing_stored(t: &TestDb) {
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM documents")
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap();
+    let stored: Vec<_> = walk(&t.config.data_dir.join("documents"));
+    assert_eq!(
+        (count, stored),
+        (0, Vec::<std::path::PathBuf>::new()),
+        "nothing is left behind"
+    );
+}
 
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -115,11 +117,7 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 on_both_backends!(a_flipped_byte_on_disk_is_detected_and_never_served, |t| {
     let w = Scenario::new(&t).await;
     let caller = Person::new(&w.patient, "");
-    let id = cases::create_draft(&t.db, &caller).await.unwrap();
-    let doc = w
-        .upload(&w.patient, &id, "scan.pdf", samples::pdf())
-        .await
-        .unwrap();
+    let (_, doc) = w.draft_with_scan().await;
     assert!(documents::open(&t.db, &w.storage, &caller, &doc.id).await.is_ok());
     let key = w.storage_key(&doc.id).await;
     let path = w.storage.local_path_of(&key);
@@ -148,13 +146,7 @@ on_both_backends!(another_patients_document_answers_like_a_missing_one, |t| {
     let w = Scenario::new(&t).await;
     let bob = user(&t.db, Role::Patient, "bob@example.com").await;
     let doc_user = user(&t.db, Role::Clinician, "doc@example.com").await;
-    let id = cases::create_draft(&t.db, &Person::new(&w.patient, ""))
-        .await
-        .unwrap();
-    let doc = w
-        .upload(&w.patient, &id, "scan.pdf", samples::pdf())
-        .await
-        .unwrap();
+    let (id, doc) = w.draft_with_scan().await;
     for outsider in [&bob, &doc_user] {
         let caller = Person::new(outsider, "");
         let hidden = documents::open(&t.db, &w.storage, &caller, &doc.id)
@@ -298,11 +290,7 @@ on_both_backends!(a_patient_s_cases_together_hold_a_limited_number_of_bytes, |t|
     use app::domain::document::MAX_PATIENT_BYTES;
     let w = Scenario::new(&t).await;
     let caller = Person::new(&w.patient, "");
-    let earlier = cases::create_draft(&t.db, &caller).await.unwrap();
-    let doc = w
-        .upload(&w.patient, &earlier, "scan.pdf", samples::pdf())
-        .await
-        .unwrap();
+    let (_, doc) = w.draft_with_scan().await;
     // As if that case held nearly the whole allowance (the stored bytes are not needed here).
     let nearly_full = i64::try_from(MAX_PATIENT_BYTES).unwrap() - 100;
     sqlx::query("UPDATE documents SET size_bytes = $1 WHERE id = $2")

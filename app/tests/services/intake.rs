@@ -115,11 +115,7 @@ on_both_backends!(
 on_both_backends!(deleting_a_draft_removes_it_with_its_documents_and_files, |t| {
     let w = Scenario::new(&t).await;
     let caller = Person::new(&w.patient, "");
-    let id = cases::create_draft(&t.db, &caller).await.unwrap();
-    let doc = w
-        .upload(&w.patient, &id, "scan.pdf", samples::pdf())
-        .await
-        .unwrap();
+    let (id, doc) = w.draft_with_scan().await;
     let key = w.storage_key(&doc.id).await;
     assert!(w.storage.local_path_of(&key).exists());
     cases::delete_draft(&t.db, &w.storage, &caller, &id, 1)

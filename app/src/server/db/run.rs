@@ -2,9 +2,10 @@
 //! (`args![a, b]` binds `a` to `$1` and `b` to `$2`), run on any executor (pool, connection or
 //! transaction). An argument that cannot be encoded fails the statement, as `.bind` would.
 
+use super::{Executes, Result};
 use sqlx::any::{AnyArguments, AnyQueryResult, AnyRow};
 use sqlx::error::BoxDynError;
-use sqlx::{Any, Executor, FromRow, SqlSafeStr};
+use sqlx::{FromRow, SqlSafeStr};
 
 /// A statement's arguments, or why one of them could not be encoded.
 pub type Args = Result<AnyArguments, BoxDynError>;
@@ -18,94 +19,44 @@ macro_rules! args {
 }
 pub(crate) use args;
 
-pub async fn execute<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    sql: impl SqlSafeStr,
-    args: Args,
-) -> Result<AnyQueryResult, sqlx::Error> {
+/// A row a statement answers, decoded by its column names.
+pub trait Row: for<'r> FromRow<'r, AnyRow> + Send + Unpin {}
+
+impl<T: for<'r> FromRow<'r, AnyRow> + Send + Unpin> Row for T {}
+
+/// A single column a statement answers.
+pub trait Scalar: Send + Unpin
+where
+    (Self,): for<'r> FromRow<'r, AnyRow>,
+{
+}
+
+impl<T: Send + Unpin> Scalar for T where (T,): for<'r> FromRow<'r, AnyRow> {}
+
+pub async fn execute<'e>(ex: impl Executes<'e>, sql: impl SqlSafeStr, args: Args) -> Result<AnyQueryResult> {
     sqlx::query_with(sql, args.map_err(sqlx::Error::Encode)?)
         .execute(ex)
         .await
 }
 
-pub async fn fetch_one<'e, T>(
-    ex: impl Executor<'e, Database = Any>,
-    sql: impl SqlSafeStr,
-    args: Args,
-) -> Result<T, sqlx::Error>
-where
-    T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
-{
-    sqlx::query_as_with(sql, args.map_err(sqlx::Error::Encode)?)
-        .fetch_one(ex)
-        .await
+/// The fetching runners: `name(ex, sql, args)` answers `output`, decoded as `kind`.
+macro_rules! runners {
+    ($($(#[$doc:meta])* $name:ident: $kind:ident via $query:ident.$fetch:ident -> $out:ty $(, where $bound:ty)?;)+) => {$(
+        $(#[$doc])*
+        pub async fn $name<'e, T: $kind>(ex: impl Executes<'e>, sql: impl SqlSafeStr, args: Args) -> Result<$out>
+        $(where $bound: for<'r> FromRow<'r, AnyRow>)?
+        {
+            sqlx::$query(sql, args.map_err(sqlx::Error::Encode)?).$fetch(ex).await
+        }
+    )+};
 }
 
-pub async fn fetch_optional<'e, T>(
-    ex: impl Executor<'e, Database = Any>,
-    sql: impl SqlSafeStr,
-    args: Args,
-) -> Result<Option<T>, sqlx::Error>
-where
-    T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
-{
-    sqlx::query_as_with(sql, args.map_err(sqlx::Error::Encode)?)
-        .fetch_optional(ex)
-        .await
-}
-
-pub async fn fetch_all<'e, T>(
-    ex: impl Executor<'e, Database = Any>,
-    sql: impl SqlSafeStr,
-    args: Args,
-) -> Result<Vec<T>, sqlx::Error>
-where
-    T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
-{
-    sqlx::query_as_with(sql, args.map_err(sqlx::Error::Encode)?)
-        .fetch_all(ex)
-        .await
-}
-
-/// The one value of the one row the statement answers.
-pub async fn scalar_one<'e, T>(
-    ex: impl Executor<'e, Database = Any>,
-    sql: impl SqlSafeStr,
-    args: Args,
-) -> Result<T, sqlx::Error>
-where
-    (T,): for<'r> FromRow<'r, AnyRow>,
-    T: Send + Unpin,
-{
-    sqlx::query_scalar_with(sql, args.map_err(sqlx::Error::Encode)?)
-        .fetch_one(ex)
-        .await
-}
-
-pub async fn scalar_optional<'e, T>(
-    ex: impl Executor<'e, Database = Any>,
-    sql: impl SqlSafeStr,
-    args: Args,
-) -> Result<Option<T>, sqlx::Error>
-where
-    (T,): for<'r> FromRow<'r, AnyRow>,
-    T: Send + Unpin,
-{
-    sqlx::query_scalar_with(sql, args.map_err(sqlx::Error::Encode)?)
-        .fetch_optional(ex)
-        .await
-}
-
-pub async fn scalar_all<'e, T>(
-    ex: impl Executor<'e, Database = Any>,
-    sql: impl SqlSafeStr,
-    args: Args,
-) -> Result<Vec<T>, sqlx::Error>
-where
-    (T,): for<'r> FromRow<'r, AnyRow>,
-    T: Send + Unpin,
-{
-    sqlx::query_scalar_with(sql, args.map_err(sqlx::Error::Encode)?)
-        .fetch_all(ex)
-        .await
+runners! {
+    fetch_one: Row via query_as_with.fetch_one -> T;
+    fetch_optional: Row via query_as_with.fetch_optional -> Option<T>;
+    fetch_all: Row via query_as_with.fetch_all -> Vec<T>;
+    /// The one value of the one row the statement answers.
+    scalar_one: Scalar via query_scalar_with.fetch_one -> T, where (T,);
+    scalar_optional: Scalar via query_scalar_with.fetch_optional -> Option<T>, where (T,);
+    scalar_all: Scalar via query_scalar_with.fetch_all -> Vec<T>, where (T,);
 }

@@ -102,6 +102,18 @@ impl<'t> Scenario<'t> {
         }
     }
 
+    /// A new draft of the patient's with one PDF, `scan.pdf`.
+    pub async fn draft_with_scan(&self) -> (CaseId, DocumentInfo) {
+        let id = cases::create_draft(&self.t.db, &as_(&self.patient))
+            .await
+            .unwrap();
+        let doc = self
+            .upload(&self.patient, &id, "scan.pdf", samples::pdf())
+            .await
+            .unwrap();
+        (id, doc)
+    }
+
     pub async fn upload(
         &self,
         who: &CurrentUser,
