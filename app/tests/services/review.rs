@@ -4,27 +4,17 @@
 
 use crate::on_both_backends;
 use crate::support::scenario::{close, opinion};
-use crate::support::{as_, Scenario, TestDb};
+use crate::support::{as_, Scenario};
 use app::domain::review::OpinionInput;
 use app::domain::{CaseStatus, TimelineLabel};
 use app::error::AppError;
 use app::model::CaseId;
-use app::model::CurrentUser;
 use app::server::services::case_view;
 use app::server::services::{assignment, cases, reminders, review, Person};
 use app::server::storage::Storage;
 
 fn labels(view: &app::model::CaseView) -> Vec<TimelineLabel> {
     view.timeline.iter().map(|e| e.label).collect()
-}
-
-async fn notifications_of(t: &TestDb, user: &CurrentUser, kind: &str) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND kind = $2")
-        .bind(&user.id)
-        .bind(kind)
-        .fetch_one(t.db.pool())
-        .await
-        .unwrap()
 }
 
 on_both_backends!(
@@ -42,7 +32,7 @@ on_both_backends!(
         )
         .await
         .unwrap();
-        assert_eq!(notifications_of(&t, &s.patient, "documents_requested").await, 1);
+        assert_eq!(s.notified(&s.patient, TimelineLabel::DocumentsRequested).await, 1);
         let view = case_view::view(&t.db, &as_(&s.patient), &id).await.unwrap();
         let request = &view.requests[0];
         assert!(request.is_open());
@@ -90,12 +80,13 @@ on_both_backends!(
         assert!(!view.requests[0].is_open());
         assert!(labels(&view).ends_with(&[TimelineLabel::DocumentsProvided]));
         assert_eq!(
-            notifications_of(&t, spec, "documents_provided").await,
+            s.notified(spec, TimelineLabel::DocumentsProvided).await,
             1,
             "the requester is told"
         );
         assert_eq!(
-            notifications_of(&t, &s.specialists[1], "documents_provided").await,
+            s.notified(&s.specialists[1], TimelineLabel::DocumentsProvided)
+                .await,
             0
         );
         assert_eq!(
@@ -203,7 +194,7 @@ on_both_backends!(
         );
 
         s.submit_opinion(a, &id, "final words").await;
-        assert_eq!(notifications_of(&t, coordinator, "opinion_submitted").await, 1);
+        assert_eq!(s.notified(coordinator, TimelineLabel::OpinionSubmitted).await, 1);
         let again = review::submit_opinion(&t.db, &as_(a), &id, &opinion("changed")).await;
         assert!(
             matches!(&again, Err(AppError::Conflict(m)) if m.contains("already submitted")),
@@ -264,11 +255,13 @@ on_both_backends!(a_reminder_reaches_only_the_specialists_still_writing, |t| {
         .await
         .unwrap();
     assert_eq!(
-        notifications_of(&t, &s.specialists[0], "overdue_reminder").await,
+        s.notified(&s.specialists[0], TimelineLabel::OverdueReminder)
+            .await,
         0
     );
     assert_eq!(
-        notifications_of(&t, &s.specialists[1], "overdue_reminder").await,
+        s.notified(&s.specialists[1], TimelineLabel::OverdueReminder)
+            .await,
         1
     );
     let err = review::remind_specialists(&t.db, &as_(&s.specialists[1]), &id)
@@ -309,7 +302,7 @@ on_both_backends!(the_final_summary_completes_the_case_with_a_stored_report, |t|
     let view = case_view::view(&t.db, &as_(&s.patient), &id).await.unwrap();
     assert!(view.report_ready);
     assert!(labels(&view).ends_with(&[TimelineLabel::CaseCompleted]));
-    assert_eq!(notifications_of(&t, &s.patient, "case_completed").await, 1);
+    assert_eq!(s.notified(&s.patient, TimelineLabel::CaseCompleted).await, 1);
     let report = review::report(&t.db, &as_(&s.patient), &id).await.unwrap();
     assert_eq!(report.reference, view.summary.reference);
     assert_eq!(report.opinions.len(), 2);
@@ -525,12 +518,15 @@ on_both_backends!(
             "once per case"
         );
         assert_eq!(
-            notifications_of(&t, &s.coordinators[0], "review_overdue").await,
+            s.notified(&s.coordinators[0], TimelineLabel::ReviewOverdue).await,
             1
         );
-        assert_eq!(notifications_of(&t, &s.specialists[1], "review_overdue").await, 1);
         assert_eq!(
-            notifications_of(&t, &s.specialists[0], "review_overdue").await,
+            s.notified(&s.specialists[1], TimelineLabel::ReviewOverdue).await,
+            1
+        );
+        assert_eq!(
+            s.notified(&s.specialists[0], TimelineLabel::ReviewOverdue).await,
             0,
             "their opinion is in"
         );
@@ -577,7 +573,7 @@ on_both_backends!(a_draft_untouched_for_a_day_reminds_its_patient_once, |t| {
         0,
         "once per case"
     );
-    assert_eq!(notifications_of(&t, &s.patient, "draft_waiting").await, 2);
+    assert_eq!(s.notified(&s.patient, TimelineLabel::DraftWaiting).await, 2);
     assert_eq!(
         s.count("SELECT COUNT(*) FROM case_timeline WHERE case_id = $1", &draft)
             .await,
@@ -679,21 +675,16 @@ on_both_backends!(specialists_see_no_payment_entries_or_refund_details, |t| {
     )
     .await
     .unwrap();
-    let bodies: Vec<(String, String)> = sqlx::query_as(
-        "SELECT user_id, body FROM notifications WHERE case_id = $1 AND kind = 'case_cancelled'",
-    )
-    .bind(&id)
-    .fetch_all(t.db.pool())
-    .await
-    .unwrap();
     for specialist in &s.specialists[..2] {
-        let (_, body) = bodies.iter().find(|(u, _)| specialist.id == u.as_str()).unwrap();
-        assert_eq!(body, "Moved abroad");
+        let told = s.notices_on(&id, specialist, TimelineLabel::CaseCancelled).await;
+        assert_eq!(told, ["Moved abroad"]);
     }
-    let (_, body) = bodies
-        .iter()
-        .find(|(u, _)| s.coordinators[0].id == u.as_str())
-        .unwrap();
+    let [body] = &s
+        .notices_on(&id, &s.coordinators[0], TimelineLabel::CaseCancelled)
+        .await[..]
+    else {
+        panic!("the coordinator is told once")
+    };
     assert!(body.contains("Refund of EUR 450.00"), "{body}");
     let after = case_view::view(&t.db, &as_(&s.specialists[0]), &id)
         .await

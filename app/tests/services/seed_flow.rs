@@ -185,13 +185,7 @@ on_both_backends!(reassigning_before_payment_keeps_the_link_and_history, |t| {
     assert_eq!(s.status(&id).await, CaseStatus::AwaitingPayment);
     // Both coordinators are told; the previous one no longer sees the case.
     for who in [&s.coordinators[0], &s.coordinators[1]] {
-        let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND kind = 'coordinator_reassigned'",
-        )
-        .bind(&who.id)
-        .fetch_one(t.db.pool())
-        .await
-        .unwrap();
+        let n = s.notified(who, TimelineLabel::CoordinatorReassigned).await;
         assert_eq!(n, 1);
     }
     assert_eq!(
@@ -250,13 +244,7 @@ on_both_backends!(
             1
         );
         for who in [&s.patient, &s.coordinators[0]] {
-            let n: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND kind = 'payment_received'",
-            )
-            .bind(&who.id)
-            .fetch_one(t.db.pool())
-            .await
-            .unwrap();
+            let n = s.notified(who, TimelineLabel::PaymentReceived).await;
             assert_eq!(n, 1, "one notification per recipient");
         }
     }
@@ -606,15 +594,10 @@ on_both_backends!(cancelling_or_rejecting_a_paid_case_refunds_it_once, |t| {
     assert_eq!(closing.detail, "Found a doctor nearby");
     assert_eq!(refund.label, TimelineLabel::PaymentRefunded);
     assert_eq!(refund.detail, "Refund of EUR 450.00 issued");
-    let body: String = sqlx::query_scalar(
-        "SELECT body FROM notifications WHERE case_id = $1 AND user_id = $2 AND kind = 'case_cancelled'",
-    )
-    .bind(&id)
-    .bind(&s.coordinators[0].id)
-    .fetch_one(t.db.pool())
-    .await
-    .unwrap();
-    assert_eq!(body, "Found a doctor nearby · Refund of EUR 450.00 issued");
+    let told = s
+        .notices_on(&id, &s.coordinators[0], TimelineLabel::CaseCancelled)
+        .await;
+    assert_eq!(told, ["Found a doctor nearby · Refund of EUR 450.00 issued"]);
     assert_eq!(view.payment.unwrap().status.as_str(), "refunded");
     let again = close_as(&s, &s.admin, &id, CaseAction::Reject, "x").await;
     assert!(matches!(again, Err(AppError::Conflict(_))), "{again:?}");
@@ -627,15 +610,10 @@ on_both_backends!(cancelling_or_rejecting_a_paid_case_refunds_it_once, |t| {
         .unwrap();
     assert_eq!(s.status(&other).await, CaseStatus::Rejected);
     assert_eq!(refunds_of(&t, &other).await.len(), 1);
-    let told: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM notifications WHERE case_id = $1 AND user_id = $2 AND kind = 'case_rejected'",
-    )
-    .bind(&other)
-    .bind(&s.coordinators[0].id)
-    .fetch_one(t.db.pool())
-    .await
-    .unwrap();
-    assert_eq!(told, 1);
+    let told = s
+        .notices_on(&other, &s.coordinators[0], TimelineLabel::CaseRejected)
+        .await;
+    assert_eq!(told.len(), 1);
 });
 
 on_both_backends!(

@@ -6,7 +6,7 @@ use super::{user, TestDb};
 use app::domain::document::samples;
 use app::domain::intake::DraftInput;
 use app::domain::review::OpinionInput;
-use app::domain::{CaseAction, CaseStatus, Role};
+use app::domain::{CaseAction, CaseStatus, Role, TimelineLabel};
 use app::error::AppError;
 use app::model::{CaseId, CurrentUser, DocumentInfo, PaymentId};
 use app::server::config::TEST_WEBHOOK_SECRET;
@@ -189,6 +189,34 @@ impl<'t> Scenario<'t> {
             .fetch_one(self.t.db.pool())
             .await
             .unwrap()
+    }
+
+    /// How many notifications of `kind` (a timeline label) `user` got, on any case.
+    pub async fn notified(&self, user: &CurrentUser, kind: TimelineLabel) -> usize {
+        self.notices(None, user, kind).await.len()
+    }
+
+    /// The bodies of the notifications of `kind` that `user` got about the case, oldest first.
+    pub async fn notices_on(&self, case_id: &CaseId, user: &CurrentUser, kind: TimelineLabel) -> Vec<String> {
+        self.notices(Some(case_id), user, kind).await
+    }
+
+    async fn notices(
+        &self,
+        case_id: Option<&CaseId>,
+        user: &CurrentUser,
+        kind: TimelineLabel,
+    ) -> Vec<String> {
+        sqlx::query_scalar(
+            "SELECT body FROM notifications WHERE user_id = $1 AND kind = $2 \
+             AND ($3 = '' OR case_id = $3) ORDER BY created_at, id",
+        )
+        .bind(&user.id)
+        .bind(kind)
+        .bind(case_id.map_or("", CaseId::as_str))
+        .fetch_all(self.t.db.pool())
+        .await
+        .unwrap()
     }
 
     pub async fn payment_id(&self, case_id: &CaseId) -> PaymentId {
