@@ -1,11 +1,11 @@
 use crate::on_both_backends;
 use crate::support::scenario::close;
-use crate::support::{user, Scenario};
+use crate::support::{user, winners, Scenario, TestDb};
 use app::domain::audit::Outcome;
 use app::domain::{CaseAction, CaseStatus, Role};
 use app::error::AppError;
 use app::model::CaseId;
-use app::model::QueueQuery;
+use app::model::{CaseSummary, Page, QueueQuery};
 use app::server::db::{audit, cases as case_rows};
 use app::server::services::case_view;
 use app::server::services::{cases, Person};
@@ -145,15 +145,7 @@ on_both_backends!(racing_closers_end_in_exactly_one_transition, |t| {
             .await
         }));
     }
-    let mut won = 0;
-    for racer in racers {
-        match racer.await.unwrap() {
-            Ok(()) => won += 1,
-            Err(AppError::Conflict(_)) => {}
-            Err(other) => panic!("a loser must get a conflict, got {other:?}"),
-        }
-    }
-    assert_eq!(won, 1);
+    assert_eq!(winners(racers).await, 1);
     let timeline: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM case_timeline WHERE case_id = $1")
         .bind(&id)
         .fetch_one(t.db.pool())
@@ -184,100 +176,35 @@ on_both_backends!(the_admin_queue_filters_searches_and_pages, |t| {
     close(&t, &Person::new(&bob, ""), &bobs, 1, CaseAction::Cancel, "x")
         .await
         .unwrap();
-    let all = QueueQuery::default();
-    let first = case_view::queue(
-        &t.db,
-        &QueueQuery {
-            page: 1,
-            ..all.clone()
-        },
-    )
-    .await
-    .unwrap();
+    let search = |text: &str| QueueQuery {
+        search: text.into(),
+        ..Default::default()
+    };
+    let first = queue_page(&t, QueueQuery::default(), 1).await;
     assert_eq!((first.items.len(), first.total, first.page_count()), (20, 24, 2));
     assert!(
         first.items.iter().all(|c| c.id != unsubmitted),
         "a draft is not in the queue"
     );
-    let second = case_view::queue(
-        &t.db,
-        &QueueQuery {
-            page: 2,
-            ..all.clone()
-        },
-    )
-    .await
-    .unwrap();
+    let second = queue_page(&t, QueueQuery::default(), 2).await;
     assert_eq!(second.items.len(), 4);
     let cancelled = QueueQuery {
         status: "cancelled".into(),
         ..Default::default()
     };
-    let page = case_view::queue(
-        &t.db,
-        &QueueQuery {
-            page: 1,
-            ..cancelled.clone()
-        },
-    )
-    .await
-    .unwrap();
+    let page = queue_page(&t, cancelled, 1).await;
     assert_eq!(page.total, 1);
     assert_eq!(page.items[0].id, bobs);
-    let by_name = QueueQuery {
-        search: "BOB".into(),
-        ..Default::default()
-    };
-    assert_eq!(
-        case_view::queue(
-            &t.db,
-            &QueueQuery {
-                page: 1,
-                ..by_name.clone()
-            }
-        )
-        .await
-        .unwrap()
-        .total,
-        1
-    );
+    assert_eq!(queue_page(&t, search("BOB"), 1).await.total, 1);
     let reference = case_view::view(&t.db, &Person::new(&ana, ""), &ids[3])
         .await
         .unwrap()
         .summary
         .reference;
-    let by_ref = QueueQuery {
-        search: reference.to_lowercase(),
-        ..Default::default()
-    };
-    let found = case_view::queue(
-        &t.db,
-        &QueueQuery {
-            page: 1,
-            ..by_ref.clone()
-        },
-    )
-    .await
-    .unwrap();
+    let found = queue_page(&t, search(&reference.to_lowercase()), 1).await;
     assert_eq!((found.total, found.items[0].id.as_str()), (1, ids[3].as_str()));
-    let wildcard = QueueQuery {
-        search: "%".into(),
-        ..Default::default()
-    };
-    assert_eq!(
-        case_view::queue(
-            &t.db,
-            &QueueQuery {
-                page: 1,
-                ..wildcard.clone()
-            }
-        )
-        .await
-        .unwrap()
-        .total,
-        0,
-        "% is matched literally"
-    );
+    let literal = queue_page(&t, search("%"), 1).await;
+    assert_eq!(literal.total, 0, "% is matched literally");
 });
 
 // A patient holds at most a few drafts at once; the next one is refused with the reason, and
@@ -346,12 +273,9 @@ on_both_backends!(the_admin_queue_filters_by_medical_area_and_review_type, |t| {
         .execute(t.db.pool())
         .await
         .unwrap();
-    let found = |query: QueueQuery| {
-        let db = t.db.clone();
-        async move {
-            let page = case_view::queue(&db, &query).await.unwrap();
-            page.items.into_iter().map(|c| c.id).collect::<Vec<_>>()
-        }
+    let found = |query: QueueQuery| async {
+        let page = queue_page(&t, query, 1).await;
+        page.items.into_iter().map(|c| c.id).collect::<Vec<_>>()
     };
     let by_area = QueueQuery {
         category_id: w.category.clone(),
@@ -371,3 +295,10 @@ on_both_backends!(the_admin_queue_filters_by_medical_area_and_review_type, |t| {
     assert!(found(both).await.is_empty(), "filters combine");
     assert_eq!(found(QueueQuery::default()).await.len(), 2);
 });
+
+/// One page of the admin queue for a query.
+async fn queue_page(t: &TestDb, query: QueueQuery, page: u32) -> Page<CaseSummary> {
+    case_view::queue(&t.db, &QueueQuery { page, ..query })
+        .await
+        .unwrap()
+}

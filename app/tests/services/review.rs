@@ -134,11 +134,7 @@ on_both_backends!(
             matches!(&err, AppError::Validation(f) if f[0].field == "items"),
             "{err:?}"
         );
-        assert_eq!(
-            s.count("SELECT COUNT(*) FROM document_requests WHERE case_id = $1", &id)
-                .await,
-            0
-        );
+        assert_eq!(s.rows("document_requests", &id).await, 0);
 
         review::request_documents(&t.db, &as_(&s.specialists[0]), &id, "", &["MRI".into()])
             .await
@@ -425,11 +421,7 @@ on_both_backends!(a_storage_failure_while_completing_changes_nothing, |t| {
     assert!(matches!(err, AppError::Internal { .. }), "{err:?}");
     assert_eq!(s.status(&id).await, CaseStatus::DoctorsAssigned);
     assert_eq!(s.version(&id).await, v);
-    assert_eq!(
-        s.count("SELECT COUNT(*) FROM case_reports WHERE case_id = $1", &id)
-            .await,
-        0
-    );
+    assert_eq!(s.rows("case_reports", &id).await, 0);
     assert_eq!(
         s.count(
             "SELECT COUNT(*) FROM case_timeline WHERE case_id = $1 AND label = 'case_completed'",
@@ -478,11 +470,7 @@ on_both_backends!(two_racing_summaries_complete_the_case_once, |t| {
         }
     }
     assert_eq!(ok, 1);
-    assert_eq!(
-        s.count("SELECT COUNT(*) FROM case_reports WHERE case_id = $1", &id)
-            .await,
-        1
-    );
+    assert_eq!(s.rows("case_reports", &id).await, 1);
     assert_eq!(
         s.count(
             "SELECT COUNT(*) FROM case_timeline WHERE case_id = $1 AND label = 'case_completed'",
@@ -574,11 +562,7 @@ on_both_backends!(a_draft_untouched_for_a_day_reminds_its_patient_once, |t| {
         "once per case"
     );
     assert_eq!(s.notified(&s.patient, TimelineLabel::DraftWaiting).await, 2);
-    assert_eq!(
-        s.count("SELECT COUNT(*) FROM case_timeline WHERE case_id = $1", &draft)
-            .await,
-        0
-    );
+    assert_eq!(s.rows("case_timeline", &draft).await, 0);
     // A reminded draft can still be deleted.
     cases::delete_draft(&t.db, &s.storage, &as_(&s.patient), &fresh, 1)
         .await

@@ -3,7 +3,7 @@
 
 use crate::on_both_backends;
 use crate::support::scenario::{signed, webhook_event};
-use crate::support::{as_, user, Scenario, TestDb};
+use crate::support::{as_, user, winners, Scenario, TestDb};
 use app::domain::{CaseAction, CaseStatus, Relation, Role, TimelineLabel};
 use app::error::AppError;
 use app::model::CaseId;
@@ -85,11 +85,7 @@ on_both_backends!(
             (s.status(&id).await, s.version(&id).await),
             (CaseStatus::Submitted, v)
         );
-        assert_eq!(
-            s.count("SELECT COUNT(*) FROM payments WHERE case_id = $1", &id)
-                .await,
-            0
-        );
+        assert_eq!(s.rows("payments", &id).await, 0);
         let patient =
             assignment::assign_coordinator(&t.db, &t.config, &as_(&s.patient), &id, v, &s.coordinators[0].id)
                 .await;
@@ -114,25 +110,9 @@ on_both_backends!(eight_admins_assigning_at_once_make_exactly_one_assignment, |t
             assignment::assign_coordinator(&db, &config, &Person::new(&admin, ""), &id, v, &coordinator).await
         }));
     }
-    let mut won = 0;
-    for racer in racers {
-        match racer.await.unwrap() {
-            Ok(()) => won += 1,
-            Err(AppError::Conflict(_)) => {}
-            Err(other) => panic!("a loser must get a conflict, got {other:?}"),
-        }
-    }
-    assert_eq!(won, 1);
-    assert_eq!(
-        s.count("SELECT COUNT(*) FROM payments WHERE case_id = $1", &id)
-            .await,
-        1
-    );
-    assert_eq!(
-        s.count("SELECT COUNT(*) FROM case_assignments WHERE case_id = $1", &id)
-            .await,
-        1
-    );
+    assert_eq!(winners(racers).await, 1);
+    assert_eq!(s.rows("payments", &id).await, 1);
+    assert_eq!(s.rows("case_assignments", &id).await, 1);
     assert_eq!(
         s.count(
             "SELECT COUNT(*) FROM case_timeline WHERE case_id = $1 AND label = 'coordinator_assigned'",

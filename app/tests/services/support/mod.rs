@@ -34,6 +34,20 @@ macro_rules! on_both_backends {
     };
 }
 
+/// Waits for racing attempts at one change and answers how many won; a loser must have been
+/// told of a conflict, nothing else.
+pub async fn winners(racers: Vec<tokio::task::JoinHandle<Result<(), app::error::AppError>>>) -> usize {
+    let mut won = 0;
+    for racer in racers {
+        match racer.await.unwrap() {
+            Ok(()) => won += 1,
+            Err(app::error::AppError::Conflict(_)) => {}
+            Err(other) => panic!("a loser must get a conflict, got {other:?}"),
+        }
+    }
+    won
+}
+
 pub const PASSWORD: &str = "correct horse battery";
 
 /// Hashing is slow by design; tests share one hash of [`PASSWORD`].

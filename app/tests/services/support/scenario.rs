@@ -219,6 +219,16 @@ impl<'t> Scenario<'t> {
         .unwrap()
     }
 
+    /// How many rows of `table` belong to the case.
+    pub async fn rows(&self, table: &str, case_id: &CaseId) -> i64 {
+        let sql = format!("SELECT COUNT(*) FROM {table} WHERE case_id = $1");
+        sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .bind(case_id)
+            .fetch_one(self.t.db.pool())
+            .await
+            .unwrap()
+    }
+
     pub async fn payment_id(&self, case_id: &CaseId) -> PaymentId {
         db::payments::for_case(self.t.db.pool(), case_id)
             .await
