@@ -99,6 +99,10 @@ mod tests {
         reads_back(CaseAction::ALL);
         reads_back(TimelineLabel::ALL);
         reads_back(PaymentStatus::ALL);
+        assert!(
+            "pending".parse::<PaymentStatus>().is_err(),
+            "a payment is open, not pending"
+        );
         reads_back(Outcome::ALL);
         reads_back(UseCase::ALL);
     }

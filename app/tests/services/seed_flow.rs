@@ -489,11 +489,11 @@ on_both_backends!(
 /// PostgreSQL only: what other app servers hear. A committed change announces each recipient
 /// with NOTIFY; a refused one announces nothing.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(not(postgres_tests), ignore = "CONSILIUM_TEST_POSTGRES_URL is not set")]
 async fn on_postgres_each_committed_notification_is_announced_to_every_listener() {
-    let Some(t) = TestDb::postgres().await else {
-        eprintln!("skipped: {} is not set", app::server::testing::POSTGRES_URL_VAR);
-        return;
-    };
+    let t = TestDb::postgres()
+        .await
+        .expect("CONSILIUM_TEST_POSTGRES_URL was set when the tests were built");
     let s = Scenario::staffed(&t).await;
     let mut listener = sqlx::postgres::PgListener::connect(&t.config.database_url)
         .await

@@ -27,7 +27,7 @@ pub struct NewPayment<'a> {
 
 pub async fn insert(conn: &mut AnyConnection, p: &NewPayment<'_>, now: i64) -> Result<()> {
     const SQL: &str = "INSERT INTO payments (id, case_id, provider, provider_ref, checkout_url, amount_minor, currency, status, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $8)";
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)";
     run::execute(
         conn,
         SQL,
@@ -39,6 +39,7 @@ pub async fn insert(conn: &mut AnyConnection, p: &NewPayment<'_>, now: i64) -> R
             p.checkout_url,
             p.amount_minor,
             p.currency,
+            PaymentStatus::Open,
             now
         ],
     )
