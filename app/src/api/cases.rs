@@ -74,25 +74,9 @@ pub async fn save_case(
     case_id: CaseId,
     version: i64,
     intent: FormIntent,
-    review_type_id: String,
-    category_id: String,
-    patient_age: String,
-    patient_sex: String,
-    medical_history: String,
-    current_treatment: String,
-    questions: String,
+    #[server(flatten)] input: crate::domain::intake::DraftInput,
 ) -> Result<(), AppError> {
-    use crate::domain::intake::DraftInput;
     let call = super::support::signed_in().await?;
-    let input = DraftInput {
-        review_type_id,
-        category_id,
-        patient_age,
-        patient_sex,
-        medical_history,
-        current_treatment,
-        questions,
-    };
     crate::server::services::cases::save(&call.state.db, &call.person, &case_id, version, intent, &input)
         .await?;
     if intent == FormIntent::Submit {

@@ -7,7 +7,7 @@
 use crate::domain::{audit::UseCase, Role};
 use crate::error::AppError;
 use crate::model::UserId;
-use crate::model::{Catalog, CatalogKind};
+use crate::model::{Catalog, CatalogKind, ReviewTypeInput};
 use leptos::prelude::*;
 
 #[server(endpoint = "load_catalog")]
@@ -28,28 +28,11 @@ pub async fn load_queue_filters() -> Result<Catalog, AppError> {
 #[server(endpoint = "save_review_type")]
 pub async fn save_review_type(
     id: String,
-    name: String,
-    description: String,
-    price: String,
-    currency: String,
-    expected_days: String,
+    #[server(flatten)] input: ReviewTypeInput,
 ) -> Result<String, AppError> {
-    use crate::server::services::catalog::{self, ReviewTypeInput};
     let call = super::support::signed_in_as(Role::Admin, UseCase::SaveReviewType).await?;
-    let input = ReviewTypeInput {
-        name,
-        description,
-        price,
-        currency,
-        expected_days,
-    };
-    catalog::save_review_type(
-        &call.state.db,
-        &call.person,
-        Some(id.as_str()).filter(|i| !i.is_empty()),
-        input,
-    )
-    .await
+    let id = Some(id.as_str()).filter(|i| !i.is_empty());
+    crate::server::services::catalog::save_review_type(&call.state.db, &call.person, id, input).await
 }
 
 /// Activates or deactivates a review type or a category.

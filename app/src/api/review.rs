@@ -22,20 +22,10 @@ pub async fn request_documents(
 #[server(endpoint = "write_opinion")]
 pub async fn write_opinion(
     case_id: CaseId,
-    assessment: String,
-    recommendation: String,
-    diagnosis: String,
-    treatment: String,
     intent: FormIntent,
+    #[server(flatten)] input: crate::domain::review::OpinionInput,
 ) -> Result<(), AppError> {
-    use crate::domain::review::OpinionInput;
     let call = super::support::signed_in().await?;
-    let input = OpinionInput {
-        assessment,
-        recommendation,
-        diagnosis,
-        treatment,
-    };
     crate::server::services::review::write_opinion(&call.state.db, &call.person, &case_id, intent, &input)
         .await
 }

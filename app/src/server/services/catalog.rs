@@ -39,14 +39,7 @@ pub async fn queue_filters(db: &Db) -> Result<Catalog, AppError> {
     })
 }
 
-/// What an admin types for a review type; numbers arrive as text and are parsed here.
-pub struct ReviewTypeInput {
-    pub name: String,
-    pub description: String,
-    pub price: String,
-    pub currency: String,
-    pub expected_days: String,
-}
+pub use crate::model::ReviewTypeInput;
 
 struct ValidReviewType {
     name: String,

@@ -11,17 +11,7 @@ use crate::server::auth::password;
 use crate::server::db::{sessions, users, Db};
 use crate::server::failure::is_unique_violation;
 
-/// The staff form as sent: the role by name, the profile fields only for clinicians.
-pub struct StaffForm {
-    pub role: String,
-    pub name: String,
-    pub email: String,
-    pub password: String,
-    pub title: Option<String>,
-    pub specialties: Option<String>,
-    pub contact_email: Option<String>,
-    pub contact_phone: Option<String>,
-}
+pub use crate::model::StaffForm;
 
 impl StaffForm {
     pub fn parse(self) -> Result<NewStaff, AppError> {
