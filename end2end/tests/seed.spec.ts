@@ -7,7 +7,7 @@ async function openCase(page: Page, caseId: string) {
   await hydrated(page);
 }
 
-test('the seed flow: assign a coordinator, pay, assign two specialists', async ({ page, browser }) => {
+test('from submission to review: assign a coordinator, pay, assign two specialists', async ({ page, browser }) => {
   // The patient submits a case.
   await signIn(page, DEMO.patient);
   const caseId = await submittedCase(page.request);

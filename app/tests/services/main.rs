@@ -11,6 +11,6 @@ mod intake;
 mod mail;
 mod pdf_tools;
 mod review;
-mod seed_flow;
 mod sequences;
+mod staffing;
 mod support;
