@@ -1,5 +1,5 @@
 use crate::api::auth::{load_current_user, Login, Logout, Register, VerifyEmail};
-use crate::components::feedback::ErrorNote;
+use crate::components::feedback::{set_page_status, ErrorNote};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::model::CurrentUser;
@@ -56,27 +56,18 @@ pub fn use_auth() -> AuthContext {
 /// a user with another role sees "not allowed". The server functions check again regardless.
 #[component]
 pub fn RequireRole(role: Role, children: ChildrenFn) -> impl IntoView {
-    let auth = use_auth();
-    view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || {
-                let children = children.clone();
-                Suspend::new(async move {
-                    match auth.user.await {
-                        Ok(Some(user)) if user.role == role => children().into_any(),
-                        Ok(Some(_)) => view! { <NotAllowed/> }.into_any(),
-                        Ok(None) => view! { <Redirect path="/login"/> }.into_any(),
-                        Err(error) => view! { <ErrorNote error/> }.into_any(),
-                    }
-                })
-            }}
-        </Transition>
-    }
+    view! { <Guard role=Some(role) children/> }
 }
 
 /// Renders `children` for any signed-in user.
 #[component]
 pub fn RequireUser(children: ChildrenFn) -> impl IntoView {
+    view! { <Guard role=None children/> }
+}
+
+/// Waits for the signed-in user, then shows `children` if `role` (any, when None) admits them.
+#[component]
+fn Guard(role: Option<Role>, children: ChildrenFn) -> impl IntoView {
     let auth = use_auth();
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -84,7 +75,8 @@ pub fn RequireUser(children: ChildrenFn) -> impl IntoView {
                 let children = children.clone();
                 Suspend::new(async move {
                     match auth.user.await {
-                        Ok(Some(_)) => children().into_any(),
+                        Ok(Some(user)) if role.is_none_or(|r| r == user.role) => children().into_any(),
+                        Ok(Some(_)) => view! { <NotAllowed/> }.into_any(),
                         Ok(None) => view! { <Redirect path="/login"/> }.into_any(),
                         Err(error) => view! { <ErrorNote error/> }.into_any(),
                     }
@@ -96,10 +88,7 @@ pub fn RequireUser(children: ChildrenFn) -> impl IntoView {
 
 #[component]
 pub fn NotAllowed() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
-        options.set_status(http::StatusCode::FORBIDDEN);
-    }
+    set_page_status(http::StatusCode::FORBIDDEN);
     view! {
         <section class="notice notice-denied" role="alert">
             <h1>"Not allowed"</h1>

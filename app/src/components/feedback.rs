@@ -1,6 +1,17 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 
+/// Sets the page's status when it is rendered on the server (a notice there is a real 403 or
+/// 404); in the browser the status went out with the page long before.
+pub fn set_page_status(status: http::StatusCode) {
+    #[cfg(feature = "ssr")]
+    if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
+        options.set_status(status);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = status;
+}
+
 /// A whole-form or page-level error. Field errors of a validation failure are shown beside
 /// their fields by [`FieldError`]; this shows the summary line.
 ///
@@ -8,10 +19,7 @@ use leptos::prelude::*;
 /// there (or not the reader's) answers 404, a page for another role 403.
 #[component]
 pub fn ErrorNote(error: AppError) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
-        options.set_status(error.status());
-    }
+    set_page_status(error.status());
     let text = error.to_string();
     view! { <p class="error-note" role="alert">{text}</p> }
 }

@@ -60,10 +60,7 @@ fn Intro() -> impl IntoView {
 
 #[component]
 pub fn NotFound() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
-        options.set_status(http::StatusCode::NOT_FOUND);
-    }
+    crate::components::feedback::set_page_status(http::StatusCode::NOT_FOUND);
     view! {
         <Title text="Not found"/>
         <section class="notice">
