@@ -24,6 +24,35 @@ pub fn ErrorNote(error: AppError) -> impl IntoView {
     view! { <p class="error-note" role="alert">{text}</p> }
 }
 
+/// Shows `loading` until the resource has its value, then what `ready` makes of it, or the
+/// error as an [`ErrorNote`]. The resource is created by the page (outside any guard), so that
+/// server and browser number resources alike during hydration.
+#[component]
+pub fn Loaded<T, V, F>(
+    resource: Resource<Result<T, AppError>>,
+    loading: &'static str,
+    ready: F,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    F: Fn(T) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Transition fallback=move || view! { <p class="loading">{loading}</p> }>
+            {move || {
+                let ready = ready.clone();
+                Suspend::new(async move {
+                    match resource.await {
+                        Ok(value) => ready(value).into_any(),
+                        Err(error) => view! { <ErrorNote error/> }.into_any(),
+                    }
+                })
+            }}
+        </Transition>
+    }
+}
+
 /// The last error of an action, if any, as an [`ErrorNote`].
 #[component]
 pub fn ActionError<T: Clone + Send + Sync + 'static>(

@@ -1,7 +1,7 @@
 use crate::api::cases::{load_case, CloseCase};
 use crate::components::auth::RequireUser;
 use crate::components::cases::{date, date_time, StatusBadge};
-use crate::components::feedback::{ActionError, ErrorNote, FieldError};
+use crate::components::feedback::{ActionError, FieldError, Loaded};
 use crate::domain::intake::SEXES;
 use crate::domain::payment::PaymentStatus;
 use crate::domain::{CaseAction, CaseStatus, Relation};
@@ -53,14 +53,7 @@ fn CaseDetail(
     review: ReviewActions,
 ) -> impl IntoView {
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading the case…"</p> }>
-            {move || Suspend::new(async move {
-                match case.await {
-                    Ok(view) => view! { <CaseBody view close staff review/> }.into_any(),
-                    Err(error) => view! { <ErrorNote error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=case loading="Loading the case…" ready=move |view| view! { <CaseBody view close staff review/> }/>
     }
 }
 

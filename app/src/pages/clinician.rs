@@ -1,7 +1,7 @@
 use crate::api::cases::load_clinician_cases;
 use crate::components::auth::RequireRole;
 use crate::components::cases::CaseTable;
-use crate::components::feedback::ErrorNote;
+use crate::components::feedback::Loaded;
 use crate::domain::{CaseStatus, Role};
 use crate::error::AppError;
 use crate::model::{CaseSummary, ClinicianCases};
@@ -60,14 +60,7 @@ fn ClinicianHome(cases: Resource<Result<ClinicianCases, AppError>>) -> impl Into
                 </select>
             </div>
         </form>
-        <Transition fallback=|| view! { <p class="loading">"Loading your cases…"</p> }>
-            {move || Suspend::new(async move {
-                match cases.await {
-                    Ok(lists) => view! { <Lists lists filters/> }.into_any(),
-                    Err(error) => view! { <ErrorNote error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=cases loading="Loading your cases…" ready=move |lists| view! { <Lists lists filters/> }/>
     }
 }
 

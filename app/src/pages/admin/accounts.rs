@@ -1,6 +1,6 @@
 use crate::api::accounts::{list_accounts, CreateStaff, SetAccountActive};
 use crate::components::auth::{use_auth, RequireRole};
-use crate::components::feedback::{ActionError, ErrorNote, FieldError};
+use crate::components::feedback::{ActionError, FieldError, Loaded};
 use crate::domain::validate::PASSWORD_MIN_CHARS;
 use crate::domain::Role;
 use crate::error::AppError;
@@ -37,14 +37,7 @@ fn Accounts(
             <section aria-labelledby="list-title">
                 <h2 id="list-title">"Everyone"</h2>
                 <ActionError result=toggle.value()/>
-                <Transition fallback=|| view! { <p class="loading">"Loading accounts…"</p> }>
-                    {move || Suspend::new(async move {
-                        match accounts.await {
-                            Ok(list) => view! { <AccountTable list toggle/> }.into_any(),
-                            Err(error) => view! { <ErrorNote error/> }.into_any(),
-                        }
-                    })}
-                </Transition>
+                <Loaded resource=accounts loading="Loading accounts…" ready=move |list| view! { <AccountTable list toggle/> }/>
             </section>
             <CreateStaffForm create/>
         </div>

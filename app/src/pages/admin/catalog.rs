@@ -2,7 +2,7 @@
 
 use crate::api::catalog::{load_catalog, SaveCategory, SaveReviewType, SetCatalogActive};
 use crate::components::auth::RequireRole;
-use crate::components::feedback::{ActionError, ErrorNote, FieldError};
+use crate::components::feedback::{ActionError, FieldError, Loaded};
 use crate::domain::money::{format_minor, CURRENCIES};
 use crate::domain::Role;
 use crate::error::AppError;
@@ -52,14 +52,7 @@ pub fn CatalogPage() -> impl IntoView {
             <p class="hint">"What patients can choose, and who may coordinate and review each medical area. \
                 Deactivating an entry hides it from new cases; cases that already use it keep it."</p>
             <ActionError result=actions.toggle.value()/>
-            <Transition fallback=|| view! { <p class="loading">"Loading the catalog…"</p> }>
-                {move || Suspend::new(async move {
-                    match catalog.await {
-                        Ok(catalog) => view! { <CatalogBody catalog actions/> }.into_any(),
-                        Err(error) => view! { <ErrorNote error/> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <Loaded resource=catalog loading="Loading the catalog…" ready=move |catalog| view! { <CatalogBody catalog actions/> }/>
         </RequireRole>
     }
 }

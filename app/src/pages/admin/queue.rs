@@ -2,7 +2,7 @@ use crate::api::cases::{case_queue, QueueQuery};
 use crate::api::catalog::load_queue_filters;
 use crate::components::auth::RequireRole;
 use crate::components::cases::{urlencode, CaseTable};
-use crate::components::feedback::ErrorNote;
+use crate::components::feedback::Loaded;
 use crate::components::filters::{SelectFilter, TextFilter};
 use crate::domain::{CaseStatus, Role};
 use crate::error::AppError;
@@ -62,14 +62,7 @@ fn Queue(
             </Transition>
             <button type="submit" class="button">"Filter"</button>
         </Form>
-        <Transition fallback=|| view! { <p class="loading">"Loading cases…"</p> }>
-            {move || Suspend::new(async move {
-                match cases.await {
-                    Ok(page) => view! { <QueueResults page query=current()/> }.into_any(),
-                    Err(error) => view! { <ErrorNote error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=cases loading="Loading cases…" ready=move |page| view! { <QueueResults page query=current()/> }/>
     }
 }
 
