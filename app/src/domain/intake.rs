@@ -95,48 +95,22 @@ pub fn parse_draft(input: &DraftInput) -> Result<DraftFields, Vec<FieldError>> {
 
 /// What still stops a draft from being submitted, one message per field.
 pub fn submission_problems(fields: &DraftFields, documents: u32) -> Vec<FieldError> {
-    let mut problems = Vec::new();
-    let mut need = |missing: bool, field: &str, message: &str| {
-        if missing {
-            problems.push(FieldError::new(field, message));
-        }
-    };
-    need(
-        fields.review_type_id.is_none(),
-        "review_type_id",
-        "Choose a type of review.",
-    );
-    need(
-        fields.category_id.is_none(),
-        "category_id",
-        "Choose the medical area of your question.",
-    );
-    need(
-        fields.patient_age.is_none(),
-        "patient_age",
-        "Enter the patient's age.",
-    );
-    need(
-        fields.patient_sex.is_none(),
-        "patient_sex",
-        "Choose the patient's sex.",
-    );
-    need(
-        fields.medical_history.is_empty(),
-        "medical_history",
-        "Describe the medical history.",
-    );
-    need(
-        fields.questions.is_empty(),
-        "questions",
-        "Write at least one question for the specialists.",
-    );
-    need(
-        documents == 0,
-        "documents",
-        "Upload at least one medical document.",
-    );
-    problems
+    // One row per requirement: whether it is unmet, the field, what to tell the patient.
+    #[rustfmt::skip]
+    let needs = [
+        (fields.review_type_id.is_none(), "review_type_id", "Choose a type of review."),
+        (fields.category_id.is_none(), "category_id", "Choose the medical area of your question."),
+        (fields.patient_age.is_none(), "patient_age", "Enter the patient's age."),
+        (fields.patient_sex.is_none(), "patient_sex", "Choose the patient's sex."),
+        (fields.medical_history.is_empty(), "medical_history", "Describe the medical history."),
+        (fields.questions.is_empty(), "questions", "Write at least one question for the specialists."),
+        (documents == 0, "documents", "Upload at least one medical document."),
+    ];
+    needs
+        .into_iter()
+        .filter(|(missing, _, _)| *missing)
+        .map(|(_, field, message)| FieldError::new(field, message))
+        .collect()
 }
 
 #[cfg(test)]
