@@ -222,6 +222,13 @@ async fn every_endpoint_answers_exactly_the_callers_the_table_allows() {
     walk_the_table(harness().await).await;
 }
 
+#[tokio::test]
+#[cfg_attr(not(postgres_tests), ignore = "CONSILIUM_TEST_POSTGRES_URL is not set")]
+async fn every_endpoint_answers_exactly_the_callers_the_table_allows_on_postgres() {
+    let h = common::harness_on_postgres().await;
+    walk_the_table(h.expect("CONSILIUM_TEST_POSTGRES_URL was set when the tests were built")).await;
+}
+
 async fn walk_the_table(h: Harness) {
     let ctx = context(&h).await;
     let mut cookies = Vec::new();

@@ -8,7 +8,9 @@ use crate::error::AppError;
 use crate::model::CaseId;
 use crate::server::db::{documents, Db};
 use crate::server::failure::internal;
-use crate::server::storage::PutError;
+use crate::server::storage::{PutError, Storage, Stored};
+use bytes::Bytes;
+use futures_util::Stream;
 
 /// Re-checks the per-case limits inside the recording transaction, where no other upload can
 /// slip in between.
@@ -38,6 +40,24 @@ pub(super) struct Allowance {
     pub(super) bytes: u64,
     /// The account's total is what binds, not the file or the case.
     pub(super) account_bound: bool,
+}
+
+/// Streams an upload into storage within `max`. A body that declares itself too large is
+/// refused before a byte is read; one that turns out too large is refused as it passes `max`.
+pub(super) async fn store_within<S, E>(
+    storage: &Storage,
+    body: S,
+    declared_len: Option<u64>,
+    max: Allowance,
+) -> Result<Stored, AppError>
+where
+    S: Stream<Item = Result<Bytes, E>> + Unpin,
+    E: std::fmt::Display,
+{
+    if declared_len.is_some_and(|len| len > max.bytes) {
+        return Err(too_large(max));
+    }
+    storage.put(body, max.bytes).await.map_err(|e| put_error(e, max))
 }
 
 /// How many bytes the next file may have, given the per-file, per-case and per-patient limits.

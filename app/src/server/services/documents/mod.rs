@@ -16,7 +16,7 @@ use crate::server::failure::internal;
 use crate::server::storage::{ReadError, Storage, Stored};
 use bytes::Bytes;
 use futures_util::Stream;
-use limits::{allowance, ensure_within_limits, put_error, too_large};
+use limits::{allowance, ensure_within_limits, store_within};
 
 pub struct Upload<'a> {
     pub case_id: &'a CaseId,
@@ -51,13 +51,7 @@ where
     };
     let freed = replaced.as_ref().map_or(0, |d| d.size_bytes);
     let max = allowance(db, upload.case_id, replaced.is_some(), freed).await?;
-    if upload.declared_len.is_some_and(|len| len > max.bytes) {
-        return Err(too_large(max));
-    }
-    let stored = storage
-        .put(body, max.bytes)
-        .await
-        .map_err(|e| put_error(e, max))?;
+    let stored = store_within(storage, body, upload.declared_len, max).await?;
     let name = clean_name(upload.name);
     match record(db, caller, &upload, &stored, &name, replaced.as_ref()).await {
         Ok(id) => {
@@ -113,13 +107,7 @@ where
         return Err(AppError::conflict(ALREADY_PROVIDED));
     }
     let max = allowance(db, upload.case_id, false, 0).await?;
-    if upload.declared_len.is_some_and(|len| len > max.bytes) {
-        return Err(too_large(max));
-    }
-    let stored = storage
-        .put(body, max.bytes)
-        .await
-        .map_err(|e| put_error(e, max))?;
+    let stored = store_within(storage, body, upload.declared_len, max).await?;
     let name = clean_name(upload.name);
     match record_requested(db, caller, upload, &stored, &name, &item).await {
         Ok(id) => Ok(info(id, name, &stored, caller)),
