@@ -9,6 +9,7 @@ pub mod cases;
 pub mod catalog;
 pub mod documents;
 pub mod email_tokens;
+pub mod migrations;
 pub mod notifications;
 pub mod outbox;
 pub mod payments;
@@ -45,9 +46,6 @@ pub struct Db {
     pool: AnyPool,
     backend: Backend,
 }
-
-static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
-static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 
 /// Per-connection SQLite settings (quality D1). WAL lets readers run beside the one writer;
 /// synchronous=FULL makes every acknowledged commit durable; the busy timeout makes a second
@@ -92,10 +90,7 @@ impl Db {
     }
 
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
-        match self.backend {
-            Backend::Sqlite => SQLITE_MIGRATOR.run(&self.pool).await,
-            Backend::Postgres => POSTGRES_MIGRATOR.run(&self.pool).await,
-        }
+        migrations::migrator(self.backend).run(&self.pool).await
     }
 
     pub fn pool(&self) -> &AnyPool {

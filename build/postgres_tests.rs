@@ -1,5 +1,6 @@
-//! Marks the build when a PostgreSQL server for the tests is configured, so that the PostgreSQL
-//! variant of each service test reports itself as ignored (not as passed) when none is.
+//! The build script of `app` and `server`: marks the build when a PostgreSQL server for the tests
+//! is configured, so that the tests that need one report themselves as ignored (not as passed)
+//! when none is.
 
 fn main() {
     println!("cargo::rerun-if-env-changed=CONSILIUM_TEST_POSTGRES_URL");
