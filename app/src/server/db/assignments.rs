@@ -113,36 +113,3 @@ macro_rules! pool_sql {
 
 const POOL_SQL_COORDINATORS: &str = pool_sql!("coordinator_pools");
 const POOL_SQL_SPECIALISTS: &str = pool_sql!("category_specialists");
-
-/// The people on a case: the coordinator's profile and each active specialist.
-pub async fn team<'e>(ex: impl Executes<'e>, case_id: &CaseId) -> Result<Vec<(bool, PoolMember)>> {
-    #[derive(FromRow)]
-    struct Row {
-        is_coordinator: i64,
-        id: String,
-        name: String,
-        title: String,
-        specialties: String,
-        contact_email: String,
-        contact_phone: String,
-    }
-    const SQL: &str = "SELECT a.is_coordinator, u.id, u.name, p.title, p.specialties, p.contact_email, p.contact_phone \
-         FROM case_assignments a JOIN users u ON u.id = a.clinician_id JOIN clinician_profiles p ON p.user_id = u.id \
-         WHERE a.case_id = $1 AND a.active = 1 ORDER BY a.is_coordinator DESC, u.name";
-    let rows: Vec<Row> = run::fetch_all(ex, SQL, args![case_id]).await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let member = PoolMember {
-                id: r.id,
-                name: r.name,
-                title: r.title,
-                specialties: r.specialties,
-                contact_email: r.contact_email,
-                contact_phone: r.contact_phone,
-                open_cases: 0,
-            };
-            (r.is_coordinator == 1, member)
-        })
-        .collect())
-}

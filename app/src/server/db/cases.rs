@@ -171,12 +171,6 @@ macro_rules! summary_select {
     };
 }
 
-pub async fn summary<'e>(ex: impl Executes<'e>, id: &CaseId) -> Result<Option<CaseSummary>> {
-    let row: Option<SummaryRow> =
-        run::fetch_optional(ex, summary_select!("WHERE c.id = $1"), args![id]).await?;
-    row.map(SummaryRow::into_summary).transpose()
-}
-
 pub async fn list_for_patient<'e>(ex: impl Executes<'e>, patient_id: &UserId) -> Result<Vec<ListedCase>> {
     const SQL: &str = summary_select!("WHERE c.patient_id = $1 ORDER BY c.created_at DESC");
     let rows: Vec<SummaryRow> = run::fetch_all(ex, SQL, args![patient_id]).await?;
@@ -263,8 +257,9 @@ pub async fn queue(
     Ok((summaries(rows)?, total))
 }
 
+/// The intake answers of a case as stored.
 #[derive(FromRow)]
-struct DetailsRow {
+pub struct DetailsRow {
     review_type_id: Option<String>,
     category_id: Option<String>,
     patient_age: Option<i64>,
@@ -276,22 +271,26 @@ struct DetailsRow {
     closed_reason: Option<String>,
 }
 
-pub async fn details<'e>(ex: impl Executes<'e>, id: &CaseId) -> Result<Option<CaseDetails>> {
-    const SQL: &str =
-        "SELECT review_type_id, category_id, patient_age, patient_sex, medical_history, current_treatment, \
-         questions, submitted_at, closed_reason FROM review_cases WHERE id = $1";
-    let row: Option<DetailsRow> = run::fetch_optional(ex, SQL, args![id]).await?;
-    Ok(row.map(|r| CaseDetails {
-        review_type_id: r.review_type_id,
-        category_id: r.category_id,
-        patient_age: r.patient_age.and_then(|a| u32::try_from(a).ok()),
-        patient_sex: r.patient_sex,
-        medical_history: r.medical_history,
-        current_treatment: r.current_treatment,
-        questions: r.questions,
-        submitted_at: r.submitted_at.map(from_ms),
-        closed_reason: r.closed_reason,
-    }))
+impl DetailsRow {
+    pub fn patient_age(&self) -> Option<u32> {
+        self.patient_age.and_then(|a| u32::try_from(a).ok())
+    }
+}
+
+impl From<DetailsRow> for CaseDetails {
+    fn from(r: DetailsRow) -> CaseDetails {
+        CaseDetails {
+            patient_age: r.patient_age(),
+            review_type_id: r.review_type_id,
+            category_id: r.category_id,
+            patient_sex: r.patient_sex,
+            medical_history: r.medical_history,
+            current_treatment: r.current_treatment,
+            questions: r.questions,
+            submitted_at: r.submitted_at.map(from_ms),
+            closed_reason: r.closed_reason,
+        }
+    }
 }
 
 pub async fn update_draft(conn: &mut AnyConnection, id: &CaseId, f: &DraftFields, now: i64) -> Result<()> {

@@ -134,8 +134,9 @@ pub async fn mark_submitted(
     Ok(done.rows_affected() == 1)
 }
 
-#[derive(FromRow)]
-struct OpinionRow {
+/// An opinion as stored, read as a row here and as a JSON list item by the case page.
+#[derive(FromRow, serde::Deserialize)]
+pub(super) struct OpinionRow {
     specialist_id: UserId,
     name: String,
     title: String,
@@ -149,7 +150,7 @@ struct OpinionRow {
 }
 
 impl OpinionRow {
-    fn into_view(self) -> OpinionView {
+    pub(super) fn into_view(self) -> OpinionView {
         OpinionView {
             author_id: self.specialist_id,
             mine: false,
@@ -166,16 +167,6 @@ impl OpinionRow {
             submitted_at: self.submitted_at.map(from_ms),
         }
     }
-}
-
-/// All opinions of a case, drafts included (callers decide who sees which), in submission order.
-pub async fn opinions_for_case<'e>(ex: impl Executes<'e>, case_id: &CaseId) -> Result<Vec<OpinionView>> {
-    const SQL: &str = "SELECT o.specialist_id, u.name, p.title, p.specialties, o.assessment, o.recommendation, o.diagnosis, \
-         o.treatment, o.updated_at, o.submitted_at \
-         FROM opinions o JOIN users u ON u.id = o.specialist_id JOIN clinician_profiles p ON p.user_id = u.id \
-         WHERE o.case_id = $1 ORDER BY o.submitted_at IS NULL, o.submitted_at, u.name";
-    let rows: Vec<OpinionRow> = run::fetch_all(ex, SQL, args![case_id]).await?;
-    Ok(rows.into_iter().map(OpinionRow::into_view).collect())
 }
 
 /// Active specialists of the case who have not submitted an opinion.

@@ -12,7 +12,7 @@ use crate::model::{CaseId, UserId};
 use crate::model::{Report, ReportOpinion, ReportPerson, REPORT_DISCLAIMER};
 use crate::server::db::review::{self as repo, OpinionText};
 use crate::server::db::run::{self, args};
-use crate::server::db::{self, assignments, cases, Db, Tx};
+use crate::server::db::{self, assignments, case_page, cases, Backend, Db, Tx};
 use crate::server::failure::internal;
 use crate::server::storage::Storage;
 
@@ -194,7 +194,15 @@ pub async fn submit_final_summary(
         return Err(AppError::conflict(blocker));
     }
     let now = db::now_ms();
-    let report = assemble(&mut acting.tx, case_id, &summary, now).await?;
+    let report = assemble(
+        &mut acting.tx,
+        db.backend(),
+        case_id,
+        &caller.user.id,
+        &summary,
+        now,
+    )
+    .await?;
     let content = serde_json::to_string(&report).map_err(|e| internal("report content", e))?;
     let pdf = render(report).await?;
     let body = futures_util::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from(pdf))]);
@@ -252,30 +260,36 @@ async fn person(tx: &mut Tx, user_id: &UserId) -> Result<ReportPerson, AppError>
     })
 }
 
-/// Everything the report says, read in the completing transaction.
-async fn assemble(tx: &mut Tx, case_id: &CaseId, summary: &str, now: i64) -> Result<Report, AppError> {
-    let s = cases::summary(&mut **tx, case_id)
+/// Everything the report says, read in the completing transaction with the case page's one
+/// statement.
+async fn assemble(
+    tx: &mut Tx,
+    backend: Backend,
+    case_id: &CaseId,
+    coordinator_id: &UserId,
+    summary: &str,
+    now: i64,
+) -> Result<Report, AppError> {
+    let page = case_page::load(tx, backend, case_id, coordinator_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let d = cases::details(&mut **tx, case_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (s, d) = (page.summary, page.details);
     let mut coordinator = None;
     let mut specialists = Vec::new();
-    for (is_coordinator, m) in assignments::team(&mut **tx, case_id).await? {
+    for m in page.team {
         let p = ReportPerson {
             name: m.name,
             title: m.title,
             specialties: m.specialties,
         };
-        if is_coordinator {
+        if m.is_coordinator {
             coordinator = Some(p);
         } else {
             specialists.push(p);
         }
     }
-    let opinions = repo::opinions_for_case(&mut **tx, case_id)
-        .await?
+    let opinions = page
+        .opinions
         .into_iter()
         .filter_map(|o| {
             Some(ReportOpinion {

@@ -9,12 +9,17 @@
 
 mod lists;
 
-use super::{cases::CaseRow, payments::PaymentRow, Backend};
+use super::{
+    cases::{CaseRow, DetailsRow},
+    payments::PaymentRow,
+    review::OpinionRow,
+    Backend,
+};
 use crate::domain::{payment::PaymentStatus, CaseStatus, MediaType};
 use crate::model::CaseId;
 use crate::model::{
-    from_ms, CaseDetails, CaseSummary, DocumentInfo, DocumentRequestView, OpinionView, ReportPerson,
-    RequestItemView, TimelineEntry,
+    from_ms, CaseDetails, CaseSummary, DocumentInfo, DocumentRequestView, OpinionView, RequestItemView,
+    TimelineEntry,
 };
 use crate::model::{PaymentId, UserId};
 use crate::server::db::run::{self, args};
@@ -88,20 +93,13 @@ struct Row {
     version: i64,
     coordinator_id: Option<UserId>,
     patient_name: String,
-    patient_age: Option<i64>,
     review_type: Option<String>,
     category: Option<String>,
     created_at: i64,
     updated_at: i64,
     expected_review_at: Option<i64>,
-    review_type_id: Option<String>,
-    category_id: Option<String>,
-    patient_sex: Option<String>,
-    medical_history: String,
-    current_treatment: String,
-    questions: String,
-    submitted_at: Option<i64>,
-    closed_reason: Option<String>,
+    #[sqlx(flatten)]
+    details: DetailsRow,
     caller_assignment: Option<i64>,
     reports: i64,
     payment_id: Option<PaymentId>,
@@ -165,20 +163,6 @@ struct ItemJson {
     label: String,
     document_id: Option<String>,
     provided_at: Option<i64>,
-}
-
-#[derive(Deserialize)]
-struct OpinionJson {
-    specialist_id: UserId,
-    name: String,
-    title: String,
-    specialties: String,
-    assessment: String,
-    recommendation: String,
-    diagnosis: String,
-    treatment: String,
-    updated_at: i64,
-    submitted_at: Option<i64>,
 }
 
 fn decode<T: for<'de> Deserialize<'de>>(what: &str, json: &str) -> Result<Vec<T>> {
@@ -262,23 +246,9 @@ fn into_page(r: Row) -> Result<CasePage> {
             fulfilled_at: q.fulfilled_at.map(from_ms),
         })
         .collect();
-    let opinions = decode::<OpinionJson>("opinions", &r.opinions)?
+    let opinions = decode::<OpinionRow>("opinions", &r.opinions)?
         .into_iter()
-        .map(|o| OpinionView {
-            author_id: o.specialist_id,
-            mine: false,
-            author: ReportPerson {
-                name: o.name,
-                title: o.title,
-                specialties: o.specialties,
-            },
-            assessment: o.assessment,
-            recommendation: o.recommendation,
-            diagnosis: o.diagnosis,
-            treatment: o.treatment,
-            updated_at: from_ms(o.updated_at),
-            submitted_at: o.submitted_at.map(from_ms),
-        })
+        .map(OpinionRow::into_view)
         .collect();
     let payment = match (
         r.payment_id,
@@ -307,7 +277,7 @@ fn into_page(r: Row) -> Result<CasePage> {
             reference: r.reference.clone(),
             status,
             patient_name: r.patient_name,
-            patient_age: r.patient_age.and_then(|a| u32::try_from(a).ok()),
+            patient_age: r.details.patient_age(),
             review_type: r.review_type,
             category: r.category,
             created_at: from_ms(r.created_at),
@@ -316,17 +286,7 @@ fn into_page(r: Row) -> Result<CasePage> {
             attention: None,
             version: r.version,
         },
-        details: CaseDetails {
-            review_type_id: r.review_type_id,
-            category_id: r.category_id,
-            patient_age: r.patient_age.and_then(|a| u32::try_from(a).ok()),
-            patient_sex: r.patient_sex,
-            medical_history: r.medical_history,
-            current_treatment: r.current_treatment,
-            questions: r.questions,
-            submitted_at: r.submitted_at.map(from_ms),
-            closed_reason: r.closed_reason,
-        },
+        details: r.details.into(),
         case: CaseRow {
             id: r.id,
             reference: r.reference,
