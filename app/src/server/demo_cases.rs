@@ -10,7 +10,7 @@ use crate::domain::intake::DraftInput;
 use crate::domain::review::OpinionInput;
 use crate::error::AppError;
 use crate::model::CurrentUser;
-use crate::model::{CaseId, PaymentId};
+use crate::model::{CaseId, FormIntent, PaymentId};
 
 struct Cast {
     patient: CurrentUser,
@@ -79,7 +79,7 @@ async fn under_review(state: &AppState, cast: &Cast, history: &str) -> Result<Ca
         current_treatment: "Bisoprolol 2.5 mg daily.".into(),
         questions: "Do I need an ablation, or is medication enough?".into(),
     };
-    cases::submit(db, patient, &id, 1, &input).await?;
+    cases::save(db, patient, &id, 1, FormIntent::Submit, &input).await?;
     let admin = as_(&cast.admin);
     let v = version(state, &id).await?;
     assignment::assign_coordinator(db, &state.config, &admin, &id, v, &cast.coordinator.id).await?;

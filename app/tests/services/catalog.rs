@@ -2,10 +2,16 @@ use crate::on_both_backends;
 use crate::support::user;
 use app::domain::Role;
 use app::error::AppError;
-use app::model::UserId;
+use app::model::{Category, UserId};
 use app::server::db::catalog::CatalogKind;
+use app::server::db::Db;
 use app::server::services::catalog::{self, CategoryInput, ReviewTypeInput};
 use app::server::services::Person;
+
+/// The catalog's first medical area as `caller` reads it.
+async fn first_category(db: &Db, caller: &Person) -> Category {
+    catalog::catalog(db, caller).await.unwrap().categories.remove(0)
+}
 
 fn review_type(name: &str, price: &str, days: &str) -> ReviewTypeInput {
     ReviewTypeInput {
@@ -95,11 +101,7 @@ on_both_backends!(categories_carry_their_pools_and_refuse_non_clinicians, |t| {
     )
     .await
     .unwrap();
-    let cat = catalog::catalog(&t.db, &caller)
-        .await
-        .unwrap()
-        .categories
-        .remove(0);
+    let cat = first_category(&t.db, &caller).await;
     assert_eq!(
         (cat.specialists, cat.coordinators),
         (vec![doc.id.clone()], vec![coord.id.clone()])
@@ -108,11 +110,7 @@ on_both_backends!(categories_carry_their_pools_and_refuse_non_clinicians, |t| {
         .await
         .unwrap_err();
     assert!(err.field("specialists").is_some());
-    let cat = catalog::catalog(&t.db, &caller)
-        .await
-        .unwrap()
-        .categories
-        .remove(0);
+    let cat = first_category(&t.db, &caller).await;
     assert_eq!(
         cat.specialists,
         vec![doc.id.clone()],
@@ -121,11 +119,7 @@ on_both_backends!(categories_carry_their_pools_and_refuse_non_clinicians, |t| {
     catalog::save_category(&t.db, &caller, Some(&id), input(vec![], vec![doc.id.clone()]))
         .await
         .unwrap();
-    let cat = catalog::catalog(&t.db, &caller)
-        .await
-        .unwrap()
-        .categories
-        .remove(0);
+    let cat = first_category(&t.db, &caller).await;
     assert_eq!((cat.specialists.len(), cat.coordinators), (0, vec![doc.id]));
 });
 

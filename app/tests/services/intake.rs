@@ -4,6 +4,7 @@ use app::domain::document::samples;
 use app::domain::intake::DraftInput;
 use app::domain::{CaseStatus, TimelineLabel};
 use app::error::AppError;
+use app::model::FormIntent;
 use app::server::db::catalog::CatalogKind;
 use app::server::services::case_view;
 use app::server::services::catalog;
@@ -18,7 +19,9 @@ on_both_backends!(a_draft_saves_incomplete_and_resumes_where_it_was_left, |t| {
         patient_age: "41".into(),
         ..Default::default()
     };
-    cases::save_draft(&t.db, &caller, &id, 1, &partial).await.unwrap();
+    cases::save(&t.db, &caller, &id, 1, FormIntent::Save, &partial)
+        .await
+        .unwrap();
     let view = case_view::view(&t.db, &caller, &id).await.unwrap();
     assert_eq!(view.summary.status, CaseStatus::Draft);
     assert_eq!(view.summary.version, 2);
@@ -32,7 +35,7 @@ on_both_backends!(
         let w = Scenario::new(&t).await;
         let caller = Person::new(&w.patient, "");
         let id = cases::create_draft(&t.db, &caller).await.unwrap();
-        let err = cases::submit(&t.db, &caller, &id, 1, &DraftInput::default())
+        let err = cases::save(&t.db, &caller, &id, 1, FormIntent::Submit, &DraftInput::default())
             .await
             .unwrap_err();
         for field in [
@@ -44,7 +47,7 @@ on_both_backends!(
         ] {
             assert!(err.field(field).is_some(), "{field}: {err:?}");
         }
-        let err = cases::submit(&t.db, &caller, &id, 1, &w.complete_form())
+        let err = cases::save(&t.db, &caller, &id, 1, FormIntent::Submit, &w.complete_form())
             .await
             .unwrap_err();
         assert_eq!(
@@ -76,7 +79,7 @@ on_both_backends!(a_complete_case_is_submitted_with_its_timeline_entry, |t| {
     assert_eq!(view.documents.len(), 1);
     // Once submitted, the patient can no longer edit it, nor change its documents.
     let caller = Person::new(&w.patient, "");
-    let err = cases::save_draft(&t.db, &caller, &id, 2, &w.complete_form())
+    let err = cases::save(&t.db, &caller, &id, 2, FormIntent::Save, &w.complete_form())
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::Conflict(_)), "{err:?}");
@@ -103,7 +106,7 @@ on_both_backends!(
             .review_types
             .is_empty());
         let draft = cases::create_draft(&t.db, &patient).await.unwrap();
-        let err = cases::save_draft(&t.db, &patient, &draft, 1, &w.complete_form())
+        let err = cases::save(&t.db, &patient, &draft, 1, FormIntent::Save, &w.complete_form())
             .await
             .unwrap_err();
         assert!(err.field("review_type_id").is_some());

@@ -14,7 +14,7 @@ use app::domain::document::samples;
 use app::domain::review::OpinionInput;
 use app::domain::{case::transition, Actor, CaseAction, CaseStatus, Relation};
 use app::model::CurrentUser;
-use app::model::{CaseId, UserId};
+use app::model::{CaseId, FormIntent, UserId};
 use app::server::config::TEST_WEBHOOK_SECRET;
 use app::server::db;
 use app::server::payments::signature;
@@ -239,9 +239,16 @@ impl Run<'_> {
                 .upload(&who, &id, "scan.pdf", samples::pdf())
                 .await
                 .unwrap();
-            cases::submit(&t.db, &caller, &id, 1, &self.s.complete_form())
-                .await
-                .unwrap();
+            cases::save(
+                &t.db,
+                &caller,
+                &id,
+                1,
+                FormIntent::Submit,
+                &self.s.complete_form(),
+            )
+            .await
+            .unwrap();
             self.cases.push(id.clone());
             return None;
         }

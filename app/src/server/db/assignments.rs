@@ -68,14 +68,21 @@ pub async fn active_specialists<'e>(ex: impl Executes<'e>, case_id: &CaseId) -> 
     run::scalar_all(ex, SQL, args![case_id]).await
 }
 
-#[derive(FromRow, Clone, Debug)]
-pub struct PoolMember {
+/// A clinician's name and profile, as the case page and the staffing choices read it.
+#[derive(FromRow, serde::Deserialize, Clone, Debug)]
+pub struct Profile {
     pub id: String,
     pub name: String,
     pub title: String,
     pub specialties: String,
     pub contact_email: String,
     pub contact_phone: String,
+}
+
+#[derive(FromRow, Clone, Debug)]
+pub struct PoolMember {
+    #[sqlx(flatten)]
+    pub profile: Profile,
     pub open_cases: i64,
 }
 

@@ -121,5 +121,6 @@ use fonts::*;
 use output::*;
 use pages::*;
 
+pub mod sample;
 #[cfg(test)]
 mod tests;

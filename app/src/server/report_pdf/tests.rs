@@ -1,86 +1,8 @@
 //! The renderer checked with the real tools (qpdf, poppler) and its layout rules.
+use super::sample::{report as sample_report, text as long_text};
 use super::*;
-use crate::model::REPORT_DISCLAIMER;
-use chrono::TimeZone;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(y, m, d, 10, 30, 0)
-        .single()
-        .expect("valid date")
-}
-
-fn clinician(title: &str, name: &str, specialties: &str) -> ReportPerson {
-    ReportPerson {
-        name: name.into(),
-        title: title.into(),
-        specialties: specialties.into(),
-    }
-}
-
-const PARAGRAPHS: [&str; 4] = [
-    "The echocardiogram from 12 March shows a mildly dilated left ventricle with an ejection \
-     fraction of 45 %, which is lower than the 55 % measured a year earlier. Together with the \
-     exercise test this points to an early cardiomyopathy rather than to ischaemia → the \
-     coronary angiography proposed locally is not urgent.",
-    "Pacjentka zgłasza duszność wysiłkową od trzech miesięcy; Zażółć gęślą jaźń. The notes use \
-     the Greek letters α, β and Ωμέγα for the study arms, and the private clinic quoted €1 250 \
-     for the MRI, which we consider worthwhile before any change of treatment.",
-    "Laboratory results (NT-proBNP 620 pg/ml, troponin within the normal range, TSH 2.1 mIU/l) \
-     are consistent with this reading. The referral code \
-     https://example.org/referrals/2026/CON-2026-0042/attachments/echo-report-final-version-2.pdf \
-     is quoted in full in the documents.",
-    "We would repeat the echocardiogram in three months, start an ACE inhibitor at a low dose \
-     and titrate it every two weeks while monitoring kidney function and potassium.",
-];
-
-/// An opinion text of `paragraphs` paragraphs, separated by blank lines.
-fn long_text(paragraphs: usize) -> String {
-    (0..paragraphs)
-        .map(|i| PARAGRAPHS[i % PARAGRAPHS.len()])
-        .collect::<Vec<_>>()
-        .join("\n\n")
-}
-
-fn sample_report() -> Report {
-    let wojcik = clinician("Dr", "Anna Wójcik", "Cardiology");
-    let lewandowski = clinician("Prof.", "Łukasz Lewandowski", "Internal medicine, Nephrology");
-    Report {
-        case_id: "0b0c5f0e-6f6a-4c1e-9d7e-2f1f2d5b9a10".into(),
-        reference: "CON-2026-0042".into(),
-        submitted_at: at(2026, 11, 3),
-        completed_at: at(2026, 11, 27),
-        patient_name: "Małgorzata Żółkiewska".into(),
-        patient_age: Some(58),
-        patient_sex: Some("Female".into()),
-        review_type: "Diagnosis review".into(),
-        category: "Cardiology".into(),
-        question: "Is the proposed coronary angiography necessary?\nShould I change my medication?".into(),
-        coordinator: clinician("Dr", "Jan Kowalski", "General practice"),
-        specialists: vec![wojcik.clone(), lewandowski.clone()],
-        opinions: vec![
-            ReportOpinion {
-                author: wojcik,
-                submitted_at: at(2026, 11, 20),
-                assessment: long_text(18),
-                recommendation: long_text(3),
-                diagnosis: Some("Early dilated cardiomyopathy (ICD-10 I42.0).".into()),
-                treatment: Some("ACE inhibitor, titrated; repeat echocardiogram in 3 months.".into()),
-            },
-            ReportOpinion {
-                author: lewandowski,
-                submitted_at: at(2026, 11, 22),
-                assessment: long_text(5),
-                recommendation: "Check kidney function two weeks after each dose change.".into(),
-                diagnosis: None,
-                treatment: None,
-            },
-        ],
-        summary: long_text(2),
-        disclaimer: REPORT_DISCLAIMER.into(),
-    }
-}
 
 /// A PDF written to a fresh temporary file, removed when dropped.
 struct TempPdf(PathBuf);

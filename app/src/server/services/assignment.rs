@@ -1,7 +1,7 @@
 //! Staffing a case: the admin assigns (and, before payment, reassigns) the case
 //! coordinator, which opens the payment; after payment the coordinator assigns specialists.
 
-use super::case_action::{self, Audience};
+use super::case_action::{self, Acting, Audience};
 use super::Person;
 use crate::domain::{visibility, CaseAction, CaseStatus};
 use crate::error::AppError;
@@ -44,7 +44,7 @@ async fn in_pool(
     Ok(assignments::pool_members(&mut *conn, category, coordinators)
         .await?
         .iter()
-        .any(|m| *clinician == m.id.as_str()))
+        .any(|m| *clinician == m.profile.id.as_str()))
 }
 
 /// The admin's choice of coordinator: the first one for a submitted case, a change before
@@ -65,6 +65,27 @@ pub async fn choose_coordinator(
     }
 }
 
+/// Makes `coordinator_id`, who must be in the medical area's pool, the case's active coordinator.
+async fn link_coordinator(
+    acting: &mut Acting,
+    category_id: &str,
+    coordinator_id: &UserId,
+    assigned_by: &UserId,
+    now: i64,
+) -> Result<(), AppError> {
+    if !in_pool(&mut acting.tx, category_id, coordinator_id, true).await? {
+        return Err(AppError::validation(
+            "coordinator_id",
+            "Choose a coordinator from this medical area's pool.",
+        ));
+    }
+    let case_id = acting.case.id.clone();
+    assignments::insert(&mut acting.tx, &case_id, coordinator_id, true, assigned_by, now).await?;
+    assignments::set_coordinator(&mut acting.tx, &case_id, coordinator_id).await?;
+    acting.case.coordinator_id = Some(coordinator_id.to_owned());
+    Ok(())
+}
+
 /// Links the coordinator, creates the payment link for the review type's price, prompts the
 /// patient, notifies the coordinator, record "Coordinator assigned" and "Awaiting
 /// payment". One transaction; the loser of a race gets a conflict and changes nothing.
@@ -78,13 +99,6 @@ pub async fn assign_coordinator(
 ) -> Result<(), AppError> {
     let mut acting = case_action::begin(db, caller, case_id, version, CaseAction::AssignCoordinator).await?;
     let facts = facts(&mut acting.tx, case_id).await?;
-    let category = facts.category_id.unwrap_or_default();
-    if !in_pool(&mut acting.tx, &category, coordinator_id, true).await? {
-        return Err(AppError::validation(
-            "coordinator_id",
-            "Choose a coordinator from this medical area's pool.",
-        ));
-    }
     const SQL: &str = "SELECT price_minor, currency, name FROM review_types WHERE id = $1";
     let (amount_minor, currency, review_name): (i64, String, String) = run::fetch_one(
         &mut *acting.tx,
@@ -93,17 +107,8 @@ pub async fn assign_coordinator(
     )
     .await?;
     let now = db::now_ms();
-    assignments::insert(
-        &mut acting.tx,
-        case_id,
-        coordinator_id,
-        true,
-        &caller.user.id,
-        now,
-    )
-    .await?;
-    assignments::set_coordinator(&mut acting.tx, case_id, coordinator_id).await?;
-    acting.case.coordinator_id = Some(coordinator_id.to_owned());
+    let category = facts.category_id.unwrap_or_default();
+    link_coordinator(&mut acting, &category, coordinator_id, &caller.user.id, now).await?;
     let payment_id = PaymentId::from(db::new_id());
     let return_url = format!("{}/cases/{case_id}", config.public_url);
     let description = format!("{review_name}, case {}", acting.case.reference);
@@ -157,32 +162,10 @@ pub async fn reassign_coordinator(
             "Choose a different coordinator.",
         ));
     }
-    if !in_pool(
-        &mut acting.tx,
-        &facts.category_id.unwrap_or_default(),
-        coordinator_id,
-        true,
-    )
-    .await?
-    {
-        return Err(AppError::validation(
-            "coordinator_id",
-            "Choose a coordinator from this medical area's pool.",
-        ));
-    }
     let now = db::now_ms();
+    let category = facts.category_id.unwrap_or_default();
     assignments::deactivate(&mut acting.tx, case_id, &previous, &caller.user.id, now).await?;
-    assignments::insert(
-        &mut acting.tx,
-        case_id,
-        coordinator_id,
-        true,
-        &caller.user.id,
-        now,
-    )
-    .await?;
-    assignments::set_coordinator(&mut acting.tx, case_id, coordinator_id).await?;
-    acting.case.coordinator_id = Some(coordinator_id.to_owned());
+    link_coordinator(&mut acting, &category, coordinator_id, &caller.user.id, now).await?;
     let audience = Audience {
         previous_coordinator: Some(previous),
         ..Audience::default()

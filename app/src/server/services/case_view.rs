@@ -82,12 +82,12 @@ async fn staffing_choices(
             .team
             .iter()
             .filter(|m| !m.is_coordinator)
-            .map(|m| m.id.clone())
+            .map(|m| m.profile.id.clone())
             .collect();
         let coordinator = page.case.coordinator_id.as_ref().map(UserId::as_str);
         return Ok(members
             .into_iter()
-            .filter(|m| visibility::may_join_as_specialist(&m.id, coordinator, &on_case))
+            .filter(|m| visibility::may_join_as_specialist(&m.profile.id, coordinator, &on_case))
             .map(choice)
             .collect());
     }
@@ -96,10 +96,10 @@ async fn staffing_choices(
 
 fn choice(m: assignments::PoolMember) -> StaffChoice {
     StaffChoice {
-        id: m.id,
-        name: m.name,
-        title: m.title,
-        specialties: m.specialties,
+        id: m.profile.id,
+        name: m.profile.name,
+        title: m.profile.title,
+        specialties: m.profile.specialties,
         open_cases: u32::try_from(m.open_cases).unwrap_or(0),
     }
 }
@@ -141,13 +141,13 @@ fn team_for(
                     && !m.is_coordinator
                     && m.opinion_in,
                 removable,
-                id: m.id,
-                name: m.name,
-                title: m.title,
-                specialties: m.specialties,
+                id: m.profile.id,
+                name: m.profile.name,
+                title: m.profile.title,
+                specialties: m.profile.specialties,
                 is_coordinator: m.is_coordinator,
-                contact_email: contact.then_some(m.contact_email),
-                contact_phone: contact.then_some(m.contact_phone),
+                contact_email: contact.then_some(m.profile.contact_email),
+                contact_phone: contact.then_some(m.profile.contact_phone),
             }
         })
         .collect()

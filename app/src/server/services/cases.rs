@@ -150,7 +150,9 @@ async fn parse_form(conn: &mut AnyConnection, input: &DraftInput) -> Result<Draf
     Ok(fields)
 }
 
-/// The intake form's two buttons: keep the draft, or submit it.
+/// The intake form's two buttons. Save keeps the draft: incomplete is fine, wrong is not.
+/// Submit saves the form and submits the case in one transaction: either it is complete and
+/// becomes Submitted with its timeline entry, or nothing changes and every missing part is named.
 pub async fn save(
     db: &Db,
     caller: &Person,
@@ -159,46 +161,24 @@ pub async fn save(
     intent: FormIntent,
     input: &DraftInput,
 ) -> Result<(), AppError> {
-    match intent {
-        FormIntent::Save => save_draft(db, caller, case_id, version, input).await,
-        FormIntent::Submit => submit(db, caller, case_id, version, input).await,
-    }
-}
-
-/// Saves the patient's form on a draft. Incomplete is fine; wrong is not.
-pub async fn save_draft(
-    db: &Db,
-    caller: &Person,
-    case_id: &CaseId,
-    version: i64,
-    input: &DraftInput,
-) -> Result<(), AppError> {
-    let mut acting = case_action::begin(db, caller, case_id, version, CaseAction::EditDraft).await?;
+    let action = match intent {
+        FormIntent::Save => CaseAction::EditDraft,
+        FormIntent::Submit => CaseAction::Submit,
+    };
+    let mut acting = case_action::begin(db, caller, case_id, version, action).await?;
     let fields = parse_form(&mut acting.tx, input).await?;
-    cases::update_draft(&mut acting.tx, case_id, &fields, db::now_ms()).await?;
-    case_action::finish(acting, "", &Audience::default()).await?;
-    Ok(())
-}
-
-/// Saves the form and submits the case in one transaction: either it is complete and becomes
-/// Submitted with its timeline entry, or nothing changes and every missing part is named.
-pub async fn submit(
-    db: &Db,
-    caller: &Person,
-    case_id: &CaseId,
-    version: i64,
-    input: &DraftInput,
-) -> Result<(), AppError> {
-    let mut acting = case_action::begin(db, caller, case_id, version, CaseAction::Submit).await?;
-    let fields = parse_form(&mut acting.tx, input).await?;
-    let (files, _) = documents::usage(&mut *acting.tx, case_id).await?;
-    let problems = intake::submission_problems(&fields, u32::try_from(files).unwrap_or(u32::MAX));
-    if !problems.is_empty() {
-        return Err(AppError::Validation(problems));
-    }
     let now = db::now_ms();
+    if intent == FormIntent::Submit {
+        let (files, _) = documents::usage(&mut *acting.tx, case_id).await?;
+        let problems = intake::submission_problems(&fields, u32::try_from(files).unwrap_or(u32::MAX));
+        if !problems.is_empty() {
+            return Err(AppError::Validation(problems));
+        }
+    }
     cases::update_draft(&mut acting.tx, case_id, &fields, now).await?;
-    cases::mark_submitted(&mut acting.tx, case_id, now).await?;
+    if intent == FormIntent::Submit {
+        cases::mark_submitted(&mut acting.tx, case_id, now).await?;
+    }
     case_action::finish(acting, "", &Audience::default()).await?;
     Ok(())
 }

@@ -278,9 +278,9 @@ async fn assemble(
     let mut specialists = Vec::new();
     for m in page.team {
         let p = ReportPerson {
-            name: m.name,
-            title: m.title,
-            specialties: m.specialties,
+            name: m.profile.name,
+            title: m.profile.title,
+            specialties: m.profile.specialties,
         };
         if m.is_coordinator {
             coordinator = Some(p);

@@ -8,7 +8,7 @@ use app::domain::intake::DraftInput;
 use app::domain::review::OpinionInput;
 use app::domain::{CaseAction, CaseStatus, Role, TimelineLabel};
 use app::error::AppError;
-use app::model::{CaseId, CurrentUser, DocumentInfo, PaymentId};
+use app::model::{CaseId, CurrentUser, DocumentInfo, FormIntent, PaymentId};
 use app::server::config::TEST_WEBHOOK_SECRET;
 use app::server::db;
 use app::server::payments::signature;
@@ -274,7 +274,7 @@ impl<'t> Scenario<'t> {
                     .await
                     .unwrap();
                 let form = self.complete_form();
-                cases::submit(db, &as_(&self.patient), id, version, &form)
+                cases::save(db, &as_(&self.patient), id, version, FormIntent::Submit, &form)
                     .await
                     .unwrap();
             }

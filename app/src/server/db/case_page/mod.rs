@@ -9,6 +9,7 @@
 
 mod lists;
 
+use super::assignments::Profile;
 use super::{
     cases::{CaseRow, DetailsRow},
     payments::PaymentRow,
@@ -29,16 +30,20 @@ use serde::Deserialize;
 use sqlx::{AnyConnection, FromRow};
 
 /// One member of the case's team as stored; what a reader may see of it is decided by the caller.
+#[derive(Deserialize)]
 pub struct TeamRow {
+    #[serde(deserialize_with = "flag")]
     pub is_coordinator: bool,
-    pub id: String,
-    pub name: String,
-    pub title: String,
-    pub specialties: String,
-    pub contact_email: String,
-    pub contact_phone: String,
+    #[serde(flatten)]
+    pub profile: Profile,
     /// A specialist whose opinion is submitted.
+    #[serde(deserialize_with = "flag")]
     pub opinion_in: bool,
+}
+
+/// A JSON number that stands for a flag or a count: true when above zero.
+fn flag<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<bool, D::Error> {
+    Ok(i64::deserialize(d)? > 0)
 }
 
 pub struct CasePage {
@@ -136,18 +141,6 @@ struct TimelineJson {
 }
 
 #[derive(Deserialize)]
-struct TeamJson {
-    is_coordinator: i64,
-    id: String,
-    name: String,
-    title: String,
-    specialties: String,
-    contact_email: String,
-    contact_phone: String,
-    opinion_in: i64,
-}
-
-#[derive(Deserialize)]
 struct RequestJson {
     id: String,
     requested_by: String,
@@ -212,19 +205,7 @@ fn into_page(r: Row) -> Result<CasePage> {
             })
         })
         .collect::<Result<_>>()?;
-    let team = decode::<TeamJson>("team", &r.team)?
-        .into_iter()
-        .map(|m| TeamRow {
-            is_coordinator: m.is_coordinator == 1,
-            id: m.id,
-            name: m.name,
-            title: m.title,
-            specialties: m.specialties,
-            contact_email: m.contact_email,
-            contact_phone: m.contact_phone,
-            opinion_in: m.opinion_in > 0,
-        })
-        .collect();
+    let team = decode::<TeamRow>("team", &r.team)?;
     let items = decode::<ItemJson>("items", &r.items)?;
     let requests = decode::<RequestJson>("requests", &r.requests)?
         .into_iter()
