@@ -676,3 +676,24 @@ on_both_backends!(specialists_see_no_payment_entries_or_refund_details, |t| {
     assert_eq!(money(&after.timeline), 0, "{:?}", after.timeline);
     assert_eq!(after.timeline.last().unwrap().label, TimelineLabel::CaseCancelled);
 });
+
+on_both_backends!(
+    the_final_summary_waits_for_every_opinion_and_names_whose_is_missing,
+    |t| {
+        let s = Scenario::staffed(&t).await;
+        let id = s.case().under_review().await;
+        s.submit_opinion(&s.specialists[0], &id, "in").await;
+        let v = s.version(&id).await;
+        let err = review::submit_final_summary(&t.db, &s.storage, &as_(&s.coordinators[0]), &id, v, "Done")
+            .await
+            .unwrap_err();
+        let AppError::Conflict(message) = &err else {
+            panic!("expected a conflict, got {err:?}");
+        };
+        assert!(message.contains("Still waiting for"), "{message}");
+        assert!(message.contains(&s.specialists[1].name), "{message}");
+        assert!(!message.contains(&s.specialists[0].name), "{message}");
+        assert_eq!(s.status(&id).await, CaseStatus::DoctorsAssigned);
+        assert_eq!(s.version(&id).await, v, "a refused summary changes nothing");
+    }
+);

@@ -8,7 +8,8 @@
 //!   which the two write in different languages). The marker lines themselves are dropped.
 //!
 //! sqlx records each applied migration's checksum, so a released file must never change: the
-//! tests pin the checksum of every migration in both dialects.
+//! tests pin the checksum of every migration in both dialects. (That is also why comments in the
+//! released files still speak of a "PostgreSQL twin": they predate the single source.)
 
 use std::borrow::Cow;
 
@@ -23,7 +24,7 @@ macro_rules! embedded {
     };
 }
 /// Every migration, in order. A test checks that this list is exactly the directory.
-pub const FILES: &[(&str, &str)] = &[
+const FILES: &[(&str, &str)] = &[
     embedded!("0001_foundation.sql"),
     embedded!("0002_documents.sql"),
     embedded!("0003_payments_and_outbox.sql"),
@@ -72,7 +73,7 @@ fn migration(name: &str, sql: String) -> Migration {
 
 /// The file as `backend` runs it: the other dialect's blocks and all markers dropped, and the
 /// SQLite phrases respelled for PostgreSQL.
-pub fn in_dialect(sql: &str, backend: Backend) -> String {
+fn in_dialect(sql: &str, backend: Backend) -> String {
     let mut kept = String::with_capacity(sql.len());
     let mut keep = true;
     for line in sql.split_inclusive('\n') {

@@ -76,11 +76,6 @@ pub async fn close_request_if_complete(conn: &mut AnyConnection, request_id: &st
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn open_request_count<'e>(ex: impl Executes<'e>, case_id: &CaseId) -> Result<i64> {
-    const SQL: &str = "SELECT COUNT(*) FROM document_requests WHERE case_id = $1 AND fulfilled_at IS NULL";
-    run::scalar_one(ex, SQL, args![case_id]).await
-}
-
 /// The text of an opinion as the specialist writes it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct OpinionText {

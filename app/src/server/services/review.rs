@@ -10,9 +10,11 @@ use crate::domain::{CaseAction, CaseStatus};
 use crate::error::AppError;
 use crate::model::{CaseId, UserId};
 use crate::model::{Report, ReportOpinion, ReportPerson, REPORT_DISCLAIMER};
+use crate::server::db::assignments::Profile;
+use crate::server::db::case_page::{self, CasePage, TeamRow};
 use crate::server::db::review::{self as repo, OpinionText};
 use crate::server::db::run::{self, args};
-use crate::server::db::{self, assignments, case_page, cases, Backend, Db, Tx};
+use crate::server::db::{self, cases, Db, Tx};
 use crate::server::failure::internal;
 use crate::server::storage::Storage;
 
@@ -190,19 +192,14 @@ pub async fn submit_final_summary(
 ) -> Result<(), AppError> {
     let summary = rules::parse_summary(text).map_err(|e| AppError::Validation(vec![e]))?;
     let mut acting = case_action::begin(db, caller, case_id, version, CaseAction::SubmitFinalSummary).await?;
-    if let Some(blocker) = completion_blocker(&mut acting.tx, case_id).await? {
+    let page = case_page::load(&mut acting.tx, db.backend(), case_id, &caller.user.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if let Some(blocker) = completion_blocker(&page) {
         return Err(AppError::conflict(blocker));
     }
     let now = db::now_ms();
-    let report = assemble(
-        &mut acting.tx,
-        db.backend(),
-        case_id,
-        &caller.user.id,
-        &summary,
-        now,
-    )
-    .await?;
+    let report = assemble(page, &summary, now)?;
     let content = serde_json::to_string(&report).map_err(|e| internal("report content", e))?;
     let pdf = render(report).await?;
     let body = futures_util::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from(pdf))]);
@@ -233,19 +230,27 @@ pub async fn submit_final_summary(
     recorded.map(|_| ())
 }
 
-async fn completion_blocker(tx: &mut Tx, case_id: &CaseId) -> Result<Option<String>, AppError> {
-    let specialists = assignments::active_specialists(&mut **tx, case_id).await?;
-    let waiting_ids = repo::specialists_without_opinion(&mut **tx, case_id).await?;
-    let mut waiting = Vec::new();
-    for id in &waiting_ids {
-        waiting.push(person(tx, id).await?.display());
+/// Why the case cannot complete yet, read from the page loaded in the completing transaction.
+fn completion_blocker(page: &CasePage) -> Option<String> {
+    let specialists: Vec<&TeamRow> = page.team.iter().filter(|m| !m.is_coordinator).collect();
+    let mut waiting: Vec<&Profile> = specialists
+        .iter()
+        .filter(|m| !m.opinion_in)
+        .map(|m| &m.profile)
+        .collect();
+    // The order the message has always named them in.
+    waiting.sort_by(|a, b| a.id.cmp(&b.id));
+    let waiting: Vec<String> = waiting.into_iter().map(|p| report_person(p).display()).collect();
+    let open = page.requests.iter().filter(|r| r.fulfilled_at.is_none()).count();
+    rules::completion_blocker(specialists.len(), &waiting, open)
+}
+
+fn report_person(p: &Profile) -> ReportPerson {
+    ReportPerson {
+        name: p.name.clone(),
+        title: p.title.clone(),
+        specialties: p.specialties.clone(),
     }
-    let open = repo::open_request_count(&mut **tx, case_id).await?;
-    Ok(rules::completion_blocker(
-        specialists.len(),
-        &waiting,
-        usize::try_from(open).unwrap_or(usize::MAX),
-    ))
 }
 
 async fn person(tx: &mut Tx, user_id: &UserId) -> Result<ReportPerson, AppError> {
@@ -260,28 +265,13 @@ async fn person(tx: &mut Tx, user_id: &UserId) -> Result<ReportPerson, AppError>
     })
 }
 
-/// Everything the report says, read in the completing transaction with the case page's one
-/// statement.
-async fn assemble(
-    tx: &mut Tx,
-    backend: Backend,
-    case_id: &CaseId,
-    coordinator_id: &UserId,
-    summary: &str,
-    now: i64,
-) -> Result<Report, AppError> {
-    let page = case_page::load(tx, backend, case_id, coordinator_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+/// Everything the report says, from the case page read in the completing transaction.
+fn assemble(page: CasePage, summary: &str, now: i64) -> Result<Report, AppError> {
     let (s, d) = (page.summary, page.details);
     let mut coordinator = None;
     let mut specialists = Vec::new();
-    for m in page.team {
-        let p = ReportPerson {
-            name: m.profile.name,
-            title: m.profile.title,
-            specialties: m.profile.specialties,
-        };
+    for m in &page.team {
+        let p = report_person(&m.profile);
         if m.is_coordinator {
             coordinator = Some(p);
         } else {
