@@ -10,11 +10,7 @@
 #   - the WASM, JS and CSS every role downloads (raw, gzip, brotli);
 #   - the 5-page report's render time.
 # Targets are printed beside the figures; nothing here fails on a slow machine.
-set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
-scripts/setup.sh
-export PATH="$HOME/.cargo/bin:$PATH"
+source "$(dirname "${BASH_SOURCE[0]}")/prelude.sh"
 if ! command -v wrk >/dev/null; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
 fi

@@ -2,11 +2,7 @@
 # Installs what is missing, then runs every test: domain and service tests (SQLite always,
 # PostgreSQL too when CONSILIUM_TEST_POSTGRES_URL is set), router tests, and the Playwright
 # journeys in Chromium against a freshly built server on a fresh demo database.
-set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
-scripts/setup.sh
-export PATH="$HOME/.cargo/bin:$PATH"
+source "$(dirname "${BASH_SOURCE[0]}")/prelude.sh"
 # cargo-leptos builds debug servers with this flag; using it here too lets the test build and
 # the end-to-end build share one set of compiled dependencies instead of compiling twice.
 export RUSTFLAGS="${RUSTFLAGS:-} --cfg erase_components"

@@ -1,4 +1,4 @@
-import { Page } from '@playwright/test';
+import { Browser, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { DEMO, hydrated, signIn, submittedCase } from './helpers';
 
@@ -7,15 +7,19 @@ async function openCase(page: Page, caseId: string) {
   await hydrated(page);
 }
 
-test('from submission to review: assign a coordinator, pay, assign two specialists', async ({ page, browser }) => {
-  // The patient submits a case.
+/** The patient submits a case; an admin, in a page of their own, opens it. */
+async function submittedCaseOpenedByAdmin(page: Page, browser: Browser): Promise<{ caseId: string; admin: Page }> {
   await signIn(page, DEMO.patient);
   const caseId = await submittedCase(page.request);
-
-  // The admin assigns a coordinator from the Cardiology pool.
   const admin = await browser.newPage();
   await signIn(admin, DEMO.admin);
   await openCase(admin, caseId);
+  return { caseId, admin };
+}
+
+test('from submission to review: assign a coordinator, pay, assign two specialists', async ({ page, browser }) => {
+  // The patient submits a case; the admin assigns a coordinator from the Cardiology pool.
+  const { caseId, admin } = await submittedCaseOpenedByAdmin(page, browser);
   const picker = admin.getByTestId('coordinator-picker');
   await expect(picker.getByRole('option', { name: /Zofia Wójcik/ })).toHaveCount(1);
   await expect(picker.getByRole('option', { name: /Inés García/ })).toHaveCount(1);
@@ -86,11 +90,7 @@ test('from submission to review: assign a coordinator, pay, assign two specialis
 });
 
 test('reassigning before payment keeps the same payment link', async ({ page, browser }) => {
-  await signIn(page, DEMO.patient);
-  const caseId = await submittedCase(page.request);
-  const admin = await browser.newPage();
-  await signIn(admin, DEMO.admin);
-  await openCase(admin, caseId);
+  const { caseId, admin } = await submittedCaseOpenedByAdmin(page, browser);
   await admin.getByTestId('coordinator-picker').getByLabel(/Coordinator/).selectOption({ index: 1 });
   await admin.getByRole('button', { name: 'Assign coordinator' }).click();
   await expect(admin.getByRole('button', { name: 'Change coordinator' })).toBeVisible();

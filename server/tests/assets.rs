@@ -18,6 +18,15 @@ struct Raw {
     body: Vec<u8>,
 }
 
+/// The router's answer to a request without a body, its body not yet read.
+async fn respond(h: &Harness, request: axum::http::request::Builder) -> axum::response::Response {
+    h.router
+        .clone()
+        .oneshot(request.body(Body::empty()).unwrap())
+        .await
+        .unwrap()
+}
+
 async fn get_with(h: &Harness, path: &str, accept_encoding: Option<&str>, cookie: Option<&str>) -> Raw {
     let mut builder = Request::get(path).header(header::HOST, "127.0.0.1:3000");
     if let Some(encodings) = accept_encoding {
@@ -26,12 +35,7 @@ async fn get_with(h: &Harness, path: &str, accept_encoding: Option<&str>, cookie
     if let Some(c) = cookie {
         builder = builder.header(header::COOKIE, c);
     }
-    let response = h
-        .router
-        .clone()
-        .oneshot(builder.body(Body::empty()).unwrap())
-        .await
-        .unwrap();
+    let response = respond(h, builder).await;
     let status = response.status();
     let headers = response.headers().clone();
     let body = response.into_body().collect().await.unwrap().to_bytes().to_vec();
@@ -191,12 +195,7 @@ async fn the_event_stream_is_never_compressed() {
     request = request
         .header(header::ACCEPT_ENCODING, "br, gzip")
         .header(header::COOKIE, &patient);
-    let response = h
-        .router
-        .clone()
-        .oneshot(request.body(Body::empty()).unwrap())
-        .await
-        .unwrap();
+    let response = respond(&h, request).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert!(response.headers().get(header::CONTENT_ENCODING).is_none());
     let mut body = response.into_body();

@@ -15,7 +15,7 @@ mod common;
 use app::server::{demo_cases, AppState};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use common::{harness, send, sign_in, Harness};
+use common::{send, sign_in, Harness};
 use std::collections::BTreeSet;
 use tower::ServiceExt;
 
@@ -41,14 +41,8 @@ const EVERYONE: &[Who] = &[
     OtherClinician,
     Anonymous,
 ];
-const SIGNED_IN: &[Who] = &[
-    Owner,
-    Coordinator,
-    Specialist,
-    Admin,
-    OtherPatient,
-    OtherClinician,
-];
+/// Everyone but the anonymous caller, who comes last in [`EVERYONE`].
+const SIGNED_IN: &[Who] = EVERYONE.split_last().unwrap().1;
 const CASE_PEOPLE: &[Who] = &[Owner, Coordinator, Specialist, Admin];
 const PATIENTS: &[Who] = &[Owner, OtherPatient];
 const CLINICIANS: &[Who] = &[Coordinator, Specialist, OtherClinician];
@@ -217,17 +211,11 @@ async fn context(h: &Harness) -> Ctx {
     }
 }
 
-#[tokio::test]
-async fn every_endpoint_answers_exactly_the_callers_the_table_allows() {
-    walk_the_table(harness().await).await;
-}
-
-#[tokio::test]
-#[cfg_attr(not(postgres_tests), ignore = "CONSILIUM_TEST_POSTGRES_URL is not set")]
-async fn every_endpoint_answers_exactly_the_callers_the_table_allows_on_postgres() {
-    let h = common::harness_on_postgres().await;
-    walk_the_table(h.expect("CONSILIUM_TEST_POSTGRES_URL was set when the tests were built")).await;
-}
+on_both_backends!(
+    every_endpoint_answers_exactly_the_callers_the_table_allows,
+    every_endpoint_answers_exactly_the_callers_the_table_allows_on_postgres,
+    walk_the_table
+);
 
 async fn walk_the_table(h: Harness) {
     let ctx = context(&h).await;

@@ -153,6 +153,15 @@ async fn catalog(client: &reqwest::Client, base: &str, cookie: &str) -> (String,
     )
 }
 
+/// The one value `sql` answers with `id` bound to `$1`.
+async fn value<T: app::server::testing::Column>(db: &Db, sql: &'static str, id: &str) -> T {
+    sqlx::query_scalar(sql)
+        .bind(id)
+        .fetch_one(db.pool())
+        .await
+        .expect(sql)
+}
+
 async fn check(dir: &Path, acks: &Acknowledged) {
     let db = Db::connect(&format!("sqlite://{}/consilium.db", dir.display()))
         .await
@@ -163,27 +172,15 @@ async fn check(dir: &Path, acks: &Acknowledged) {
         .unwrap();
     assert_eq!(integrity, "ok");
     for id in &acks.created {
-        let found: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM review_cases WHERE id = $1")
-            .bind(id)
-            .fetch_one(db.pool())
-            .await
-            .unwrap();
+        let found: i64 = value(&db, "SELECT COUNT(*) FROM review_cases WHERE id = $1", id).await;
         assert_eq!(found, 1, "acknowledged case {id} is gone");
     }
     for id in &acks.documents {
-        let found: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM documents WHERE id = $1")
-            .bind(id)
-            .fetch_one(db.pool())
-            .await
-            .unwrap();
+        let found: i64 = value(&db, "SELECT COUNT(*) FROM documents WHERE id = $1", id).await;
         assert_eq!(found, 1, "acknowledged document {id} is gone");
     }
     for id in &acks.submitted {
-        let status: String = sqlx::query_scalar("SELECT status FROM review_cases WHERE id = $1")
-            .bind(id)
-            .fetch_one(db.pool())
-            .await
-            .unwrap();
+        let status: String = value(&db, "SELECT status FROM review_cases WHERE id = $1", id).await;
         assert_ne!(status, "draft", "acknowledged submission of {id} was lost");
     }
     let storage = Storage::local(dir.join("documents"));

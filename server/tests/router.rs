@@ -4,7 +4,8 @@
 
 mod common;
 
-use axum::http::{header, StatusCode};
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
 use common::{get, harness, post, send, sign_in};
 
 #[tokio::test]
@@ -41,27 +42,23 @@ async fn the_health_check_reaches_the_database() {
     assert_eq!((reply.status, reply.body.as_str()), (StatusCode::OK, "ok"));
 }
 
+/// The demo admin's sign-in, as posted by a page whose origin is `origin`.
+fn admin_sign_in_from(origin: &str) -> Request<Body> {
+    let form = "email=admin@consilium.test&password=consilium-demo";
+    let mut request = post("/api/login", form, None);
+    request
+        .headers_mut()
+        .insert(header::ORIGIN, origin.parse().unwrap());
+    request
+}
+
 #[tokio::test]
 async fn a_cross_site_post_is_refused_before_any_handler_runs() {
     let h = harness().await;
-    let mut request = post(
-        "/api/login",
-        "email=admin@consilium.test&password=consilium-demo",
-        None,
-    );
-    request
-        .headers_mut()
-        .insert(header::ORIGIN, "https://evil.example".parse().unwrap());
-    let reply = send(&h, request).await;
+    let reply = send(&h, admin_sign_in_from("https://evil.example")).await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
     assert!(reply.headers.get(header::SET_COOKIE).is_none());
-    let mut same = post(
-        "/api/login",
-        "email=admin@consilium.test&password=consilium-demo",
-        None,
-    );
-    same.headers_mut()
-        .insert(header::ORIGIN, "http://127.0.0.1:3000".parse().unwrap());
+    let same = admin_sign_in_from("http://127.0.0.1:3000");
     assert!(send(&h, same).await.headers.get(header::SET_COOKIE).is_some());
 }
 
@@ -250,28 +247,14 @@ async fn a_burst_of_concurrent_sign_ins_evaluates_at_most_five() {
 #[tokio::test]
 async fn writes_are_accepted_only_from_the_public_url_not_from_whatever_host_is_named() {
     let h = harness().await;
-    let mut rebound = post(
-        "/api/login",
-        "email=admin@consilium.test&password=consilium-demo",
-        None,
-    );
+    let mut rebound = admin_sign_in_from("http://evil.example");
     rebound
         .headers_mut()
         .insert(header::HOST, "evil.example".parse().unwrap());
-    rebound
-        .headers_mut()
-        .insert(header::ORIGIN, "http://evil.example".parse().unwrap());
     let reply = send(&h, rebound).await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
     assert!(reply.headers.get(header::SET_COOKIE).is_none());
-    let mut other_port = post(
-        "/api/login",
-        "email=admin@consilium.test&password=consilium-demo",
-        None,
-    );
-    other_port
-        .headers_mut()
-        .insert(header::ORIGIN, "http://127.0.0.1:3999".parse().unwrap());
+    let other_port = admin_sign_in_from("http://127.0.0.1:3999");
     assert_eq!(send(&h, other_port).await.status, StatusCode::FORBIDDEN);
 }
 

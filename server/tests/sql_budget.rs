@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{get, harness, send, sign_in, Harness};
+use common::{get, send, sign_in, Harness};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 use tracing_subscriber::layer::SubscriberExt;
@@ -138,17 +138,11 @@ async fn demo_cases(h: &Harness) {
     app::server::demo_cases::load(&state).await.unwrap();
 }
 
-#[tokio::test]
-async fn every_main_page_stays_within_the_sql_budget_and_does_not_grow_with_rows() {
-    within_budget(harness().await).await;
-}
-
-#[tokio::test]
-#[cfg_attr(not(postgres_tests), ignore = "CONSILIUM_TEST_POSTGRES_URL is not set")]
-async fn every_main_page_stays_within_the_sql_budget_on_postgres() {
-    let h = common::harness_on_postgres().await;
-    within_budget(h.expect("CONSILIUM_TEST_POSTGRES_URL was set when the tests were built")).await;
-}
+on_both_backends!(
+    every_main_page_stays_within_the_sql_budget_and_does_not_grow_with_rows,
+    every_main_page_stays_within_the_sql_budget_on_postgres,
+    within_budget
+);
 
 async fn within_budget(h: Harness) {
     count_statements();

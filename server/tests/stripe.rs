@@ -29,6 +29,14 @@ async fn stripe_at(app: Router, api_key: &str) -> Provider {
     }
 }
 
+const CHECKOUT: CheckoutRequest<'static> = CheckoutRequest {
+    payment_id: "pay-1",
+    amount_minor: 45_000,
+    currency: "EUR",
+    description: "Standard second opinion, case C-ABC123",
+    return_url: "https://consilium.example/cases/1",
+};
+
 #[tokio::test]
 async fn stripe_checkout_sessions_are_created_as_stripe_documents_them() {
     let seen: Seen = Arc::default();
@@ -36,14 +44,7 @@ async fn stripe_checkout_sessions_are_created_as_stripe_documents_them() {
         .route("/v1/checkout/sessions", post(stub))
         .with_state(seen.clone());
     let provider = stripe_at(app, "sk_test_abc").await;
-    let request = CheckoutRequest {
-        payment_id: "pay-1",
-        amount_minor: 45_000,
-        currency: "EUR",
-        description: "Standard second opinion, case C-ABC123",
-        return_url: "https://consilium.example/cases/1",
-    };
-    let checkout = provider.create_checkout(&request).await.unwrap();
+    let checkout = provider.create_checkout(&CHECKOUT).await.unwrap();
     assert_eq!(checkout.provider_ref.as_deref(), Some("cs_test_123"));
     assert_eq!(checkout.url, "https://checkout.stripe.com/c/pay/cs_test_123");
 
@@ -69,14 +70,7 @@ async fn a_stripe_error_is_an_internal_error_not_a_checkout() {
         post(|| async { (axum::http::StatusCode::PAYMENT_REQUIRED, "{\"error\":{}}") }),
     );
     let provider = stripe_at(app, "k").await;
-    let request = CheckoutRequest {
-        payment_id: "p",
-        amount_minor: 1,
-        currency: "EUR",
-        description: "d",
-        return_url: "r",
-    };
-    let err = provider.create_checkout(&request).await.unwrap_err();
+    let err = provider.create_checkout(&CHECKOUT).await.unwrap_err();
     assert!(matches!(err, app::error::AppError::Internal { .. }));
 }
 

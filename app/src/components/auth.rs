@@ -4,6 +4,7 @@ use crate::domain::Role;
 use crate::error::AppError;
 use crate::model::CurrentUser;
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
 /// The sign-in actions and the current user, refetched whenever one of the actions completes.
@@ -52,11 +53,15 @@ pub fn use_auth() -> AuthContext {
     expect_context::<AuthContext>()
 }
 
-/// Renders `children` for a signed-in user with `role`. A signed-out visitor is sent to sign in;
-/// a user with another role sees "not allowed". The server functions check again regardless.
+/// A page for one role: its browser title, and `children` for a signed-in user with `role`. A
+/// signed-out visitor is sent to sign in; a user with another role sees "not allowed". The
+/// server functions check again regardless.
 #[component]
-pub fn RequireRole(role: Role, children: ChildrenFn) -> impl IntoView {
-    view! { <Guard role=Some(role) children/> }
+pub fn RolePage(title: &'static str, role: Role, children: ChildrenFn) -> impl IntoView {
+    view! {
+        <Title text=title/>
+        <Guard role=Some(role) children/>
+    }
 }
 
 /// Renders `children` for any signed-in user.

@@ -90,3 +90,14 @@ pub fn payments_in_test_mode() -> bool {
             .is_some_and(|c| c == "test")
     }
 }
+
+/// A page's main heading with the page's one action (a form, usually) beside it.
+#[component]
+pub fn PageHeading(title: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <div class="page-title">
+            <h1>{title}</h1>
+            {children()}
+        </div>
+    }
+}

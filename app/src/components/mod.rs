@@ -6,6 +6,8 @@ pub mod cases;
 pub mod feedback;
 /// Text and choice fields of the GET filter forms.
 pub mod filters;
+/// The card, hidden case fields and submit row of case action forms.
+pub mod forms;
 /// The page header and navigation.
 pub mod layout;
 /// Live updates over server-sent events.

@@ -1,7 +1,8 @@
 use crate::api::cases::{load_case, CloseCase};
 use crate::components::auth::RequireUser;
 use crate::components::cases::{date, date_time, StatusBadge};
-use crate::components::feedback::{ActionError, FieldError, Loaded};
+use crate::components::feedback::{FieldError, Loaded};
+use crate::components::forms::{CaseFields, Submit};
 use crate::domain::intake::SEXES;
 use crate::domain::payment::PaymentStatus;
 use crate::domain::{CaseAction, CaseStatus, Relation};
@@ -198,15 +199,13 @@ fn CloseForm(
         <details class="danger-zone">
             <summary>{title}</summary>
             <ActionForm action=close attr:class="form">
-                <input type="hidden" name="case_id" value=case_id/>
-                <input type="hidden" name="version" value=version.to_string()/>
+                <CaseFields case_id version/>
                 <input type="hidden" name="action" value=action.as_str()/>
                 <label for=format!("reason-{}", action.as_str())>"Reason (shown to the patient)"</label>
                 <textarea id=format!("reason-{}", action.as_str()) name="reason" required maxlength="1000"></textarea>
                 <FieldError result field="reason"/>
                 {refund.map(|amount| view! { <p class="hint">{format!("The payment of {amount} is refunded in full.")}</p> })}
-                <ActionError result/>
-                <button type="submit" class="button button-danger">{button}</button>
+                <Submit result label=button class="button button-danger"/>
             </ActionForm>
         </details>
     }

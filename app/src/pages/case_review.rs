@@ -5,6 +5,7 @@
 use crate::api::review::{RemindSpecialists, RequestDocuments, SubmitFinalSummary, WriteOpinion};
 use crate::components::cases::{date, date_time};
 use crate::components::feedback::{ActionError, FieldError};
+use crate::components::forms::{ActionCard, CaseFields, Submit};
 use crate::components::upload::Uploader;
 use crate::domain::review::MAX_REQUEST_ITEMS;
 use crate::domain::{CaseAction, CaseStatus, Relation};
@@ -168,8 +169,7 @@ pub fn RequestForm(view: CaseView, actions: ReviewActions) -> impl IntoView {
     let rows = RwSignal::new(3_usize);
     let full = move || rows.get() >= MAX_REQUEST_ITEMS;
     view! {
-        <section class="card action-card" aria-labelledby="ask-title" data-testid="request-form">
-            <h2 id="ask-title">"Ask the patient for documents"</h2>
+        <ActionCard heading_id="ask-title" title="Ask the patient for documents" testid="request-form">
             <p class="hint">"The patient sees a checklist and uploads each one. The case cannot be completed while a request is open."</p>
             <ActionForm action=actions.request attr:class="form">
                 <input type="hidden" name="case_id" value=view.summary.id.clone()/>
@@ -190,10 +190,9 @@ pub fn RequestForm(view: CaseView, actions: ReviewActions) -> impl IntoView {
                 <label for="request-note">"Note to the patient (optional)"</label>
                 <textarea id="request-note" name="note" maxlength="2000" rows="3"></textarea>
                 <FieldError result field="note"/>
-                <ActionError result/>
-                <button type="submit" class="button">"Send the request"</button>
+                <Submit result label="Send the request"/>
             </ActionForm>
-        </section>
+        </ActionCard>
     }
     .into_any()
 }
@@ -232,8 +231,7 @@ pub fn OpinionEditor(view: CaseView, actions: ReviewActions) -> impl IntoView {
             }
         };
     view! {
-        <section class="card action-card" aria-labelledby="opinion-title" data-testid="opinion-editor">
-            <h2 id="opinion-title">"Your medical opinion"</h2>
+        <ActionCard heading_id="opinion-title" title="Your medical opinion" testid="opinion-editor">
             <p class="hint">"Save a draft as often as you like. Once submitted, the opinion cannot be changed. Other specialists do not see it before the case is completed."</p>
             <ActionForm action=actions.opinion attr:class="form">
                 <input type="hidden" name="case_id" value=view.summary.id.clone()/>
@@ -249,7 +247,7 @@ pub fn OpinionEditor(view: CaseView, actions: ReviewActions) -> impl IntoView {
                     <button type="submit" name="intent" value="submit" class="button">"Submit opinion"</button>
                 </p>
             </ActionForm>
-        </section>
+        </ActionCard>
     }
     .into_any()
 }
@@ -338,8 +336,7 @@ pub fn CoordinatorReview(view: CaseView, actions: ReviewActions) -> impl IntoVie
     let case_id = view.summary.id.clone();
     let remind_case = case_id.clone();
     view! {
-        <section class="card action-card" aria-labelledby="summary-title" data-testid="final-summary">
-            <h2 id="summary-title">"Final summary"</h2>
+        <ActionCard heading_id="summary-title" title="Final summary" testid="final-summary">
             {match blocker.clone() {
                 Some(reason) => view! { <p class="notice" data-testid="summary-blocker">{reason}</p> }.into_any(),
                 None => view! { <p class="hint">"Every opinion is in. Your summary completes the case and produces the patient's PDF report."</p> }.into_any(),
@@ -353,15 +350,13 @@ pub fn CoordinatorReview(view: CaseView, actions: ReviewActions) -> impl IntoVie
                 <ActionError result=remind_result/>
             })}
             <ActionForm action=actions.summary attr:class="form">
-                <input type="hidden" name="case_id" value=case_id.clone()/>
-                <input type="hidden" name="version" value=view.summary.version.to_string()/>
+                <CaseFields case_id=case_id.clone() version=view.summary.version/>
                 <label for="summary">"Summary for the patient"</label>
                 <textarea id="summary" name="summary" rows="8" maxlength="20000" required></textarea>
                 <FieldError result field="summary"/>
-                <ActionError result/>
-                <button type="submit" class="button" disabled=blocker.is_some()>"Complete the case"</button>
+                <Submit result label="Complete the case" disabled=blocker.is_some()/>
             </ActionForm>
-        </section>
+        </ActionCard>
     }
     .into_any()
 }

@@ -3,6 +3,7 @@
 
 use crate::api::staffing::{AssignCoordinator, AssignSpecialists, RemoveSpecialist, RetryPayment};
 use crate::components::feedback::{ActionError, FieldError};
+use crate::components::forms::{ActionCard, CaseFields, Submit};
 use crate::domain::payment::PaymentStatus;
 use crate::domain::{CaseAction, CaseStatus, Relation};
 use crate::model::{CaseView, TeamMember};
@@ -56,12 +57,17 @@ pub fn CoordinatorPicker(view: CaseView, actions: StaffActions) -> impl IntoView
         .map(|m| m.id.clone())
         .unwrap_or_default();
     let result = actions.assign.value();
-    let (case_id, version) = (view.summary.id.clone(), view.summary.version.to_string());
+    let (case_id, version) = (view.summary.id.clone(), view.summary.version);
     let choices: Vec<_> = view.choices.into_iter().filter(|c| c.id != current).collect();
     let title = if change {
         "Change the coordinator"
     } else {
         "Assign a coordinator"
+    };
+    let button = if change {
+        "Change coordinator"
+    } else {
+        "Assign coordinator"
     };
     let hint = if change {
         "Possible until the patient has paid. The payment link stays the same."
@@ -69,12 +75,10 @@ pub fn CoordinatorPicker(view: CaseView, actions: StaffActions) -> impl IntoView
         "The patient is then asked to pay, and the coordinator is notified."
     };
     view! {
-        <section class="card action-card" aria-labelledby="coordinator-title" data-testid="coordinator-picker">
-            <h2 id="coordinator-title">{title}</h2>
+        <ActionCard heading_id="coordinator-title" title testid="coordinator-picker">
             <p class="hint">{hint}</p>
             <ActionForm action=actions.assign attr:class="form">
-                <input type="hidden" name="case_id" value=case_id/>
-                <input type="hidden" name="version" value=version/>
+                <CaseFields case_id version/>
                 <label for="coordinator_id">"Coordinator (eligible for this medical area)"</label>
                 <select id="coordinator_id" name="coordinator_id" required>
                     <option value="">"Choose…"</option>
@@ -85,10 +89,9 @@ pub fn CoordinatorPicker(view: CaseView, actions: StaffActions) -> impl IntoView
                     }).collect_view()}
                 </select>
                 <FieldError result field="coordinator_id"/>
-                <ActionError result/>
-                <button type="submit" class="button">{if change { "Change coordinator" } else { "Assign coordinator" }}</button>
+                <Submit result label=button/>
             </ActionForm>
-        </section>
+        </ActionCard>
     }
     .into_any()
 }
@@ -99,7 +102,7 @@ pub fn PaymentPrompt(view: CaseView, actions: StaffActions) -> impl IntoView {
         return ().into_any();
     };
     let amount = payment.amount.display();
-    let (case_id, version) = (view.summary.id.clone(), view.summary.version.to_string());
+    let (case_id, version) = (view.summary.id.clone(), view.summary.version);
     match view.summary.status {
         CaseStatus::AwaitingPayment => view! {
             <section class="card action-card pay" data-testid="payment-prompt">
@@ -114,8 +117,7 @@ pub fn PaymentPrompt(view: CaseView, actions: StaffActions) -> impl IntoView {
                 <h2>"The payment did not go through"</h2>
                 <p>"Nothing was charged. You can try again, or cancel the case below."</p>
                 <ActionForm action=actions.retry attr:class="inline-form">
-                    <input type="hidden" name="case_id" value=case_id/>
-                    <input type="hidden" name="version" value=version/>
+                    <CaseFields case_id version/>
                     <button type="submit" class="button">"Try the payment again"</button>
                 </ActionForm>
                 <ActionError result=actions.retry.value()/>
@@ -144,18 +146,21 @@ pub fn SpecialistPicker(view: CaseView, actions: StaffActions) -> impl IntoView 
     }
     let result = actions.specialists.value();
     let first = view.summary.status == CaseStatus::PaymentSuccessful;
-    let (case_id, version) = (view.summary.id.clone(), view.summary.version.to_string());
+    let label = if first {
+        "Assign specialists"
+    } else {
+        "Add specialists"
+    };
+    let (case_id, version) = (view.summary.id.clone(), view.summary.version);
     let choices = view.choices;
     view! {
-        <section class="card action-card" aria-labelledby="specialists-title" data-testid="specialist-picker">
-            <h2 id="specialists-title">{if first { "Assign specialists" } else { "Add specialists" }}</h2>
+        <ActionCard heading_id="specialists-title" title=label testid="specialist-picker">
             {if choices.is_empty() {
                 view! { <p class="empty">"Every eligible specialist is already on this case."</p> }.into_any()
             } else {
                 view! {
                     <ActionForm action=actions.specialists attr:class="form">
-                        <input type="hidden" name="case_id" value=case_id/>
-                        <input type="hidden" name="version" value=version/>
+                        <CaseFields case_id version/>
                         <fieldset class="fieldset pool">
                             <legend>"Specialists for this medical area"</legend>
                             {choices.into_iter().map(|c| view! {
@@ -167,12 +172,11 @@ pub fn SpecialistPicker(view: CaseView, actions: StaffActions) -> impl IntoView 
                             }).collect_view()}
                         </fieldset>
                         <FieldError result field="specialists"/>
-                        <ActionError result/>
-                        <button type="submit" class="button">{if first { "Assign specialists" } else { "Add specialists" }}</button>
+                        <Submit result label/>
                     </ActionForm>
                 }.into_any()
             }}
-        </section>
+        </ActionCard>
     }
     .into_any()
 }
@@ -235,8 +239,7 @@ fn TeamRow(
             })}
             {remove.map(|(case_id, specialist_id)| view! {
                 <ActionForm action=actions.remove attr:class="inline-form">
-                    <input type="hidden" name="case_id" value=case_id/>
-                    <input type="hidden" name="version" value=version.to_string()/>
+                    <CaseFields case_id version/>
                     <input type="hidden" name="specialist_id" value=specialist_id/>
                     <button type="submit" class="button button-quiet">"Remove"</button>
                 </ActionForm>

@@ -2,12 +2,11 @@
 //! "Fail" send the same signed webhook event a real provider would.
 
 use crate::api::staffing::{load_test_checkout, CompleteTestCheckout};
-use crate::components::auth::RequireRole;
+use crate::components::auth::RolePage;
 use crate::components::feedback::{ActionError, ErrorNote};
 use crate::domain::payment::PaymentStatus;
 use crate::domain::Role;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 #[component]
@@ -19,8 +18,7 @@ pub fn TestCheckoutPage() -> impl IntoView {
         |id| load_test_checkout(id.into()),
     );
     view! {
-        <Title text="Test checkout"/>
-        <RequireRole role=Role::Patient>
+        <RolePage title="Test checkout" role=Role::Patient>
             <Transition fallback=|| view! { <p class="loading">"Loading the checkout…"</p> }>
                 {move || Suspend::new(async move {
                     match checkout.await {
@@ -46,6 +44,6 @@ pub fn TestCheckoutPage() -> impl IntoView {
                     }
                 })}
             </Transition>
-        </RequireRole>
+        </RolePage>
     }
 }

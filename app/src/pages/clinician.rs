@@ -1,23 +1,22 @@
 use crate::api::cases::load_clinician_cases;
-use crate::components::auth::RequireRole;
+use crate::components::auth::RolePage;
 use crate::components::cases::CaseTable;
 use crate::components::feedback::Loaded;
 use crate::domain::{CaseStatus, Role};
 use crate::error::AppError;
 use crate::model::{CaseSummary, ClinicianCases};
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// The clinician's home: cases they coordinate and cases they review.
+const NONE_TO_COORDINATE: &str = "No cases to coordinate here. An administrator assigns them to you.";
+const NONE_TO_REVIEW: &str = "No cases to review here. A coordinator assigns them to you.";
+
 #[component]
 pub fn ClinicianHomePage() -> impl IntoView {
     let live = crate::components::live::use_live();
     let cases = Resource::new(move || live.tick(), |_| load_clinician_cases());
     view! {
-        <Title text="My cases"/>
-        <RequireRole role=Role::Clinician>
-            <ClinicianHome cases/>
-        </RequireRole>
+        <RolePage title="My cases" role=Role::Clinician><ClinicianHome cases/></RolePage>
     }
 }
 
@@ -79,17 +78,11 @@ fn Lists(lists: ClinicianCases, filters: Filters) -> impl IntoView {
     view! {
         <section aria-labelledby="coordinating">
             <h1 id="coordinating">"Cases I coordinate"</h1>
-            {move || view! {
-                <CaseTable cases=shown(&coordinating) show_patient=true
-                    empty="No cases to coordinate here. An administrator assigns them to you."/>
-            }}
+            {move || view! { <CaseTable cases=shown(&coordinating) show_patient=true empty=NONE_TO_COORDINATE/> }}
         </section>
         <section aria-labelledby="reviewing">
             <h2 id="reviewing">"Cases I review"</h2>
-            {move || view! {
-                <CaseTable cases=shown(&reviewing) show_patient=true
-                    empty="No cases to review here. A coordinator assigns them to you."/>
-            }}
+            {move || view! { <CaseTable cases=shown(&reviewing) show_patient=true empty=NONE_TO_REVIEW/> }}
         </section>
     }
 }

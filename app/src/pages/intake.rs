@@ -3,8 +3,9 @@
 
 use crate::api::cases::{load_case, load_documents, DeleteDraft, RemoveDocument, SaveCase};
 use crate::api::catalog::load_catalog;
-use crate::components::auth::RequireRole;
+use crate::components::auth::RolePage;
 use crate::components::feedback::{ActionError, ErrorNote, FieldError};
+use crate::components::forms::CaseFields;
 use crate::components::upload::Uploader;
 use crate::domain::document::human_size;
 use crate::domain::intake::{DraftInput, MAX_TEXT_CHARS, SEXES};
@@ -12,7 +13,6 @@ use crate::domain::{CaseStatus, Role};
 use crate::error::AppError;
 use crate::model::{CaseView, Catalog, DocumentInfo};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 #[component]
@@ -43,8 +43,7 @@ pub fn IntakePage() -> impl IntoView {
         uploaded,
     };
     view! {
-        <Title text="Your case"/>
-        <RequireRole role=Role::Patient>
+        <RolePage title="Your case" role=Role::Patient>
             <Transition fallback=|| view! { <p class="loading">"Loading your case…"</p> }>
                 {move || Suspend::new(async move {
                     match (case.await, catalog.await) {
@@ -53,7 +52,7 @@ pub fn IntakePage() -> impl IntoView {
                     }
                 })}
             </Transition>
-        </RequireRole>
+        </RolePage>
     }
 }
 
@@ -86,7 +85,6 @@ fn IntakeForm(
     let result: Signal<Option<Result<(), AppError>>> = actions.save.value().into();
     let case_id = summary.id.clone();
     let (form_case_id, delete_case_id) = (summary.id.clone(), summary.id.clone());
-    let (form_version, delete_version) = (summary.version.to_string(), summary.version.to_string());
     let reference = summary.reference.clone();
     let on_uploaded = Callback::new(move |_| actions.uploaded.update(|n| *n += 1));
     view! {
@@ -96,8 +94,7 @@ fn IntakeForm(
         </header>
         <p class="hint">"Your answers are kept as a draft until you submit. You can leave and come back at any time."</p>
         <ActionForm action=actions.save attr:class="form intake" attr:id="intake-form">
-            <input type="hidden" name="case_id" value=form_case_id/>
-            <input type="hidden" name="version" value=form_version/>
+            <CaseFields case_id=form_case_id version=summary.version/>
             <ReviewChoice catalog=catalog.clone() input=input.clone() result/>
             <PatientFacts input=input.clone() result/>
             <TextField name="medical_history" label="Medical history" value=input.medical_history.clone() result
@@ -125,8 +122,7 @@ fn IntakeForm(
             <summary>"Delete this draft"</summary>
             <p>"The draft and its documents are deleted for good."</p>
             <ActionForm action=actions.delete attr:class="inline-form">
-                <input type="hidden" name="case_id" value=delete_case_id/>
-                <input type="hidden" name="version" value=delete_version/>
+                <CaseFields case_id=delete_case_id version=summary.version/>
                 <button type="submit" class="button button-danger">"Delete draft"</button>
             </ActionForm>
             <ActionError result=actions.delete.value()/>

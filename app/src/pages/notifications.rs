@@ -2,6 +2,7 @@ use crate::api::notifications::{load_notifications, MarkNotificationsRead};
 use crate::components::auth::RequireUser;
 use crate::components::cases::date_time;
 use crate::components::feedback::ErrorNote;
+use crate::components::layout::PageHeading;
 use crate::components::live::use_live;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -18,12 +19,11 @@ pub fn NotificationsPage() -> impl IntoView {
     view! {
         <Title text="Notifications"/>
         <RequireUser>
-            <div class="page-title">
-                <h1>"Notifications"</h1>
+            <PageHeading title="Notifications">
                 <ActionForm action=mark_read attr:class="inline-form">
                     <button type="submit" class="button button-quiet">"Mark all as read"</button>
                 </ActionForm>
-            </div>
+            </PageHeading>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match list.await {

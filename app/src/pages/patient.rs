@@ -1,12 +1,12 @@
 use crate::api::cases::{my_cases, StartCase};
-use crate::components::auth::RequireRole;
+use crate::components::auth::RolePage;
 use crate::components::cases::CaseTable;
 use crate::components::feedback::{ActionError, ErrorNote};
+use crate::components::layout::PageHeading;
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::model::CaseSummary;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// The patient's home: their cases, newest first, with what happens next on each.
 #[component]
@@ -16,10 +16,7 @@ pub fn MyCasesPage() -> impl IntoView {
     let live = crate::components::live::use_live();
     let cases = Resource::new(move || live.tick(), |_| my_cases());
     view! {
-        <Title text="My cases"/>
-        <RequireRole role=Role::Patient>
-            <MyCases cases/>
-        </RequireRole>
+        <RolePage title="My cases" role=Role::Patient><MyCases cases/></RolePage>
     }
 }
 
@@ -27,12 +24,11 @@ pub fn MyCasesPage() -> impl IntoView {
 fn MyCases(cases: Resource<Result<Vec<CaseSummary>, AppError>>) -> impl IntoView {
     let start = ServerAction::<StartCase>::new();
     view! {
-        <div class="page-title">
-            <h1>"My cases"</h1>
+        <PageHeading title="My cases">
             <ActionForm action=start attr:class="inline-form">
                 <button type="submit" class="button">"Start a new case"</button>
             </ActionForm>
-        </div>
+        </PageHeading>
         <ActionError result=start.value()/>
         <Transition fallback=|| view! { <p class="loading">"Loading your cases…"</p> }>
             {move || Suspend::new(async move {

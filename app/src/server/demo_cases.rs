@@ -140,8 +140,8 @@ async fn finish_review(state: &AppState, cast: &Cast, id: &CaseId) -> Result<(),
         "Medication first for three months; consider pulmonary vein isolation if symptoms continue.",
         "",
     );
-    review::submit_opinion(db, &as_(henrik), id, &first).await?;
-    review::submit_opinion(db, &as_(amara), id, &second).await?;
+    review::write_opinion(db, &as_(henrik), id, FormIntent::Submit, &first).await?;
+    review::write_opinion(db, &as_(amara), id, FormIntent::Submit, &second).await?;
     let summary = "Both specialists find paroxysmal atrial fibrillation with a healthy heart structure. \
 They advise medication and anticoagulation first, tests for thyroid function and sleep apnoea, and an \
 ablation only if the episodes continue after three months.";

@@ -3,7 +3,8 @@
 //! Both are removed when the value is dropped.
 
 use super::config::Config;
-use super::db::{Backend, Db};
+use super::db::{audit, Backend, Db};
+use crate::domain::audit::{AuditAction, Outcome};
 use std::path::PathBuf;
 
 /// The environment variable naming a PostgreSQL server for tests, e.g.
@@ -65,7 +66,35 @@ impl TestDb {
             Backend::Postgres => TestDb::postgres().await,
         }
     }
+
+    /// The one value `sql` answers (a count, usually), read outside any transaction.
+    pub async fn scalar<T: Column>(&self, sql: &'static str) -> T {
+        sqlx::query_scalar(sql)
+            .fetch_one(self.db.pool())
+            .await
+            .expect(sql)
+    }
+
+    /// Like [`TestDb::scalar`], with `id` (of a case, usually) bound to `$1`.
+    pub async fn scalar_for<T: Column>(&self, sql: &'static str, id: impl AsRef<str>) -> T {
+        sqlx::query_scalar(sql)
+            .bind(id.as_ref())
+            .fetch_one(self.db.pool())
+            .await
+            .expect(sql)
+    }
+
+    /// How many audit entries record `action` ending in `outcome`.
+    pub async fn audited(&self, action: impl Into<AuditAction>, outcome: Outcome) -> i64 {
+        audit::count(self.db.pool(), action, outcome)
+            .await
+            .expect("count audit entries")
+    }
 }
+
+/// What [`TestDb::scalar`] can read: any single column sqlx decodes on either backend.
+pub trait Column: for<'r> sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any> + Send + Unpin {}
+impl<T: for<'r> sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any> + Send + Unpin> Column for T {}
 
 impl Drop for TestDb {
     fn drop(&mut self) {

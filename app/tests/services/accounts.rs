@@ -5,7 +5,7 @@ use app::domain::audit::UseCase;
 use app::domain::Role;
 use app::error::AppError;
 use app::server::auth::token;
-use app::server::db::{self, audit, sessions};
+use app::server::db::{self, sessions};
 use app::server::services::accounts::{self, NewStaff, ProfileInput, Registration};
 use app::server::services::Person;
 
@@ -33,10 +33,7 @@ async fn outbox_to(t: &crate::support::TestDb, to: &str) -> Vec<(String, String)
 }
 
 async fn sessions_count(t: &crate::support::TestDb) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
-        .fetch_one(t.db.pool())
-        .await
-        .unwrap()
+    t.scalar("SELECT COUNT(*) FROM sessions").await
 }
 
 /// The token from the link in the latest registration email to `to`.
@@ -74,10 +71,7 @@ on_both_backends!(registration_answers_alike_for_new_and_taken_addresses, |t| {
     accounts::login(&t.db, &t.config, "taken@example.com", PASSWORD.into(), None, "")
         .await
         .unwrap();
-    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
-        .fetch_one(t.db.pool())
-        .await
-        .unwrap();
+    let users: i64 = t.scalar("SELECT COUNT(*) FROM users").await;
     assert_eq!(users, 2);
 });
 
@@ -94,11 +88,12 @@ on_both_backends!(a_registration_link_confirms_once_and_signs_in, |t| {
         "answered like a wrong password"
     );
     let raw = link_token(&t, "ana@example.com").await;
-    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM email_tokens WHERE token_hash = $1")
-        .bind(token::hash(&raw))
-        .fetch_one(t.db.pool())
-        .await
-        .unwrap();
+    let stored: i64 = t
+        .scalar_for(
+            "SELECT COUNT(*) FROM email_tokens WHERE token_hash = $1",
+            token::hash(&raw),
+        )
+        .await;
     assert_eq!(stored, 1, "only the token's hash is kept");
     let signed = accounts::verify_email(&t.db, &t.config, &raw, "").await.unwrap();
     assert_eq!(signed.user.role, Role::Patient);
@@ -145,10 +140,7 @@ on_both_backends!(bad_registration_input_lists_every_field_and_writes_nothing, |
     for field in ["name", "email", "password"] {
         assert!(err.field(field).is_some(), "{field}: {err:?}");
     }
-    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
-        .fetch_one(t.db.pool())
-        .await
-        .unwrap();
+    let users: i64 = t.scalar("SELECT COUNT(*) FROM users").await;
     assert_eq!(users, 0);
 });
 
@@ -225,12 +217,7 @@ on_both_backends!(signing_in_rotates_the_session_and_logout_ends_it, |t| {
         .await
         .unwrap();
     assert!(!session_is_live(&t, &second.token).await);
-    assert_eq!(
-        audit::count(t.db.pool(), UseCase::Logout, Outcome::Ok)
-            .await
-            .unwrap(),
-        1
-    );
+    assert_eq!(t.audited(UseCase::Logout, Outcome::Ok).await, 1);
 });
 
 on_both_backends!(sessions_end_after_the_idle_and_the_absolute_timeout, |t| {
@@ -325,12 +312,7 @@ on_both_backends!(an_admin_creates_clinicians_with_profiles_and_other_admins, |t
         .await
         .unwrap();
     assert_eq!(signed.user.role, Role::Clinician);
-    assert_eq!(
-        audit::count(t.db.pool(), UseCase::CreateAccount, Outcome::Ok)
-            .await
-            .unwrap(),
-        2
-    );
+    assert_eq!(t.audited(UseCase::CreateAccount, Outcome::Ok).await, 2);
 });
 
 on_both_backends!(
@@ -346,17 +328,9 @@ on_both_backends!(
             .await
             .unwrap_err();
         assert!(patient.field("role").is_some());
-        let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
-            .fetch_one(t.db.pool())
-            .await
-            .unwrap();
+        let users: i64 = t.scalar("SELECT COUNT(*) FROM users").await;
         assert_eq!(users, 1);
-        assert_eq!(
-            audit::count(t.db.pool(), UseCase::CreateAccount, Outcome::Ok)
-                .await
-                .unwrap(),
-            0
-        );
+        assert_eq!(t.audited(UseCase::CreateAccount, Outcome::Ok).await, 0);
     }
 );
 
@@ -426,11 +400,9 @@ on_both_backends!(
     |t| {
         user(&t.db, Role::Patient, "ana@example.com").await;
         let blocked_for = || async {
-            let until: i64 =
-                sqlx::query_scalar("SELECT blocked_until FROM login_throttle WHERE key LIKE 'account:%'")
-                    .fetch_one(t.db.pool())
-                    .await
-                    .unwrap();
+            let until: i64 = t
+                .scalar("SELECT blocked_until FROM login_throttle WHERE key LIKE 'account:%'")
+                .await;
             until - app::server::db::now_ms()
         };
         let unblock = || async {
@@ -566,10 +538,9 @@ on_both_backends!(failed_sign_ins_name_the_email_by_a_keyed_reference_only, |t| 
         "",
     )
     .await;
-    let target: String = sqlx::query_scalar("SELECT target FROM audit_log WHERE action = 'login'")
-        .fetch_one(t.db.pool())
-        .await
-        .unwrap();
+    let target: String = t
+        .scalar("SELECT target FROM audit_log WHERE action = 'login'")
+        .await;
     assert_eq!(target, token::email_ref(&t.config.secret_key, "who@example.com"));
     assert!(!token::hash("who@example.com").starts_with(&target));
     assert!(!target.contains("who"));

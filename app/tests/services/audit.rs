@@ -16,11 +16,9 @@ on_both_backends!(admins_search_the_log_and_export_what_they_found, |t| {
     let ana = user(&t.db, Role::Patient, "ana@example.com").await;
     let case_id = cases::create_draft(&t.db, &as_(&ana)).await.unwrap();
     cases::create_draft(&t.db, &as_(&mallory)).await.unwrap();
-    let reference: String = sqlx::query_scalar("SELECT reference FROM review_cases WHERE id = $1")
-        .bind(&case_id)
-        .fetch_one(t.db.pool())
-        .await
-        .unwrap();
+    let reference: String = t
+        .scalar_for("SELECT reference FROM review_cases WHERE id = $1", &case_id)
+        .await;
 
     let all = audit::search(&t.db, &as_(&admin), &AuditQuery::default())
         .await
@@ -129,9 +127,8 @@ on_both_backends!(the_database_refuses_to_change_or_remove_audit_entries, |t| {
     assert!(update.is_err(), "update must fail");
     let delete = sqlx::query("DELETE FROM audit_log").execute(t.db.pool()).await;
     assert!(delete.is_err(), "delete must fail");
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE outcome = 'ok'")
-        .fetch_one(t.db.pool())
-        .await
-        .unwrap();
+    let n: i64 = t
+        .scalar("SELECT COUNT(*) FROM audit_log WHERE outcome = 'ok'")
+        .await;
     assert_eq!(n, 1);
 });

@@ -1,20 +1,19 @@
 use crate::on_both_backends;
 use crate::support::scenario::close;
-use crate::support::{user, winners, Scenario, TestDb};
+use crate::support::{draft_of, user, winners, Scenario, TestDb};
 use app::domain::audit::Outcome;
 use app::domain::{CaseAction, CaseStatus, Role};
 use app::error::AppError;
 use app::model::CaseId;
 use app::model::{CaseSummary, Page, QueueQuery};
-use app::server::db::{audit, cases as case_rows};
+use app::server::db::cases as case_rows;
 use app::server::services::case_view;
 use app::server::services::{cases, Person};
 use std::sync::Arc;
 
 on_both_backends!(a_patient_opens_a_draft_and_sees_it, |t| {
     let ana = user(&t.db, Role::Patient, "ana@example.com").await;
-    let caller = Person::new(&ana, "");
-    let id = cases::create_draft(&t.db, &caller).await.unwrap();
+    let (caller, id) = draft_of(&t.db, &ana).await;
     let mine = case_view::my_cases(&t.db, &caller).await.unwrap();
     assert_eq!(mine.len(), 1);
     assert_eq!(mine[0].id, id);
@@ -43,12 +42,7 @@ on_both_backends!(another_patient_gets_the_same_answer_as_for_a_missing_case, |t
             .unwrap_err();
         assert_eq!(cancel, AppError::NotFound);
     }
-    assert_eq!(
-        audit::count(t.db.pool(), CaseAction::Cancel, Outcome::Denied)
-            .await
-            .unwrap(),
-        2
-    );
+    assert_eq!(t.audited(CaseAction::Cancel, Outcome::Denied).await, 2);
 });
 
 on_both_backends!(a_visible_case_acted_on_by_the_wrong_role_is_forbidden, |t| {
@@ -63,8 +57,7 @@ on_both_backends!(a_visible_case_acted_on_by_the_wrong_role_is_forbidden, |t| {
 
 on_both_backends!(cancelling_needs_a_reason_and_a_bad_request_changes_nothing, |t| {
     let ana = user(&t.db, Role::Patient, "ana@example.com").await;
-    let caller = Person::new(&ana, "");
-    let id = cases::create_draft(&t.db, &caller).await.unwrap();
+    let (caller, id) = draft_of(&t.db, &ana).await;
     let err = close(&t, &caller, &id, 1, CaseAction::Cancel, "   ")
         .await
         .unwrap_err();
@@ -91,18 +84,11 @@ on_both_backends!(cancelling_records_status_timeline_audit_and_who_closed_it, |t
     assert_eq!(view.timeline.len(), 1);
     assert_eq!(view.timeline[0].detail, "I found a clinic nearby");
     assert!(view.actions.is_empty(), "a cancelled case allows nothing");
-    let closed_by: Option<String> = sqlx::query_scalar("SELECT closed_by FROM review_cases WHERE id = $1")
-        .bind(&id)
-        .fetch_one(t.db.pool())
-        .await
-        .unwrap();
+    let closed_by: Option<String> = t
+        .scalar_for("SELECT closed_by FROM review_cases WHERE id = $1", &id)
+        .await;
     assert_eq!(closed_by.as_deref(), Some(ana.id.as_str()));
-    assert_eq!(
-        audit::count(t.db.pool(), CaseAction::Cancel, Outcome::Ok)
-            .await
-            .unwrap(),
-        1
-    );
+    assert_eq!(t.audited(CaseAction::Cancel, Outcome::Ok).await, 1);
     let again = close(&t, &caller, &id, 2, CaseAction::Cancel, "again")
         .await
         .unwrap_err();
@@ -111,8 +97,7 @@ on_both_backends!(cancelling_records_status_timeline_audit_and_who_closed_it, |t
 
 on_both_backends!(a_stale_version_is_a_conflict_and_changes_nothing, |t| {
     let ana = user(&t.db, Role::Patient, "ana@example.com").await;
-    let caller = Person::new(&ana, "");
-    let id = cases::create_draft(&t.db, &caller).await.unwrap();
+    let (caller, id) = draft_of(&t.db, &ana).await;
     let err = close(&t, &caller, &id, 7, CaseAction::Cancel, "why")
         .await
         .unwrap_err();
@@ -146,11 +131,9 @@ on_both_backends!(racing_closers_end_in_exactly_one_transition, |t| {
         }));
     }
     assert_eq!(winners(racers).await, 1);
-    let timeline: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM case_timeline WHERE case_id = $1")
-        .bind(&id)
-        .fetch_one(t.db.pool())
-        .await
-        .unwrap();
+    let timeline: i64 = t
+        .scalar_for("SELECT COUNT(*) FROM case_timeline WHERE case_id = $1", &id)
+        .await;
     assert_eq!(timeline, 1);
     let row = case_rows::find(t.db.pool(), &id).await.unwrap().unwrap();
     assert_eq!((row.status.as_str(), row.version), ("cancelled", 2));
@@ -221,11 +204,9 @@ on_both_backends!(a_patient_holds_a_limited_number_of_open_drafts, |t| {
         matches!(&refused, AppError::Conflict(m) if m.contains("unfinished drafts")),
         "{refused:?}"
     );
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM review_cases WHERE patient_id = $1")
-        .bind(&ana.id)
-        .fetch_one(t.db.pool())
-        .await
-        .unwrap();
+    let count: i64 = t
+        .scalar_for("SELECT COUNT(*) FROM review_cases WHERE patient_id = $1", &ana.id)
+        .await;
     assert_eq!(count, app::domain::intake::MAX_OPEN_DRAFTS);
     let storage = app::server::storage::Storage::local(t.config.data_dir.join("documents"));
     cases::delete_draft(&t.db, &storage, &caller, &drafts[0], 1)

@@ -9,26 +9,18 @@ async fn sqlite_connections_use_wal_full_sync_foreign_keys_and_a_busy_timeout() 
     // A brand-new pool on the same file: the settings come from every new connection.
     let fresh = Db::connect(&t.config.database_url).await.unwrap();
     let mut conn = fresh.pool().acquire().await.unwrap();
-    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
-        .fetch_one(&mut *conn)
-        .await
-        .unwrap();
-    let sync: i64 = sqlx::query_scalar("PRAGMA synchronous")
-        .fetch_one(&mut *conn)
-        .await
-        .unwrap();
-    let fks: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
-        .fetch_one(&mut *conn)
-        .await
-        .unwrap();
-    let busy: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
-        .fetch_one(&mut *conn)
-        .await
-        .unwrap();
+    let mode: String = pragma(&mut conn, "PRAGMA journal_mode").await;
+    let sync: i64 = pragma(&mut conn, "PRAGMA synchronous").await;
+    let fks: i64 = pragma(&mut conn, "PRAGMA foreign_keys").await;
+    let busy: i64 = pragma(&mut conn, "PRAGMA busy_timeout").await;
     assert_eq!(mode, "wal");
     assert_eq!(sync, 2, "synchronous=FULL");
     assert_eq!(fks, 1);
     assert!(busy >= 5000, "busy_timeout {busy}");
+}
+
+async fn pragma<T: app::server::testing::Column>(conn: &mut sqlx::AnyConnection, sql: &'static str) -> T {
+    sqlx::query_scalar(sql).fetch_one(conn).await.expect(sql)
 }
 
 #[tokio::test]

@@ -1,11 +1,10 @@
 use crate::on_both_backends;
-use crate::support::{user, Scenario, TestDb};
+use crate::support::{draft_of, user, Scenario, TestDb};
 use app::domain::audit::Outcome;
 use app::domain::audit::UseCase;
 use app::domain::document::{samples, MAX_FILES_PER_CASE};
 use app::domain::{MediaType, Role};
 use app::error::AppError;
-use app::server::db::audit;
 use app::server::services::case_view;
 use app::server::services::{cases, documents, Person};
 
@@ -13,8 +12,7 @@ on_both_backends!(
     documents_are_stored_under_generated_keys_with_their_checksum,
     |t| {
         let w = Scenario::new(&t).await;
-        let caller = Person::new(&w.patient, "");
-        let id = cases::create_draft(&t.db, &caller).await.unwrap();
+        let (_, id) = draft_of(&t.db, &w.patient).await;
         let doc = w
             .upload(&w.patient, &id, "../../etc/passwd", samples::png())
             .await
@@ -38,8 +36,7 @@ on_both_backends!(
 
 on_both_backends!(hostile_files_are_refused_and_leave_nothing_behind, |t| {
     let w = Scenario::new(&t).await;
-    let caller = Person::new(&w.patient, "");
-    let id = cases::create_draft(&t.db, &caller).await.unwrap();
+    let (_, id) = draft_of(&t.db, &w.patient).await;
     for (what, bytes, unsupported) in samples::hostile() {
         let err = w
             .upload(&w.patient, &id, "innocent.pdf", bytes)
@@ -56,8 +53,7 @@ on_both_backends!(hostile_files_are_refused_and_leave_nothing_behind, |t| {
 // stored; real ones of both types still go in, under names whose bidi overrides are gone.
 on_both_backends!(files_that_only_look_like_a_pdf_or_heic_are_refused, |t| {
     let w = Scenario::new(&t).await;
-    let caller = Person::new(&w.patient, "");
-    let id = cases::create_draft(&t.db, &caller).await.unwrap();
+    let (_, id) = draft_of(&t.db, &w.patient).await;
     for (what, bytes) in samples::structurally_hostile() {
         let err = w
             .upload(&w.patient, &id, "lab-results.html", bytes)
@@ -86,10 +82,7 @@ on_both_backends!(files_that_only_look_like_a_pdf_or_heic_are_refused, |t| {
 
 /// No document row and no stored file.
 async fn assert_nothing_stored(t: &TestDb) {
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM documents")
-        .fetch_one(t.db.pool())
-        .await
-        .unwrap();
+    let count: i64 = t.scalar("SELECT COUNT(*) FROM documents").await;
     let stored: Vec<_> = walk(&t.config.data_dir.join("documents"));
     assert_eq!(
         (count, stored),
@@ -129,17 +122,10 @@ on_both_backends!(a_flipped_byte_on_disk_is_detected_and_never_served, |t| {
         .unwrap_err();
     assert!(matches!(err, AppError::Internal { .. }), "{err:?}");
     assert_eq!(
-        audit::count(t.db.pool(), UseCase::ReadDocument, Outcome::IntegrityFailure)
-            .await
-            .unwrap(),
+        t.audited(UseCase::ReadDocument, Outcome::IntegrityFailure).await,
         1
     );
-    assert_eq!(
-        audit::count(t.db.pool(), UseCase::ReadDocument, Outcome::Ok)
-            .await
-            .unwrap(),
-        1
-    );
+    assert_eq!(t.audited(UseCase::ReadDocument, Outcome::Ok).await, 1);
 });
 
 on_both_backends!(another_patients_document_answers_like_a_missing_one, |t| {
@@ -179,29 +165,21 @@ on_both_backends!(another_patients_document_answers_like_a_missing_one, |t| {
         Some(AppError::NotFound)
     );
     let submitted = w.case().submitted().await;
-    let submitted_doc: String = sqlx::query_scalar("SELECT id FROM documents WHERE case_id = $1")
-        .bind(&submitted)
-        .fetch_one(t.db.pool())
-        .await
-        .unwrap();
+    let submitted_doc: String = t
+        .scalar_for("SELECT id FROM documents WHERE case_id = $1", &submitted)
+        .await;
     assert!(documents::open(&t.db, &w.storage, &admin, &submitted_doc)
         .await
         .is_ok());
     assert!(case_view::view(&t.db, &admin, &submitted).await.is_ok());
-    assert_eq!(
-        audit::count(t.db.pool(), UseCase::ReadDocument, Outcome::Denied)
-            .await
-            .unwrap(),
-        5
-    );
+    assert_eq!(t.audited(UseCase::ReadDocument, Outcome::Denied).await, 5);
 });
 
 on_both_backends!(
     a_case_holds_a_limited_number_of_files_and_a_draft_can_replace_them,
     |t| {
         let w = Scenario::new(&t).await;
-        let caller = Person::new(&w.patient, "");
-        let id = cases::create_draft(&t.db, &caller).await.unwrap();
+        let (caller, id) = draft_of(&t.db, &w.patient).await;
         let mut first = None;
         for n in 0..MAX_FILES_PER_CASE {
             let doc = w
@@ -248,8 +226,7 @@ on_both_backends!(
 
 on_both_backends!(a_file_over_the_limit_is_refused_while_streaming, |t| {
     let w = Scenario::new(&t).await;
-    let caller = Person::new(&w.patient, "");
-    let id = cases::create_draft(&t.db, &caller).await.unwrap();
+    let (caller, id) = draft_of(&t.db, &w.patient).await;
     // 30 chunks of 1 MiB, produced lazily: the file never exists in memory as a whole.
     let chunks = (0..30).map(|i| {
         let mut chunk = vec![0x20u8; 1024 * 1024];
@@ -306,11 +283,9 @@ on_both_backends!(a_patient_s_cases_together_hold_a_limited_number_of_bytes, |t|
         .unwrap_err();
     assert_eq!(err.status().as_u16(), 413, "{err:?}");
     assert!(err.to_string().contains("the most one account can keep"), "{err}");
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM documents WHERE case_id = $1")
-        .bind(&id)
-        .fetch_one(t.db.pool())
-        .await
-        .unwrap();
+    let count: i64 = t
+        .scalar_for("SELECT COUNT(*) FROM documents WHERE case_id = $1", &id)
+        .await;
     assert_eq!(count, 0);
     // Another patient is not affected.
     let other = crate::support::user(&t.db, Role::Patient, "other@example.com").await;

@@ -1,5 +1,5 @@
 use crate::on_both_backends;
-use crate::support::Scenario;
+use crate::support::{draft_of, Scenario};
 use app::domain::document::samples;
 use app::domain::intake::DraftInput;
 use app::domain::{CaseStatus, TimelineLabel};
@@ -12,8 +12,7 @@ use app::server::services::{cases, Person};
 
 on_both_backends!(a_draft_saves_incomplete_and_resumes_where_it_was_left, |t| {
     let w = Scenario::new(&t).await;
-    let caller = Person::new(&w.patient, "");
-    let id = cases::create_draft(&t.db, &caller).await.unwrap();
+    let (caller, id) = draft_of(&t.db, &w.patient).await;
     let partial = DraftInput {
         medical_history: "Palpitations".into(),
         patient_age: "41".into(),
@@ -33,8 +32,7 @@ on_both_backends!(
     submitting_an_incomplete_case_names_every_gap_and_changes_nothing,
     |t| {
         let w = Scenario::new(&t).await;
-        let caller = Person::new(&w.patient, "");
-        let id = cases::create_draft(&t.db, &caller).await.unwrap();
+        let (caller, id) = draft_of(&t.db, &w.patient).await;
         let err = cases::save(&t.db, &caller, &id, 1, FormIntent::Submit, &DraftInput::default())
             .await
             .unwrap_err();

@@ -8,7 +8,7 @@ use crate::support::{as_, Scenario};
 use app::domain::review::OpinionInput;
 use app::domain::{CaseStatus, TimelineLabel};
 use app::error::AppError;
-use app::model::CaseId;
+use app::model::{CaseId, FormIntent};
 use app::server::services::case_view;
 use app::server::services::{assignment, cases, reminders, review, Person};
 use app::server::storage::Storage;
@@ -157,10 +157,10 @@ on_both_backends!(
         let id = s.case().under_review().await;
         let (a, b, coordinator) = (&s.specialists[0], &s.specialists[1], &s.coordinators[0]);
         let before = s.version(&id).await;
-        review::save_opinion(&t.db, &as_(a), &id, &opinion("first thoughts"))
+        review::write_opinion(&t.db, &as_(a), &id, FormIntent::Save, &opinion("first thoughts"))
             .await
             .unwrap();
-        review::save_opinion(&t.db, &as_(a), &id, &opinion("second thoughts"))
+        review::write_opinion(&t.db, &as_(a), &id, FormIntent::Save, &opinion("second thoughts"))
             .await
             .unwrap();
         let mine = case_view::view(&t.db, &as_(a), &id).await.unwrap().opinions;
@@ -181,7 +181,7 @@ on_both_backends!(
             recommendation: String::new(),
             ..opinion("x")
         };
-        let err = review::submit_opinion(&t.db, &as_(a), &id, &incomplete)
+        let err = review::write_opinion(&t.db, &as_(a), &id, FormIntent::Submit, &incomplete)
             .await
             .unwrap_err();
         assert!(
@@ -191,12 +191,12 @@ on_both_backends!(
 
         s.submit_opinion(a, &id, "final words").await;
         assert_eq!(s.notified(coordinator, TimelineLabel::OpinionSubmitted).await, 1);
-        let again = review::submit_opinion(&t.db, &as_(a), &id, &opinion("changed")).await;
+        let again = review::write_opinion(&t.db, &as_(a), &id, FormIntent::Submit, &opinion("changed")).await;
         assert!(
             matches!(&again, Err(AppError::Conflict(m)) if m.contains("already submitted")),
             "{again:?}"
         );
-        let edit = review::save_opinion(&t.db, &as_(a), &id, &opinion("changed")).await;
+        let edit = review::write_opinion(&t.db, &as_(a), &id, FormIntent::Save, &opinion("changed")).await;
         assert!(matches!(edit, Err(AppError::Conflict(_))), "{edit:?}");
 
         let coordinator_sees = case_view::view(&t.db, &as_(coordinator), &id)
@@ -233,7 +233,7 @@ on_both_backends!(
             matches!(&removal, Err(AppError::Conflict(m)) if m.contains("already submitted")),
             "{removal:?}"
         );
-        let err = review::save_opinion(&t.db, &as_(coordinator), &id, &opinion("x"))
+        let err = review::write_opinion(&t.db, &as_(coordinator), &id, FormIntent::Save, &opinion("x"))
             .await
             .unwrap_err();
         assert!(

@@ -342,11 +342,14 @@ impl Run<'_> {
                     ..OpinionInput::default()
                 };
                 if matches!(step, Step::SaveOpinion) {
-                    (None, review::save_opinion(&t.db, &caller, &case_id, &input).await)
+                    (
+                        None,
+                        review::write_opinion(&t.db, &caller, &case_id, FormIntent::Save, &input).await,
+                    )
                 } else {
                     (
                         person(CaseAction::SubmitOpinion),
-                        review::submit_opinion(&t.db, &caller, &case_id, &input).await,
+                        review::write_opinion(&t.db, &caller, &case_id, FormIntent::Submit, &input).await,
                     )
                 }
             }

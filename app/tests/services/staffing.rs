@@ -52,11 +52,12 @@ on_both_backends!(
                     .await
                     .unwrap();
             assert_eq!(n, 1, "{}", who.email);
-            let mail: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM email_outbox WHERE to_address = $1")
-                .bind(&who.email)
-                .fetch_one(t.db.pool())
-                .await
-                .unwrap();
+            let mail: i64 = t
+                .scalar_for(
+                    "SELECT COUNT(*) FROM email_outbox WHERE to_address = $1",
+                    &who.email,
+                )
+                .await;
             assert_eq!(mail, 1);
         }
         let home = case_view::clinician_cases(&t.db, &as_(&s.coordinators[0]))
@@ -457,10 +458,7 @@ on_both_backends!(
                 .await
                 .is_err()
         );
-        let queued: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM email_outbox")
-            .fetch_one(t.db.pool())
-            .await
-            .unwrap();
+        let queued: i64 = t.scalar("SELECT COUNT(*) FROM email_outbox").await;
         assert_eq!(queued, 0);
         assignment::assign_coordinator(&t.db, &t.config, &as_(&s.admin), &id, v, &s.coordinators[0].id)
             .await
@@ -559,11 +557,9 @@ on_both_backends!(cancelling_or_rejecting_a_paid_case_refunds_it_once, |t| {
     assert_eq!(refunds.len(), 1);
     assert_eq!((refunds[0].0, refunds[0].1.as_str()), (45_000, "succeeded"));
     assert!(refunds[0].2.is_some(), "the provider's refund id is kept");
-    let payment_status: String = sqlx::query_scalar("SELECT status FROM payments WHERE case_id = $1")
-        .bind(&id)
-        .fetch_one(t.db.pool())
-        .await
-        .unwrap();
+    let payment_status: String = t
+        .scalar_for("SELECT status FROM payments WHERE case_id = $1", &id)
+        .await;
     assert_eq!(payment_status, "refunded");
     let view = case_view::view(&t.db, &as_(&s.patient), &id).await.unwrap();
     // The closing entry carries the reason; the refund has its own entry, for the patient,

@@ -3,9 +3,8 @@
 use app::error::AppError;
 use app::server::services::Person;
 use app::server::AppState;
-use axum::body::Body;
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderValue};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
 /// `GET /admin/audit.csv?who=…&action=…`: what the same search on the audit page finds, as a
@@ -16,19 +15,13 @@ pub async fn audit_csv(
     who: Person,
 ) -> Result<Response, AppError> {
     let csv = app::server::services::audit::export_csv(&state.db, &who, &query).await?;
-    let mut response = Body::from(csv).into_response();
-    let h = response.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
-    h.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_static("attachment; filename=\"consilium-audit-log.csv\""),
-    );
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    Ok(response)
+    let headers = [
+        (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+        (
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"consilium-audit-log.csv\"",
+        ),
+        (header::CACHE_CONTROL, "private, no-store"),
+    ];
+    Ok((headers, csv).into_response())
 }

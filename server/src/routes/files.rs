@@ -18,24 +18,27 @@ impl DownloadQuery {
     }
 }
 
+const FILE_POLICY: &str = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; object-src 'self'; frame-ancestors 'self'; sandbox";
+
 /// A stored file as a response that can only ever be itself in the browser.
 pub async fn file_response(file: tokio::fs::File, mime: &'static str, name: &str, inline: bool) -> Response {
     let len = file.metadata().await.map(|m| m.len()).unwrap_or(0);
-    let mut response = Body::from_stream(tokio_util::io::ReaderStream::new(file)).into_response();
-    let h = response.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
-    h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
-    h.insert(header::CONTENT_DISPOSITION, content_disposition(name, inline));
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    // The file may only ever be itself: no scripts, no plugins, no framing, its own origin.
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; object-src 'self'; frame-ancestors 'self'; sandbox"),
-    );
-    response
+    let headers = [
+        (header::CONTENT_TYPE, HeaderValue::from_static(mime)),
+        (header::CONTENT_LENGTH, HeaderValue::from(len)),
+        (header::CONTENT_DISPOSITION, content_disposition(name, inline)),
+        (
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        ),
+        // The file may only ever be itself: no scripts, no plugins, no framing, its own origin.
+        (
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(FILE_POLICY),
+        ),
+    ];
+    let body = Body::from_stream(tokio_util::io::ReaderStream::new(file));
+    (headers, body).into_response()
 }
 
 /// `inline` or `attachment`, with an ASCII fallback name and the real name in RFC 5987 form.

@@ -10,6 +10,25 @@ use http_body_util::BodyExt;
 use leptos::prelude::LeptosOptions;
 use tower::ServiceExt;
 
+/// Two tests of one check over the whole router: `$sqlite` on SQLite and `$postgres` on a
+/// throwaway PostgreSQL database (reported as ignored when none was configured at build time).
+#[macro_export]
+macro_rules! on_both_backends {
+    ($sqlite:ident, $postgres:ident, $check:ident) => {
+        #[tokio::test]
+        async fn $sqlite() {
+            $check($crate::common::harness().await).await;
+        }
+
+        #[tokio::test]
+        #[cfg_attr(not(postgres_tests), ignore = "CONSILIUM_TEST_POSTGRES_URL is not set")]
+        async fn $postgres() {
+            let h = $crate::common::harness_on_postgres().await;
+            $check(h.expect("CONSILIUM_TEST_POSTGRES_URL was set when the tests were built")).await;
+        }
+    };
+}
+
 pub struct Harness {
     pub router: Router,
     pub t: TestDb,

@@ -1,12 +1,11 @@
 use crate::api::accounts::{list_accounts, CreateStaff, SetAccountActive};
-use crate::components::auth::{use_auth, RequireRole};
+use crate::components::auth::{use_auth, RolePage};
 use crate::components::feedback::{ActionError, FieldError, Loaded};
 use crate::domain::validate::PASSWORD_MIN_CHARS;
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::model::UserSummary;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// Staff accounts: create clinicians and admins, deactivate and reactivate anyone.
 #[component]
@@ -18,10 +17,7 @@ pub fn AccountsPage() -> impl IntoView {
         |_| list_accounts(),
     );
     view! {
-        <Title text="Accounts"/>
-        <RequireRole role=Role::Admin>
-            <Accounts accounts create toggle/>
-        </RequireRole>
+        <RolePage title="Accounts" role=Role::Admin><Accounts accounts create toggle/></RolePage>
     }
 }
 

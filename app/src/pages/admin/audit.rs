@@ -2,7 +2,7 @@
 //! and every refusal, searchable by who, what, which case and when, and exportable as CSV.
 
 use crate::api::audit::audit_log;
-use crate::components::auth::RequireRole;
+use crate::components::auth::RolePage;
 use crate::components::cases::{date_time, urlencode};
 use crate::components::feedback::ErrorNote;
 use crate::components::filters::{named, SelectFilter, TextFilter};
@@ -11,7 +11,6 @@ use crate::domain::Role;
 use crate::error::AppError;
 use crate::model::{AuditEntry, AuditQuery, Page};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
@@ -33,8 +32,7 @@ pub fn AuditPage() -> impl IntoView {
     });
     let entries = Resource::new(move || current.get(), audit_log);
     view! {
-        <Title text="Audit log"/>
-        <RequireRole role=Role::Admin>
+        <RolePage title="Audit log" role=Role::Admin>
             <h1>"Audit log"</h1>
             <SearchForm current/>
             <Transition fallback=|| view! { <p class="loading">"Searching…"</p> }>
@@ -46,7 +44,7 @@ pub fn AuditPage() -> impl IntoView {
                     }
                 })}
             </Transition>
-        </RequireRole>
+        </RolePage>
     }
 }
 

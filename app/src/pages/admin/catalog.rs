@@ -1,8 +1,9 @@
 //! Admin settings: review types, disease categories and their staff pools.
 
 use crate::api::catalog::{load_catalog, SaveCategory, SaveReviewType, SetCatalogActive};
-use crate::components::auth::RequireRole;
+use crate::components::auth::RolePage;
 use crate::components::feedback::{ActionError, FieldError, Loaded};
+use crate::components::forms::Submit;
 use crate::domain::money::{format_minor, CURRENCIES};
 use crate::domain::Role;
 use crate::error::AppError;
@@ -10,7 +11,6 @@ use crate::model::CatalogKind;
 use crate::model::UserId;
 use crate::model::{Catalog, Category, ClinicianChoice, ReviewType};
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// Each form has its own save action, so its errors show beside it; a successful save anywhere
 /// bumps `changed`, which reloads the catalog.
@@ -46,14 +46,13 @@ pub fn CatalogPage() -> impl IntoView {
         |_| load_catalog(),
     );
     view! {
-        <Title text="Catalog"/>
-        <RequireRole role=Role::Admin>
+        <RolePage title="Catalog" role=Role::Admin>
             <h1>"Catalog"</h1>
             <p class="hint">"What patients can choose, and who may coordinate and review each medical area. \
                 Deactivating an entry hides it from new cases; cases that already use it keep it."</p>
             <ActionError result=actions.toggle.value()/>
             <Loaded resource=catalog loading="Loading the catalog…" ready=move |catalog| view! { <CatalogBody catalog actions/> }/>
-        </RequireRole>
+        </RolePage>
     }
 }
 
@@ -148,8 +147,7 @@ fn ReviewTypeForm(rt: Option<ReviewType>, actions: CatalogActions) -> impl IntoV
                         <FieldError result=errors field="expected_days"/>
                     </div>
                 </div>
-                <ActionError result=errors/>
-                <button type="submit" class="button">{if id.is_empty() { "Add review type" } else { "Save" }}</button>
+                <Submit result=errors label={if id.is_empty() { "Add review type" } else { "Save" }}/>
             </ActionForm>
         </div>
     }
@@ -193,8 +191,7 @@ fn CategoryForm(
                 </div>
                 <FieldError result=errors field="coordinators"/>
                 <FieldError result=errors field="specialists"/>
-                <ActionError result=errors/>
-                <button type="submit" class="button">{if id.is_empty() { "Add medical area" } else { "Save" }}</button>
+                <Submit result=errors label={if id.is_empty() { "Add medical area" } else { "Save" }}/>
             </ActionForm>
         </div>
     }

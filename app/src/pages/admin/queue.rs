@@ -1,6 +1,6 @@
 use crate::api::cases::{case_queue, QueueQuery};
 use crate::api::catalog::load_queue_filters;
-use crate::components::auth::RequireRole;
+use crate::components::auth::RolePage;
 use crate::components::cases::{urlencode, CaseTable};
 use crate::components::feedback::Loaded;
 use crate::components::filters::{SelectFilter, TextFilter};
@@ -8,7 +8,6 @@ use crate::domain::{CaseStatus, Role};
 use crate::error::AppError;
 use crate::model::{CaseSummary, Catalog, Page};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
@@ -30,10 +29,7 @@ pub fn QueuePage() -> impl IntoView {
     let cases = Resource::new(move || current.get(), case_queue);
     let catalog = Resource::new(|| (), |_| load_queue_filters());
     view! {
-        <Title text="Case queue"/>
-        <RequireRole role=Role::Admin>
-            <Queue current cases catalog/>
-        </RequireRole>
+        <RolePage title="Case queue" role=Role::Admin><Queue current cases catalog/></RolePage>
     }
 }
 

@@ -97,6 +97,32 @@ impl Provider {
     }
 }
 
+/// One form-encoded `POST` to Stripe's API with an idempotency key (so that a retry of the same
+/// request is answered, not repeated), read as the JSON object `T`. `what` names the call in
+/// errors.
+async fn stripe_post<T: serde::de::DeserializeOwned>(
+    api_key: &str,
+    api_base: &str,
+    path: &str,
+    idempotency_key: &str,
+    form: &[(&str, &str)],
+    what: &'static str,
+) -> Result<T, AppError> {
+    let response = reqwest::Client::new()
+        .post(format!("{}{path}", api_base.trim_end_matches('/')))
+        .bearer_auth(api_key)
+        .header("Idempotency-Key", idempotency_key)
+        .form(form)
+        .send()
+        .await
+        .map_err(|e| internal(what, e))?;
+    if !response.status().is_success() {
+        let status = response.status();
+        return Err(internal(what, format!("Stripe answered {status}")));
+    }
+    response.json().await.map_err(|e| internal(what, e))
+}
+
 /// `POST /v1/refunds` for the PaymentIntent, with an idempotency key per payment.
 async fn stripe_refund(
     api_key: &str,
@@ -117,22 +143,16 @@ async fn stripe_refund(
         ("amount", &amount),
         ("metadata[payment_id]", request.payment_id),
     ];
-    let response = reqwest::Client::new()
-        .post(format!("{}/v1/refunds", api_base.trim_end_matches('/')))
-        .bearer_auth(api_key)
-        .header("Idempotency-Key", format!("refund-{}", request.payment_id))
-        .form(&form)
-        .send()
-        .await
-        .map_err(|e| internal("stripe refund request", e))?;
-    if !response.status().is_success() {
-        let status = response.status();
-        return Err(internal("stripe refund", format!("Stripe answered {status}")));
-    }
-    let refund: StripeRefund = response
-        .json()
-        .await
-        .map_err(|e| internal("stripe refund response", e))?;
+    let idempotency_key = format!("refund-{}", request.payment_id);
+    let refund: StripeRefund = stripe_post(
+        api_key,
+        api_base,
+        "/v1/refunds",
+        &idempotency_key,
+        &form,
+        "stripe refund",
+    )
+    .await?;
     Ok(Refund {
         provider_ref: Some(refund.id),
         status: refund.status,
@@ -166,22 +186,15 @@ async fn stripe_checkout(
             request.description,
         ),
     ];
-    let response = reqwest::Client::new()
-        .post(format!("{}/v1/checkout/sessions", api_base.trim_end_matches('/')))
-        .bearer_auth(api_key)
-        .header("Idempotency-Key", request.payment_id)
-        .form(&form)
-        .send()
-        .await
-        .map_err(|e| internal("stripe checkout request", e))?;
-    if !response.status().is_success() {
-        let status = response.status();
-        return Err(internal("stripe checkout", format!("Stripe answered {status}")));
-    }
-    let session: Session = response
-        .json()
-        .await
-        .map_err(|e| internal("stripe checkout response", e))?;
+    let session: Session = stripe_post(
+        api_key,
+        api_base,
+        "/v1/checkout/sessions",
+        request.payment_id,
+        &form,
+        "stripe checkout",
+    )
+    .await?;
     Ok(Checkout {
         provider_ref: Some(session.id),
         url: session.url,

@@ -139,8 +139,7 @@ pub async fn assign_coordinator(
         }
         .display()
     );
-    case_action::finish(acting, &detail, &Audience::default()).await?;
-    Ok(())
+    case_action::finish(acting, &detail, &Audience::default()).await
 }
 
 /// Before payment only: a different coordinator from the pool takes over. The old assignment row
@@ -170,8 +169,7 @@ pub async fn reassign_coordinator(
         previous_coordinator: Some(previous),
         ..Audience::default()
     };
-    case_action::finish(acting, "", &audience).await?;
-    Ok(())
+    case_action::finish(acting, "", &audience).await
 }
 
 /// The case's coordinator assigns specialists from the pool (first time: the case moves to
@@ -241,8 +239,7 @@ pub async fn assign_specialists(
         specialists: chosen,
         ..Audience::default()
     };
-    case_action::finish(acting, "", &audience).await?;
-    Ok(())
+    case_action::finish(acting, "", &audience).await
 }
 
 /// Removes a specialist who has not yet submitted an opinion; they lose access at once.
@@ -277,6 +274,5 @@ pub async fn remove_specialist(
         specialists: vec![specialist_id.clone()],
         ..Audience::default()
     };
-    case_action::finish(acting, "", &audience).await?;
-    Ok(())
+    case_action::finish(acting, "", &audience).await
 }

@@ -62,6 +62,16 @@ pub async fn record<'e>(
     Ok(())
 }
 
+/// [`record`] for a use case that succeeded, the common case.
+pub async fn succeeded<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    caller: &Caller,
+    action: impl Into<AuditAction>,
+    on: On<'_>,
+) -> Result<(), AppError> {
+    record(ex, caller, action, on, Outcome::Ok).await
+}
+
 /// Records that `caller` was refused `action` for their role, outside any transaction.
 pub async fn record_refusal(db: &Db, caller: &Caller, action: UseCase) -> Result<(), AppError> {
     record(db.pool(), caller, action, On::record(""), Outcome::Denied).await
@@ -141,12 +151,11 @@ pub async fn export_csv(db: &Db, caller: &Person, query: &Query) -> Result<Vec<u
     let mut conn = db.pool().acquire().await?;
     let (entries, _) = audit::search(&mut conn, &filter, EXPORT_LIMIT, 0).await?;
     let count = format!("{} entries", entries.len());
-    record(
+    succeeded(
         &mut *conn,
         &caller.into(),
         UseCase::ExportAudit,
         On::record(&count),
-        Outcome::Ok,
     )
     .await?;
     to_csv(&entries)

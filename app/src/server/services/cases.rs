@@ -4,7 +4,7 @@
 use super::audit::{self, On};
 use super::case_action::{self, Audience};
 use super::Person;
-use crate::domain::audit::{Outcome, UseCase};
+use crate::domain::audit::UseCase;
 use crate::domain::intake::{self, DraftFields, DraftInput};
 use crate::domain::money::Money;
 use crate::domain::payment::PaymentStatus;
@@ -42,14 +42,7 @@ pub async fn create_draft(db: &Db, caller: &Person) -> Result<CaseId, AppError> 
             Err(e) => return Err(e.into()),
         }
     }
-    audit::record(
-        &mut *tx,
-        &caller.into(),
-        UseCase::CreateCase,
-        On::case(&id),
-        Outcome::Ok,
-    )
-    .await?;
+    audit::succeeded(&mut *tx, &caller.into(), UseCase::CreateCase, On::case(&id)).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -90,8 +83,7 @@ pub async fn close(
         acting.refunded(Some(line));
     }
     cases::record_closure(&mut acting.tx, case_id, &caller.user.id, &reason, db::now_ms()).await?;
-    case_action::finish(acting, &reason, &Audience::default()).await?;
-    Ok(())
+    case_action::finish(acting, &reason, &Audience::default()).await
 }
 
 /// Gives the patient's money back and records it; returns the line for the timeline.
@@ -179,8 +171,7 @@ pub async fn save(
     if intent == FormIntent::Submit {
         cases::mark_submitted(&mut acting.tx, case_id, now).await?;
     }
-    case_action::finish(acting, "", &Audience::default()).await?;
-    Ok(())
+    case_action::finish(acting, "", &Audience::default()).await
 }
 
 /// Deletes a draft and its documents. Only the owner, only while it is a draft.
@@ -197,12 +188,11 @@ pub async fn delete_draft(
     if !cases::delete_draft(&mut acting.tx, case_id).await? {
         return Err(AppError::conflict("Only a draft can be deleted."));
     }
-    audit::record(
+    audit::succeeded(
         &mut *acting.tx,
         &caller.into(),
         UseCase::DeleteDraft,
         On::case(case_id),
-        Outcome::Ok,
     )
     .await?;
     acting.tx.commit().await?;

@@ -105,14 +105,7 @@ pub async fn save_review_type(
             .map(|found| found.then(|| id.to_owned())),
     };
     let id = saved_id(saved, "Another review type already has this name.")?;
-    audit::record(
-        &mut *tx,
-        &caller.into(),
-        UseCase::SaveReviewType,
-        On::record(&id),
-        Outcome::Ok,
-    )
-    .await?;
+    audit::succeeded(&mut *tx, &caller.into(), UseCase::SaveReviewType, On::record(&id)).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -180,14 +173,7 @@ pub async fn save_category(
     let id = saved_id(saved, "Another category already has this name.")?;
     catalog::replace_pool(&mut tx, Pool::Specialists, &id, &dedup(input.specialists)).await?;
     catalog::replace_pool(&mut tx, Pool::Coordinators, &id, &dedup(input.coordinators)).await?;
-    audit::record(
-        &mut *tx,
-        &caller.into(),
-        UseCase::SaveCategory,
-        On::record(&id),
-        Outcome::Ok,
-    )
-    .await?;
+    audit::succeeded(&mut *tx, &caller.into(), UseCase::SaveCategory, On::record(&id)).await?;
     tx.commit().await?;
     Ok(id)
 }

@@ -201,8 +201,7 @@ pub async fn retry(db: &Db, caller: &Person, case_id: &CaseId, version: i64) -> 
         .await?
         .ok_or(AppError::NotFound)?;
     payments::set_status(&mut acting.tx, &payment.id, PaymentStatus::Open, db::now_ms()).await?;
-    case_action::finish(acting, "", &Audience::default()).await?;
-    Ok(())
+    case_action::finish(acting, "", &Audience::default()).await
 }
 
 /// The test provider's checkout page of one payment: for the case's patient only, and only

@@ -44,8 +44,7 @@ pub async fn request_documents(
     )
     .await?;
     let detail = items.join(", ");
-    case_action::finish(acting, &detail, &Audience::default()).await?;
-    Ok(())
+    case_action::finish(acting, &detail, &Audience::default()).await
 }
 
 fn opinion_text(input: &OpinionInput) -> OpinionText {
@@ -67,21 +66,21 @@ pub async fn write_opinion(
     intent: crate::model::FormIntent,
     input: &OpinionInput,
 ) -> Result<(), AppError> {
+    let opinion = rules::parse_opinion(input).map_err(AppError::Validation)?;
     match intent {
-        crate::model::FormIntent::Save => save_opinion(db, caller, case_id, input).await,
-        crate::model::FormIntent::Submit => submit_opinion(db, caller, case_id, input).await,
+        crate::model::FormIntent::Save => save_opinion(db, caller, case_id, &opinion).await,
+        crate::model::FormIntent::Submit => submit_opinion(db, caller, case_id, &opinion).await,
     }
 }
 
 /// Saves the specialist's opinion as a draft. Not a change of the case: no timeline entry, no
 /// notification; only the author ever sees a draft.
-pub async fn save_opinion(
+async fn save_opinion(
     db: &Db,
     caller: &Person,
     case_id: &CaseId,
-    input: &OpinionInput,
+    opinion: &OpinionInput,
 ) -> Result<(), AppError> {
-    let opinion = rules::parse_opinion(input).map_err(AppError::Validation)?;
     case_action::check(db, caller, case_id, CaseAction::SubmitOpinion).await?;
     let now = db::now_ms();
     let mut tx = db.begin().await?;
@@ -92,16 +91,15 @@ pub async fn save_opinion(
     if cases::active_assignment(&mut *tx, case_id, &caller.user.id).await? != Some(false) {
         return Err(AppError::NotFound);
     }
-    if !repo::save_draft(&mut tx, case_id, &caller.user.id, &opinion_text(&opinion), now).await? {
+    if !repo::save_draft(&mut tx, case_id, &caller.user.id, &opinion_text(opinion), now).await? {
         return Err(AppError::conflict(ALREADY_SUBMITTED));
     }
     mark_review_started(&mut tx, caller, case_id).await?;
-    audit::record(
+    audit::succeeded(
         &mut *tx,
         &caller.into(),
         UseCase::SaveOpinionDraft,
         On::case(case_id),
-        Outcome::Ok,
     )
     .await?;
     tx.commit().await?;
@@ -110,14 +108,13 @@ pub async fn save_opinion(
 
 /// Submits the specialist's opinion with the text given (saved first), after which it never
 /// changes. The coordinator is told; the timeline says who.
-pub async fn submit_opinion(
+async fn submit_opinion(
     db: &Db,
     caller: &Person,
     case_id: &CaseId,
-    input: &OpinionInput,
+    opinion: &OpinionInput,
 ) -> Result<(), AppError> {
-    let opinion = rules::parse_opinion(input).map_err(AppError::Validation)?;
-    let problems = rules::opinion_submission_problems(&opinion);
+    let problems = rules::opinion_submission_problems(opinion);
     if !problems.is_empty() {
         return Err(AppError::Validation(problems));
     }
@@ -127,7 +124,7 @@ pub async fn submit_opinion(
         &mut acting.tx,
         case_id,
         &caller.user.id,
-        &opinion_text(&opinion),
+        &opinion_text(opinion),
         now,
     )
     .await?;
@@ -137,8 +134,7 @@ pub async fn submit_opinion(
     mark_review_started(&mut acting.tx, caller, case_id).await?;
     let author = person(&mut acting.tx, &caller.user.id).await?;
     let detail = format!("By {}", author.display());
-    case_action::finish(acting, &detail, &Audience::default()).await?;
-    Ok(())
+    case_action::finish(acting, &detail, &Audience::default()).await
 }
 
 /// The first time a specialist works on the case (a draft, a request, an opinion), the timeline
@@ -175,8 +171,7 @@ pub async fn remind_specialists(db: &Db, caller: &Person, case_id: &CaseId) -> R
         specialists: waiting,
         ..Audience::default()
     };
-    case_action::finish(acting, "Please submit your opinion.", &audience).await?;
-    Ok(())
+    case_action::finish(acting, "Please submit your opinion.", &audience).await
 }
 
 /// The coordinator's final summary: once every opinion is in and no request is open, the case
@@ -227,7 +222,7 @@ pub async fn submit_final_summary(
             tracing::warn!(key = stored.key, error = %e, "could not delete an unrecorded report");
         }
     }
-    recorded.map(|_| ())
+    recorded
 }
 
 /// Why the case cannot complete yet, read from the page loaded in the completing transaction.

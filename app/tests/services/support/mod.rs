@@ -1,8 +1,9 @@
 use app::domain::Role;
-use app::model::CurrentUser;
+use app::model::{CaseId, CurrentUser};
 use app::server::auth::password;
 use app::server::db::users::{self, ClinicianProfile, NewUser};
 use app::server::db::Db;
+use app::server::services::{cases, Person};
 pub use app::server::testing::TestDb;
 pub use scenario::{as_, Scenario};
 
@@ -46,6 +47,13 @@ pub async fn winners(racers: Vec<tokio::task::JoinHandle<Result<(), app::error::
         }
     }
     won
+}
+
+/// A new draft of `owner`'s, and `owner` as the person acting on it.
+pub async fn draft_of(db: &Db, owner: &CurrentUser) -> (Person, CaseId) {
+    let caller = Person::new(owner, "");
+    let id = cases::create_draft(db, &caller).await.unwrap();
+    (caller, id)
 }
 
 pub const PASSWORD: &str = "correct horse battery";

@@ -155,9 +155,15 @@ impl<'t> Scenario<'t> {
     }
 
     pub async fn submit_opinion(&self, who: &CurrentUser, case_id: &CaseId, assessment: &str) {
-        review::submit_opinion(&self.t.db, &as_(who), case_id, &opinion(assessment))
-            .await
-            .unwrap();
+        review::write_opinion(
+            &self.t.db,
+            &as_(who),
+            case_id,
+            FormIntent::Submit,
+            &opinion(assessment),
+        )
+        .await
+        .unwrap();
     }
 
     /// The first coordinator writes the final summary, completing the case.
@@ -184,11 +190,7 @@ impl<'t> Scenario<'t> {
 
     /// The single number `sql` answers for the id (of a case, usually) bound to `$1`.
     pub async fn count(&self, sql: &'static str, id: impl AsRef<str>) -> i64 {
-        sqlx::query_scalar(sql)
-            .bind(id.as_ref())
-            .fetch_one(self.t.db.pool())
-            .await
-            .unwrap()
+        self.t.scalar_for(sql, id).await
     }
 
     /// How many notifications of `kind` (a timeline label) `user` got, on any case.

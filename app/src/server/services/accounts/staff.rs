@@ -1,9 +1,9 @@
 //! Staff accounts, managed by admins: clinicians (with the profile patients see) and admins;
 //! deactivation ends every session of the account at once.
 
-use super::super::audit::{record, On};
+use super::super::audit::{succeeded, On};
 use super::super::Person;
-use crate::domain::audit::{Outcome, UseCase};
+use crate::domain::audit::UseCase;
 use crate::domain::{validate, Role};
 use crate::error::AppError;
 use crate::model::UserId;
@@ -125,12 +125,11 @@ pub async fn create_staff(db: &Db, caller: &Person, input: NewStaff) -> Result<U
         };
         users::insert_profile(&mut tx, &id, &p).await?;
     }
-    record(
+    succeeded(
         &mut *tx,
         &caller.into(),
         UseCase::CreateAccount,
         On::record(id.as_str()),
-        Outcome::Ok,
     )
     .await?;
     tx.commit().await?;
@@ -154,14 +153,7 @@ pub async fn set_active(db: &Db, caller: &Person, user_id: &UserId, active: bool
     } else {
         UseCase::DeactivateAccount
     };
-    record(
-        &mut *tx,
-        &caller.into(),
-        action,
-        On::record(user_id.as_str()),
-        Outcome::Ok,
-    )
-    .await?;
+    succeeded(&mut *tx, &caller.into(), action, On::record(user_id.as_str())).await?;
     tx.commit().await?;
     Ok(())
 }

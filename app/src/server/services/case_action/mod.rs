@@ -302,9 +302,8 @@ pub fn bookkeeping(
 }
 
 /// Records the timeline entries, notifications and audit entry of the claimed change, then
-/// commits. `detail` goes on the timeline entries and into the notifications. Returns who was
-/// notified.
-pub async fn finish(mut acting: Acting, detail: &str, audience: &Audience) -> Result<Vec<UserId>, AppError> {
+/// commits. `detail` goes on the timeline entries and into the notifications.
+pub async fn finish(mut acting: Acting, detail: &str, audience: &Audience) -> Result<(), AppError> {
     let payment_detail = handled_effects(&acting)?;
     let now = db::now_ms();
     // A draft has no timeline: only what happens from submission on is the case's history.
@@ -327,7 +326,7 @@ pub async fn finish(mut acting: Acting, detail: &str, audience: &Audience) -> Re
         payment_detail: payment_detail.as_deref(),
         audience,
     };
-    let notified = notify(&mut acting.tx, acting.backend, &notice, now).await?;
+    notify(&mut acting.tx, acting.backend, &notice, now).await?;
     let on = match &acting.caller {
         Caller::Provider { event_id } => On {
             case_id: Some(&acting.case.id),
@@ -335,16 +334,9 @@ pub async fn finish(mut acting: Acting, detail: &str, audience: &Audience) -> Re
         },
         Caller::Person(_) | Caller::Scheduler => On::case(&acting.case.id),
     };
-    audit::record(
-        &mut *acting.tx,
-        &acting.caller,
-        acting.audit_action,
-        on,
-        Outcome::Ok,
-    )
-    .await?;
+    audit::succeeded(&mut *acting.tx, &acting.caller, acting.audit_action, on).await?;
     acting.tx.commit().await?;
-    Ok(notified)
+    Ok(())
 }
 
 /// Every effect the rule named must have been handled: the timeline and the notifications here,

@@ -143,12 +143,11 @@ async fn record_requested(
         };
         case_action::finish(acting, "All requested documents are in.", &audience).await?;
     } else {
-        audit::record(
+        audit::succeeded(
             &mut *acting.tx,
             &caller.into(),
             UseCase::ProvideDocument,
             On::case(upload.case_id),
-            Outcome::Ok,
         )
         .await?;
         acting.tx.commit().await?;
@@ -201,14 +200,7 @@ async fn record(
     } else {
         UseCase::UploadDocument
     };
-    audit::record(
-        &mut *tx,
-        &caller.into(),
-        action,
-        On::case(upload.case_id),
-        Outcome::Ok,
-    )
-    .await?;
+    audit::succeeded(&mut *tx, &caller.into(), action, On::case(upload.case_id)).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -245,12 +237,11 @@ pub async fn remove(db: &Db, storage: &Storage, caller: &Person, document_id: &s
         ));
     }
     documents::delete(&mut tx, &doc.id).await?;
-    audit::record(
+    audit::succeeded(
         &mut *tx,
         &caller.into(),
         UseCase::RemoveDocument,
         On::case(&doc.case_id),
-        Outcome::Ok,
     )
     .await?;
     tx.commit().await?;
@@ -293,12 +284,11 @@ pub async fn open(
     };
     match storage.open_verified(&doc.storage_key, &doc.sha256).await {
         Ok(file) => {
-            audit::record(
+            audit::succeeded(
                 db.pool(),
                 &caller.into(),
                 UseCase::ReadDocument,
                 On::case(&doc.case_id),
-                Outcome::Ok,
             )
             .await?;
             Ok((doc.name.clone(), doc.media_type()?, file))
