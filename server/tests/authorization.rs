@@ -19,28 +19,30 @@ use common::{send, sign_in, Harness};
 use std::collections::BTreeSet;
 use tower::ServiceExt;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Who {
+/// Declares the callers, each tried on every endpoint, and [`EVERYONE`]: all of them, in order.
+macro_rules! callers {
+    ($($who:ident),+) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+        enum Who {
+            $($who),+
+        }
+
+        const EVERYONE: &[Who] = &[$(Who::$who),+];
+    };
+}
+
+callers!(
     Owner,
     Coordinator,
     Specialist,
     Admin,
     OtherPatient,
     OtherClinician,
-    Anonymous,
-}
+    Anonymous
+);
 
 use Who::*;
 
-const EVERYONE: &[Who] = &[
-    Owner,
-    Coordinator,
-    Specialist,
-    Admin,
-    OtherPatient,
-    OtherClinician,
-    Anonymous,
-];
 /// Everyone but the anonymous caller, who comes last in [`EVERYONE`].
 const SIGNED_IN: &[Who] = EVERYONE.split_last().unwrap().1;
 const CASE_PEOPLE: &[Who] = &[Owner, Coordinator, Specialist, Admin];

@@ -29,6 +29,19 @@ async fn stripe_at(app: Router, api_key: &str) -> Provider {
     }
 }
 
+/// A form-encoded body as Stripe would read it.
+struct Form(Vec<(String, String)>);
+
+impl Form {
+    fn parse(body: &str) -> Form {
+        Form(serde_urlencoded::from_str(body).unwrap())
+    }
+
+    fn field(&self, name: &str) -> Option<&str> {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+}
+
 const CHECKOUT: CheckoutRequest<'static> = CheckoutRequest {
     payment_id: "pay-1",
     amount_minor: 45_000,
@@ -53,8 +66,8 @@ async fn stripe_checkout_sessions_are_created_as_stripe_documents_them() {
     assert_eq!(headers["authorization"], "Bearer sk_test_abc");
     assert_eq!(headers["idempotency-key"], "pay-1");
     assert_eq!(headers["content-type"], "application/x-www-form-urlencoded");
-    let form: Vec<(String, String)> = serde_urlencoded::from_str(body).unwrap();
-    let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    let form = Form::parse(body);
+    let field = |name: &str| form.field(name);
     assert_eq!(field("mode"), Some("payment"));
     assert_eq!(field("client_reference_id"), Some("pay-1"));
     assert_eq!(field("line_items[0][price_data][unit_amount]"), Some("45000"));
@@ -103,8 +116,8 @@ async fn refunds_are_requested_for_the_payment_intent_once_per_payment() {
     let (headers, body) = &seen[0];
     assert_eq!(headers["authorization"], "Bearer sk_test_abc");
     assert_eq!(headers["idempotency-key"], "refund-pay-1");
-    let form: Vec<(String, String)> = serde_urlencoded::from_str(body).unwrap();
-    let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    let form = Form::parse(body);
+    let field = |name: &str| form.field(name);
     assert_eq!(field("payment_intent"), Some("pi_123"));
     assert_eq!(field("amount"), Some("45000"));
 }

@@ -10,31 +10,36 @@ use crate::error::AppError;
 use crate::model::CaseId;
 use crate::model::{CaseSummary, CaseView, ClinicianCases, DocumentInfo, FormIntent, Page};
 use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use {
+    super::support::{signed_in, signed_in_as, Call},
+    crate::server::services::{case_view, cases, documents},
+};
 
 pub use crate::model::QueueQuery;
 
 #[server(endpoint = "my_cases")]
 pub async fn my_cases() -> Result<Vec<CaseSummary>, AppError> {
-    let call = super::support::signed_in_as(Role::Patient, UseCase::MyCases).await?;
-    crate::server::services::case_view::my_cases(&call.state.db, &call.person).await
+    let Call { state, person } = signed_in_as(Role::Patient, UseCase::MyCases).await?;
+    case_view::my_cases(&state.db, &person).await
 }
 
 #[server(endpoint = "load_clinician_cases")]
 pub async fn load_clinician_cases() -> Result<ClinicianCases, AppError> {
-    let call = super::support::signed_in_as(Role::Clinician, UseCase::LoadClinicianCases).await?;
-    crate::server::services::case_view::clinician_cases(&call.state.db, &call.person).await
+    let Call { state, person } = signed_in_as(Role::Clinician, UseCase::LoadClinicianCases).await?;
+    case_view::clinician_cases(&state.db, &person).await
 }
 
 #[server(endpoint = "case_queue")]
 pub async fn case_queue(query: QueueQuery) -> Result<Page<CaseSummary>, AppError> {
-    let call = super::support::signed_in_as(Role::Admin, UseCase::CaseQueue).await?;
-    crate::server::services::case_view::queue(&call.state.db, &query).await
+    let Call { state, .. } = signed_in_as(Role::Admin, UseCase::CaseQueue).await?;
+    case_view::queue(&state.db, &query).await
 }
 
 #[server(endpoint = "load_case")]
 pub async fn load_case(case_id: CaseId) -> Result<CaseView, AppError> {
-    let call = super::support::signed_in().await?;
-    crate::server::services::case_view::view(&call.state.db, &call.person, &case_id).await
+    let Call { state, person } = signed_in().await?;
+    case_view::view(&state.db, &person, &case_id).await
 }
 
 /// Cancels or rejects a case (`action` is `cancel` or `reject`).
@@ -45,25 +50,16 @@ pub async fn close_case(
     action: CaseAction,
     reason: String,
 ) -> Result<(), AppError> {
-    let call = super::support::signed_in().await?;
-    let (state, person) = (&call.state, &call.person);
-    crate::server::services::cases::close(
-        &state.db,
-        &state.config.payments,
-        person,
-        &case_id,
-        version,
-        action,
-        &reason,
-    )
-    .await
+    let Call { state, person } = signed_in().await?;
+    let (db, provider) = (&state.db, &state.config.payments);
+    cases::close(db, provider, &person, &case_id, version, action, &reason).await
 }
 
 /// Opens a new draft for the signed-in patient and goes to its form.
 #[server(endpoint = "start_case")]
 pub async fn start_case() -> Result<CaseId, AppError> {
-    let call = super::support::signed_in_as(Role::Patient, UseCase::CreateCase).await?;
-    let id = crate::server::services::cases::create_draft(&call.state.db, &call.person).await?;
+    let Call { state, person } = signed_in_as(Role::Patient, UseCase::CreateCase).await?;
+    let id = cases::create_draft(&state.db, &person).await?;
     leptos_axum::redirect(&format!("/cases/{id}/edit"));
     Ok(id)
 }
@@ -76,9 +72,8 @@ pub async fn save_case(
     intent: FormIntent,
     #[server(flatten)] input: crate::domain::intake::DraftInput,
 ) -> Result<(), AppError> {
-    let call = super::support::signed_in().await?;
-    crate::server::services::cases::save(&call.state.db, &call.person, &case_id, version, intent, &input)
-        .await?;
+    let Call { state, person } = signed_in().await?;
+    cases::save(&state.db, &person, &case_id, version, intent, &input).await?;
     if intent == FormIntent::Submit {
         leptos_axum::redirect(&format!("/cases/{case_id}"));
     }
@@ -88,10 +83,8 @@ pub async fn save_case(
 /// Deletes a draft with its documents and goes back to the case list.
 #[server(endpoint = "delete_draft")]
 pub async fn delete_draft(case_id: CaseId, version: i64) -> Result<(), AppError> {
-    let call = super::support::signed_in().await?;
-    let (state, person) = (&call.state, &call.person);
-    crate::server::services::cases::delete_draft(&state.db, &state.storage, person, &case_id, version)
-        .await?;
+    let Call { state, person } = signed_in().await?;
+    cases::delete_draft(&state.db, &state.storage, &person, &case_id, version).await?;
     leptos_axum::redirect("/cases");
     Ok(())
 }
@@ -99,15 +92,14 @@ pub async fn delete_draft(case_id: CaseId, version: i64) -> Result<(), AppError>
 /// Removes a document from a draft.
 #[server(endpoint = "remove_document")]
 pub async fn remove_document(document_id: String) -> Result<(), AppError> {
-    let call = super::support::signed_in().await?;
-    let (state, person) = (&call.state, &call.person);
-    crate::server::services::documents::remove(&state.db, &state.storage, person, &document_id).await
+    let Call { state, person } = signed_in().await?;
+    documents::remove(&state.db, &state.storage, &person, &document_id).await
 }
 
 /// The documents of a case the caller may see.
 #[server(endpoint = "load_documents")]
 pub async fn load_documents(case_id: CaseId) -> Result<Vec<DocumentInfo>, AppError> {
-    let call = super::support::signed_in().await?;
-    let page = crate::server::services::case_view::view(&call.state.db, &call.person, &case_id).await?;
+    let Call { state, person } = signed_in().await?;
+    let page = case_view::view(&state.db, &person, &case_id).await?;
     Ok(page.documents)
 }

@@ -6,6 +6,11 @@ use crate::error::AppError;
 use crate::model::CaseId;
 use crate::model::{FormIntent, Report};
 use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use {
+    super::support::{signed_in, Call},
+    crate::server::services::review,
+};
 
 #[server(endpoint = "request_documents")]
 pub async fn request_documents(
@@ -13,9 +18,8 @@ pub async fn request_documents(
     note: String,
     #[server(default)] items: Vec<String>,
 ) -> Result<(), AppError> {
-    let call = super::support::signed_in().await?;
-    crate::server::services::review::request_documents(&call.state.db, &call.person, &case_id, &note, &items)
-        .await
+    let Call { state, person } = signed_in().await?;
+    review::request_documents(&state.db, &person, &case_id, &note, &items).await
 }
 
 /// Saves the specialist's opinion as a draft or submits it.
@@ -25,36 +29,27 @@ pub async fn write_opinion(
     intent: FormIntent,
     #[server(flatten)] input: crate::domain::review::OpinionInput,
 ) -> Result<(), AppError> {
-    let call = super::support::signed_in().await?;
-    crate::server::services::review::write_opinion(&call.state.db, &call.person, &case_id, intent, &input)
-        .await
+    let Call { state, person } = signed_in().await?;
+    review::write_opinion(&state.db, &person, &case_id, intent, &input).await
 }
 
 /// The coordinator reminds the specialists who have not submitted their opinion yet.
 #[server(endpoint = "remind_specialists")]
 pub async fn remind_specialists(case_id: CaseId) -> Result<(), AppError> {
-    let call = super::support::signed_in().await?;
-    crate::server::services::review::remind_specialists(&call.state.db, &call.person, &case_id).await
+    let Call { state, person } = signed_in().await?;
+    review::remind_specialists(&state.db, &person, &case_id).await
 }
 
 #[server(endpoint = "submit_final_summary")]
 pub async fn submit_final_summary(case_id: CaseId, version: i64, summary: String) -> Result<(), AppError> {
-    let call = super::support::signed_in().await?;
-    let (state, person) = (&call.state, &call.person);
-    crate::server::services::review::submit_final_summary(
-        &state.db,
-        &state.storage,
-        person,
-        &case_id,
-        version,
-        &summary,
-    )
-    .await
+    let Call { state, person } = signed_in().await?;
+    let (db, storage) = (&state.db, &state.storage);
+    review::submit_final_summary(db, storage, &person, &case_id, version, &summary).await
 }
 
 /// The report's content for the report page (the PDF is at `/cases/{id}/report.pdf`).
 #[server(endpoint = "load_report")]
 pub async fn load_report(case_id: CaseId) -> Result<Report, AppError> {
-    let call = super::support::signed_in().await?;
-    crate::server::services::review::report(&call.state.db, &call.person, &case_id).await
+    let Call { state, person } = signed_in().await?;
+    review::report(&state.db, &person, &case_id).await
 }

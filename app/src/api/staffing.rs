@@ -6,6 +6,11 @@ use crate::error::AppError;
 use crate::model::{CaseId, PaymentId, UserId};
 use crate::model::{CheckoutOutcome, TestCheckout};
 use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use {
+    super::support::{signed_in, Call},
+    crate::server::services::{assignment, payments},
+};
 
 /// Assigns the coordinator of a submitted case, or (before payment) changes it; which of the
 /// two follows from the case's status.
@@ -15,17 +20,9 @@ pub async fn assign_coordinator(
     version: i64,
     coordinator_id: UserId,
 ) -> Result<(), AppError> {
-    let call = super::support::signed_in().await?;
-    let (state, person) = (&call.state, &call.person);
-    crate::server::services::assignment::choose_coordinator(
-        &state.db,
-        &state.config,
-        person,
-        &case_id,
-        version,
-        &coordinator_id,
-    )
-    .await
+    let Call { state, person } = signed_in().await?;
+    let (db, config) = (&state.db, &state.config);
+    assignment::choose_coordinator(db, config, &person, &case_id, version, &coordinator_id).await
 }
 
 #[server(endpoint = "assign_specialists")]
@@ -34,56 +31,35 @@ pub async fn assign_specialists(
     version: i64,
     #[server(default)] specialists: Vec<UserId>,
 ) -> Result<(), AppError> {
-    let call = super::support::signed_in().await?;
-    crate::server::services::assignment::assign_specialists(
-        &call.state.db,
-        &call.person,
-        &case_id,
-        version,
-        &specialists,
-    )
-    .await
+    let Call { state, person } = signed_in().await?;
+    assignment::assign_specialists(&state.db, &person, &case_id, version, &specialists).await
 }
 
 #[server(endpoint = "remove_specialist")]
 pub async fn remove_specialist(case_id: CaseId, version: i64, specialist_id: UserId) -> Result<(), AppError> {
-    let call = super::support::signed_in().await?;
-    crate::server::services::assignment::remove_specialist(
-        &call.state.db,
-        &call.person,
-        &case_id,
-        version,
-        &specialist_id,
-    )
-    .await
+    let Call { state, person } = signed_in().await?;
+    assignment::remove_specialist(&state.db, &person, &case_id, version, &specialist_id).await
 }
 
 #[server(endpoint = "retry_payment")]
 pub async fn retry_payment(case_id: CaseId, version: i64) -> Result<(), AppError> {
-    let call = super::support::signed_in().await?;
-    crate::server::services::payments::retry(&call.state.db, &call.person, &case_id, version).await
+    let Call { state, person } = signed_in().await?;
+    payments::retry(&state.db, &person, &case_id, version).await
 }
 
 #[server(endpoint = "load_test_checkout")]
 pub async fn load_test_checkout(payment_id: PaymentId) -> Result<TestCheckout, AppError> {
-    let call = super::support::signed_in().await?;
-    crate::server::services::payments::test_checkout(&call.state.db, &call.person, &payment_id).await
+    let Call { state, person } = signed_in().await?;
+    payments::test_checkout(&state.db, &person, &payment_id).await
 }
 
 /// The test checkout's "Pay" or "Fail" button.
 #[server(endpoint = "complete_test_checkout")]
 pub async fn complete_test_checkout(payment_id: PaymentId, outcome: CheckoutOutcome) -> Result<(), AppError> {
-    let call = super::support::signed_in().await?;
-    let (state, person) = (&call.state, &call.person);
+    let Call { state, person } = signed_in().await?;
+    let (db, provider) = (&state.db, &state.config.payments);
     let succeed = outcome == CheckoutOutcome::Pay;
-    let case_id = crate::server::services::payments::complete_test_checkout(
-        &state.db,
-        &state.config.payments,
-        person,
-        &payment_id,
-        succeed,
-    )
-    .await?;
+    let case_id = payments::complete_test_checkout(db, provider, &person, &payment_id, succeed).await?;
     leptos_axum::redirect(&format!("/cases/{case_id}"));
     Ok(())
 }

@@ -147,6 +147,43 @@ impl<T> Page<T> {
     }
 }
 
+/// Which page of a list is asked for (counted from 1) and how long pages are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PageRequest {
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl PageRequest {
+    /// Page 0 is read as the first.
+    pub fn new(page: u32, per_page: u32) -> Self {
+        Self {
+            page: page.max(1),
+            per_page,
+        }
+    }
+
+    /// SQL's `LIMIT`.
+    pub fn limit(self) -> i64 {
+        i64::from(self.per_page)
+    }
+
+    /// SQL's `OFFSET`: the rows of the pages before this one.
+    pub fn offset(self) -> i64 {
+        i64::from(self.page - 1) * i64::from(self.per_page)
+    }
+
+    /// This page's `items`, out of `total` rows in all.
+    pub fn answer<T>(self, items: Vec<T>, total: i64) -> Page<T> {
+        Page {
+            items,
+            page: self.page,
+            per_page: self.per_page,
+            total: u64::try_from(total).unwrap_or(0),
+        }
+    }
+}
+
 /// The clinician's home: the two lists of cases they hold an active assignment on.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClinicianCases {

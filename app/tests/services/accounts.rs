@@ -1,15 +1,15 @@
 use crate::on_both_backends;
-use crate::support::{user, PASSWORD};
+use crate::support::{user, TestDb, PASSWORD};
 use app::domain::audit::Outcome;
 use app::domain::audit::UseCase;
 use app::domain::Role;
 use app::error::AppError;
 use app::server::auth::token;
 use app::server::db::{self, sessions};
-use app::server::services::accounts::{self, NewStaff, ProfileInput, Registration};
+use app::server::services::accounts::{self, NewStaff, ProfileInput, Registration, SignedIn};
 use app::server::services::Person;
 
-async fn session_is_live(t: &crate::support::TestDb, raw: &str) -> bool {
+async fn session_is_live(t: &TestDb, raw: &str) -> bool {
     sessions::find_live(t.db.pool(), &token::hash(raw), db::now_ms(), 30 * 60 * 1000)
         .await
         .unwrap()
@@ -24,7 +24,7 @@ fn registration(email: &str) -> Registration {
     }
 }
 
-async fn outbox_to(t: &crate::support::TestDb, to: &str) -> Vec<(String, String)> {
+async fn outbox_to(t: &TestDb, to: &str) -> Vec<(String, String)> {
     sqlx::query_as("SELECT subject, body FROM email_outbox WHERE to_address = $1 ORDER BY created_at")
         .bind(to)
         .fetch_all(t.db.pool())
@@ -32,12 +32,17 @@ async fn outbox_to(t: &crate::support::TestDb, to: &str) -> Vec<(String, String)
         .unwrap()
 }
 
-async fn sessions_count(t: &crate::support::TestDb) -> i64 {
+/// Signs in from no particular address, with no session to replace.
+async fn sign_in(t: &TestDb, email: &str, password: String) -> Result<SignedIn, AppError> {
+    accounts::login(&t.db, &t.config, email, password, None, "").await
+}
+
+async fn sessions_count(t: &TestDb) -> i64 {
     t.scalar("SELECT COUNT(*) FROM sessions").await
 }
 
 /// The token from the link in the latest registration email to `to`.
-async fn link_token(t: &crate::support::TestDb, to: &str) -> String {
+async fn link_token(t: &TestDb, to: &str) -> String {
     let (_, body) = outbox_to(t, to).await.pop().unwrap();
     body.split("/verify-email#")
         .nth(1)
@@ -68,9 +73,7 @@ on_both_backends!(registration_answers_alike_for_new_and_taken_addresses, |t| {
         "no link that would take over the account"
     );
     // The owner's password is untouched.
-    accounts::login(&t.db, &t.config, "taken@example.com", PASSWORD.into(), None, "")
-        .await
-        .unwrap();
+    sign_in(&t, "taken@example.com", PASSWORD.into()).await.unwrap();
     let users: i64 = t.scalar("SELECT COUNT(*) FROM users").await;
     assert_eq!(users, 2);
 });
@@ -81,7 +84,7 @@ on_both_backends!(a_registration_link_confirms_once_and_signs_in, |t| {
     accounts::register(&t.db, &t.config, registration("ana@example.com"), "")
         .await
         .unwrap();
-    let before = accounts::login(&t.db, &t.config, "ana@example.com", PASSWORD.into(), None, "").await;
+    let before = sign_in(&t, "ana@example.com", PASSWORD.into()).await;
     assert_eq!(
         before.err(),
         Some(AppError::BadCredentials),
@@ -103,9 +106,7 @@ on_both_backends!(a_registration_link_confirms_once_and_signs_in, |t| {
         .await
         .unwrap_err();
     assert!(again.field("token").is_some(), "{again:?}");
-    accounts::login(&t.db, &t.config, "ana@example.com", PASSWORD.into(), None, "")
-        .await
-        .unwrap();
+    sign_in(&t, "ana@example.com", PASSWORD.into()).await.unwrap();
     // A second registration before confirming sends a new link; an expired one is refused.
     accounts::register(&t.db, &t.config, registration("bo@example.com"), "")
         .await
@@ -146,19 +147,10 @@ on_both_backends!(bad_registration_input_lists_every_field_and_writes_nothing, |
 
 on_both_backends!(unknown_email_and_wrong_password_get_the_same_answer, |t| {
     user(&t.db, Role::Patient, "ana@example.com").await;
-    let unknown = accounts::login(&t.db, &t.config, "who@example.com", PASSWORD.into(), None, "")
+    let unknown = sign_in(&t, "who@example.com", PASSWORD.into()).await.unwrap_err();
+    let wrong = sign_in(&t, "ana@example.com", "wrong password!".into())
         .await
         .unwrap_err();
-    let wrong = accounts::login(
-        &t.db,
-        &t.config,
-        "ana@example.com",
-        "wrong password!".into(),
-        None,
-        "",
-    )
-    .await
-    .unwrap_err();
     assert_eq!(unknown, AppError::BadCredentials);
     assert_eq!(unknown, wrong);
     assert_eq!(unknown.to_string(), wrong.to_string());
@@ -170,33 +162,23 @@ on_both_backends!(
     |t| {
         user(&t.db, Role::Patient, "ana@example.com").await;
         for _ in 0..5 {
-            let err = accounts::login(
-                &t.db,
-                &t.config,
-                "ana@example.com",
-                "wrong password!".into(),
-                None,
-                "",
-            )
-            .await;
+            let err = sign_in(&t, "ana@example.com", "wrong password!".into()).await;
             assert_eq!(err.err(), Some(AppError::BadCredentials));
         }
-        let err = accounts::login(&t.db, &t.config, "ana@example.com", PASSWORD.into(), None, "").await;
+        let err = sign_in(&t, "ana@example.com", PASSWORD.into()).await;
         assert_eq!(err.err(), Some(AppError::TooManyRequests));
         // Unknown emails are throttled the same way, so the lock reveals nothing.
         for _ in 0..5 {
-            let _ = accounts::login(&t.db, &t.config, "ghost@example.com", "x".repeat(12), None, "").await;
+            let _ = sign_in(&t, "ghost@example.com", "x".repeat(12)).await;
         }
-        let err = accounts::login(&t.db, &t.config, "ghost@example.com", "x".repeat(12), None, "").await;
+        let err = sign_in(&t, "ghost@example.com", "x".repeat(12)).await;
         assert_eq!(err.err(), Some(AppError::TooManyRequests));
     }
 );
 
 on_both_backends!(signing_in_rotates_the_session_and_logout_ends_it, |t| {
     let ana = user(&t.db, Role::Patient, "ana@example.com").await;
-    let first = accounts::login(&t.db, &t.config, &ana.email, PASSWORD.into(), None, "")
-        .await
-        .unwrap();
+    let first = sign_in(&t, &ana.email, PASSWORD.into()).await.unwrap();
     let second = accounts::login(
         &t.db,
         &t.config,
@@ -222,9 +204,7 @@ on_both_backends!(signing_in_rotates_the_session_and_logout_ends_it, |t| {
 
 on_both_backends!(sessions_end_after_the_idle_and_the_absolute_timeout, |t| {
     let ana = user(&t.db, Role::Patient, "ana@example.com").await;
-    let signed = accounts::login(&t.db, &t.config, &ana.email, PASSWORD.into(), None, "")
-        .await
-        .unwrap();
+    let signed = sign_in(&t, &ana.email, PASSWORD.into()).await.unwrap();
     let hash = token::hash(&signed.token);
     let now = db::now_ms();
     let idle = 30 * 60 * 1000;
@@ -255,24 +235,16 @@ on_both_backends!(
     |t| {
         let admin = user(&t.db, Role::Admin, "admin@example.com").await;
         let doc = user(&t.db, Role::Clinician, "doc@example.com").await;
-        let signed = accounts::login(&t.db, &t.config, &doc.email, PASSWORD.into(), None, "")
-            .await
-            .unwrap();
+        let signed = sign_in(&t, &doc.email, PASSWORD.into()).await.unwrap();
         let caller = Person::new(&admin, "10.0.0.1");
         accounts::set_active(&t.db, &caller, &doc.id, false)
             .await
             .unwrap();
         assert!(!session_is_live(&t, &signed.token).await);
-        let err = accounts::login(&t.db, &t.config, &doc.email, PASSWORD.into(), None, "")
-            .await
-            .unwrap_err();
+        let err = sign_in(&t, &doc.email, PASSWORD.into()).await.unwrap_err();
         assert!(matches!(err, AppError::Forbidden(_)), "{err:?}");
         accounts::set_active(&t.db, &caller, &doc.id, true).await.unwrap();
-        assert!(
-            accounts::login(&t.db, &t.config, &doc.email, PASSWORD.into(), None, "")
-                .await
-                .is_ok()
-        );
+        assert!(sign_in(&t, &doc.email, PASSWORD.into()).await.is_ok());
         let own = accounts::set_active(&t.db, &caller, &admin.id, false)
             .await
             .unwrap_err();
@@ -308,9 +280,7 @@ on_both_backends!(an_admin_creates_clinicians_with_profiles_and_other_admins, |t
     let zofia = list.iter().find(|u| u.email == "zofia@example.com").unwrap();
     assert_eq!(zofia.role, Role::Clinician);
     assert_eq!(zofia.title.as_deref(), Some("Dr"));
-    let signed = accounts::login(&t.db, &t.config, "zofia@example.com", PASSWORD.into(), None, "")
-        .await
-        .unwrap();
+    let signed = sign_in(&t, "zofia@example.com", PASSWORD.into()).await.unwrap();
     assert_eq!(signed.user.role, Role::Clinician);
     assert_eq!(t.audited(UseCase::CreateAccount, Outcome::Ok).await, 2);
 });
@@ -334,7 +304,7 @@ on_both_backends!(
     }
 );
 
-async fn evaluated_sign_ins(t: &crate::support::TestDb) -> i64 {
+async fn evaluated_sign_ins(t: &TestDb) -> i64 {
     sqlx::query_scalar(
         "SELECT COUNT(*) FROM audit_log WHERE action = 'login' AND outcome IN ('ok', 'bad_credentials')",
     )
@@ -387,7 +357,7 @@ on_both_backends!(
             evaluated_sign_ins(&t).await
         );
         assert!(refused >= 26, "{refused} refused");
-        let after = accounts::login(&t.db, &t.config, "ana@example.com", PASSWORD.into(), None, "").await;
+        let after = sign_in(&t, "ana@example.com", PASSWORD.into()).await;
         assert_eq!(after.err(), Some(AppError::TooManyRequests));
     }
 );
@@ -411,16 +381,7 @@ on_both_backends!(
                 .await
                 .unwrap();
         };
-        let wrong = || {
-            accounts::login(
-                &t.db,
-                &t.config,
-                "ana@example.com",
-                "wrong password!".into(),
-                None,
-                "",
-            )
-        };
+        let wrong = || sign_in(&t, "ana@example.com", "wrong password!".into());
         for _ in 0..4 {
             assert_eq!(wrong().await.err(), Some(AppError::BadCredentials));
             assert!(blocked_for().await <= 0);
@@ -440,9 +401,7 @@ on_both_backends!(
             );
         }
         unblock().await;
-        accounts::login(&t.db, &t.config, "ana@example.com", PASSWORD.into(), None, "")
-            .await
-            .unwrap();
+        sign_in(&t, "ana@example.com", PASSWORD.into()).await.unwrap();
         for _ in 0..4 {
             assert_eq!(
                 wrong().await.err(),
@@ -504,9 +463,7 @@ on_both_backends!(hashing_in_flight_is_bounded_and_the_excess_is_told_busy, |t| 
         attempts.push(tokio::spawn(async move {
             start.wait().await;
             let email = format!("p{i}@example.com");
-            accounts::login(&t.db, &t.config, &email, PASSWORD.into(), None, "")
-                .await
-                .map(|_| ())
+            sign_in(&t, &email, PASSWORD.into()).await.map(|_| ())
         }));
     }
     let (mut busy, mut ok) = (0, 0);
@@ -529,15 +486,7 @@ on_both_backends!(hashing_in_flight_is_bounded_and_the_excess_is_told_busy, |t| 
 
 // Quality P1 without P2's leak: a failed sign-in names the email only by its keyed reference.
 on_both_backends!(failed_sign_ins_name_the_email_by_a_keyed_reference_only, |t| {
-    let _ = accounts::login(
-        &t.db,
-        &t.config,
-        "Who@Example.com",
-        "wrong password!".into(),
-        None,
-        "",
-    )
-    .await;
+    let _ = sign_in(&t, "Who@Example.com", "wrong password!".into()).await;
     let target: String = t
         .scalar("SELECT target FROM audit_log WHERE action = 'login'")
         .await;

@@ -11,9 +11,14 @@ use app::server::services::case_view;
 use app::server::services::{cases, Person};
 use std::sync::Arc;
 
-on_both_backends!(a_patient_opens_a_draft_and_sees_it, |t| {
+/// A new patient's first draft, and the patient as the person acting on it.
+async fn anas_draft(t: &TestDb) -> (Person, CaseId) {
     let ana = user(&t.db, Role::Patient, "ana@example.com").await;
-    let (caller, id) = draft_of(&t.db, &ana).await;
+    draft_of(&t.db, &ana).await
+}
+
+on_both_backends!(a_patient_opens_a_draft_and_sees_it, |t| {
+    let (caller, id) = anas_draft(&t).await;
     let mine = case_view::my_cases(&t.db, &caller).await.unwrap();
     assert_eq!(mine.len(), 1);
     assert_eq!(mine[0].id, id);
@@ -56,8 +61,7 @@ on_both_backends!(a_visible_case_acted_on_by_the_wrong_role_is_forbidden, |t| {
 });
 
 on_both_backends!(cancelling_needs_a_reason_and_a_bad_request_changes_nothing, |t| {
-    let ana = user(&t.db, Role::Patient, "ana@example.com").await;
-    let (caller, id) = draft_of(&t.db, &ana).await;
+    let (caller, id) = anas_draft(&t).await;
     let err = close(&t, &caller, &id, 1, CaseAction::Cancel, "   ")
         .await
         .unwrap_err();
@@ -96,8 +100,7 @@ on_both_backends!(cancelling_records_status_timeline_audit_and_who_closed_it, |t
 });
 
 on_both_backends!(a_stale_version_is_a_conflict_and_changes_nothing, |t| {
-    let ana = user(&t.db, Role::Patient, "ana@example.com").await;
-    let (caller, id) = draft_of(&t.db, &ana).await;
+    let (caller, id) = anas_draft(&t).await;
     let err = close(&t, &caller, &id, 7, CaseAction::Cancel, "why")
         .await
         .unwrap_err();

@@ -5,9 +5,10 @@
 
 pub mod events;
 pub mod signature;
+mod stripe;
 
 use crate::error::AppError;
-use crate::server::failure::internal;
+use stripe::Stripe;
 
 #[derive(Clone, Debug)]
 pub enum Provider {
@@ -62,7 +63,7 @@ impl Provider {
             }),
             Provider::Stripe {
                 api_key, api_base, ..
-            } => stripe_checkout(api_key, api_base, request).await,
+            } => Stripe { api_key, api_base }.checkout(request).await,
         }
     }
 }
@@ -92,111 +93,7 @@ impl Provider {
             }),
             Provider::Stripe {
                 api_key, api_base, ..
-            } => stripe_refund(api_key, api_base, request).await,
+            } => Stripe { api_key, api_base }.refund(request).await,
         }
     }
-}
-
-/// One form-encoded `POST` to Stripe's API with an idempotency key (so that a retry of the same
-/// request is answered, not repeated), read as the JSON object `T`. `what` names the call in
-/// errors.
-async fn stripe_post<T: serde::de::DeserializeOwned>(
-    api_key: &str,
-    api_base: &str,
-    path: &str,
-    idempotency_key: &str,
-    form: &[(&str, &str)],
-    what: &'static str,
-) -> Result<T, AppError> {
-    let response = reqwest::Client::new()
-        .post(format!("{}{path}", api_base.trim_end_matches('/')))
-        .bearer_auth(api_key)
-        .header("Idempotency-Key", idempotency_key)
-        .form(form)
-        .send()
-        .await
-        .map_err(|e| internal(what, e))?;
-    if !response.status().is_success() {
-        let status = response.status();
-        return Err(internal(what, format!("Stripe answered {status}")));
-    }
-    response.json().await.map_err(|e| internal(what, e))
-}
-
-/// `POST /v1/refunds` for the PaymentIntent, with an idempotency key per payment.
-async fn stripe_refund(
-    api_key: &str,
-    api_base: &str,
-    request: &RefundRequest<'_>,
-) -> Result<Refund, AppError> {
-    #[derive(serde::Deserialize)]
-    struct StripeRefund {
-        id: String,
-        status: String,
-    }
-    let intent = request
-        .provider_payment_ref
-        .ok_or_else(|| internal("stripe refund", "the payment has no PaymentIntent recorded"))?;
-    let amount = request.amount_minor.to_string();
-    let form = [
-        ("payment_intent", intent),
-        ("amount", &amount),
-        ("metadata[payment_id]", request.payment_id),
-    ];
-    let idempotency_key = format!("refund-{}", request.payment_id);
-    let refund: StripeRefund = stripe_post(
-        api_key,
-        api_base,
-        "/v1/refunds",
-        &idempotency_key,
-        &form,
-        "stripe refund",
-    )
-    .await?;
-    Ok(Refund {
-        provider_ref: Some(refund.id),
-        status: refund.status,
-    })
-}
-
-/// Creates a Stripe Checkout session (`POST /v1/checkout/sessions`, form-encoded).
-async fn stripe_checkout(
-    api_key: &str,
-    api_base: &str,
-    request: &CheckoutRequest<'_>,
-) -> Result<Checkout, AppError> {
-    #[derive(serde::Deserialize)]
-    struct Session {
-        id: String,
-        url: String,
-    }
-    let amount = request.amount_minor.to_string();
-    let currency = request.currency.to_lowercase();
-    let form = [
-        ("mode", "payment"),
-        ("client_reference_id", request.payment_id),
-        ("metadata[payment_id]", request.payment_id),
-        ("success_url", request.return_url),
-        ("cancel_url", request.return_url),
-        ("line_items[0][quantity]", "1"),
-        ("line_items[0][price_data][currency]", &currency),
-        ("line_items[0][price_data][unit_amount]", &amount),
-        (
-            "line_items[0][price_data][product_data][name]",
-            request.description,
-        ),
-    ];
-    let session: Session = stripe_post(
-        api_key,
-        api_base,
-        "/v1/checkout/sessions",
-        request.payment_id,
-        &form,
-        "stripe checkout",
-    )
-    .await?;
-    Ok(Checkout {
-        provider_ref: Some(session.id),
-        url: session.url,
-    })
 }

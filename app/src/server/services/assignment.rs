@@ -165,11 +165,7 @@ pub async fn reassign_coordinator(
     let category = facts.category_id.unwrap_or_default();
     assignments::deactivate(&mut acting.tx, case_id, &previous, &caller.user.id, now).await?;
     link_coordinator(&mut acting, &category, coordinator_id, &caller.user.id, now).await?;
-    let audience = Audience {
-        previous_coordinator: Some(previous),
-        ..Audience::default()
-    };
-    case_action::finish(acting, "", &audience).await
+    case_action::finish(acting, "", &Audience::previous_coordinator(previous)).await
 }
 
 /// The case's coordinator assigns specialists from the pool (first time: the case moves to
@@ -235,11 +231,7 @@ pub async fn assign_specialists(
         assignments::set_expected_review(&mut acting.tx, case_id, now + days * 24 * 3600 * 1000).await?;
         acting.set_review_date();
     }
-    let audience = Audience {
-        specialists: chosen,
-        ..Audience::default()
-    };
-    case_action::finish(acting, "", &audience).await
+    case_action::finish(acting, "", &Audience::specialists(chosen)).await
 }
 
 /// Removes a specialist who has not yet submitted an opinion; they lose access at once.
@@ -270,9 +262,5 @@ pub async fn remove_specialist(
         db::now_ms(),
     )
     .await?;
-    let audience = Audience {
-        specialists: vec![specialist_id.clone()],
-        ..Audience::default()
-    };
-    case_action::finish(acting, "", &audience).await
+    case_action::finish(acting, "", &Audience::specialists(vec![specialist_id.clone()])).await
 }

@@ -6,7 +6,7 @@ use crate::domain::audit::{AuditAction, Outcome, UseCase};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::model::CaseId;
-use crate::model::{AuditEntry, AuditQuery as Query, Page};
+use crate::model::{AuditEntry, AuditQuery as Query, Page, PageRequest};
 use crate::server::caller::{Caller, Person};
 use crate::server::db::{audit, Db};
 use crate::server::failure::internal;
@@ -132,16 +132,10 @@ fn parse(query: &Query) -> Result<audit::Filter, AppError> {
 pub async fn search(db: &Db, caller: &Person, query: &Query) -> Result<Page<AuditEntry>, AppError> {
     admin_only(db, caller, UseCase::SearchAudit).await?;
     let filter = parse(query)?;
-    let page = query.page.max(1);
+    let asked = PageRequest::new(query.page, PAGE_SIZE);
     let mut conn = db.pool().acquire().await?;
-    let offset = i64::from(page - 1) * i64::from(PAGE_SIZE);
-    let (items, total) = audit::search(&mut conn, &filter, i64::from(PAGE_SIZE), offset).await?;
-    Ok(Page {
-        items,
-        page,
-        per_page: PAGE_SIZE,
-        total: u64::try_from(total).unwrap_or(0),
-    })
+    let (items, total) = audit::search(&mut conn, &filter, asked.limit(), asked.offset()).await?;
+    Ok(asked.answer(items, total))
 }
 
 /// Every entry the search finds (up to [`EXPORT_LIMIT`]), as CSV with a header row.

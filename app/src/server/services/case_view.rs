@@ -10,7 +10,8 @@ use crate::domain::{visibility, CaseAction, CaseStatus, Relation};
 use crate::error::AppError;
 use crate::model::{CaseId, UserId};
 use crate::model::{
-    CaseSummary, CaseView, ClinicianCases, Page, PaymentInfo, QueueQuery, StaffChoice, TeamMember,
+    CaseSummary, CaseView, ClinicianCases, Page, PageRequest, PaymentInfo, QueueQuery, StaffChoice,
+    TeamMember,
 };
 use crate::server::db::{assignments, case_page, cases, Db};
 use sqlx::AnyConnection;
@@ -228,15 +229,8 @@ pub async fn queue(db: &Db, query: &QueueQuery) -> Result<Page<CaseSummary>, App
         review_type_id: query.review_type_id.clone(),
         search: query.search.clone(),
     };
-    let page = query.page.max(1);
-    let per_page = QUEUE_PAGE_SIZE;
+    let asked = PageRequest::new(query.page, QUEUE_PAGE_SIZE);
     let mut conn = db.pool().acquire().await?;
-    let offset = i64::from(page - 1) * i64::from(per_page);
-    let (items, total) = cases::queue(&mut conn, &filter, i64::from(per_page), offset).await?;
-    Ok(Page {
-        items,
-        page,
-        per_page,
-        total: u64::try_from(total).unwrap_or(0),
-    })
+    let (items, total) = cases::queue(&mut conn, &filter, asked.limit(), asked.offset()).await?;
+    Ok(asked.answer(items, total))
 }

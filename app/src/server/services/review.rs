@@ -167,11 +167,12 @@ pub async fn remind_specialists(db: &Db, caller: &Person, case_id: &CaseId) -> R
             "Every specialist has already submitted an opinion.",
         ));
     }
-    let audience = Audience {
-        specialists: waiting,
-        ..Audience::default()
-    };
-    case_action::finish(acting, "Please submit your opinion.", &audience).await
+    case_action::finish(
+        acting,
+        "Please submit your opinion.",
+        &Audience::specialists(waiting),
+    )
+    .await
 }
 
 /// The coordinator's final summary: once every opinion is in and no request is open, the case

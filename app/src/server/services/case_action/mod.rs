@@ -81,6 +81,32 @@ pub struct Audience {
     pub requester: Option<UserId>,
 }
 
+impl Audience {
+    /// The coordinator whom a reassignment replaced.
+    pub fn previous_coordinator(id: UserId) -> Self {
+        Self {
+            previous_coordinator: Some(id),
+            ..Self::default()
+        }
+    }
+
+    /// The specialists the action is about (the ones added, removed or reminded).
+    pub fn specialists(ids: Vec<UserId>) -> Self {
+        Self {
+            specialists: ids,
+            ..Self::default()
+        }
+    }
+
+    /// Whoever asked for the documents just provided.
+    pub fn requester(id: UserId) -> Self {
+        Self {
+            requester: Some(id),
+            ..Self::default()
+        }
+    }
+}
+
 /// Why a claim failed. Only a lost race is worth trying again.
 enum Refused {
     ClaimLost,

@@ -137,11 +137,12 @@ async fn record_requested(
         return Err(AppError::conflict(ALREADY_PROVIDED));
     }
     if review::close_request_if_complete(&mut acting.tx, &item.request_id, now).await? {
-        let audience = Audience {
-            requester: Some(item.requested_by.clone()),
-            ..Audience::default()
-        };
-        case_action::finish(acting, "All requested documents are in.", &audience).await?;
+        case_action::finish(
+            acting,
+            "All requested documents are in.",
+            &Audience::requester(item.requested_by.clone()),
+        )
+        .await?;
     } else {
         audit::succeeded(
             &mut *acting.tx,
