@@ -29,16 +29,17 @@ async fn stripe_at(app: Router, api_key: &str) -> Provider {
     }
 }
 
-/// A form-encoded body as Stripe would read it.
-struct Form(Vec<(String, String)>);
-
-impl Form {
-    fn parse(body: &str) -> Form {
-        Form(serde_urlencoded::from_str(body).unwrap())
+/// The first request the stub saw carried these headers and form fields (among others).
+fn assert_sent(seen: &Seen, headers: &[(&str, &str)], fields: &[(&str, &str)]) {
+    let seen = seen.lock().unwrap();
+    let (sent_headers, body) = &seen[0];
+    for (name, value) in headers {
+        assert_eq!(sent_headers[*name], *value, "header {name}");
     }
-
-    fn field(&self, name: &str) -> Option<&str> {
-        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    let form: Vec<(String, String)> = serde_urlencoded::from_str(body).unwrap();
+    for (name, value) in fields {
+        let sent = form.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+        assert_eq!(sent, Some(*value), "field {name}");
     }
 }
 
@@ -61,19 +62,20 @@ async fn stripe_checkout_sessions_are_created_as_stripe_documents_them() {
     assert_eq!(checkout.provider_ref.as_deref(), Some("cs_test_123"));
     assert_eq!(checkout.url, "https://checkout.stripe.com/c/pay/cs_test_123");
 
-    let seen = seen.lock().unwrap();
-    let (headers, body) = &seen[0];
-    assert_eq!(headers["authorization"], "Bearer sk_test_abc");
-    assert_eq!(headers["idempotency-key"], "pay-1");
-    assert_eq!(headers["content-type"], "application/x-www-form-urlencoded");
-    let form = Form::parse(body);
-    let field = |name: &str| form.field(name);
-    assert_eq!(field("mode"), Some("payment"));
-    assert_eq!(field("client_reference_id"), Some("pay-1"));
-    assert_eq!(field("line_items[0][price_data][unit_amount]"), Some("45000"));
-    assert_eq!(field("line_items[0][price_data][currency]"), Some("eur"));
-    assert_eq!(field("line_items[0][quantity]"), Some("1"));
-    assert_eq!(field("success_url"), Some("https://consilium.example/cases/1"));
+    let headers = [
+        ("authorization", "Bearer sk_test_abc"),
+        ("idempotency-key", "pay-1"),
+        ("content-type", "application/x-www-form-urlencoded"),
+    ];
+    let fields = [
+        ("mode", "payment"),
+        ("client_reference_id", "pay-1"),
+        ("line_items[0][price_data][unit_amount]", "45000"),
+        ("line_items[0][price_data][currency]", "eur"),
+        ("line_items[0][quantity]", "1"),
+        ("success_url", "https://consilium.example/cases/1"),
+    ];
+    assert_sent(&seen, &headers, &fields);
 }
 
 #[tokio::test]
@@ -112,12 +114,13 @@ async fn refunds_are_requested_for_the_payment_intent_once_per_payment() {
         (refund.provider_ref.as_deref(), refund.status.as_str()),
         (Some("re_123"), "pending")
     );
-    let seen = seen.lock().unwrap();
-    let (headers, body) = &seen[0];
-    assert_eq!(headers["authorization"], "Bearer sk_test_abc");
-    assert_eq!(headers["idempotency-key"], "refund-pay-1");
-    let form = Form::parse(body);
-    let field = |name: &str| form.field(name);
-    assert_eq!(field("payment_intent"), Some("pi_123"));
-    assert_eq!(field("amount"), Some("45000"));
+    let headers = [
+        ("authorization", "Bearer sk_test_abc"),
+        ("idempotency-key", "refund-pay-1"),
+    ];
+    assert_sent(
+        &seen,
+        &headers,
+        &[("payment_intent", "pi_123"), ("amount", "45000")],
+    );
 }

@@ -9,6 +9,13 @@ use app::error::AppError;
 use app::model::{AuditQuery, CurrentUser};
 use app::server::services::{audit, cases};
 
+/// The default search with one thing changed.
+fn search_for(change: impl FnOnce(&mut AuditQuery)) -> AuditQuery {
+    let mut query = AuditQuery::default();
+    change(&mut query);
+    query
+}
+
 /// How many entries the admin's search finds.
 async fn total_found(t: &TestDb, admin: &CurrentUser, query: &AuditQuery) -> u64 {
     audit::search(&t.db, &as_(admin), query).await.unwrap().total
@@ -29,10 +36,7 @@ on_both_backends!(admins_search_the_log_and_export_what_they_found, |t| {
         .await
         .unwrap();
     assert_eq!(all.total, 2);
-    let by_case = AuditQuery {
-        case: reference.to_lowercase(),
-        ..AuditQuery::default()
-    };
+    let by_case = search_for(|q| q.case = reference.to_lowercase());
     let found = audit::search(&t.db, &as_(&admin), &by_case).await.unwrap();
     assert_eq!(found.total, 1);
     assert_eq!(found.items[0].user_email.as_deref(), Some("ana@example.com"));
@@ -43,20 +47,11 @@ on_both_backends!(admins_search_the_log_and_export_what_they_found, |t| {
         ..AuditQuery::default()
     };
     assert_eq!(total_found(&t, &admin, &by_who).await, 1);
-    let literal = AuditQuery {
-        who: "%".into(),
-        ..AuditQuery::default()
-    };
+    let literal = search_for(|q| q.who = "%".into());
     assert_eq!(total_found(&t, &admin, &literal).await, 0, "% is not a wildcard");
-    let future = AuditQuery {
-        from: "2999-01-01".into(),
-        ..AuditQuery::default()
-    };
+    let future = search_for(|q| q.from = "2999-01-01".into());
     assert_eq!(total_found(&t, &admin, &future).await, 0);
-    let bad = AuditQuery {
-        from: "yesterday".into(),
-        ..AuditQuery::default()
-    };
+    let bad = search_for(|q| q.from = "yesterday".into());
     assert!(matches!(
         audit::search(&t.db, &as_(&admin), &bad).await,
         Err(AppError::Validation(_))
@@ -81,10 +76,7 @@ on_both_backends!(admins_search_the_log_and_export_what_they_found, |t| {
     let exports = audit::search(
         &t.db,
         &as_(&admin),
-        &AuditQuery {
-            action: "export_audit".into(),
-            ..AuditQuery::default()
-        },
+        &search_for(|q| q.action = "export_audit".into()),
     )
     .await
     .unwrap();

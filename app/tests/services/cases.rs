@@ -223,33 +223,7 @@ on_both_backends!(the_admin_queue_filters_by_medical_area_and_review_type, |t| {
     let first = w.case().submitted().await;
     let second = w.case().submitted().await;
     // The second case moves to another area and another type of review.
-    let admin = Person::new(&w.admin, "");
-    let other_type = app::server::services::catalog::save_review_type(
-        &t.db,
-        &admin,
-        None,
-        app::server::services::catalog::ReviewTypeInput {
-            name: "Urgent".into(),
-            description: "Fast".into(),
-            price: "900".into(),
-            currency: "EUR".into(),
-            expected_days: "3".into(),
-        },
-    )
-    .await
-    .unwrap();
-    let other_area = app::server::services::catalog::save_category(
-        &t.db,
-        &admin,
-        None,
-        app::server::services::catalog::CategoryInput {
-            name: "Neurology".into(),
-            specialists: vec![],
-            coordinators: vec![],
-        },
-    )
-    .await
-    .unwrap();
+    let (other_type, other_area) = w.another_type_and_area().await;
     sqlx::query("UPDATE review_cases SET category_id = $1, review_type_id = $2 WHERE id = $3")
         .bind(&other_area)
         .bind(&other_type)

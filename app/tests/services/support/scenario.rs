@@ -81,6 +81,29 @@ impl<'t> Scenario<'t> {
         s
     }
 
+    /// A second review type ("Urgent") and medical area ("Neurology", with empty pools).
+    pub async fn another_type_and_area(&self) -> (String, String) {
+        let admin = as_(&self.admin);
+        let urgent = ReviewTypeInput {
+            name: "Urgent".into(),
+            description: "Fast".into(),
+            price: "900".into(),
+            expected_days: "3".into(),
+            ..standard_review()
+        };
+        let review_type = catalog::save_review_type(&self.t.db, &admin, None, urgent)
+            .await
+            .unwrap();
+        let neurology = CategoryInput {
+            name: "Neurology".into(),
+            ..cardiology(&[], &[])
+        };
+        let category = catalog::save_category(&self.t.db, &admin, None, neurology)
+            .await
+            .unwrap();
+        (review_type, category)
+    }
+
     /// A new case of the patient's, to be taken as far as the steps named.
     pub fn case(&self) -> CaseSteps<'_, 't> {
         CaseSteps {
