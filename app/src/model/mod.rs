@@ -8,8 +8,10 @@ use serde::{Deserialize, Serialize};
 
 mod forms;
 mod ids;
+mod page;
 pub use forms::*;
 pub use ids::{CaseId, PaymentId, UserId};
+pub use page::{Page, PageRequest};
 
 /// The signed-in user, as the pages need it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -125,61 +127,6 @@ impl CaseDetails {
             medical_history: self.medical_history.clone(),
             current_treatment: self.current_treatment.clone(),
             questions: self.questions.clone(),
-        }
-    }
-}
-
-/// A page of a list, with the total for the pager.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Page<T> {
-    pub items: Vec<T>,
-    pub page: u32,
-    pub per_page: u32,
-    pub total: u64,
-}
-
-impl<T> Page<T> {
-    pub fn page_count(&self) -> u32 {
-        let per_page = u64::from(self.per_page.max(1));
-        u32::try_from(self.total.div_ceil(per_page))
-            .unwrap_or(u32::MAX)
-            .max(1)
-    }
-}
-
-/// Which page of a list is asked for (counted from 1) and how long pages are.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PageRequest {
-    pub page: u32,
-    pub per_page: u32,
-}
-
-impl PageRequest {
-    /// Page 0 is read as the first.
-    pub fn new(page: u32, per_page: u32) -> Self {
-        Self {
-            page: page.max(1),
-            per_page,
-        }
-    }
-
-    /// SQL's `LIMIT`.
-    pub fn limit(self) -> i64 {
-        i64::from(self.per_page)
-    }
-
-    /// SQL's `OFFSET`: the rows of the pages before this one.
-    pub fn offset(self) -> i64 {
-        i64::from(self.page - 1) * i64::from(self.per_page)
-    }
-
-    /// This page's `items`, out of `total` rows in all.
-    pub fn answer<T>(self, items: Vec<T>, total: i64) -> Page<T> {
-        Page {
-            items,
-            page: self.page,
-            per_page: self.per_page,
-            total: u64::try_from(total).unwrap_or(0),
         }
     }
 }
