@@ -82,6 +82,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=pages::auth::LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/register") view=pages::auth::RegisterPage ssr=SsrMode::Async/>
                     <Route path=path!("/verify-email") view=pages::auth::VerifyEmailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/forgot-password") view=pages::auth::ForgotPasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reset-password") view=pages::auth::ResetPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/cases") view=pages::patient::MyCasesPage ssr=SsrMode::Async/>
                     <Route path=path!("/cases/:id") view=pages::case::CasePage ssr=SsrMode::Async/>
                     <Route path=path!("/cases/:id/edit") view=pages::intake::IntakePage ssr=SsrMode::Async/>

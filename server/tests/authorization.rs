@@ -78,6 +78,8 @@ fn table(c: &Ctx) -> Vec<(Call, &'static [Who])> {
         (f("login", "email=x".into()), EVERYONE),
         (f("register", "name=X&email=not-an-email&password=short".into()), EVERYONE),
         (f("verify_email", "token=not-a-token".into()), EVERYONE),
+        (f("request_password_reset", "email=not-an-email".into()), EVERYONE),
+        (f("reset_password", "token=not-a-token&password=short".into()), EVERYONE),
         (f("list_accounts", String::new()), &[Admin]),
         (f("create_staff", "role=clinician&name=&email=bad&password=x".into()), &[Admin]),
         (f("set_account_active", format!("user_id={}&active=true", c.clinician)), &[Admin]),

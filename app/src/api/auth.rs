@@ -60,6 +60,30 @@ pub async fn verify_email(token: String) -> Result<(), AppError> {
     start_session(&state, &signed_in)
 }
 
+/// "Forgot your password?": emails a reset link if the address has an account; answers the
+/// same either way.
+#[server(endpoint = "request_password_reset")]
+pub async fn request_password_reset(email: String) -> Result<(), AppError> {
+    use super::support::*;
+    let state = state()?;
+    let ip = client_ip()?;
+    crate::server::services::accounts::request_password_reset(&state.db, &state.config, &email, &ip).await
+}
+
+/// Sets a new password with the token from the emailed link; every session of the account ends.
+#[server(endpoint = "reset_password")]
+pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
+    use super::support::*;
+    let state = state()?;
+    let ip = client_ip()?;
+    let user_id =
+        crate::server::services::accounts::reset_password(&state.db, &state.config, &token, &password, &ip)
+            .await?;
+    // Its open event streams see at once that their sessions have ended.
+    state.live.announce(user_id.as_str());
+    Ok(())
+}
+
 /// Ends the session on the server and clears the cookie.
 #[server(endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {

@@ -49,6 +49,8 @@ impl std::fmt::Display for AuditAction {
 pub enum UseCase {
     Register,
     VerifyEmail,
+    RequestPasswordReset,
+    ResetPassword,
     Login,
     Logout,
     CreateCase,
@@ -87,6 +89,8 @@ pub enum UseCase {
 string_enum!(UseCase {
     Register => "register",
     VerifyEmail => "verify_email",
+    RequestPasswordReset => "request_password_reset",
+    ResetPassword => "reset_password",
     Login => "login",
     Logout => "logout",
     CreateCase => "create_case",
@@ -144,6 +148,8 @@ pub enum Outcome {
     UnverifiedAgain,
     /// A registration for an address that has an account: its owner is told instead.
     ExistingAccount,
+    /// A password reset asked for an address with no active account: nothing is sent.
+    NoAccount,
 }
 
 string_enum!(Outcome {
@@ -159,6 +165,7 @@ string_enum!(Outcome {
     Deactivated => "deactivated",
     UnverifiedAgain => "unverified_again",
     ExistingAccount => "existing_account",
+    NoAccount => "no_account",
 });
 
 #[cfg(test)]

@@ -2,6 +2,9 @@
 
 use crate::error::FieldError;
 
+/// How long the link in a password-reset email works (the request page says so too).
+pub const RESET_LINK_MINUTES: i64 = 30;
+
 pub const PASSWORD_MIN_CHARS: usize = 10;
 pub const PASSWORD_MAX_CHARS: usize = 128;
 const NAME_MAX_CHARS: usize = 120;

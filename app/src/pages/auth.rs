@@ -1,6 +1,8 @@
+use crate::api::auth::{RequestPasswordReset, ResetPassword};
 use crate::components::auth::use_auth;
 use crate::components::feedback::{ActionError, FieldError};
-use crate::domain::validate::PASSWORD_MIN_CHARS;
+use crate::components::forms::Submit;
+use crate::domain::validate::{PASSWORD_MIN_CHARS, RESET_LINK_MINUTES};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -22,6 +24,7 @@ pub fn LoginPage() -> impl IntoView {
                     {move || if login.pending().get() { "Signing in…" } else { "Sign in" }}
                 </button>
             </ActionForm>
+            <p class="hint"><a href="/forgot-password">"Forgot your password?"</a></p>
             <p class="hint">"New here? "<a href="/register">"Create a patient account"</a></p>
         </section>
     }
@@ -89,6 +92,74 @@ pub fn VerifyEmailPage() -> impl IntoView {
                     "Confirm and sign in"
                 </button>
             </ActionForm>
+        </section>
+    }
+}
+
+/// "Forgot your password?": asks for the address and answers the same whatever it is.
+#[component]
+pub fn ForgotPasswordPage() -> impl IntoView {
+    let ask = ServerAction::<RequestPasswordReset>::new();
+    let result = ask.value();
+    let sent = move || matches!(result.get(), Some(Ok(())));
+    view! {
+        <Title text="Forgot your password?"/>
+        <section class="card narrow">
+            <h1>"Forgot your password?"</h1>
+            <Show when=sent fallback=move || view! {
+                <p>"Enter the email address of your account. We will send you a link to choose a new password."</p>
+                <ActionForm action=ask attr:class="form">
+                    <label for="email">"Email"</label>
+                    <input id="email" name="email" type="email" autocomplete="username" required/>
+                    <FieldError result field="email"/>
+                    <Submit result label="Send the link" disabled=ask.pending()/>
+                </ActionForm>
+            }>
+                <div role="status" data-testid="check-email">
+                    <h2>"Check your email"</h2>
+                    <p>"If an account uses that address, a message with a link is on its way. Open it to choose a new password."</p>
+                    <p class="hint">{format!("The link works once, for {RESET_LINK_MINUTES} minutes.")}</p>
+                </div>
+            </Show>
+            <p class="hint"><a href="/login">"Back to sign in"</a></p>
+        </section>
+    }
+}
+
+/// Where the reset email's link leads. As on the confirmation page, the token is in the link's
+/// fragment, read once the page is interactive and posted with the new password.
+#[component]
+pub fn ResetPasswordPage() -> impl IntoView {
+    let reset = ServerAction::<ResetPassword>::new();
+    let result = reset.value();
+    let done = move || matches!(result.get(), Some(Ok(())));
+    let token = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        let hash = window().location().hash().unwrap_or_default();
+        token.set(hash.trim_start_matches('#').to_owned());
+    });
+    view! {
+        <Title text="Choose a new password"/>
+        <section class="card narrow">
+            <h1>"Choose a new password"</h1>
+            <Show when=done fallback=move || view! {
+                <ActionForm action=reset attr:class="form">
+                    <input type="hidden" name="token" prop:value=move || token.get()/>
+                    <label for="password">"New password"</label>
+                    <input id="password" name="password" type="password" autocomplete="new-password"
+                        required minlength=PASSWORD_MIN_CHARS.to_string() aria-describedby="password-hint"/>
+                    <p class="hint" id="password-hint">{format!("At least {PASSWORD_MIN_CHARS} characters. Every device signed in to your account is signed out.")}</p>
+                    <FieldError result field="password"/>
+                    <FieldError result field="token"/>
+                    <Submit result label="Set the new password"
+                        disabled=Signal::derive(move || reset.pending().get() || token.get().is_empty())/>
+                </ActionForm>
+            }>
+                <div role="status" data-testid="password-changed">
+                    <h2>"Your password is changed"</h2>
+                    <p><a href="/login">"Sign in with your new password"</a></p>
+                </div>
+            </Show>
         </section>
     }
 }

@@ -10,6 +10,7 @@ mod documents;
 mod intake;
 mod mail;
 mod pdf_tools;
+mod recovery;
 mod review;
 mod sequences;
 mod staffing;

@@ -7,6 +7,7 @@ use crate::server::db::Result;
 use sqlx::AnyConnection;
 
 pub const VERIFY_EMAIL: &str = "verify_email";
+pub const RESET_PASSWORD: &str = "reset_password";
 
 pub async fn insert(
     conn: &mut AnyConnection,
@@ -33,4 +34,12 @@ pub async fn take(
          WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1 \
          RETURNING user_id";
     run::scalar_optional(conn, SQL, args![now, token_hash, purpose]).await
+}
+
+/// Ends every unused token of `user_id` for `purpose` (after one of them was used).
+pub async fn use_all(conn: &mut AnyConnection, user_id: &UserId, purpose: &str, now: i64) -> Result<()> {
+    const SQL: &str =
+        "UPDATE email_tokens SET used_at = $1 WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL";
+    run::execute(conn, SQL, args![now, user_id, purpose]).await?;
+    Ok(())
 }

@@ -31,6 +31,7 @@ const FILES: &[(&str, &str)] = &[
     embedded!("0004_review.sql"),
     embedded!("0005_audit.sql"),
     embedded!("0006_security.sql"),
+    embedded!("0007_password_reset.sql"),
 ];
 
 /// SQLite phrase → the PostgreSQL phrase for the same thing.

@@ -156,3 +156,9 @@ pub async fn mark_verified(conn: &mut AnyConnection, user_id: &UserId) -> Result
     .await?;
     Ok(())
 }
+
+pub async fn set_password_hash(conn: &mut AnyConnection, user_id: &UserId, hash: &str) -> Result<()> {
+    const SQL: &str = "UPDATE users SET password_hash = $1 WHERE id = $2";
+    run::execute(conn, SQL, args![hash, user_id]).await?;
+    Ok(())
+}

@@ -17,17 +17,24 @@ pub const ACCOUNT_FREE_ATTEMPTS: i64 = 5;
 /// Attempts from one client address before the delays start: more, since a clinic or a
 /// household shares one address.
 pub const CLIENT_FREE_ATTEMPTS: i64 = 30;
+/// Password-reset emails asked for one address before the delays start.
+pub const RESET_FREE_REQUESTS: i64 = 3;
+/// Password-reset requests from one client address before the delays start.
+pub const RESET_CLIENT_FREE_REQUESTS: i64 = 10;
 /// A key with no attempt for this long starts again from zero.
 pub const FORGET_AFTER_MS: i64 = 24 * 60 * 60 * 1000;
 /// The delay after the last free attempt, doubling with each further one up to [`MAX_DELAY_MS`].
 pub const FIRST_DELAY_MS: i64 = 60 * 1000;
 pub const MAX_DELAY_MS: i64 = 15 * 60 * 1000;
 
-/// What is throttled: one account (by a keyed hash of its email) or one client address.
+/// What is throttled: sign-ins to one account (by a keyed hash of its email) or from one client
+/// address, and password-reset requests for one address or from one client.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Key {
     Account(String),
     Client(String),
+    Reset(String),
+    ResetClient(String),
 }
 
 impl Key {
@@ -35,6 +42,8 @@ impl Key {
         match self {
             Key::Account(email_ref) => format!("account:{email_ref}"),
             Key::Client(address) => format!("client:{address}"),
+            Key::Reset(email_ref) => format!("reset:{email_ref}"),
+            Key::ResetClient(address) => format!("reset-client:{address}"),
         }
     }
 
@@ -42,6 +51,8 @@ impl Key {
         match self {
             Key::Account(_) => ACCOUNT_FREE_ATTEMPTS,
             Key::Client(_) => CLIENT_FREE_ATTEMPTS,
+            Key::Reset(_) => RESET_FREE_REQUESTS,
+            Key::ResetClient(_) => RESET_CLIENT_FREE_REQUESTS,
         }
     }
 }

@@ -1,8 +1,13 @@
 //! Registration, sign-in and sign-out, and the admin's management of staff accounts.
 
+mod recovery;
 mod registration;
 mod staff;
 
+pub use recovery::{
+    request_password_reset, reset_password, RESET_CLIENT_FREE_REQUESTS, RESET_FREE_REQUESTS,
+    RESET_LINK_MINUTES,
+};
 pub use registration::{register, verify_email, Registration, VERIFY_LINK_HOURS};
 pub use staff::{create_staff, list, set_active, NewStaff, ProfileInput, StaffForm};
 
