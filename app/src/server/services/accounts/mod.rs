@@ -19,7 +19,7 @@ use crate::model::CurrentUser;
 use crate::model::UserId;
 use crate::server::auth::{password, token};
 use crate::server::config::Config;
-use crate::server::db::{self, audit, sessions, users, Db};
+use crate::server::db::{self, audit, sessions, users, Db, Executes};
 use sqlx::AnyConnection;
 
 /// A new session: the raw token for the cookie, and who it belongs to.
@@ -175,15 +175,31 @@ async fn log_sign_in(
     outcome: Outcome,
     ip: &str,
 ) -> Result<(), AppError> {
-    let entry = audit::Entry {
-        user_id,
-        role: "anonymous",
-        action: UseCase::Login.into(),
-        case_id: None,
-        target: email_ref,
-        outcome,
-        ip,
-    };
-    audit::record(db.pool(), &entry).await?;
-    Ok(())
+    let entry = Anonymous { user_id, target: email_ref, outcome, ip };
+    entry.record(db.pool(), UseCase::Login).await
+}
+
+/// An audit entry for someone not signed in (signing in, registering, asking for a reset):
+/// the account concerned if known, and a target that names no address in clear.
+pub(super) struct Anonymous<'a> {
+    pub user_id: Option<&'a UserId>,
+    pub target: &'a str,
+    pub outcome: Outcome,
+    pub ip: &'a str,
+}
+
+impl Anonymous<'_> {
+    pub async fn record<'e>(&self, ex: impl Executes<'e>, action: UseCase) -> Result<(), AppError> {
+        let entry = audit::Entry {
+            user_id: self.user_id,
+            role: "anonymous",
+            action: action.into(),
+            case_id: None,
+            target: self.target,
+            outcome: self.outcome,
+            ip: self.ip,
+        };
+        audit::record(ex, &entry).await?;
+        Ok(())
+    }
 }

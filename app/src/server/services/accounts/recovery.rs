@@ -2,14 +2,14 @@
 //! new password and ends every session of the account. Asking answers the same whether or not
 //! the address has an account, and is throttled per address and per client.
 
-use super::audit_self;
+use super::{audit_self, Anonymous};
 use crate::domain::audit::{Outcome, UseCase};
 use crate::domain::validate;
 use crate::error::AppError;
 use crate::model::UserId;
 use crate::server::auth::{password, token};
 use crate::server::config::Config;
-use crate::server::db::{self, audit, email_tokens, outbox, sessions, users, Db};
+use crate::server::db::{self, email_tokens, outbox, sessions, users, Db};
 use crate::server::services::throttle::{self, Key};
 use sqlx::AnyConnection;
 
@@ -105,10 +105,8 @@ async fn send_reset_link(
     email: &str,
     now: i64,
 ) -> Result<(), AppError> {
-    let raw = token::new_token();
     let expires = now + RESET_LINK_MINUTES * 60 * 1000;
-    let purpose = email_tokens::RESET_PASSWORD;
-    email_tokens::insert(conn, &token::hash(&raw), user_id, purpose, expires).await?;
+    let raw = email_tokens::issue(conn, user_id, email_tokens::RESET_PASSWORD, expires).await?;
     let body = format!(
         "Someone, hopefully you, asked to reset the password of your Consilium account.\n\n\
          Open this link to choose a new password:\n\n{}/reset-password#{raw}\n\n\
@@ -128,15 +126,6 @@ async fn record_request(
     outcome: Outcome,
     ip: &str,
 ) -> Result<(), AppError> {
-    let entry = audit::Entry {
-        user_id,
-        role: "anonymous",
-        action: UseCase::RequestPasswordReset.into(),
-        case_id: None,
-        target: email_ref,
-        outcome,
-        ip,
-    };
-    audit::record(conn, &entry).await?;
-    Ok(())
+    let entry = Anonymous { user_id, target: email_ref, outcome, ip };
+    entry.record(conn, UseCase::RequestPasswordReset).await
 }
