@@ -88,6 +88,16 @@ export async function emailTo(address: string, subject: string): Promise<string>
   throw new Error(`no email "${subject}" to ${address} in ${dir}`);
 }
 
+/** Opens, in `page`, the link to `path` (token after `#`) in the latest such email to `address`. */
+export async function openEmailedLink(page: Page, address: string, subject: string, path: string) {
+  const message = await emailTo(address, subject);
+  const link = message.match(new RegExp(`https?://\\S+${path}#[0-9a-f]+`));
+  expect(link, message).not.toBeNull();
+  const url = new URL(link![0]);
+  await page.goto(url.pathname + url.hash);
+  await hydrated(page);
+}
+
 /**
  * Registers a patient as a person would: the form, then the link in the email that arrives,
  * then "Confirm and sign in". Ends signed in, on the patient's case list.
@@ -100,12 +110,7 @@ export async function registerPatient(page: Page, name: string, email: string, p
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page.getByTestId('check-email')).toContainText('Check your email');
-  const message = await emailTo(email, 'Confirm your email address');
-  const link = message.match(/https?:\/\/\S+\/verify-email#[0-9a-f]+/);
-  expect(link, message).not.toBeNull();
-  const url = new URL(link![0]);
-  await page.goto(url.pathname + url.hash);
-  await hydrated(page);
+  await openEmailedLink(page, email, 'Confirm your email address', '/verify-email');
   await page.getByRole('button', { name: 'Confirm and sign in' }).click();
   await expect(page).toHaveURL(/\/cases$/);
 }

@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures';
-import { CANARY, emailTo, hydrated, registerPatient } from './helpers';
+import { CANARY, hydrated, openEmailedLink, registerPatient } from './helpers';
 
 test('a patient who forgot the password resets it through the emailed link; the old session ends', async ({ page, browser }) => {
   const email = `forgetful.${Date.now()}@example.com`;
@@ -15,12 +15,7 @@ test('a patient who forgot the password resets it through the emailed link; the 
   await other.getByRole('button', { name: 'Send the link' }).click();
   await expect(other.getByTestId('check-email')).toContainText('Check your email');
 
-  const message = await emailTo(email, 'Reset your Consilium password');
-  const link = message.match(/https?:\/\/\S+\/reset-password#[0-9a-f]+/);
-  expect(link, message).not.toBeNull();
-  const url = new URL(link![0]);
-  await other.goto(url.pathname + url.hash);
-  await hydrated(other);
+  await openEmailedLink(other, email, 'Reset your Consilium password', '/reset-password');
   const newPassword = 'a different long passphrase';
   await other.getByLabel('New password').fill(newPassword);
   await other.getByRole('button', { name: 'Set the new password' }).click();

@@ -73,11 +73,7 @@ pub fn RegisterPage() -> impl IntoView {
 pub fn VerifyEmailPage() -> impl IntoView {
     let verify = use_auth().verify_email;
     let result = verify.value();
-    let token = RwSignal::new(String::new());
-    Effect::new(move |_| {
-        let hash = window().location().hash().unwrap_or_default();
-        token.set(hash.trim_start_matches('#').to_owned());
-    });
+    let token = fragment_token();
     view! {
         <Title text="Confirm your email"/>
         <section class="card narrow">
@@ -133,11 +129,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let reset = ServerAction::<ResetPassword>::new();
     let result = reset.value();
     let done = move || matches!(result.get(), Some(Ok(())));
-    let token = RwSignal::new(String::new());
-    Effect::new(move |_| {
-        let hash = window().location().hash().unwrap_or_default();
-        token.set(hash.trim_start_matches('#').to_owned());
-    });
+    let token = fragment_token();
     view! {
         <Title text="Choose a new password"/>
         <section class="card narrow">
@@ -162,4 +154,15 @@ pub fn ResetPasswordPage() -> impl IntoView {
             </Show>
         </section>
     }
+}
+
+/// The token of an emailed link, from the page's fragment (after `#`), which the browser never
+/// sends to the server; empty until the page is interactive.
+fn fragment_token() -> RwSignal<String> {
+    let token = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        let hash = window().location().hash().unwrap_or_default();
+        token.set(hash.trim_start_matches('#').to_owned());
+    });
+    token
 }

@@ -1,5 +1,5 @@
 use crate::on_both_backends;
-use crate::support::{user, TestDb, PASSWORD};
+use crate::support::{emails_to, user, TestDb, PASSWORD};
 use app::domain::audit::Outcome;
 use app::domain::audit::UseCase;
 use app::domain::Role;
@@ -24,14 +24,6 @@ fn registration(email: &str) -> Registration {
     }
 }
 
-async fn outbox_to(t: &TestDb, to: &str) -> Vec<(String, String)> {
-    sqlx::query_as("SELECT subject, body FROM email_outbox WHERE to_address = $1 ORDER BY created_at")
-        .bind(to)
-        .fetch_all(t.db.pool())
-        .await
-        .unwrap()
-}
-
 /// Signs in from no particular address, with no session to replace.
 async fn sign_in(t: &TestDb, email: &str, password: String) -> Result<SignedIn, AppError> {
     accounts::login(&t.db, &t.config, email, password, None, "").await
@@ -43,7 +35,7 @@ async fn sessions_count(t: &TestDb) -> i64 {
 
 /// The token from the link in the latest registration email to `to`.
 async fn link_token(t: &TestDb, to: &str) -> String {
-    let (_, body) = outbox_to(t, to).await.pop().unwrap();
+    let (_, body) = emails_to(t, to).await.pop().unwrap();
     body.split("/verify-email#")
         .nth(1)
         .unwrap()
@@ -62,10 +54,10 @@ on_both_backends!(registration_answers_alike_for_new_and_taken_addresses, |t| {
     assert_eq!(new, Ok(()));
     assert_eq!(taken, new);
     assert_eq!(sessions_count(&t).await, 0, "registration signs nobody in");
-    let to_new = outbox_to(&t, "ana@example.com").await;
+    let to_new = emails_to(&t, "ana@example.com").await;
     assert_eq!(to_new.len(), 1);
     assert_eq!(to_new[0].0, "Confirm your email address");
-    let to_owner = outbox_to(&t, "taken@example.com").await;
+    let to_owner = emails_to(&t, "taken@example.com").await;
     assert_eq!(to_owner.len(), 1);
     assert_eq!(to_owner[0].0, "Your Consilium account");
     assert!(
@@ -114,7 +106,7 @@ on_both_backends!(a_registration_link_confirms_once_and_signs_in, |t| {
     accounts::register(&t.db, &t.config, registration("bo@example.com"), "")
         .await
         .unwrap();
-    assert_eq!(outbox_to(&t, "bo@example.com").await.len(), 2);
+    assert_eq!(emails_to(&t, "bo@example.com").await.len(), 2);
     let late = link_token(&t, "bo@example.com").await;
     sqlx::query("UPDATE email_tokens SET expires_at = $1")
         .bind(app::server::db::now_ms() - 1)

@@ -2,7 +2,7 @@
 //! session ended, throttling per address and per client.
 
 use crate::on_both_backends;
-use crate::support::{user, TestDb, PASSWORD};
+use crate::support::{emails_to, user, TestDb, PASSWORD};
 use app::domain::audit::{Outcome, UseCase};
 use app::domain::Role;
 use app::error::AppError;
@@ -10,14 +10,6 @@ use app::server::db;
 use app::server::services::accounts::{self, RESET_LINK_MINUTES};
 
 const NEW_PASSWORD: &str = "a brand new passphrase";
-
-async fn emails_to(t: &TestDb, to: &str) -> Vec<(String, String)> {
-    sqlx::query_as("SELECT subject, body FROM email_outbox WHERE to_address = $1 ORDER BY created_at")
-        .bind(to)
-        .fetch_all(t.db.pool())
-        .await
-        .unwrap()
-}
 
 /// The token from the link in the latest reset email to `to`.
 async fn reset_token(t: &TestDb, to: &str) -> String {

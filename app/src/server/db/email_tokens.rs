@@ -22,6 +22,25 @@ pub async fn insert(
     Ok(())
 }
 
+/// A new single-use token for `user_id`: stored as its hash, returned raw for the link.
+pub async fn issue(
+    conn: &mut AnyConnection,
+    user_id: &UserId,
+    purpose: &str,
+    expires_at: i64,
+) -> Result<String> {
+    let raw = crate::server::auth::token::new_token();
+    insert(
+        conn,
+        &crate::server::auth::token::hash(&raw),
+        user_id,
+        purpose,
+        expires_at,
+    )
+    .await?;
+    Ok(raw)
+}
+
 /// Uses a token: returns its owner if it exists for `purpose`, is unexpired and unused, and
 /// marks it used in the same statement, so two clicks at once cannot both use it.
 pub async fn take(

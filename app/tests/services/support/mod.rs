@@ -56,6 +56,15 @@ pub async fn draft_of(db: &Db, owner: &CurrentUser) -> (Person, CaseId) {
     (caller, id)
 }
 
+/// The (subject, body) of every email queued for `to`, oldest first.
+pub async fn emails_to(t: &TestDb, to: &str) -> Vec<(String, String)> {
+    sqlx::query_as("SELECT subject, body FROM email_outbox WHERE to_address = $1 ORDER BY created_at")
+        .bind(to)
+        .fetch_all(t.db.pool())
+        .await
+        .unwrap()
+}
+
 pub const PASSWORD: &str = "correct horse battery";
 
 /// Hashing is slow by design; tests share one hash of [`PASSWORD`].

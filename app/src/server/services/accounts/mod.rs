@@ -19,7 +19,7 @@ use crate::model::CurrentUser;
 use crate::model::UserId;
 use crate::server::auth::{password, token};
 use crate::server::config::Config;
-use crate::server::db::{self, audit, sessions, users, Db};
+use crate::server::db::{self, audit, sessions, users, Db, Executes};
 use sqlx::AnyConnection;
 
 /// A new session: the raw token for the cookie, and who it belongs to.
@@ -175,15 +175,41 @@ async fn log_sign_in(
     outcome: Outcome,
     ip: &str,
 ) -> Result<(), AppError> {
-    let entry = audit::Entry {
-        user_id,
-        role: "anonymous",
-        action: UseCase::Login.into(),
-        case_id: None,
-        target: email_ref,
-        outcome,
-        ip,
-    };
-    audit::record(db.pool(), &entry).await?;
-    Ok(())
+    Anonymous::new(user_id, email_ref, outcome, ip)
+        .record(db.pool(), UseCase::Login)
+        .await
+}
+
+/// An audit entry for someone not signed in (signing in, registering, asking for a reset):
+/// the account concerned if known, and a target that names no address in clear.
+pub(super) struct Anonymous<'a> {
+    pub user_id: Option<&'a UserId>,
+    pub target: &'a str,
+    pub outcome: Outcome,
+    pub ip: &'a str,
+}
+
+impl<'a> Anonymous<'a> {
+    pub fn new(user_id: Option<&'a UserId>, target: &'a str, outcome: Outcome, ip: &'a str) -> Self {
+        Anonymous {
+            user_id,
+            target,
+            outcome,
+            ip,
+        }
+    }
+
+    pub async fn record<'e>(&self, ex: impl Executes<'e>, action: UseCase) -> Result<(), AppError> {
+        let entry = audit::Entry {
+            user_id: self.user_id,
+            role: "anonymous",
+            action: action.into(),
+            case_id: None,
+            target: self.target,
+            outcome: self.outcome,
+            ip: self.ip,
+        };
+        audit::record(ex, &entry).await?;
+        Ok(())
+    }
 }

@@ -2,19 +2,22 @@
 //! new password and ends every session of the account. Asking answers the same whether or not
 //! the address has an account, and is throttled per address and per client.
 
-use super::audit_self;
+use super::{audit_self, Anonymous};
 use crate::domain::audit::{Outcome, UseCase};
 use crate::domain::validate;
 use crate::error::AppError;
 use crate::model::UserId;
 use crate::server::auth::{password, token};
 use crate::server::config::Config;
-use crate::server::db::{self, audit, email_tokens, outbox, sessions, users, Db};
+use crate::server::db::{self, email_tokens, outbox, sessions, users, Db};
 use crate::server::services::throttle::{self, Key};
 use sqlx::AnyConnection;
 
 pub use crate::domain::validate::RESET_LINK_MINUTES;
 pub use crate::server::services::throttle::{RESET_CLIENT_FREE_REQUESTS, RESET_FREE_REQUESTS};
+
+/// Requests are audited with the address as its keyed reference only, as sign-ins are.
+const REQUEST: UseCase = UseCase::RequestPasswordReset;
 
 /// Emails a reset link to the address if it has an active account; otherwise sends nothing.
 /// Either way the answer is the same `Ok`, so the form tells nobody which addresses have
@@ -28,7 +31,9 @@ pub async fn request_password_reset(db: &Db, config: &Config, email: &str, ip: &
     }
     let mut tx = db.begin().await?;
     if !allowed {
-        record_request(&mut tx, None, &email_ref, Outcome::Throttled, ip).await?;
+        Anonymous::new(None, &email_ref, Outcome::Throttled, ip)
+            .record(&mut *tx, REQUEST)
+            .await?;
         tx.commit().await?;
         return Err(AppError::TooManyRequests);
     }
@@ -36,9 +41,15 @@ pub async fn request_password_reset(db: &Db, config: &Config, email: &str, ip: &
     match users::find_by_email(&mut *tx, &email).await? {
         Some(user) if user.active == 1 => {
             send_reset_link(&mut tx, config, &user.id, &email, now).await?;
-            record_request(&mut tx, Some(&user.id), &email_ref, Outcome::Ok, ip).await?;
+            Anonymous::new(Some(&user.id), &email_ref, Outcome::Ok, ip)
+                .record(&mut *tx, REQUEST)
+                .await?;
         }
-        _ => record_request(&mut tx, None, &email_ref, Outcome::NoAccount, ip).await?,
+        _ => {
+            Anonymous::new(None, &email_ref, Outcome::NoAccount, ip)
+                .record(&mut *tx, REQUEST)
+                .await?
+        }
     }
     tx.commit().await?;
     Ok(())
@@ -105,10 +116,8 @@ async fn send_reset_link(
     email: &str,
     now: i64,
 ) -> Result<(), AppError> {
-    let raw = token::new_token();
     let expires = now + RESET_LINK_MINUTES * 60 * 1000;
-    let purpose = email_tokens::RESET_PASSWORD;
-    email_tokens::insert(conn, &token::hash(&raw), user_id, purpose, expires).await?;
+    let raw = email_tokens::issue(conn, user_id, email_tokens::RESET_PASSWORD, expires).await?;
     let body = format!(
         "Someone, hopefully you, asked to reset the password of your Consilium account.\n\n\
          Open this link to choose a new password:\n\n{}/reset-password#{raw}\n\n\
@@ -117,26 +126,5 @@ async fn send_reset_link(
         config.public_url
     );
     outbox::enqueue(conn, email, "Reset your Consilium password", &body, now).await?;
-    Ok(())
-}
-
-/// The address is kept only as its keyed reference, as for sign-ins.
-async fn record_request(
-    conn: &mut AnyConnection,
-    user_id: Option<&UserId>,
-    email_ref: &str,
-    outcome: Outcome,
-    ip: &str,
-) -> Result<(), AppError> {
-    let entry = audit::Entry {
-        user_id,
-        role: "anonymous",
-        action: UseCase::RequestPasswordReset.into(),
-        case_id: None,
-        target: email_ref,
-        outcome,
-        ip,
-    };
-    audit::record(conn, &entry).await?;
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! Patients register themselves: the answer never tells whether an address has an account, and
 //! an emailed single-use link confirms the address and signs in.
 
-use super::{audit_self, start_session, SignedIn};
+use super::{audit_self, start_session, Anonymous, SignedIn};
 use crate::domain::audit::{Outcome, UseCase};
 use crate::domain::validate;
 use crate::domain::Role;
@@ -9,7 +9,7 @@ use crate::error::AppError;
 use crate::model::UserId;
 use crate::server::auth::{password, token};
 use crate::server::config::Config;
-use crate::server::db::{self, audit, email_tokens, outbox, users, Db};
+use crate::server::db::{self, email_tokens, outbox, users, Db};
 use crate::server::failure::is_unique_violation;
 use sqlx::AnyConnection;
 
@@ -91,16 +91,8 @@ async fn send_verification(
     email: &str,
     now: i64,
 ) -> Result<(), AppError> {
-    let raw = token::new_token();
     let expires = now + VERIFY_LINK_HOURS * 3600 * 1000;
-    email_tokens::insert(
-        conn,
-        &token::hash(&raw),
-        user_id,
-        email_tokens::VERIFY_EMAIL,
-        expires,
-    )
-    .await?;
+    let raw = email_tokens::issue(conn, user_id, email_tokens::VERIFY_EMAIL, expires).await?;
     let body = format!(
         "Welcome to Consilium.\n\nOpen this link to confirm your email address and sign in:\n\n\
          {}/verify-email#{raw}\n\nThe link works once, for {VERIFY_LINK_HOURS} hours. If you did not \
@@ -117,17 +109,9 @@ async fn audit_registration(
     outcome: Outcome,
     ip: &str,
 ) -> Result<(), AppError> {
-    let entry = audit::Entry {
-        user_id: None,
-        role: "anonymous",
-        action: UseCase::Register.into(),
-        case_id: None,
-        target: owner,
-        outcome,
-        ip,
-    };
-    audit::record(conn, &entry).await?;
-    Ok(())
+    Anonymous::new(None, owner, outcome, ip)
+        .record(conn, UseCase::Register)
+        .await
 }
 
 /// Opens a registration link: confirms the address and signs in. A used, expired or unknown
