@@ -38,19 +38,21 @@ pub async fn request_password_reset(db: &Db, config: &Config, email: &str, ip: &
         return Err(AppError::TooManyRequests);
     }
     let now = db::now_ms();
-    match users::find_by_email(&mut *tx, &email).await? {
-        Some(user) if user.active == 1 => {
+    let user = users::find_by_email(&mut *tx, &email)
+        .await?
+        .filter(|u| u.active == 1);
+    let outcome = match &user {
+        Some(user) => {
             send_reset_link(&mut tx, config, &user.id, &email, now).await?;
-            Anonymous::new(Some(&user.id), &email_ref, Outcome::Ok, ip)
-                .record(&mut *tx, REQUEST)
-                .await?;
+            Outcome::Ok
         }
-        _ => {
-            Anonymous::new(None, &email_ref, Outcome::NoAccount, ip)
-                .record(&mut *tx, REQUEST)
-                .await?
-        }
-    }
+        // No account, or a deactivated one: nothing is sent.
+        None => Outcome::NoAccount,
+    };
+    let user_id = user.as_ref().map(|u| &u.id);
+    Anonymous::new(user_id, &email_ref, outcome, ip)
+        .record(&mut *tx, REQUEST)
+        .await?;
     tx.commit().await?;
     Ok(())
 }
