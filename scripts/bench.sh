@@ -51,6 +51,12 @@ cookie_for() { # email -> "name=value" of the session cookie
   local jar="$WORK/jar.$1"
   curl -s -o /dev/null -c "$jar" -H "Origin: $BASE" -H 'Accept: application/json' \
     --data-urlencode "email=$1" --data-urlencode 'password=consilium-demo' "$BASE/api/login"
+  if grep -q consilium_sign_in "$jar"; then # staff: the code from the demo's second factor
+    local code
+    code=$(python3 -c 'import pyotp; print(pyotp.TOTP("CONSILIUMDEMOSTAFFTOTPSECRET2345").now())')
+    curl -s -o /dev/null -b "$jar" -c "$jar" -H "Origin: $BASE" -H 'Accept: application/json' \
+      --data-urlencode "code=$code" "$BASE/api/verify_sign_in_code"
+  fi
   awk '$6 ~ /consilium_session/ { print $6 "=" $7 }' "$jar"
 }
 PATIENT=$(cookie_for tomasz.nowak@example.com)

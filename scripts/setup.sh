@@ -113,6 +113,15 @@ ensure_smtp_peer() {
   fi
 }
 
+# An independent TOTP implementation (pyotp, from PyPI): the end-to-end tests compute staff
+# sign-in codes with it, and the benchmark signs staff in with it.
+ensure_totp_peer() {
+  if ! python3 -c 'import pyotp' 2>/dev/null; then
+    log "installing pyotp (computes two-factor codes for the tests)"
+    python3 -m pip install --quiet pyotp
+  fi
+}
+
 main() {
   ensure_wasm_target
   ensure_debian_packages
@@ -121,6 +130,7 @@ main() {
   ensure_cargo_leptos
   ensure_end2end_packages
   ensure_smtp_peer
+  ensure_totp_peer
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then main "$@"; fi

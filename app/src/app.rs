@@ -80,10 +80,17 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=pages::NotFound>
                     <Route path=path!("/") view=pages::Landing ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=pages::auth::LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/login/code") view=pages::auth::SignInCodePage ssr=SsrMode::Async/>
                     <Route path=path!("/register") view=pages::auth::RegisterPage ssr=SsrMode::Async/>
                     <Route path=path!("/verify-email") view=pages::auth::VerifyEmailPage ssr=SsrMode::Async/>
                     <Route path=path!("/forgot-password") view=pages::auth::ForgotPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/reset-password") view=pages::auth::ResetPasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view=pages::account::AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/profile") view=pages::profile::ProfilePage ssr=SsrMode::Async/>
+                    <Route path=path!("/confirm-email") view=pages::profile::ConfirmEmailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/password") view=pages::account::PasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/two-factor") view=pages::account::TwoFactorPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/sessions") view=pages::account::SessionsPage ssr=SsrMode::Async/>
                     <Route path=path!("/cases") view=pages::patient::MyCasesPage ssr=SsrMode::Async/>
                     <Route path=path!("/cases/:id") view=pages::case::CasePage ssr=SsrMode::Async/>
                     <Route path=path!("/cases/:id/edit") view=pages::intake::IntakePage ssr=SsrMode::Async/>
@@ -93,6 +100,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/clinician") view=pages::clinician::ClinicianHomePage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=pages::admin::QueuePage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/accounts") view=pages::admin::AccountsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/accounts/:id") view=pages::profile::AdminProfilePage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/catalog") view=pages::admin::CatalogPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/audit") view=pages::admin::AuditPage ssr=SsrMode::Async/>
                 </Routes>

@@ -1,9 +1,13 @@
 import { Buffer } from 'node:buffer';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { APIRequestContext, expect, Page } from '@playwright/test';
 
 export const DEMO_PASSWORD = 'consilium-demo';
+/** Every demo staff account's second factor (the README lists it). */
+export const DEMO_TOTP_SECRET = 'CONSILIUMDEMOSTAFFTOTPSECRET2345';
 
 /**
  * Planted values (P2): health data and a password that the journeys type in. scripts/test.sh
@@ -27,14 +31,65 @@ export async function hydrated(page: Page) {
   await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1);
 }
 
-/** Signs in; unless told it should fail, waits until the browser has left the sign-in page. */
-export async function signIn(page: Page, email: string, password = DEMO_PASSWORD, expectSuccess = true) {
+/**
+ * Signs in; unless told it should fail, waits until the browser has left the sign-in page, and
+ * answers the code page of an account with a second factor with a code from `totpSecret`.
+ */
+export async function signIn(
+  page: Page,
+  email: string,
+  password = DEMO_PASSWORD,
+  expectSuccess = true,
+  totpSecret = DEMO_TOTP_SECRET,
+) {
   await page.goto('/login');
   await hydrated(page);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  if (expectSuccess) await expect(page).not.toHaveURL(/\/login$/);
+  if (!expectSuccess) return;
+  await expect(page).not.toHaveURL(/\/login$/);
+  if (new URL(page.url()).pathname === '/login/code') {
+    await page.getByLabel('Code').fill(await totpCode(email, totpSecret));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page).not.toHaveURL(/\/login\/code$/);
+  }
+}
+
+/**
+ * A TOTP code for `email`'s authenticator, computed by pyotp (an implementation independent of
+ * the server's). The server accepts each step once and one step either side of now, so the code
+ * is for the earliest such step after the last one this suite used for the account (kept in a
+ * file beside the outbox, which outlives a restarted worker), waiting for the next step if all
+ * are used.
+ */
+export async function totpCode(email: string, secret: string): Promise<string> {
+  const file = path.join(process.env.CONSILIUM_DATA_DIR ?? 'target/e2e-data', 'totp-steps.json');
+  const used: Record<string, number> = (() => {
+    try {
+      return JSON.parse(readFileSync(file, 'utf8'));
+    } catch {
+      return {};
+    }
+  })();
+  const key = `${email}:${secret}`;
+  for (;;) {
+    const now = Math.floor(Date.now() / 1000 / 30);
+    const step = Math.max(now - 1, (used[key] ?? 0) + 1);
+    if (step <= now + 1) {
+      used[key] = step;
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, JSON.stringify(used));
+      return pyotp(secret, step * 30);
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+/** The code pyotp computes for `secret` at `seconds` since the epoch. */
+export function pyotp(secret: string, seconds: number): string {
+  const script = 'import pyotp, sys; print(pyotp.TOTP(sys.argv[1]).at(int(sys.argv[2])))';
+  return execFileSync('python3', ['-c', script, secret, String(seconds)], { encoding: 'utf8' }).trim();
 }
 
 /**

@@ -41,7 +41,7 @@ async function fits(page: Page, name: string) {
 }
 
 test('signed-out pages fit a 360 px screen', async ({ page }) => {
-  for (const [path, name] of [['/', 'landing'], ['/login', 'login'], ['/register', 'register']]) {
+  for (const [path, name] of [['/', 'landing'], ['/login', 'login'], ['/login/code', 'login-code'], ['/register', 'register']]) {
     await page.goto(path);
     await fits(page, name);
   }
@@ -56,6 +56,11 @@ test("a patient's pages fit a 360 px screen", async ({ page }) => {
     [`/cases/${underReview}`, 'patient-case-under-review'],
     [`/cases/${completed}/report`, 'patient-report'],
     ['/notifications', 'patient-notifications'],
+    ['/account', 'patient-account'],
+    ['/account/profile', 'patient-profile'],
+    ['/account/password', 'patient-password'],
+    ['/account/two-factor', 'patient-two-factor'],
+    ['/account/sessions', 'patient-sessions'],
   ]) {
     await page.goto(path);
     await fits(page, name);
@@ -78,6 +83,8 @@ test("clinicians' pages fit a 360 px screen", async ({ page }) => {
     await fits(page, `${who}-dashboard`);
     await page.goto(`/cases/${underReview}`);
     await fits(page, `${who}-case`);
+    await page.goto('/account/profile');
+    await fits(page, `${who}-profile`);
   }
 });
 

@@ -35,6 +35,10 @@ pub fn spawn(state: AppState) {
             if let Err(e) = db::sessions::delete_expired(state.db.pool(), db::now_ms(), idle).await {
                 tracing::warn!(error = %e, "session cleanup failed");
             }
+            if let Err(e) = db::second_factor::delete_expired_challenges(state.db.pool(), db::now_ms()).await
+            {
+                tracing::warn!(error = %e, "sign-in challenge cleanup failed");
+            }
         }
     });
 }

@@ -58,6 +58,8 @@ struct Ctx {
     payment: String,
     item: String,
     clinician: String,
+    /// A clinician who is none of the callers (an admin's probe resets their second factor).
+    spare_clinician: String,
     review_type: String,
 }
 
@@ -80,6 +82,22 @@ fn table(c: &Ctx) -> Vec<(Call, &'static [Who])> {
         (f("verify_email", "token=not-a-token".into()), EVERYONE),
         (f("request_password_reset", "email=not-an-email".into()), EVERYONE),
         (f("reset_password", "token=not-a-token&password=short".into()), EVERYONE),
+        // One's own account: also open to someone with a step to take first (see below).
+        (f("change_password", "current_password=x&new_password=short".into()), SIGNED_IN),
+        (f("load_sessions", String::new()), SIGNED_IN),
+        (f("end_session", "session_id=".into()), SIGNED_IN),
+        (f("load_second_factor", String::new()), SIGNED_IN),
+        (f("start_second_factor", String::new()), SIGNED_IN),
+        (f("confirm_second_factor", "code=x".into()), SIGNED_IN),
+        (f("turn_off_second_factor", "current_password=".into()), PATIENTS),
+        (f("load_profile", "user_id=".into()), SIGNED_IN),
+        (f("load_profile", format!("user_id={}", c.clinician)), &[Admin, OtherClinician]),
+        (f("save_profile", "user_id=&name=".into()), SIGNED_IN),
+        (f("save_profile", format!("user_id={}&name=", c.clinician)), &[Admin, OtherClinician]),
+        (f("request_email_change", "new_email=not-an-email&current_password=x".into()), SIGNED_IN),
+        (f("confirm_email_change", "token=not-a-token".into()), EVERYONE),
+        (f("reset_second_factor", format!("user_id={}", c.spare_clinician)), &[Admin]),
+        (f("verify_sign_in_code", "code=123456".into()), EVERYONE),
         (f("list_accounts", String::new()), &[Admin]),
         (f("create_staff", "role=clinician&name=&email=bad&password=x".into()), &[Admin]),
         (f("set_account_active", format!("user_id={}&active=true", c.clinician)), &[Admin]),
@@ -122,6 +140,8 @@ fn table(c: &Ctx) -> Vec<(Call, &'static [Who])> {
         // Public: the payment provider authenticates by signature, not by session (an unsigned
         // body gets 400 here; forged and stale signatures are the router tests' subject).
         (Call::Post("/webhooks/payments".into(), b"{}".to_vec()), EVERYONE),
+        // Last: it signs each caller out of every session.
+        (f("end_all_sessions", String::new()), SIGNED_IN),
     ]
 }
 
@@ -208,6 +228,7 @@ async fn context(h: &Harness) -> Ctx {
         )
         .await,
         clinician: one("SELECT id FROM users WHERE email = $1", "mei.chen@consilium.test".into()).await,
+        spare_clinician: one("SELECT id FROM users WHERE email = $1", "priya.raman@consilium.test".into()).await,
         review_type: one("SELECT id FROM review_types WHERE name <> $1 ORDER BY id LIMIT 1", String::new()).await,
         review_case,
         completed_case,
@@ -297,4 +318,44 @@ async fn walk_the_table(h: Harness) {
         stale.is_empty(),
         "the table names server functions that do not exist: {stale:?}"
     );
+}
+
+/// A staff account an admin just created may choose its password, see its sessions and sign
+/// out, and nothing else until it has chosen one: pages' data, plain routes and the event
+/// stream all answer 403.
+#[tokio::test]
+async fn a_new_staff_account_must_choose_its_own_password_before_anything_else() {
+    let h = common::harness().await;
+    let state = AppState::new(h.t.db.clone(), h.t.config.clone());
+    demo_cases::load(&state).await.unwrap();
+    let admin = sign_in(&h, "admin@consilium.test").await;
+    let form = "role=clinician&name=Ines+Duarte&email=ines%40consilium.test\
+                &password=first-password-from-admin&title=Dr&specialties=Neurology\
+                &contact_email=ines%40consilium.test&contact_phone=%2B351+21+000+0000";
+    let created = send(&h, common::post("/api/create_staff", form, Some(&admin))).await;
+    assert_eq!(created.status, 200, "{}", created.body);
+    let login = "email=ines%40consilium.test&password=first-password-from-admin";
+    let signed = send(&h, common::post("/api/login", login, None)).await;
+    let ines = common::session_cookie(&signed);
+    let blocked = [
+        Call::Fn("load_clinician_cases", String::new()),
+        Call::Fn("load_catalog", String::new()),
+        Call::Get("/events".into()),
+    ];
+    for call in &blocked {
+        let status = status_of(&h, call, Some(&ines)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{}", name_of(call));
+    }
+    let sessions = status_of(&h, &Call::Fn("load_sessions", String::new()), Some(&ines)).await;
+    assert_eq!(sessions, StatusCode::OK);
+    let same = "current_password=first-password-from-admin&new_password=first-password-from-admin";
+    let refused = send(&h, common::post("/api/change_password", same, Some(&ines))).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    let own = "current_password=first-password-from-admin&new_password=ines-chose-this-one";
+    let changed = send(&h, common::post("/api/change_password", own, Some(&ines))).await;
+    assert_eq!(changed.status, 200, "{}", changed.body);
+    for call in &blocked[..2] {
+        let status = status_of(&h, call, Some(&ines)).await;
+        assert_eq!(status, StatusCode::OK, "{} after choosing", name_of(call));
+    }
 }

@@ -28,3 +28,12 @@ pub async fn set_account_active(user_id: UserId, active: bool) -> Result<(), App
     call.state.live.announce(user_id.as_str());
     Ok(())
 }
+
+/// Removes another account's second factor (a lost phone); its sessions end.
+#[server(endpoint = "reset_second_factor")]
+pub async fn reset_second_factor(user_id: UserId) -> Result<(), AppError> {
+    let call = super::support::signed_in_as(Role::Admin, UseCase::ResetSecondFactor).await?;
+    crate::server::services::accounts::reset_second_factor(&call.state.db, &call.person, &user_id).await?;
+    call.state.live.announce(user_id.as_str());
+    Ok(())
+}

@@ -11,21 +11,67 @@ pub async fn load_current_user() -> Result<Option<CurrentUser>, AppError> {
     Ok(super::support::person().await?.map(|p| p.user))
 }
 
-/// Signs in and sends the browser to the role's home page.
+/// Signs in and sends the browser to the role's home page, or, for an account with a second
+/// factor, to the page that asks for the code.
 #[server(endpoint = "login")]
 pub async fn login(email: String, password: String) -> Result<(), AppError> {
     use super::support::*;
+    use crate::server::auth::token;
+    use crate::server::services::accounts::{self, SignIn, CHALLENGE_MINUTES};
     let state = state()?;
     let previous = session_token()?;
-    let signed_in = crate::server::services::accounts::login(
+    let client = client()?;
+    let signed_in = accounts::login(
         &state.db,
         &state.config,
         &email,
         password,
         previous.as_deref(),
-        &client_ip()?,
+        &client,
     )
     .await?;
+    match signed_in {
+        SignIn::Session(signed_in) => start_session(&state, &signed_in),
+        SignIn::CodeNeeded { challenge } => {
+            let secure = state.config.secure_cookies;
+            set_cookie(&token::set_challenge_cookie(
+                &challenge,
+                secure,
+                CHALLENGE_MINUTES,
+            ))?;
+            if previous.is_some() {
+                // The session the browser had ended at sign-in.
+                set_cookie(&token::clear_cookie(secure))?;
+            }
+            leptos_axum::redirect("/login/code");
+            Ok(())
+        }
+    }
+}
+
+/// The second step of signing in: the code from the authenticator app, or a recovery code.
+#[server(endpoint = "verify_sign_in_code")]
+pub async fn verify_sign_in_code(code: String) -> Result<(), AppError> {
+    use super::support::*;
+    let state = state()?;
+    let expired = || {
+        AppError::validation(
+            "code",
+            "This sign-in has expired. Sign in again with your password.",
+        )
+    };
+    let challenge = challenge_token()?.ok_or_else(expired)?;
+    let signed_in = crate::server::services::accounts::verify_sign_in_code(
+        &state.db,
+        &state.config,
+        &challenge,
+        &code,
+        &client()?,
+    )
+    .await?;
+    set_cookie(&crate::server::auth::token::clear_challenge_cookie(
+        state.config.secure_cookies,
+    ))?;
     start_session(&state, &signed_in)
 }
 
@@ -55,8 +101,7 @@ pub async fn verify_email(token: String) -> Result<(), AppError> {
     use super::support::*;
     let state = state()?;
     let signed_in =
-        crate::server::services::accounts::verify_email(&state.db, &state.config, &token, &client_ip()?)
-            .await?;
+        crate::server::services::accounts::verify_email(&state.db, &state.config, &token, &client()?).await?;
     start_session(&state, &signed_in)
 }
 

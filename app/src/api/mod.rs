@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod cases;
 pub mod catalog;
+pub mod me;
 pub mod notifications;
 pub mod review;
 pub mod staffing;
@@ -44,8 +45,19 @@ pub(crate) mod support {
         Person::of_request(&parts()?, &state()?).await
     }
 
-    /// The call of a signed-in person; 401 otherwise.
+    /// The call of a signed-in person who has no step left to take first (see
+    /// `domain::account`); 401 when nobody is signed in, 403 with the step's reason otherwise.
     pub async fn signed_in() -> Result<Call, AppError> {
+        let Call { state, person } = signed_in_with_steps_left().await?;
+        Ok(Call {
+            state,
+            person: person.ready()?,
+        })
+    }
+
+    /// The call of a signed-in person even if they have a step to take first: only for what
+    /// taking it needs (choosing a password, seeing and ending their sessions).
+    pub async fn signed_in_with_steps_left() -> Result<Call, AppError> {
         let state = state()?;
         let person = Person::of_request(&parts()?, &state)
             .await?
@@ -65,9 +77,28 @@ pub(crate) mod support {
         Ok(caller::client_ip(&parts()?, &state()?))
     }
 
+    /// The client's address and user agent, for calls that start a session.
+    pub fn client() -> Result<crate::server::services::accounts::Client, AppError> {
+        let parts = parts()?;
+        let user_agent = parts
+            .headers
+            .get(http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        Ok(crate::server::services::accounts::Client {
+            ip: caller::client_ip(&parts, &state()?),
+            user_agent: user_agent.to_owned(),
+        })
+    }
+
     /// The raw session token of the request, if any.
     pub fn session_token() -> Result<Option<String>, AppError> {
         Ok(caller::session_cookie(&parts()?, &state()?))
+    }
+
+    /// The raw token of a sign-in waiting for its code, if any.
+    pub fn challenge_token() -> Result<Option<String>, AppError> {
+        Ok(caller::challenge_cookie(&parts()?, &state()?))
     }
 
     pub fn set_cookie(value: &str) -> Result<(), AppError> {

@@ -1,4 +1,5 @@
-use crate::api::auth::{load_current_user, Login, Logout, Register, VerifyEmail};
+use crate::api::auth::{load_current_user, Login, Logout, Register, VerifyEmail, VerifySignInCode};
+use crate::api::me::{ChangePassword, ConfirmSecondFactor, EndAllSessions};
 use crate::components::feedback::{set_page_status, ErrorNote};
 use crate::domain::Role;
 use crate::error::AppError;
@@ -11,33 +12,52 @@ use leptos_router::components::Redirect;
 #[derive(Clone, Copy)]
 pub struct AuthContext {
     pub login: ServerAction<Login>,
+    /// The code step of signing in.
+    pub verify_code: ServerAction<VerifySignInCode>,
     pub register: ServerAction<Register>,
     pub verify_email: ServerAction<VerifyEmail>,
     pub logout: ServerAction<Logout>,
+    /// Changing the password can take the account's first step (see `domain::account`).
+    pub change_password: ServerAction<ChangePassword>,
+    /// So can setting up the second factor.
+    pub confirm_second_factor: ServerAction<ConfirmSecondFactor>,
+    pub end_all_sessions: ServerAction<EndAllSessions>,
     pub user: Resource<Result<Option<CurrentUser>, AppError>>,
 }
 
 impl AuthContext {
     pub fn new() -> Self {
         let login = ServerAction::<Login>::new();
+        let verify_code = ServerAction::<VerifySignInCode>::new();
+        let confirm_second_factor = ServerAction::<ConfirmSecondFactor>::new();
         let register = ServerAction::<Register>::new();
         let verify_email = ServerAction::<VerifyEmail>::new();
         let logout = ServerAction::<Logout>::new();
+        let change_password = ServerAction::<ChangePassword>::new();
+        let end_all_sessions = ServerAction::<EndAllSessions>::new();
         let user = Resource::new(
             move || {
-                (
+                [
                     login.version().get(),
+                    verify_code.version().get(),
                     verify_email.version().get(),
                     logout.version().get(),
-                )
+                    change_password.version().get(),
+                    confirm_second_factor.version().get(),
+                    end_all_sessions.version().get(),
+                ]
             },
             |_| load_current_user(),
         );
         Self {
             login,
+            verify_code,
+            confirm_second_factor,
             register,
             verify_email,
             logout,
+            change_password,
+            end_all_sessions,
             user,
         }
     }
@@ -70,9 +90,18 @@ pub fn RequireUser(children: ChildrenFn) -> impl IntoView {
     view! { <Guard role=None children/> }
 }
 
-/// Waits for the signed-in user, then shows `children` if `role` (any, when None) admits them.
+/// Renders `children` for any signed-in user, even one with a step to take first: for the
+/// pages where that step is taken, or that must never wait for it (signing out elsewhere).
 #[component]
-fn Guard(role: Option<Role>, children: ChildrenFn) -> impl IntoView {
+pub fn RequireUserWithStepsLeft(children: ChildrenFn) -> impl IntoView {
+    view! { <Guard role=None steps_left=true children/> }
+}
+
+/// Waits for the signed-in user, then shows `children` if `role` (any, when None) admits them.
+/// Someone with a step to take first (see `domain::account`) is sent to take it, unless
+/// `steps_left` admits them.
+#[component]
+fn Guard(role: Option<Role>, #[prop(optional)] steps_left: bool, children: ChildrenFn) -> impl IntoView {
     let auth = use_auth();
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -80,6 +109,10 @@ fn Guard(role: Option<Role>, children: ChildrenFn) -> impl IntoView {
                 let children = children.clone();
                 Suspend::new(async move {
                     match auth.user.await {
+                        Ok(Some(user)) if user.next_step.is_some() && !steps_left => {
+                            let path = user.next_step.map_or("/", |step| step.path());
+                            view! { <Redirect path/> }.into_any()
+                        }
                         Ok(Some(user)) if role.is_none_or(|r| r == user.role) => children().into_any(),
                         Ok(Some(_)) => view! { <NotAllowed/> }.into_any(),
                         Ok(None) => view! { <Redirect path="/login"/> }.into_any(),

@@ -39,7 +39,7 @@ pub fn Header() -> impl IntoView {
 #[component]
 fn UserNav(user: CurrentUser) -> impl IntoView {
     let auth = use_auth();
-    let links: Vec<(&str, &str)> = match user.role {
+    let mut links: Vec<(&str, &str)> = match user.role {
         Role::Patient => vec![("/cases", "My cases")],
         Role::Clinician => vec![("/clinician", "My cases")],
         Role::Admin => vec![
@@ -49,6 +49,7 @@ fn UserNav(user: CurrentUser) -> impl IntoView {
             ("/admin/audit", "Audit log"),
         ],
     };
+    links.push(("/account", "Your account"));
     let live = use_live();
     live.start();
     view! {

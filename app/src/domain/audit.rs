@@ -51,6 +51,16 @@ pub enum UseCase {
     VerifyEmail,
     RequestPasswordReset,
     ResetPassword,
+    ChangePassword,
+    VerifySignInCode,
+    EnrolSecondFactor,
+    TurnOffSecondFactor,
+    ResetSecondFactor,
+    EndSession,
+    EndAllSessions,
+    UpdateProfile,
+    RequestEmailChange,
+    ConfirmEmailChange,
     Login,
     Logout,
     CreateCase,
@@ -91,6 +101,16 @@ string_enum!(UseCase {
     VerifyEmail => "verify_email",
     RequestPasswordReset => "request_password_reset",
     ResetPassword => "reset_password",
+    ChangePassword => "change_password",
+    VerifySignInCode => "verify_sign_in_code",
+    EnrolSecondFactor => "enrol_second_factor",
+    TurnOffSecondFactor => "turn_off_second_factor",
+    ResetSecondFactor => "reset_second_factor",
+    UpdateProfile => "update_profile",
+    RequestEmailChange => "request_email_change",
+    ConfirmEmailChange => "confirm_email_change",
+    EndSession => "end_session",
+    EndAllSessions => "end_all_sessions",
     Login => "login",
     Logout => "logout",
     CreateCase => "create_case",
@@ -150,6 +170,10 @@ pub enum Outcome {
     ExistingAccount,
     /// A password reset asked for an address with no active account: nothing is sent.
     NoAccount,
+    /// The password was right; the sign-in waits for a code from the authenticator app.
+    CodeNeeded,
+    /// A sign-in completed with a recovery code instead of the app's code.
+    RecoveryCodeUsed,
 }
 
 string_enum!(Outcome {
@@ -166,6 +190,8 @@ string_enum!(Outcome {
     UnverifiedAgain => "unverified_again",
     ExistingAccount => "existing_account",
     NoAccount => "no_account",
+    CodeNeeded => "code_needed",
+    RecoveryCodeUsed => "recovery_code_used",
 });
 
 #[cfg(test)]

@@ -49,6 +49,8 @@ macro_rules! string_enum {
     };
 }
 
+/// What an account must do before anything else.
+pub mod account;
 /// Audit log outcomes.
 pub mod audit;
 /// Case statuses, actions, actors and the transition rule with its effects.

@@ -79,6 +79,26 @@ pub fn new_password(field: &str, raw: &str) -> Result<String, FieldError> {
     Ok(raw.to_owned())
 }
 
+/// A phone number as people write it: digits with spaces, dashes, dots, brackets and a leading
+/// +; at least six digits. Empty is allowed only when the number is `optional`.
+pub fn phone(field: &str, raw: &str, optional: bool) -> Result<String, FieldError> {
+    let text = raw.trim();
+    if text.is_empty() && optional {
+        return Ok(String::new());
+    }
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    let allowed = text
+        .char_indices()
+        .all(|(i, c)| c.is_ascii_digit() || " -.()".contains(c) || (c == '+' && i == 0));
+    if !allowed || !(6..=20).contains(&digits) {
+        return Err(FieldError::new(
+            field,
+            "Enter a phone number with its country code, like +44 20 7946 0000.",
+        ));
+    }
+    Ok(text.to_owned())
+}
+
 /// Collects the errors of several fields at once, so the form shows all of them together.
 #[derive(Default)]
 pub struct Checks(Vec<FieldError>);
@@ -106,6 +126,22 @@ impl Checks {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn phones_keep_their_punctuation_and_need_enough_digits() {
+        let table = [
+            ("+44 20 7946 0000", false, Some("+44 20 7946 0000")),
+            ("  (030) 123-4567 ", false, Some("(030) 123-4567")),
+            ("", true, Some("")),
+            ("", false, None),
+            ("12345", false, None),
+            ("+1 555 CALL ME", false, None),
+            ("555+123456", false, None),
+        ];
+        for (raw, optional, expected) in table {
+            assert_eq!(phone("phone", raw, optional).ok().as_deref(), expected, "{raw:?}");
+        }
+    }
 
     #[test]
     fn emails_are_normalised_and_checked() {

@@ -1,6 +1,7 @@
 //! Wire types: what server functions send to the browser. Deliberately separate from database
 //! rows (which may hold secrets such as password hashes) and from the domain rules.
 
+use crate::domain::account::{AccountStep, ProfileField};
 use crate::domain::document::MediaType;
 use crate::domain::{CaseAction, CaseStatus, Relation, Role, TimelineLabel};
 use chrono::{DateTime, Utc};
@@ -20,6 +21,69 @@ pub struct CurrentUser {
     pub name: String,
     pub email: String,
     pub role: Role,
+    /// What the person must do before anything else (see `domain::account`).
+    pub next_step: Option<AccountStep>,
+}
+
+/// One of the signed-in person's live sessions, for "Your sessions".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionSummary {
+    /// The session's public id (never its token or the token's hash).
+    pub id: String,
+    /// The browser and system, read from the user agent ("Firefox on Windows").
+    pub device: String,
+    pub ip: String,
+    pub started_at: DateTime<Utc>,
+    pub last_used_at: DateTime<Utc>,
+    /// The session this request came with.
+    pub current: bool,
+}
+
+/// An account's profile as its editor sees it; `editable` names the fields they may change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    pub user_id: UserId,
+    pub role: Role,
+    pub email: String,
+    pub name: String,
+    pub phone: String,
+    pub title: String,
+    pub specialties: String,
+    pub contact_email: String,
+    pub contact_phone: String,
+    pub editable: Vec<ProfileField>,
+}
+
+/// A profile as the form sends it: every field as typed; the server keeps the ones the editor
+/// may not change.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ProfileForm {
+    pub user_id: String,
+    pub name: String,
+    pub phone: String,
+    pub title: String,
+    pub specialties: String,
+    pub contact_email: String,
+    pub contact_phone: String,
+}
+
+/// What the two-factor page shows of the signed-in person's second factor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecondFactorStatus {
+    pub enrolled: bool,
+    /// Whether the role must use one (then it cannot be turned off).
+    pub required: bool,
+    pub recovery_codes_left: i64,
+}
+
+/// A second factor being set up: the secret to type into an authenticator app, or its
+/// `otpauth://` link as a QR code to scan.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecondFactorEnrolment {
+    pub secret: String,
+    pub url: String,
+    pub qr_data_url: String,
 }
 
 /// An account as admins see it in the staff list.
@@ -32,6 +96,8 @@ pub struct UserSummary {
     pub active: bool,
     pub title: Option<String>,
     pub specialties: Option<String>,
+    /// Whether two-factor sign-in is set up (an admin can reset it).
+    pub second_factor: bool,
 }
 
 /// One line of a case list.

@@ -30,6 +30,29 @@ pub fn LoginPage() -> impl IntoView {
     }
 }
 
+/// The second step of signing in, for accounts with two-factor sign-in.
+#[component]
+pub fn SignInCodePage() -> impl IntoView {
+    let verify = use_auth().verify_code;
+    let result = verify.value();
+    view! {
+        <Title text="Enter your code"/>
+        <section class="card narrow">
+            <h1>"Enter your code"</h1>
+            <p>"Open your authenticator app and enter the six-digit code it shows for Consilium."</p>
+            <ActionForm action=verify attr:class="form">
+                <label for="code">"Code"</label>
+                <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code"
+                    required maxlength="20" aria-describedby="code-hint"/>
+                <p class="hint" id="code-hint">"Lost your phone? Enter one of your recovery codes instead."</p>
+                <FieldError result field="code"/>
+                <Submit result label="Sign in" disabled=verify.pending()/>
+            </ActionForm>
+            <p class="hint"><a href="/login">"Start again"</a></p>
+        </section>
+    }
+}
+
 #[component]
 pub fn RegisterPage() -> impl IntoView {
     let register = use_auth().register;
@@ -158,7 +181,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
 
 /// The token of an emailed link, from the page's fragment (after `#`), which the browser never
 /// sends to the server; empty until the page is interactive.
-fn fragment_token() -> RwSignal<String> {
+pub(crate) fn fragment_token() -> RwSignal<String> {
     let token = RwSignal::new(String::new());
     Effect::new(move |_| {
         let hash = window().location().hash().unwrap_or_default();

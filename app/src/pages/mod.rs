@@ -1,6 +1,7 @@
 //! One component per page. Pages fetch through server functions and render with Transition;
 //! rules about who may do what come from the domain module, never from the page.
 
+pub mod account;
 pub mod admin;
 pub mod auth;
 pub mod case;
@@ -11,6 +12,7 @@ pub mod clinician;
 pub mod intake;
 pub mod notifications;
 pub mod patient;
+pub mod profile;
 pub mod report;
 
 use crate::components::auth::use_auth;

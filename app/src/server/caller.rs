@@ -37,6 +37,15 @@ impl Person {
         &self.user.id
     }
 
+    /// The person, if they have no step to take before anything else (see
+    /// `domain::account`); otherwise 403 with the step's reason.
+    pub fn ready(self) -> Result<Person, AppError> {
+        match self.user.next_step {
+            None => Ok(self),
+            Some(step) => Err(AppError::forbidden(step.reason())),
+        }
+    }
+
     /// The signed-in person of a request, or None when nobody is signed in. Resolved once per
     /// request: a page's header, guard and data all ask, and each would otherwise read the
     /// session again.
@@ -116,8 +125,17 @@ async fn lookup(parts: &Parts, state: &AppState) -> Result<Option<CurrentUser>, 
 
 /// The raw session token from the request's cookie, if any.
 pub fn session_cookie(parts: &Parts, state: &AppState) -> Option<String> {
+    cookie_value(parts, token::cookie_name(state.config.secure_cookies))
+}
+
+/// The raw token of a sign-in waiting for its code, if any.
+pub fn challenge_cookie(parts: &Parts, state: &AppState) -> Option<String> {
+    cookie_value(parts, token::challenge_cookie_name(state.config.secure_cookies))
+}
+
+fn cookie_value(parts: &Parts, name: &str) -> Option<String> {
     CookieJar::from_headers(&parts.headers)
-        .get(token::cookie_name(state.config.secure_cookies))
+        .get(name)
         .map(|c| c.value().to_owned())
         .filter(|v| !v.is_empty())
 }
@@ -134,11 +152,13 @@ pub fn client_ip(parts: &Parts, state: &AppState) -> String {
 impl FromRequestParts<AppState> for Person {
     type Rejection = AppError;
 
-    /// Missing or expired sessions are rejected with 401 before the handler runs.
+    /// Missing or expired sessions are rejected with 401 before the handler runs, and people
+    /// with a step to take first (see [`Person::ready`]) with 403.
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Person, AppError> {
         Person::of_request(parts, state)
             .await?
-            .ok_or(AppError::Unauthenticated)
+            .ok_or(AppError::Unauthenticated)?
+            .ready()
     }
 }
 

@@ -10,6 +10,11 @@ use crate::error::AppError;
 
 pub const DEMO_PASSWORD: &str = "consilium-demo";
 
+/// The TOTP secret every demo staff account's second factor is set up with (base32, 160 bits),
+/// so a newcomer adds one entry to any authenticator app, or runs `oathtool --totp -b` on it,
+/// and signs in as any staff role. Listed in the README; never used outside demo data.
+pub const DEMO_TOTP_SECRET: &str = "CONSILIUMDEMOSTAFFTOTPSECRET2345";
+
 struct Clinician {
     name: &'static str,
     email: &'static str,
@@ -180,6 +185,7 @@ pub async fn load_if_empty(db: &Db) -> Result<bool, AppError> {
     ] {
         catalog::insert_review_type(&mut tx, &rt).await?;
     }
+    super::db::second_factor::enrol_all_staff(&mut tx, DEMO_TOTP_SECRET).await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -23,12 +23,7 @@ async fn person(state: &AppState, email: &str) -> Result<CurrentUser, AppError> 
     let row = users::find_by_email(state.db.pool(), email)
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok(CurrentUser {
-        role: row.role(),
-        id: row.id,
-        name: row.name,
-        email: row.email,
-    })
+    Ok(row.into_current())
 }
 
 fn as_(user: &CurrentUser) -> Person {

@@ -6,7 +6,7 @@ use app::domain::Role;
 use app::error::AppError;
 use app::server::auth::token;
 use app::server::db::{self, sessions};
-use app::server::services::accounts::{self, NewStaff, ProfileInput, Registration, SignedIn};
+use app::server::services::accounts::{self, Client, NewStaff, ProfileInput, Registration, SignedIn};
 use app::server::services::Person;
 
 async fn session_is_live(t: &TestDb, raw: &str) -> bool {
@@ -26,7 +26,9 @@ fn registration(email: &str) -> Registration {
 
 /// Signs in from no particular address, with no session to replace.
 async fn sign_in(t: &TestDb, email: &str, password: String) -> Result<SignedIn, AppError> {
-    accounts::login(&t.db, &t.config, email, password, None, "").await
+    accounts::login(&t.db, &t.config, email, password, None, &Client::default())
+        .await
+        .map(|s| s.session().expect("no second factor: a session"))
 }
 
 async fn sessions_count(t: &TestDb) -> i64 {
@@ -90,11 +92,13 @@ on_both_backends!(a_registration_link_confirms_once_and_signs_in, |t| {
         )
         .await;
     assert_eq!(stored, 1, "only the token's hash is kept");
-    let signed = accounts::verify_email(&t.db, &t.config, &raw, "").await.unwrap();
+    let signed = accounts::verify_email(&t.db, &t.config, &raw, &Client::default())
+        .await
+        .unwrap();
     assert_eq!(signed.user.role, Role::Patient);
     assert_eq!(signed.user.email, "ana@example.com");
     assert!(session_is_live(&t, &signed.token).await);
-    let again = accounts::verify_email(&t.db, &t.config, &raw, "")
+    let again = accounts::verify_email(&t.db, &t.config, &raw, &Client::default())
         .await
         .unwrap_err();
     assert!(again.field("token").is_some(), "{again:?}");
@@ -113,11 +117,11 @@ on_both_backends!(a_registration_link_confirms_once_and_signs_in, |t| {
         .execute(t.db.pool())
         .await
         .unwrap();
-    let expired = accounts::verify_email(&t.db, &t.config, &late, "")
+    let expired = accounts::verify_email(&t.db, &t.config, &late, &Client::default())
         .await
         .unwrap_err();
     assert!(expired.field("token").is_some(), "{expired:?}");
-    let unknown = accounts::verify_email(&t.db, &t.config, "0123", "")
+    let unknown = accounts::verify_email(&t.db, &t.config, "0123", &Client::default())
         .await
         .unwrap_err();
     assert_eq!(unknown, expired, "unknown and expired links answer alike");
@@ -177,9 +181,11 @@ on_both_backends!(signing_in_rotates_the_session_and_logout_ends_it, |t| {
         &ana.email,
         PASSWORD.into(),
         Some(&first.token),
-        "",
+        &Client::default(),
     )
     .await
+    .unwrap()
+    .session()
     .unwrap();
     assert_ne!(first.token, second.token);
     assert!(
@@ -330,9 +336,16 @@ on_both_backends!(
                 if i == 30 {
                     tokio::task::yield_now().await;
                 }
-                accounts::login(&t.db, &t.config, "ana@example.com", password, None, &ip)
-                    .await
-                    .map(|_| ())
+                accounts::login(
+                    &t.db,
+                    &t.config,
+                    "ana@example.com",
+                    password,
+                    None,
+                    &Client::at(&ip),
+                )
+                .await
+                .map(|_| ())
             }));
         }
         let mut refused = 0;
@@ -408,9 +421,16 @@ on_both_backends!(
 // from it gives its attempt back.
 on_both_backends!(one_client_address_is_limited_across_accounts, |t| {
     let ana = user(&t.db, Role::Patient, "ana@example.com").await;
-    accounts::login(&t.db, &t.config, &ana.email, PASSWORD.into(), None, "203.0.113.9")
-        .await
-        .unwrap();
+    accounts::login(
+        &t.db,
+        &t.config,
+        &ana.email,
+        PASSWORD.into(),
+        None,
+        &Client::at("203.0.113.9"),
+    )
+    .await
+    .unwrap();
     for i in 0..30 {
         let email = format!("guess{i}@example.com");
         let err = accounts::login(
@@ -419,12 +439,20 @@ on_both_backends!(one_client_address_is_limited_across_accounts, |t| {
             &email,
             "wrong password!".into(),
             None,
-            "203.0.113.9",
+            &Client::at("203.0.113.9"),
         )
         .await;
         assert_eq!(err.err(), Some(AppError::BadCredentials), "attempt {i}");
     }
-    let err = accounts::login(&t.db, &t.config, &ana.email, PASSWORD.into(), None, "203.0.113.9").await;
+    let err = accounts::login(
+        &t.db,
+        &t.config,
+        &ana.email,
+        PASSWORD.into(),
+        None,
+        &Client::at("203.0.113.9"),
+    )
+    .await;
     assert_eq!(err.err(), Some(AppError::TooManyRequests));
     // Another address is not affected.
     accounts::login(
@@ -433,7 +461,7 @@ on_both_backends!(one_client_address_is_limited_across_accounts, |t| {
         &ana.email,
         PASSWORD.into(),
         None,
-        "203.0.113.10",
+        &Client::at("203.0.113.10"),
     )
     .await
     .unwrap();

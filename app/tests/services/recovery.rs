@@ -7,7 +7,7 @@ use app::domain::audit::{Outcome, UseCase};
 use app::domain::Role;
 use app::error::AppError;
 use app::server::db;
-use app::server::services::accounts::{self, RESET_LINK_MINUTES};
+use app::server::services::accounts::{self, Client, RESET_LINK_MINUTES};
 
 const NEW_PASSWORD: &str = "a brand new passphrase";
 
@@ -34,7 +34,7 @@ async fn reset(t: &TestDb, token: &str, password: &str) -> Result<(), AppError> 
 }
 
 async fn signs_in(t: &TestDb, email: &str, password: &str) -> bool {
-    accounts::login(&t.db, &t.config, email, password.into(), None, "")
+    accounts::login(&t.db, &t.config, email, password.into(), None, &Client::default())
         .await
         .is_ok()
 }

@@ -125,17 +125,73 @@ pub fn get(path: &str, cookie: Option<&str>) -> Request<Body> {
     builder.body(Body::empty()).unwrap()
 }
 
-/// Signs in and returns the `name=value` of the session cookie.
+/// Signs in with the demo password (and, for an account with a second factor, a code made from
+/// its secret) and returns the `name=value` of the session cookie.
 pub async fn sign_in(h: &Harness, email: &str) -> String {
     let form = format!("email={email}&password={}", demo::DEMO_PASSWORD);
     let reply = send(h, post("/api/login", &form, None)).await;
+    let Some(challenge) = cookie_named(&reply, "consilium_sign_in") else {
+        return session_cookie(&reply);
+    };
+    let code = next_code(h, email).await;
+    let reply = send(
+        h,
+        post(
+            "/api/verify_sign_in_code",
+            &format!("code={code}"),
+            Some(&challenge),
+        ),
+    )
+    .await;
+    session_cookie(&reply)
+}
+
+/// A code of `email`'s second factor that has not been used yet: the earliest step the server
+/// still accepts that is later than the last one used, waiting for the next step if needed.
+async fn next_code(h: &Harness, email: &str) -> String {
+    use app::server::auth::totp;
+    let (secret, last): (String, i64) =
+        sqlx::query_as("SELECT totp_secret, totp_last_step FROM users WHERE email = $1")
+            .bind(email)
+            .fetch_one(h.t.db.pool())
+            .await
+            .unwrap();
+    loop {
+        let now = u64::try_from(app::server::db::now_ms() / 1000).unwrap() / totp::STEP_SECONDS;
+        let step = (now - totp::SKEW_STEPS).max(u64::try_from(last).unwrap() + 1);
+        if step <= now + totp::SKEW_STEPS {
+            return totp::code_at(&secret, step * totp::STEP_SECONDS).unwrap();
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    }
+}
+
+/// The `name=value` of the cookie called `name` that a reply set, if it set one.
+fn cookie_named(reply: &Reply, name: &str) -> Option<String> {
+    reply
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or_default().to_owned())
+        .find(|pair| pair.starts_with(&format!("{name}=")) && pair.len() > name.len() + 1)
+}
+
+/// The `name=value` of the session cookie a successful sign-in set.
+pub fn session_cookie(reply: &Reply) -> String {
     assert!(
         reply.status.is_success() || reply.status.is_redirection(),
         "{} {}",
         reply.status,
         reply.body
     );
-    let set_cookie = reply.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
+    let set_cookie = reply
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("consilium_session=") && !v.starts_with("consilium_session=;"))
+        .unwrap_or_else(|| panic!("no session cookie: {} {}", reply.status, reply.body));
     assert!(
         set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"),
         "{set_cookie}"

@@ -1,4 +1,4 @@
-use crate::api::accounts::{list_accounts, CreateStaff, SetAccountActive};
+use crate::api::accounts::{list_accounts, CreateStaff, ResetSecondFactor, SetAccountActive};
 use crate::components::auth::{use_auth, RolePage};
 use crate::components::feedback::{ActionError, FieldError, Loaded};
 use crate::domain::validate::PASSWORD_MIN_CHARS;
@@ -7,17 +7,34 @@ use crate::error::AppError;
 use crate::model::UserSummary;
 use leptos::prelude::*;
 
-/// Staff accounts: create clinicians and admins, deactivate and reactivate anyone.
+/// What an admin does to an existing account from the list.
+#[derive(Clone, Copy)]
+struct RowActions {
+    toggle: ServerAction<SetAccountActive>,
+    reset: ServerAction<ResetSecondFactor>,
+}
+
+/// Staff accounts: create clinicians and admins, deactivate and reactivate anyone, reset a lost
+/// second factor.
 #[component]
 pub fn AccountsPage() -> impl IntoView {
     let create = ServerAction::<CreateStaff>::new();
-    let toggle = ServerAction::<SetAccountActive>::new();
+    let actions = RowActions {
+        toggle: ServerAction::new(),
+        reset: ServerAction::new(),
+    };
     let accounts = Resource::new(
-        move || (create.version().get(), toggle.version().get()),
+        move || {
+            (
+                create.version().get(),
+                actions.toggle.version().get(),
+                actions.reset.version().get(),
+            )
+        },
         |_| list_accounts(),
     );
     view! {
-        <RolePage title="Accounts" role=Role::Admin><Accounts accounts create toggle/></RolePage>
+        <RolePage title="Accounts" role=Role::Admin><Accounts accounts create actions/></RolePage>
     }
 }
 
@@ -25,15 +42,16 @@ pub fn AccountsPage() -> impl IntoView {
 fn Accounts(
     accounts: Resource<Result<Vec<UserSummary>, AppError>>,
     create: ServerAction<CreateStaff>,
-    toggle: ServerAction<SetAccountActive>,
+    actions: RowActions,
 ) -> impl IntoView {
     view! {
         <h1>"Accounts"</h1>
         <div class="columns">
             <section aria-labelledby="list-title">
                 <h2 id="list-title">"Everyone"</h2>
-                <ActionError result=toggle.value()/>
-                <Loaded resource=accounts loading="Loading accounts…" ready=move |list| view! { <AccountTable list toggle/> }/>
+                <ActionError result=actions.toggle.value()/>
+                <ActionError result=actions.reset.value()/>
+                <Loaded resource=accounts loading="Loading accounts…" ready=move |list| view! { <AccountTable list actions/> }/>
             </section>
             <CreateStaffForm create/>
         </div>
@@ -41,7 +59,7 @@ fn Accounts(
 }
 
 #[component]
-fn AccountTable(list: Vec<UserSummary>, toggle: ServerAction<SetAccountActive>) -> impl IntoView {
+fn AccountTable(list: Vec<UserSummary>, actions: RowActions) -> impl IntoView {
     // Admins cannot lock themselves out; the server refuses it too.
     let me = use_auth()
         .user
@@ -67,16 +85,28 @@ fn AccountTable(list: Vec<UserSummary>, toggle: ServerAction<SetAccountActive>) 
                     let is_me = me.as_ref().is_some_and(|me| *me == u.id.as_str());
                     view! {
                         <tr>
-                            <td data-label="Name">{name}{u.specialties.map(|s| view! { <div class="muted">{s}</div> })}</td>
+                            <td data-label="Name">
+                                <a href=format!("/admin/accounts/{}", u.id)>{name}</a>
+                                {u.specialties.map(|s| view! { <div class="muted">{s}</div> })}
+                            </td>
                             <td data-label="Email">{u.email}</td>
                             <td data-label="Role">{u.role.label()}</td>
-                            <td data-label="Status">{if u.active { "Active" } else { "Deactivated" }}</td>
+                            <td data-label="Status">
+                                {if u.active { "Active" } else { "Deactivated" }}
+                                {u.second_factor.then(|| view! { <div class="muted">"Two-factor on"</div> })}
+                            </td>
                             <td data-label="">
-                                {(!is_me).then(|| view! {
-                                    <ActionForm action=toggle attr:class="inline-form">
-                                        <input type="hidden" name="user_id" value=u.id.clone()/>
+                                {(!is_me).then(|| { let id = u.id.clone(); view! {
+                                    <ActionForm action=actions.toggle attr:class="inline-form">
+                                        <input type="hidden" name="user_id" value=id/>
                                         <input type="hidden" name="active" value=next/>
                                         <button type="submit" class="button button-quiet">{label}</button>
+                                    </ActionForm>
+                                }})}
+                                {(!is_me && u.second_factor).then(|| view! {
+                                    <ActionForm action=actions.reset attr:class="inline-form">
+                                        <input type="hidden" name="user_id" value=u.id.clone()/>
+                                        <button type="submit" class="button button-quiet">"Reset two-factor"</button>
                                     </ActionForm>
                                 })}
                             </td>

@@ -5,3 +5,4 @@ pub mod hashing;
 pub mod password;
 pub mod request;
 pub mod token;
+pub mod totp;

@@ -36,6 +36,39 @@ pub fn set_cookie(token: &str, secure: bool) -> String {
     cookie.to_string()
 }
 
+/// The cookie of a sign-in waiting for its second-factor code.
+pub fn challenge_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-consilium_sign_in"
+    } else {
+        "consilium_sign_in"
+    }
+}
+
+/// The Set-Cookie value that keeps a waiting sign-in's token for as long as it may wait.
+pub fn set_challenge_cookie(token: &str, secure: bool, max_age_minutes: i64) -> String {
+    cookie::Cookie::build((challenge_cookie_name(secure), token.to_owned()))
+        .path("/")
+        .http_only(true)
+        .same_site(cookie::SameSite::Lax)
+        .secure(secure)
+        .max_age(cookie::time::Duration::minutes(max_age_minutes))
+        .build()
+        .to_string()
+}
+
+/// The Set-Cookie value that removes a waiting sign-in's cookie.
+pub fn clear_challenge_cookie(secure: bool) -> String {
+    let mut cookie = cookie::Cookie::build((challenge_cookie_name(secure), ""))
+        .path("/")
+        .http_only(true)
+        .same_site(cookie::SameSite::Lax)
+        .secure(secure)
+        .build();
+    cookie.make_removal();
+    cookie.to_string()
+}
+
 /// The Set-Cookie value that removes the cookie.
 pub fn clear_cookie(secure: bool) -> String {
     let mut cookie = cookie::Cookie::build((cookie_name(secure), ""))

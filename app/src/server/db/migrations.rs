@@ -32,6 +32,7 @@ const FILES: &[(&str, &str)] = &[
     embedded!("0005_audit.sql"),
     embedded!("0006_security.sql"),
     embedded!("0007_password_reset.sql"),
+    embedded!("0008_accounts.sql"),
 ];
 
 /// SQLite phrase → the PostgreSQL phrase for the same thing.
@@ -108,6 +109,7 @@ mod tests {
         ("0004_review.sql", "d83bf5480ba117e1ae8eede2e822b0ccf870b3af37fca001f6c66d8b0ba1627f69e07e2a890594d12900efb00f2e80c6", "d83bf5480ba117e1ae8eede2e822b0ccf870b3af37fca001f6c66d8b0ba1627f69e07e2a890594d12900efb00f2e80c6"),
         ("0005_audit.sql", "26e3257c380e47de8c9c690a4c5c9c5cfac799bbdfd6cca530df47ded338b0f77474a04a0cbddc5544e0468941ad1ddf", "0bf91ba79ef73f976cc2d9b1881d6cca0cb1ab8feb50549cc1c1d0546475bc9e4a82f2a6ba9166a04efb4d132c16a8b4"),
         ("0006_security.sql", "043a0f2fbf790f4548a423bbfdbf6ef2f6e3b8b14139bc282cbc6d80b2552559c8f562cd255ffb9f2ce255cd3fcf4920", "043a0f2fbf790f4548a423bbfdbf6ef2f6e3b8b14139bc282cbc6d80b2552559c8f562cd255ffb9f2ce255cd3fcf4920"),
+        ("0007_password_reset.sql", "3f77702ac54cce493fffebad41a4668df572d4b6e577a187d5a481c316381b029bd6211cec5cd9c4811428a3ca7d0dd7", "75b4bbad9d90baaf71b08e38ac29d587acbe1d711c3d74393c14b5468a5a604263c2bfadd550f557723507dd9ec357a1"),
     ];
 
     fn checksums(backend: Backend) -> Vec<(String, String)> {

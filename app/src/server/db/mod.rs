@@ -15,6 +15,7 @@ pub mod outbox;
 pub mod payments;
 pub mod review;
 pub mod run;
+pub mod second_factor;
 pub mod sessions;
 pub mod settings;
 pub mod timeline;

@@ -1,4 +1,5 @@
-use crate::domain::Role;
+use crate::domain::{account, Role};
+use crate::model::CurrentUser;
 use crate::model::UserId;
 use crate::model::UserSummary;
 use crate::server::db::run::{self, args};
@@ -16,6 +17,12 @@ pub struct UserRow {
     pub active: i64,
     /// 0 until the owner of a self-registered account opened the link sent to the address.
     pub email_verified: i64,
+    /// 1 while the password is the one an admin set when creating the account.
+    pub must_change_password: i64,
+    /// The base32 TOTP secret once two-factor sign-in is set up.
+    pub totp_secret: Option<String>,
+    /// The time step of the last code accepted (none is accepted twice).
+    pub totp_last_step: i64,
 }
 
 impl UserRow {
@@ -23,6 +30,21 @@ impl UserRow {
         // The CHECK constraint admits only known roles; an unknown one is treated as the least
         // privileged rather than crashing the request.
         self.role.parse().unwrap_or(Role::Patient)
+    }
+
+    /// The account as the pages see the signed-in person.
+    pub fn into_current(self) -> CurrentUser {
+        CurrentUser {
+            role: self.role(),
+            next_step: account::next_step(
+                self.role(),
+                self.must_change_password == 1,
+                self.totp_secret.is_some(),
+            ),
+            id: self.id,
+            name: self.name,
+            email: self.email,
+        }
     }
 }
 
@@ -85,13 +107,15 @@ pub async fn insert_profile(
 
 pub async fn find_by_email<'e>(ex: impl Executes<'e>, email: &str) -> Result<Option<UserRow>> {
     const SQL: &str =
-        "SELECT id, email, name, password_hash, role, active, email_verified FROM users WHERE email = $1";
+        "SELECT id, email, name, password_hash, role, active, email_verified, must_change_password, \
+         totp_secret, totp_last_step FROM users WHERE email = $1";
     run::fetch_optional(ex, SQL, args![email]).await
 }
 
 pub async fn find_by_id<'e>(ex: impl Executes<'e>, id: &UserId) -> Result<Option<UserRow>> {
     const SQL: &str =
-        "SELECT id, email, name, password_hash, role, active, email_verified FROM users WHERE id = $1";
+        "SELECT id, email, name, password_hash, role, active, email_verified, must_change_password, \
+         totp_secret, totp_last_step FROM users WHERE id = $1";
     run::fetch_optional(ex, SQL, args![id]).await
 }
 
@@ -114,11 +138,13 @@ struct SummaryRow {
     active: i64,
     title: Option<String>,
     specialties: Option<String>,
+    second_factor: i64,
 }
 
 /// Staff and patients for the admin's account list, staff first.
 pub async fn list<'e>(ex: impl Executes<'e>) -> Result<Vec<UserSummary>> {
-    const SQL: &str = "SELECT u.id, u.name, u.email, u.role, u.active, p.title, p.specialties \
+    const SQL: &str = "SELECT u.id, u.name, u.email, u.role, u.active, p.title, p.specialties, \
+         CASE WHEN u.totp_secret IS NULL THEN 0 ELSE 1 END AS second_factor \
          FROM users u LEFT JOIN clinician_profiles p ON p.user_id = u.id \
          ORDER BY CASE u.role WHEN 'admin' THEN 0 WHEN 'clinician' THEN 1 ELSE 2 END, u.name";
     let rows: Vec<SummaryRow> = run::fetch_all(ex, SQL, args![]).await?;
@@ -132,6 +158,7 @@ pub async fn list<'e>(ex: impl Executes<'e>) -> Result<Vec<UserSummary>> {
             active: r.active == 1,
             title: r.title,
             specialties: r.specialties,
+            second_factor: r.second_factor == 1,
         })
         .collect())
 }
@@ -157,8 +184,72 @@ pub async fn mark_verified(conn: &mut AnyConnection, user_id: &UserId) -> Result
     Ok(())
 }
 
+/// The owner's new password: it is their own from now on.
 pub async fn set_password_hash(conn: &mut AnyConnection, user_id: &UserId, hash: &str) -> Result<()> {
-    const SQL: &str = "UPDATE users SET password_hash = $1 WHERE id = $2";
+    const SQL: &str = "UPDATE users SET password_hash = $1, must_change_password = 0 WHERE id = $2";
     run::execute(conn, SQL, args![hash, user_id]).await?;
+    Ok(())
+}
+
+/// An account created with a password someone else chose: its owner must choose their own.
+pub async fn require_password_change(conn: &mut AnyConnection, user_id: &UserId) -> Result<()> {
+    const SQL: &str = "UPDATE users SET must_change_password = 1 WHERE id = $1";
+    run::execute(conn, SQL, args![user_id]).await?;
+    Ok(())
+}
+
+#[derive(FromRow)]
+pub struct ProfileRow {
+    pub id: UserId,
+    pub role: String,
+    pub email: String,
+    pub name: String,
+    pub phone: String,
+    pub title: Option<String>,
+    pub specialties: Option<String>,
+    pub contact_email: Option<String>,
+    pub contact_phone: Option<String>,
+}
+
+pub async fn find_profile<'e>(ex: impl Executes<'e>, id: &UserId) -> Result<Option<ProfileRow>> {
+    const SQL: &str = "SELECT u.id, u.role, u.email, u.name, u.phone, p.title, p.specialties, \
+         p.contact_email, p.contact_phone FROM users u LEFT JOIN clinician_profiles p ON p.user_id = u.id \
+         WHERE u.id = $1";
+    run::fetch_optional(ex, SQL, args![id]).await
+}
+
+pub async fn update_name_and_phone(
+    conn: &mut AnyConnection,
+    id: &UserId,
+    name: &str,
+    phone: &str,
+) -> Result<()> {
+    const SQL: &str = "UPDATE users SET name = $1, phone = $2 WHERE id = $3";
+    run::execute(conn, SQL, args![name, phone, id]).await?;
+    Ok(())
+}
+
+pub async fn update_profile(
+    conn: &mut AnyConnection,
+    id: &UserId,
+    profile: &ClinicianProfile<'_>,
+) -> Result<()> {
+    const SQL: &str = "UPDATE clinician_profiles SET title = $1, specialties = $2, contact_email = $3, \
+         contact_phone = $4 WHERE user_id = $5";
+    let args = args![
+        profile.title,
+        profile.specialties,
+        profile.contact_email,
+        profile.contact_phone,
+        id
+    ];
+    run::execute(conn, SQL, args).await?;
+    Ok(())
+}
+
+/// Changes the sign-in email (confirmed by a link sent to it): the address counts as verified.
+pub async fn set_email(conn: &mut AnyConnection, id: &UserId, email: &str) -> Result<()> {
+    const SQL: &str = "UPDATE users SET email = $1, email_verified = 1 WHERE id = $2";
+    run::execute(conn, SQL, args![email, id]).await?;
     Ok(())
 }

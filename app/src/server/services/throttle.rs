@@ -21,6 +21,8 @@ pub const CLIENT_FREE_ATTEMPTS: i64 = 30;
 pub const RESET_FREE_REQUESTS: i64 = 3;
 /// Password-reset requests from one client address before the delays start.
 pub const RESET_CLIENT_FREE_REQUESTS: i64 = 10;
+/// Codes tried on one waiting sign-in's account before the delays start.
+pub const CODE_FREE_ATTEMPTS: i64 = 5;
 /// A key with no attempt for this long starts again from zero.
 pub const FORGET_AFTER_MS: i64 = 24 * 60 * 60 * 1000;
 /// The delay after the last free attempt, doubling with each further one up to [`MAX_DELAY_MS`].
@@ -28,13 +30,16 @@ pub const FIRST_DELAY_MS: i64 = 60 * 1000;
 pub const MAX_DELAY_MS: i64 = 15 * 60 * 1000;
 
 /// What is throttled: sign-ins to one account (by a keyed hash of its email) or from one client
-/// address, and password-reset requests for one address or from one client.
+/// address, password-reset requests for one address or from one client, and second-factor codes
+/// for one account.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Key {
     Account(String),
     Client(String),
     Reset(String),
     ResetClient(String),
+    /// Second-factor codes tried for one account (by its id).
+    Code(String),
 }
 
 impl Key {
@@ -44,6 +49,7 @@ impl Key {
             Key::Client(address) => format!("client:{address}"),
             Key::Reset(email_ref) => format!("reset:{email_ref}"),
             Key::ResetClient(address) => format!("reset-client:{address}"),
+            Key::Code(user_id) => format!("code:{user_id}"),
         }
     }
 
@@ -53,6 +59,7 @@ impl Key {
             Key::Client(_) => CLIENT_FREE_ATTEMPTS,
             Key::Reset(_) => RESET_FREE_REQUESTS,
             Key::ResetClient(_) => RESET_CLIENT_FREE_REQUESTS,
+            Key::Code(_) => CODE_FREE_ATTEMPTS,
         }
     }
 }

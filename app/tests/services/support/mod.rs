@@ -99,5 +99,6 @@ pub async fn user(db: &Db, role: Role, email: &str) -> CurrentUser {
         name: new.name.to_owned(),
         email: email.to_owned(),
         role,
+        next_step: None,
     }
 }

@@ -1,14 +1,26 @@
 //! Registration, sign-in and sign-out, and the admin's management of staff accounts.
 
+mod own;
+mod profile;
 mod recovery;
 mod registration;
+mod second_factor;
 mod staff;
 
+pub use super::throttle::ACCOUNT_FREE_ATTEMPTS;
+pub use own::{change_password, end_all_sessions, end_session, list_sessions, PasswordChange};
+pub use profile::{
+    confirm_email_change, load_profile, request_email_change, save_profile, EMAIL_CHANGE_LINK_HOURS,
+};
 pub use recovery::{
     request_password_reset, reset_password, RESET_CLIENT_FREE_REQUESTS, RESET_FREE_REQUESTS,
     RESET_LINK_MINUTES,
 };
 pub use registration::{register, verify_email, Registration, VERIFY_LINK_HOURS};
+pub use second_factor::{
+    confirm_enrolment, reset_second_factor, second_factor_status, start_enrolment, turn_off_second_factor,
+    verify_sign_in_code, CHALLENGE_MINUTES, CODE_FREE_ATTEMPTS,
+};
 pub use staff::{create_staff, list, set_active, NewStaff, ProfileInput, StaffForm};
 
 use super::throttle;
@@ -22,6 +34,24 @@ use crate::server::config::Config;
 use crate::server::db::{self, audit, sessions, users, Db, Executes};
 use sqlx::AnyConnection;
 
+/// The other end of a request made before anyone is signed in: its address (for the throttle
+/// and the audit log) and its browser's user agent (so the sessions page can name the device).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Client {
+    pub ip: String,
+    pub user_agent: String,
+}
+
+impl Client {
+    /// A client known by its address alone.
+    pub fn at(ip: &str) -> Client {
+        Client {
+            ip: ip.to_owned(),
+            user_agent: String::new(),
+        }
+    }
+}
+
 /// A new session: the raw token for the cookie, and who it belongs to.
 pub struct SignedIn {
     pub token: String,
@@ -30,15 +60,9 @@ pub struct SignedIn {
 
 impl SignedIn {
     fn new(token: String, user: users::UserRow) -> SignedIn {
-        let role = user.role();
         SignedIn {
             token,
-            user: CurrentUser {
-                id: user.id,
-                name: user.name,
-                email: user.email,
-                role,
-            },
+            user: user.into_current(),
         }
     }
 }
@@ -53,8 +77,39 @@ impl std::fmt::Debug for SignedIn {
     }
 }
 
+/// What a right password leads to.
+pub enum SignIn {
+    /// Signed in: the new session.
+    Session(SignedIn),
+    /// The account signs in with a second factor: a code from the authenticator app comes
+    /// next. `challenge` is the raw token naming this wait (the browser keeps it in a
+    /// short-lived cookie; only its hash is stored).
+    CodeNeeded { challenge: String },
+}
+
+impl SignIn {
+    /// The session, if no code is needed.
+    pub fn session(self) -> Option<SignedIn> {
+        match self {
+            SignIn::Session(signed_in) => Some(signed_in),
+            SignIn::CodeNeeded { .. } => None,
+        }
+    }
+}
+
+/// Shows what the sign-in led to, never a token.
+impl std::fmt::Debug for SignIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SignIn::Session(signed_in) => f.debug_tuple("Session").field(signed_in).finish(),
+            SignIn::CodeNeeded { .. } => f.write_str("CodeNeeded { challenge: <redacted> }"),
+        }
+    }
+}
+
 /// Signs in. `previous_token` is the session the browser had, if any: it is ended, so the
-/// session id always changes at sign-in (no fixation).
+/// session id always changes at sign-in (no fixation). An account with a second factor gets no
+/// session yet: the code comes next ([`verify_sign_in_code`]).
 ///
 /// The attempt is reserved against the account's and the client address's allowance before
 /// the password is checked (see [`throttle`]), and the check itself waits for a hashing slot.
@@ -64,15 +119,16 @@ pub async fn login(
     email: &str,
     password: String,
     previous_token: Option<&str>,
-    ip: &str,
-) -> Result<SignedIn, AppError> {
+    client: &Client,
+) -> Result<SignIn, AppError> {
+    let ip = client.ip.as_str();
     let email = email.trim().to_lowercase();
     let email_ref = token::email_ref(&config.secret_key, &email);
     let account = throttle::Key::Account(email_ref.clone());
-    let client = (!ip.is_empty()).then(|| throttle::Key::Client(ip.to_owned()));
+    let client_key = (!ip.is_empty()).then(|| throttle::Key::Client(ip.to_owned()));
     let mut allowed = throttle::reserve(db.pool(), &account).await?;
-    if let Some(client) = &client {
-        allowed = allowed && throttle::reserve(db.pool(), client).await?;
+    if let Some(key) = &client_key {
+        allowed = allowed && throttle::reserve(db.pool(), key).await?;
     }
     if !allowed {
         log_sign_in(db, None, &email_ref, Outcome::Throttled, ip).await?;
@@ -106,13 +162,21 @@ pub async fn login(
         sessions::delete(&mut *tx, &token::hash(previous)).await?;
     }
     throttle::clear(&mut *tx, &account).await?;
-    if let Some(client) = &client {
-        throttle::give_back(&mut *tx, client).await?;
+    if let Some(key) = &client_key {
+        throttle::give_back(&mut *tx, key).await?;
     }
-    let token = start_session(&mut tx, &user.id, config).await?;
+    if user.totp_secret.is_some() {
+        let challenge = second_factor::open_challenge(&mut tx, &user.id).await?;
+        Anonymous::new(Some(&user.id), &email_ref, Outcome::CodeNeeded, ip)
+            .record(&mut *tx, UseCase::Login)
+            .await?;
+        tx.commit().await?;
+        return Ok(SignIn::CodeNeeded { challenge });
+    }
+    let token = start_session(&mut tx, &user.id, config, client).await?;
     audit_self(&mut tx, &user.id, user.role(), UseCase::Login, ip).await?;
     tx.commit().await?;
-    Ok(SignedIn::new(token, user))
+    Ok(SignIn::Session(SignedIn::new(token, user)))
 }
 
 /// Ends the session on the server: the old cookie no longer works anywhere.
@@ -130,14 +194,22 @@ pub(super) async fn start_session(
     conn: &mut AnyConnection,
     user_id: &UserId,
     config: &Config,
+    client: &Client,
 ) -> Result<String, AppError> {
     let token = token::new_token();
     let now = db::now_ms();
     let absolute = i64::try_from(config.session_absolute.as_millis()).unwrap_or(i64::MAX);
+    // Kept short: it is shown, never parsed, and a client chooses what it sends.
+    let user_agent: String = client.user_agent.chars().take(300).collect();
+    let origin = sessions::Origin {
+        user_agent: &user_agent,
+        ip: &client.ip,
+    };
     sessions::insert(
         conn,
         &token::hash(&token),
         user_id,
+        &origin,
         now,
         now.saturating_add(absolute),
     )

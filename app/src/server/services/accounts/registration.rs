@@ -1,7 +1,7 @@
 //! Patients register themselves: the answer never tells whether an address has an account, and
 //! an emailed single-use link confirms the address and signs in.
 
-use super::{audit_self, start_session, Anonymous, SignedIn};
+use super::{audit_self, start_session, Anonymous, Client, SignedIn};
 use crate::domain::audit::{Outcome, UseCase};
 use crate::domain::validate;
 use crate::domain::Role;
@@ -116,7 +116,12 @@ async fn audit_registration(
 
 /// Opens a registration link: confirms the address and signs in. A used, expired or unknown
 /// link answers the same "not valid" error and changes nothing.
-pub async fn verify_email(db: &Db, config: &Config, raw_token: &str, ip: &str) -> Result<SignedIn, AppError> {
+pub async fn verify_email(
+    db: &Db,
+    config: &Config,
+    raw_token: &str,
+    client: &Client,
+) -> Result<SignedIn, AppError> {
     let invalid = || {
         AppError::validation(
             "token",
@@ -138,8 +143,8 @@ pub async fn verify_email(db: &Db, config: &Config, raw_token: &str, ip: &str) -
         return Err(invalid());
     }
     users::mark_verified(&mut tx, &user.id).await?;
-    let token = start_session(&mut tx, &user.id, config).await?;
-    audit_self(&mut tx, &user.id, user.role(), UseCase::VerifyEmail, ip).await?;
+    let token = start_session(&mut tx, &user.id, config, client).await?;
+    audit_self(&mut tx, &user.id, user.role(), UseCase::VerifyEmail, &client.ip).await?;
     tx.commit().await?;
     Ok(SignedIn::new(token, user))
 }

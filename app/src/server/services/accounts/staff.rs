@@ -116,6 +116,8 @@ pub async fn create_staff(db: &Db, caller: &Person, input: NewStaff) -> Result<U
         }
         Err(e) => return Err(e.into()),
     };
+    // The admin typed this password: the owner chooses their own at first sign-in.
+    users::require_password_change(&mut tx, &id).await?;
     if let Some((Some(title), Some(specialties), Some(contact_email), Some(contact_phone))) = profile {
         let p = users::ClinicianProfile {
             title: &title,

@@ -1,0 +1,244 @@
+//! Profiles: people change their own (patients their name and phone; clinicians their public
+//! name, title and how patients reach them), admins anyone's. A new sign-in email takes effect
+//! only once a link sent to it is opened.
+
+use super::{audit_self, Anonymous, Client};
+use crate::domain::account::{editable_fields, ProfileField};
+use crate::domain::audit::{Outcome, UseCase};
+use crate::domain::validate::{self, Checks};
+use crate::error::AppError;
+use crate::model::{Profile, ProfileForm, UserId};
+use crate::server::auth::{password, token};
+use crate::server::caller::Person;
+use crate::server::config::Config;
+use crate::server::db::{self, email_tokens, outbox, users, Db};
+use crate::server::failure::is_unique_violation;
+use crate::server::services::audit::{succeeded, On};
+use crate::server::services::throttle::{self, Key};
+
+/// How long the link confirming a new sign-in email works.
+pub const EMAIL_CHANGE_LINK_HOURS: i64 = 24;
+
+/// Whose profile `person` asks for: their own when `user_id` is empty; another's only for an
+/// admin (anyone else gets "not found", as for an account that does not exist).
+fn subject<'a>(person: &'a Person, user_id: &'a str) -> Result<UserId, AppError> {
+    if user_id.is_empty() || user_id == person.id().as_str() {
+        return Ok(person.id().clone());
+    }
+    if person.user.role != crate::domain::Role::Admin {
+        return Err(AppError::NotFound);
+    }
+    Ok(UserId::from(user_id.to_owned()))
+}
+
+pub async fn load_profile(db: &Db, person: &Person, user_id: &str) -> Result<Profile, AppError> {
+    let id = subject(person, user_id)?;
+    let row = users::find_profile(db.pool(), &id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let role = row.role.parse().map_err(|_| AppError::NotFound)?;
+    let own = row.id == *person.id();
+    Ok(Profile {
+        editable: editable_fields(person.user.role, own, role).to_vec(),
+        user_id: row.id,
+        role,
+        email: row.email,
+        name: row.name,
+        phone: row.phone,
+        title: row.title.unwrap_or_default(),
+        specialties: row.specialties.unwrap_or_default(),
+        contact_email: row.contact_email.unwrap_or_default(),
+        contact_phone: row.contact_phone.unwrap_or_default(),
+    })
+}
+
+/// Saves the fields of `form` its sender may change (see `domain::account::editable_fields`);
+/// any other field sent keeps its stored value. Every error is shown at once, and none saves
+/// anything.
+pub async fn save_profile(db: &Db, person: &Person, form: ProfileForm) -> Result<(), AppError> {
+    let mut profile = load_profile(db, person, &form.user_id).await?;
+    if profile.editable.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let mut checks = Checks::default();
+    for field in profile.editable.clone() {
+        match field {
+            ProfileField::Name => set(
+                &mut checks,
+                &mut profile.name,
+                validate::person_name("name", &form.name),
+            ),
+            ProfileField::Phone => set(
+                &mut checks,
+                &mut profile.phone,
+                validate::phone("phone", &form.phone, true),
+            ),
+            ProfileField::Title => set(
+                &mut checks,
+                &mut profile.title,
+                validate::required_text("title", &form.title, 80, "Enter a title, such as Dr or Prof."),
+            ),
+            ProfileField::Specialties => set(
+                &mut checks,
+                &mut profile.specialties,
+                validate::required_text(
+                    "specialties",
+                    &form.specialties,
+                    200,
+                    "Enter at least one specialty.",
+                ),
+            ),
+            ProfileField::ContactEmail => set(
+                &mut checks,
+                &mut profile.contact_email,
+                validate::email("contact_email", &form.contact_email),
+            ),
+            ProfileField::ContactPhone => set(
+                &mut checks,
+                &mut profile.contact_phone,
+                validate::phone("contact_phone", &form.contact_phone, false),
+            ),
+        }
+    }
+    checks.finish().map_err(AppError::Validation)?;
+    let mut tx = db.begin().await?;
+    users::update_name_and_phone(&mut tx, &profile.user_id, &profile.name, &profile.phone).await?;
+    if profile.role == crate::domain::Role::Clinician {
+        let clinician = users::ClinicianProfile {
+            title: &profile.title,
+            specialties: &profile.specialties,
+            contact_email: &profile.contact_email,
+            contact_phone: &profile.contact_phone,
+        };
+        users::update_profile(&mut tx, &profile.user_id, &clinician).await?;
+    }
+    let on = On::record(profile.user_id.as_str());
+    succeeded(&mut *tx, &person.into(), UseCase::UpdateProfile, on).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+fn set(checks: &mut Checks, stored: &mut String, checked: Result<String, crate::error::FieldError>) {
+    if let Some(value) = checks.check(checked) {
+        *stored = value;
+    }
+}
+
+/// Asks to change the caller's sign-in email, with their password: a link goes to the new
+/// address, and the current one is told. The answer is the same whether or not the new address
+/// has an account (its owner is told instead), so the form finds out nothing about it.
+pub async fn request_email_change(
+    db: &Db,
+    config: &Config,
+    person: &Person,
+    new_email: &str,
+    current_password: String,
+) -> Result<(), AppError> {
+    let new_email = validate::email("new_email", new_email).map_err(|e| AppError::Validation(vec![e]))?;
+    if new_email == person.user.email {
+        return Err(AppError::validation(
+            "new_email",
+            "This is your sign-in email already.",
+        ));
+    }
+    let account = Key::Account(token::email_ref(&config.secret_key, &person.user.email));
+    if !throttle::reserve(db.pool(), &account).await? {
+        return Err(AppError::TooManyRequests);
+    }
+    let user = users::find_by_id(db.pool(), person.id())
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let matches = {
+        let _slot = config.hashing.enter().await?;
+        password::verify(current_password, Some(user.password_hash.clone())).await?
+    };
+    if !matches {
+        return Err(AppError::validation(
+            "current_password",
+            "This is not your current password.",
+        ));
+    }
+    let now = db::now_ms();
+    let mut tx = db.begin().await?;
+    throttle::clear(&mut *tx, &account).await?;
+    if users::find_by_email(&mut *tx, &new_email).await?.is_some() {
+        let body = format!(
+            "Someone asked to make this address the sign-in email of another Consilium account. \
+             This address already has an account, so nothing was changed.\n\nIf you have \
+             forgotten your password, you can reset it at {}/forgot-password.\n",
+            config.public_url
+        );
+        outbox::enqueue(&mut tx, &new_email, "Your address and Consilium", &body, now).await?;
+    } else {
+        let expires = now + EMAIL_CHANGE_LINK_HOURS * 60 * 60 * 1000;
+        let raw = email_tokens::issue_email_change(&mut tx, person.id(), &new_email, expires).await?;
+        let body = format!(
+            "Open this link to make this address the sign-in email of your Consilium account:\n\n\
+             {}/confirm-email#{raw}\n\nThe link works once, for {EMAIL_CHANGE_LINK_HOURS} hours. \
+             Until then you sign in with your current address.\n",
+            config.public_url
+        );
+        outbox::enqueue(&mut tx, &new_email, "Confirm your new sign-in email", &body, now).await?;
+    }
+    let notice = "Someone signed in to your Consilium account asked to change its sign-in email. \
+                  It changes only when the link sent to the new address is opened.\n\nIf this was \
+                  not you, change your password at once and tell the service.\n";
+    outbox::enqueue(
+        &mut tx,
+        &user.email,
+        "A change of sign-in email was asked for",
+        notice,
+        now,
+    )
+    .await?;
+    audit_self(
+        &mut tx,
+        person.id(),
+        person.user.role,
+        UseCase::RequestEmailChange,
+        &person.ip,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Opens the link sent to a new sign-in email: the account signs in with it from now on. A used,
+/// expired or unknown link (or an address taken meanwhile) changes nothing.
+pub async fn confirm_email_change(db: &Db, raw_token: &str, client: &Client) -> Result<(), AppError> {
+    let invalid = || {
+        AppError::validation(
+            "token",
+            "This link is no longer valid. Ask for the change again from your account page.",
+        )
+    };
+    let mut tx = db.begin().await?;
+    let change = email_tokens::take_email_change(&mut tx, &token::hash(raw_token.trim()), db::now_ms())
+        .await?
+        .ok_or_else(invalid)?;
+    let user = users::find_by_id(&mut *tx, &change.user_id)
+        .await?
+        .ok_or_else(invalid)?;
+    match users::set_email(&mut tx, &user.id, &change.new_email).await {
+        Ok(()) => {}
+        Err(e) if is_unique_violation(&e) => return Err(invalid()),
+        Err(e) => return Err(e.into()),
+    }
+    let body = format!(
+        "The sign-in email of your Consilium account is now {}. This address no longer signs in.\n",
+        change.new_email
+    );
+    outbox::enqueue(
+        &mut tx,
+        &user.email,
+        "Your sign-in email was changed",
+        &body,
+        db::now_ms(),
+    )
+    .await?;
+    Anonymous::new(Some(&user.id), user.id.as_str(), Outcome::Ok, &client.ip)
+        .record(&mut *tx, UseCase::ConfirmEmailChange)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}

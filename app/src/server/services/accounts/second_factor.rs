@@ -1,0 +1,261 @@
+//! Two-factor sign-in (TOTP): setting it up, the code step of signing in, and taking it away
+//! (patients may turn theirs off; admins reset anyone's, for a lost phone). Required for the
+//! roles `domain::account::second_factor_required` names.
+
+use super::{audit_self, start_session, Anonymous, Client, SignedIn};
+use crate::domain::account;
+use crate::domain::audit::{Outcome, UseCase};
+use crate::error::AppError;
+use crate::model::{SecondFactorEnrolment, SecondFactorStatus, UserId};
+use crate::server::auth::{password, token, totp};
+use crate::server::caller::Person;
+use crate::server::config::Config;
+use crate::server::db::{self, outbox, second_factor, sessions, users, Db};
+use crate::server::services::audit::{succeeded, On};
+use crate::server::services::throttle::{self, Key};
+use sqlx::AnyConnection;
+
+pub use crate::server::services::throttle::CODE_FREE_ATTEMPTS;
+
+/// How long a right password waits for its code.
+pub const CHALLENGE_MINUTES: i64 = 5;
+
+fn now_seconds() -> u64 {
+    u64::try_from(db::now_ms() / 1000).unwrap_or_default()
+}
+
+/// Starts the wait of a sign-in for its code; returns the raw token that names it.
+pub(super) async fn open_challenge(conn: &mut AnyConnection, user_id: &UserId) -> Result<String, AppError> {
+    let raw = token::new_token();
+    let expires = db::now_ms() + CHALLENGE_MINUTES * 60 * 1000;
+    second_factor::insert_challenge(conn, &token::hash(&raw), user_id, expires).await?;
+    Ok(raw)
+}
+
+/// The code step of signing in: `code` from the authenticator app (each accepted once) or one
+/// of the account's recovery codes. Codes are throttled per account. Success starts the session.
+pub async fn verify_sign_in_code(
+    db: &Db,
+    config: &Config,
+    raw_challenge: &str,
+    code: &str,
+    client: &Client,
+) -> Result<SignedIn, AppError> {
+    let expired = || {
+        AppError::validation(
+            "code",
+            "This sign-in has expired. Sign in again with your password.",
+        )
+    };
+    let challenge = token::hash(raw_challenge.trim());
+    let user_id = second_factor::challenge_owner(db.pool(), &challenge, db::now_ms())
+        .await?
+        .ok_or_else(expired)?;
+    let key = Key::Code(user_id.to_string());
+    let audit = |outcome| Anonymous::new(Some(&user_id), user_id.as_str(), outcome, &client.ip);
+    if !throttle::reserve(db.pool(), &key).await? {
+        audit(Outcome::Throttled)
+            .record(db.pool(), UseCase::VerifySignInCode)
+            .await?;
+        return Err(AppError::TooManyRequests);
+    }
+    let user = users::find_by_id(db.pool(), &user_id)
+        .await?
+        .filter(|u| u.active == 1)
+        .ok_or_else(expired)?;
+    let secret = user.totp_secret.clone().ok_or_else(expired)?;
+    let mut tx = db.begin().await?;
+    let last_step = u64::try_from(user.totp_last_step).unwrap_or_default();
+    let outcome = match totp::matching_step(&secret, code, now_seconds(), last_step) {
+        Some(step) => {
+            let step = i64::try_from(step).unwrap_or(i64::MAX);
+            second_factor::claim_step(&mut tx, &user.id, step)
+                .await?
+                .then_some(Outcome::Ok)
+        }
+        None => {
+            second_factor::use_recovery_code(&mut tx, &user.id, &totp::recovery_code_hash(code), db::now_ms())
+                .await?
+                .then_some(Outcome::RecoveryCodeUsed)
+        }
+    };
+    let Some(outcome) = outcome else {
+        drop(tx);
+        audit(Outcome::BadCredentials)
+            .record(db.pool(), UseCase::VerifySignInCode)
+            .await?;
+        return Err(AppError::validation(
+            "code",
+            "This code is not right, or was used already. Enter the code your app shows now.",
+        ));
+    };
+    if !second_factor::delete_challenge(&mut tx, &challenge).await? {
+        return Err(expired());
+    }
+    throttle::clear(&mut *tx, &key).await?;
+    let token = start_session(&mut tx, &user.id, config, client).await?;
+    audit(outcome).record(&mut *tx, UseCase::VerifySignInCode).await?;
+    tx.commit().await?;
+    Ok(SignedIn::new(token, user))
+}
+
+/// Whether `person` has a second factor, must have one, and how many recovery codes are left.
+pub async fn second_factor_status(db: &Db, person: &Person) -> Result<SecondFactorStatus, AppError> {
+    let user = users::find_by_id(db.pool(), person.id())
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    Ok(SecondFactorStatus {
+        enrolled: user.totp_secret.is_some(),
+        required: account::second_factor_required(person.user.role),
+        recovery_codes_left: second_factor::recovery_codes_left(db.pool(), person.id()).await?,
+    })
+}
+
+/// Starts setting up a second factor: a new secret, kept pending until a code confirms it.
+/// Starting again replaces the pending secret (the QR code shown earlier stops working).
+pub async fn start_enrolment(db: &Db, person: &Person) -> Result<SecondFactorEnrolment, AppError> {
+    let user = users::find_by_id(db.pool(), person.id())
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    if user.totp_secret.is_some() {
+        return Err(AppError::conflict("Two-factor sign-in is already set up."));
+    }
+    let secret = totp::new_secret();
+    let enrolment = totp::enrolment(&secret, &user.email)
+        .ok_or_else(|| crate::server::failure::internal("totp", "enrolment could not be built"))?;
+    let mut conn = db.pool().acquire().await?;
+    second_factor::set_pending(&mut conn, person.id(), &secret).await?;
+    Ok(SecondFactorEnrolment {
+        secret: enrolment.secret,
+        url: enrolment.url,
+        qr_data_url: enrolment.qr_data_url,
+    })
+}
+
+/// Confirms the pending secret with a code made from it; returns the recovery codes, shown
+/// this once (only their hashes are kept).
+pub async fn confirm_enrolment(db: &Db, person: &Person, code: &str) -> Result<Vec<String>, AppError> {
+    let pending = second_factor::pending(db.pool(), person.id())
+        .await?
+        .ok_or_else(|| AppError::conflict("Start setting up two-factor sign-in again."))?;
+    let step = totp::matching_step(&pending, code, now_seconds(), 0).ok_or_else(|| {
+        AppError::validation(
+            "code",
+            "This code is not right. Enter the code your app shows now for Consilium.",
+        )
+    })?;
+    let codes = totp::new_recovery_codes();
+    let hashes: Vec<String> = codes.iter().map(|c| totp::recovery_code_hash(c)).collect();
+    let mut tx = db.begin().await?;
+    let step = i64::try_from(step).unwrap_or(i64::MAX);
+    if !second_factor::confirm(&mut tx, person.id(), &pending, step).await? {
+        return Err(AppError::conflict("Start setting up two-factor sign-in again."));
+    }
+    second_factor::replace_recovery_codes(&mut tx, person.id(), &hashes).await?;
+    let body = "Two-factor sign-in was set up on your Consilium account just now: signing in \
+                takes a code from your authenticator app from now on.\n\nIf this was not you, \
+                tell the service at once.\n";
+    outbox::enqueue(
+        &mut tx,
+        &person.user.email,
+        "Two-factor sign-in is on",
+        body,
+        db::now_ms(),
+    )
+    .await?;
+    audit_self(
+        &mut tx,
+        person.id(),
+        person.user.role,
+        UseCase::EnrolSecondFactor,
+        &person.ip,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(codes)
+}
+
+/// Turns off the second factor of a patient (staff must keep theirs), with their password.
+pub async fn turn_off_second_factor(
+    db: &Db,
+    config: &Config,
+    person: &Person,
+    current_password: String,
+) -> Result<(), AppError> {
+    if account::second_factor_required(person.user.role) {
+        return Err(AppError::forbidden(
+            "Staff accounts must keep two-factor sign-in. An administrator can reset it.",
+        ));
+    }
+    let account = Key::Account(token::email_ref(&config.secret_key, &person.user.email));
+    if !throttle::reserve(db.pool(), &account).await? {
+        return Err(AppError::TooManyRequests);
+    }
+    let user = users::find_by_id(db.pool(), person.id())
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let matches = {
+        let _slot = config.hashing.enter().await?;
+        password::verify(current_password, Some(user.password_hash.clone())).await?
+    };
+    if !matches {
+        return Err(AppError::validation(
+            "current_password",
+            "This is not your current password.",
+        ));
+    }
+    let mut tx = db.begin().await?;
+    second_factor::clear(&mut tx, person.id()).await?;
+    throttle::clear(&mut *tx, &account).await?;
+    let body = "Two-factor sign-in was turned off on your Consilium account just now.\n\nIf this \
+                was not you, change your password and tell the service at once.\n";
+    outbox::enqueue(
+        &mut tx,
+        &user.email,
+        "Two-factor sign-in is off",
+        body,
+        db::now_ms(),
+    )
+    .await?;
+    audit_self(
+        &mut tx,
+        person.id(),
+        person.user.role,
+        UseCase::TurnOffSecondFactor,
+        &person.ip,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// An admin removes another account's second factor (a lost phone): its sessions end, and a
+/// staff account sets a new one up at its next sign-in. Audited with the account as target.
+pub async fn reset_second_factor(db: &Db, admin: &Person, user_id: &UserId) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    let user = users::find_by_id(&mut *tx, user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    second_factor::clear(&mut tx, &user.id).await?;
+    sessions::delete_for_user(&mut tx, &user.id).await?;
+    let body = "An administrator reset two-factor sign-in on your Consilium account, and every \
+                device that was signed in has been signed out. Sign in with your password to set \
+                it up again.\n\nIf you did not ask for this, tell the service at once.\n";
+    outbox::enqueue(
+        &mut tx,
+        &user.email,
+        "Two-factor sign-in was reset",
+        body,
+        db::now_ms(),
+    )
+    .await?;
+    succeeded(
+        &mut *tx,
+        &admin.into(),
+        UseCase::ResetSecondFactor,
+        On::record(user.id.as_str()),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
