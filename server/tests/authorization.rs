@@ -354,8 +354,31 @@ async fn a_new_staff_account_must_choose_its_own_password_before_anything_else()
     let own = "current_password=first-password-from-admin&new_password=ines-chose-this-one";
     let changed = send(&h, common::post("/api/change_password", own, Some(&ines))).await;
     assert_eq!(changed.status, 200, "{}", changed.body);
-    for call in &blocked[..2] {
+    // Then the second factor a clinician must have, before anything else still.
+    let still = send(&h, common::post("/api/load_clinician_cases", "", Some(&ines))).await;
+    assert_eq!(still.status, StatusCode::FORBIDDEN);
+    assert!(still.body.contains("two-factor"), "{}", still.body);
+    let started = send(&h, common::post("/api/start_second_factor", "", Some(&ines))).await;
+    assert_eq!(started.status, 200, "{}", started.body);
+    let secret = serde_json::from_str::<serde_json::Value>(&started.body).unwrap()["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let now = u64::try_from(app::server::db::now_ms() / 1000).unwrap();
+    let code = app::server::auth::totp::code_at(&secret, now).unwrap();
+    let confirmed = send(
+        &h,
+        common::post("/api/confirm_second_factor", &format!("code={code}"), Some(&ines)),
+    )
+    .await;
+    assert_eq!(confirmed.status, 200, "{}", confirmed.body);
+    for call in &blocked {
         let status = status_of(&h, call, Some(&ines)).await;
-        assert_eq!(status, StatusCode::OK, "{} after choosing", name_of(call));
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "{} once both steps are taken",
+            name_of(call)
+        );
     }
 }

@@ -147,18 +147,24 @@ on_both_backends!(
 async fn within_budget(h: Harness) {
     count_statements();
     demo_cases(&h).await;
+    // One sign-in per person: a staff account's second-factor code is accepted once, so
+    // signing in again within its 30 seconds would wait for the next one.
+    let mut cookies = std::collections::HashMap::new();
     let mut before = Vec::new();
     for (who, email, path) in pages(&h).await {
-        let cookie = sign_in(&h, email).await;
-        before.push((who, path.clone(), statements_for(&h, &path, &cookie).await));
+        if !cookies.contains_key(email) {
+            cookies.insert(email, sign_in(&h, email).await);
+        }
+        let cookie = &cookies[email];
+        before.push((who, path.clone(), statements_for(&h, &path, cookie).await));
     }
     // Twice the cases (with their documents, timelines, opinions, reports): the same count.
     demo_cases(&h).await;
     let mut report = String::new();
     let mut over = Vec::new();
     for ((who, email, path), (_, _, first)) in pages(&h).await.into_iter().zip(&before) {
-        let cookie = sign_in(&h, email).await;
-        let again = statements_for(&h, &path, &cookie).await;
+        let cookie = &cookies[email];
+        let again = statements_for(&h, &path, cookie).await;
         report.push_str(&format!("{who:<12} {path:<52} {first:>3} {again:>3}\n"));
         if *first > BUDGET || again != *first {
             over.push(format!(

@@ -51,7 +51,10 @@ fn UserNav(user: CurrentUser) -> impl IntoView {
     };
     links.push(("/account", "Your account"));
     let live = use_live();
-    live.start();
+    // Someone with a step to take first gets no updates until it is taken (the server refuses).
+    if user.next_step.is_none() {
+        live.start();
+    }
     view! {
         <nav class="nav" aria-label="Main">
             {links.into_iter().map(|(href, text)| view! { <A href=href exact=true>{text}</A> }).collect_view()}

@@ -18,7 +18,7 @@ pub fn AccountPage() -> impl IntoView {
     view! {
         <Title text="Your account"/>
         <RequireUser>
-            <PageHeading title="Your account">{()}</PageHeading>
+            <h1>"Your account"</h1>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     auth.user.await.ok().flatten().map(|user| view! {

@@ -36,6 +36,10 @@ pub async fn stream(State(state): State<AppState>, jar: CookieJar) -> Response {
     let (Some(user), Some(raw)) = (user, raw) else {
         return StatusCode::UNAUTHORIZED.into_response();
     };
+    if user.next_step.is_some() {
+        // Nothing but the account's first step until it is taken (see `domain::account`).
+        return StatusCode::FORBIDDEN.into_response();
+    }
     Sse::new(changes(state, user.id, raw))
         .keep_alive(KeepAlive::default())
         .into_response()

@@ -124,7 +124,7 @@ mod tests {
     fn a_code_is_accepted_near_its_step_and_only_after_the_last_used_step() {
         let now = 1_111_111_109;
         let step = now / STEP_SECONDS;
-        let code = code_at(RFC_SECRET, now).unwrap();
+        let code = code_at(RFC_SECRET, now).expect("a code");
         assert_eq!(matching_step(RFC_SECRET, &code, now, 0), Some(step));
         assert_eq!(
             matching_step(RFC_SECRET, &code, now + 30, 0),
@@ -159,7 +159,7 @@ mod tests {
 
     #[test]
     fn the_enrolment_link_names_the_issuer_and_the_account() {
-        let e = enrolment(&new_secret(), "ana@example.com").unwrap();
+        let e = enrolment(&new_secret(), "ana@example.com").expect("an enrolment");
         assert!(
             e.url.starts_with("otpauth://totp/Consilium:ana%40example.com?"),
             "{}",
