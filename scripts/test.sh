@@ -38,11 +38,11 @@ RUST_LOG="info,app=debug,server=debug,consilium=debug" LEPTOS_SITE_ADDR="$E2E_AD
   CONSILIUM_DATA_DIR="$E2E_DATA" DATABASE_URL="sqlite://$E2E_DATA/consilium.db" CONSILIUM_DEMO_DATA=1 \
   timeout 1200 cargo leptos end-to-end 2>&1 | tee -a "$LOG"
 
-# P2: nothing the journeys typed as health data or as a password, no session cookie, not the
+# P2: nothing the journeys typed as health data or as a password, no session or sign-in cookie, not the
 # demo password and not the payment secret may appear in what the server logged (the values
 # are planted in end2end/tests/helpers.ts).
 step "no planted health data, password or session token in the logs"
-if grep -n -e 'Canary-history-7Q4Z' -e 'Canary-question-7Q4Z' -e 'canary-password-7Q4Z' -e 'consilium_session=' \
+if grep -n -e 'Canary-history-7Q4Z' -e 'Canary-question-7Q4Z' -e 'canary-password-7Q4Z' -e 'consilium_session=' -e 'consilium_sign_in=' \
   -e 'password: consilium-demo' -e "$E2E_PAYMENT_SECRET" "$LOG"; then
   echo "planted values leaked into the logs (lines above)" >&2
   exit 1

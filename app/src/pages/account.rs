@@ -36,10 +36,10 @@ pub fn AccountPage() -> impl IntoView {
             <section class="card" aria-labelledby="security-heading">
                 <h2 id="security-heading">"Signing in"</h2>
                 <ul class="link-list">
-                    <li><a href="/account/profile">"Your profile"</a>" · your name, contact details and sign-in email"</li>
+                    <li><a href="/account/profile">"Your profile"</a><div class="muted">"Your name, contact details and sign-in email"</div></li>
                     <li><a href="/account/password">"Change your password"</a></li>
                     <li><a href="/account/two-factor">"Two-factor sign-in"</a></li>
-                    <li><a href="/account/sessions">"Your sessions"</a>" · where you are signed in"</li>
+                    <li><a href="/account/sessions">"Your sessions"</a><div class="muted">"Where you are signed in"</div></li>
                 </ul>
             </section>
         </RequireUser>

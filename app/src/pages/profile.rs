@@ -22,7 +22,7 @@ pub fn ProfilePage() -> impl IntoView {
         <Title text="Your profile"/>
         <RequireUser>
             <h1>"Your profile"</h1>
-            <div class="columns">
+            <div class="columns profile-columns">
                 <Loaded resource=profile loading="Loading your profile…" ready=move |p| view! { <ProfileEditor profile=p save/> }/>
                 <EmailChange/>
             </div>
