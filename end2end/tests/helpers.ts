@@ -58,10 +58,9 @@ export async function signIn(
 
 /**
  * A TOTP code for `email`'s authenticator, computed by pyotp (an implementation independent of
- * the server's). The server accepts each step once and one step either side of now, so the code
- * is for the earliest such step after the last one this suite used for the account (kept in a
- * file beside the outbox, which outlives a restarted worker), waiting for the next step if all
- * are used.
+ * the server's). The server accepts each step once, and the one after now as well, so the code is
+ * for now or the next step, whichever is after the last one this suite used for the account
+ * (kept in a file beside the outbox, which outlives a restarted worker), waiting if both are used.
  */
 export async function totpCode(email: string, secret: string): Promise<string> {
   const file = path.join(process.env.CONSILIUM_DATA_DIR ?? 'target/e2e-data', 'totp-steps.json');
@@ -75,7 +74,8 @@ export async function totpCode(email: string, secret: string): Promise<string> {
   const key = `${email}:${secret}`;
   for (;;) {
     const now = Math.floor(Date.now() / 1000 / 30);
-    const step = Math.max(now - 1, (used[key] ?? 0) + 1);
+    // Never the step before now: the server's clock may pass into the next step meanwhile.
+    const step = Math.max(now, (used[key] ?? 0) + 1);
     if (step <= now + 1) {
       used[key] = step;
       mkdirSync(path.dirname(file), { recursive: true });

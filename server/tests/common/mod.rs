@@ -146,8 +146,8 @@ pub async fn sign_in(h: &Harness, email: &str) -> String {
     session_cookie(&reply)
 }
 
-/// A code of `email`'s second factor that has not been used yet: the earliest step the server
-/// still accepts that is later than the last one used, waiting for the next step if needed.
+/// A code of `email`'s second factor that has not been used yet: now's or the next step's,
+/// whichever is later than the last one used, waiting for the next step if both are.
 async fn next_code(h: &Harness, email: &str) -> String {
     use app::server::auth::totp;
     let (secret, last): (String, i64) =
@@ -158,7 +158,8 @@ async fn next_code(h: &Harness, email: &str) -> String {
             .unwrap();
     loop {
         let now = u64::try_from(app::server::db::now_ms() / 1000).unwrap() / totp::STEP_SECONDS;
-        let step = (now - totp::SKEW_STEPS).max(u64::try_from(last).unwrap() + 1);
+        // Never the step before now: the clock may pass into the next step meanwhile.
+        let step = now.max(u64::try_from(last).unwrap() + 1);
         if step <= now + totp::SKEW_STEPS {
             return totp::code_at(&secret, step * totp::STEP_SECONDS).unwrap();
         }
