@@ -33,10 +33,20 @@ E2E_ADDR="${E2E_ADDR:-127.0.0.1:3100}"
 # this run makes up, shared with the suite's Stripe-SDK check (a server otherwise generates its
 # own); the suite reads the emails the server writes under $CONSILIUM_DATA_DIR/outbox.
 E2E_PAYMENT_SECRET="whsec_e2e_$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+# The server sends its email over SMTP to a real SMTP server (aiosmtpd), which keeps each message
+# in a Maildir the journeys read their links from (E2E_MAILDIR).
+E2E_SMTP_PORT="${E2E_SMTP_PORT:-2526}"
+python3 -m aiosmtpd -n -l "127.0.0.1:$E2E_SMTP_PORT" -c aiosmtpd.handlers.Mailbox "$E2E_DATA/maildir" &
+SMTP_PID=$!
+trap 'kill "$SMTP_PID" 2>/dev/null || true; rm -f "$LOG"' EXIT
+for _ in $(seq 1 100); do (echo > "/dev/tcp/127.0.0.1/$E2E_SMTP_PORT") 2>/dev/null && break; sleep 0.1; done
+(echo > "/dev/tcp/127.0.0.1/$E2E_SMTP_PORT") 2>/dev/null || { echo "aiosmtpd did not start on port $E2E_SMTP_PORT" >&2; exit 1; }
 RUST_LOG="info,app=debug,server=debug,consilium=debug" LEPTOS_SITE_ADDR="$E2E_ADDR" BASE_URL="http://$E2E_ADDR" \
   CONSILIUM_PUBLIC_URL="http://$E2E_ADDR" CONSILIUM_TEST_PAYMENT_SECRET="$E2E_PAYMENT_SECRET" \
   CONSILIUM_DATA_DIR="$E2E_DATA" DATABASE_URL="sqlite://$E2E_DATA/consilium.db" CONSILIUM_DEMO_DATA=1 \
+  CONSILIUM_SMTP_URL="smtp://127.0.0.1:$E2E_SMTP_PORT" E2E_MAILDIR="$E2E_DATA/maildir" \
   timeout 1200 cargo leptos end-to-end 2>&1 | tee -a "$LOG"
+kill "$SMTP_PID" 2>/dev/null || true
 
 # P2: nothing the journeys typed as health data or as a password, no session or sign-in cookie, not the
 # demo password and not the payment secret may appear in what the server logged (the values

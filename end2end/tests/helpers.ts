@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { APIRequestContext, expect, Page } from '@playwright/test';
 
@@ -125,19 +125,27 @@ export function pdf(note = 'document', padKib = 0): Buffer {
 const PDF = pdf('referral letter');
 
 /**
- * The latest email to `address` whose subject is `subject`, as the server delivered it: with the
- * default transport each message is a file in `$CONSILIUM_DATA_DIR/outbox` (scripts/test.sh
- * points the server and this suite at the same folder). Waits for the outbox worker.
+ * The latest email to `address` whose subject is `subject`, as it arrived. scripts/test.sh has
+ * the server send over SMTP to a real SMTP server (aiosmtpd) that keeps each message in the
+ * Maildir named by `E2E_MAILDIR`; without it (the default transport) each message is a file in
+ * `$CONSILIUM_DATA_DIR/outbox`. Waits for the outbox worker.
  */
 export async function emailTo(address: string, subject: string): Promise<string> {
-  const dir = path.join(process.env.CONSILIUM_DATA_DIR ?? 'target/e2e-data', 'outbox');
+  const dir = process.env.E2E_MAILDIR
+    ? path.join(process.env.E2E_MAILDIR, 'new')
+    : path.join(process.env.CONSILIUM_DATA_DIR ?? 'target/e2e-data', 'outbox');
   const deadline = Date.now() + 30_000;
+  let newest = '';
   while (Date.now() < deadline) {
     const names = await readdir(dir).catch(() => [] as string[]);
-    for (const name of names.filter((n) => n.endsWith('.eml'))) {
-      const text = await readFile(path.join(dir, name), 'utf8');
-      if (text.includes(`To: ${address}\r\n`) && text.includes(`Subject: ${subject}\r\n`)) return text;
+    for (const name of names) {
+      const text = (await readFile(path.join(dir, name), 'utf8')).replace(/=\r?\n/g, '');
+      if (new RegExp(`^To: ${address}\r?$`, 'm').test(text) && new RegExp(`^Subject: ${subject}\r?$`, 'm').test(text)) {
+        const stamp = (await stat(path.join(dir, name))).mtimeMs;
+        if (!newest || stamp >= Number(newest.split('\0')[0])) newest = `${stamp}\0${text}`;
+      }
     }
+    if (newest) return newest.split('\0')[1];
     await new Promise((r) => setTimeout(r, 500)); // the outbox worker delivers every 5 s
   }
   throw new Error(`no email "${subject}" to ${address} in ${dir}`);
@@ -170,7 +178,7 @@ export async function registerPatient(page: Page, name: string, email: string, p
   await expect(page).toHaveURL(/\/cases$/);
 }
 
-/** A submitted Cardiology case of the demo patient, created through the same calls the pages use. */
+/** A submitted Cardiology case of the signed-in patient, created through the same calls the pages use. */
 export async function submittedCase(request: APIRequestContext): Promise<string> {
   const started = await request.post('/api/start_case', { headers: { Accept: 'application/json' } });
   expect(started.ok()).toBeTruthy();

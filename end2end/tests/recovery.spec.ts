@@ -1,9 +1,14 @@
 import { expect, test } from './fixtures';
-import { CANARY, hydrated, openEmailedLink, registerPatient } from './helpers';
+import { CANARY, hydrated, openEmailedLink, registerPatient, submittedCase } from './helpers';
 
-test('a patient who forgot the password resets it through the emailed link; the old session ends', async ({ page, browser }) => {
+test('a new patient confirms the emailed link, submits a case, forgets the password and resets it; the old session ends', async ({ page, browser }) => {
   const email = `forgetful.${Date.now()}@example.com`;
+  // The confirmation email arrives through the SMTP server scripts/test.sh runs.
   await registerPatient(page, 'Olga Nowicka', email, CANARY.password);
+  await submittedCase(page.request);
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByRole('table')).toContainText('Submitted');
 
   // On another device, signed out, "Forgot your password?" from the sign-in page.
   const other = await browser.newPage();

@@ -11,6 +11,7 @@ mod intake;
 mod mail;
 mod own_account;
 mod pdf_tools;
+mod profiles;
 mod recovery;
 mod review;
 mod second_factor;
