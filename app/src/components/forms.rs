@@ -46,3 +46,25 @@ pub fn Submit<T: Clone + Send + Sync + 'static>(
         <button type="submit" class=class disabled=disabled>{label}</button>
     }
 }
+
+/// A field for choosing a password: its label, the input (named and identified `name`), a hint
+/// that starts with the length rule and ends with `then`, and the field's error.
+#[component]
+pub fn NewPasswordField<T: Clone + Send + Sync + 'static>(
+    #[prop(into)] result: Signal<Option<Result<T, AppError>>>,
+    name: &'static str,
+    label: &'static str,
+    /// What follows the length rule in the hint.
+    then: &'static str,
+) -> impl IntoView {
+    use crate::components::feedback::FieldError;
+    use crate::domain::validate::PASSWORD_MIN_CHARS;
+    let hint = format!("{name}-hint");
+    view! {
+        <label for=name>{label}</label>
+        <input id=name name=name type="password" autocomplete="new-password"
+            required minlength=PASSWORD_MIN_CHARS.to_string() aria-describedby=hint.clone()/>
+        <p class="hint" id=hint>{format!("At least {PASSWORD_MIN_CHARS} characters. {then}")}</p>
+        <FieldError result field=name/>
+    }
+}

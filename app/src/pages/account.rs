@@ -4,10 +4,9 @@ use crate::api::me::{load_second_factor, load_sessions, EndSession, StartSecondF
 use crate::components::auth::{use_auth, RequireUser, RequireUserWithStepsLeft};
 use crate::components::cases::date_time;
 use crate::components::feedback::{ErrorNote, FieldError};
-use crate::components::forms::Submit;
+use crate::components::forms::{NewPasswordField, Submit};
 use crate::components::layout::PageHeading;
 use crate::domain::account::AccountStep;
-use crate::domain::validate::PASSWORD_MIN_CHARS;
 use crate::model::{SecondFactorEnrolment, SecondFactorStatus, SessionSummary};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -77,11 +76,8 @@ pub fn PasswordPage() -> impl IntoView {
                         <input id="current_password" name="current_password" type="password"
                             autocomplete="current-password" required/>
                         <FieldError result field="current_password"/>
-                        <label for="new_password">"New password"</label>
-                        <input id="new_password" name="new_password" type="password" autocomplete="new-password"
-                            required minlength=PASSWORD_MIN_CHARS.to_string() aria-describedby="new-password-hint"/>
-                        <p class="hint" id="new-password-hint">{format!("At least {PASSWORD_MIN_CHARS} characters. Your other devices are signed out; this one stays signed in.")}</p>
-                        <FieldError result field="new_password"/>
+                        <NewPasswordField result name="new_password" label="New password"
+                            then="Your other devices are signed out; this one stays signed in."/>
                         <Submit result label="Change password" disabled=change.pending()/>
                     </ActionForm>
                 }>

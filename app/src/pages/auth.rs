@@ -1,8 +1,8 @@
 use crate::api::auth::{RequestPasswordReset, ResetPassword};
 use crate::components::auth::use_auth;
 use crate::components::feedback::{ActionError, FieldError};
-use crate::components::forms::Submit;
-use crate::domain::validate::{PASSWORD_MIN_CHARS, RESET_LINK_MINUTES};
+use crate::components::forms::{NewPasswordField, Submit};
+use crate::domain::validate::RESET_LINK_MINUTES;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -70,11 +70,7 @@ pub fn RegisterPage() -> impl IntoView {
                     <label for="email">"Email"</label>
                     <input id="email" name="email" type="email" autocomplete="email" required/>
                     <FieldError result field="email"/>
-                    <label for="password">"Password"</label>
-                    <input id="password" name="password" type="password" autocomplete="new-password"
-                        required minlength=PASSWORD_MIN_CHARS.to_string() aria-describedby="password-hint"/>
-                    <p class="hint" id="password-hint">{format!("At least {PASSWORD_MIN_CHARS} characters. A few words together work well.")}</p>
-                    <FieldError result field="password"/>
+                    <NewPasswordField result name="password" label="Password" then="A few words together work well."/>
                     <ActionError result/>
                     <button type="submit" class="button" disabled=move || register.pending().get()>"Create account"</button>
                 </ActionForm>
@@ -160,11 +156,8 @@ pub fn ResetPasswordPage() -> impl IntoView {
             <Show when=done fallback=move || view! {
                 <ActionForm action=reset attr:class="form">
                     <input type="hidden" name="token" prop:value=move || token.get()/>
-                    <label for="password">"New password"</label>
-                    <input id="password" name="password" type="password" autocomplete="new-password"
-                        required minlength=PASSWORD_MIN_CHARS.to_string() aria-describedby="password-hint"/>
-                    <p class="hint" id="password-hint">{format!("At least {PASSWORD_MIN_CHARS} characters. Every device signed in to your account is signed out.")}</p>
-                    <FieldError result field="password"/>
+                    <NewPasswordField result name="password" label="New password"
+                        then="Every device signed in to your account is signed out."/>
                     <FieldError result field="token"/>
                     <Submit result label="Set the new password"
                         disabled=Signal::derive(move || reset.pending().get() || token.get().is_empty())/>

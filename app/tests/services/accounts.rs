@@ -1,5 +1,5 @@
 use crate::on_both_backends;
-use crate::support::{emails_to, user, TestDb, PASSWORD};
+use crate::support::{emails_to, log_in, user, TestDb, PASSWORD};
 use app::domain::audit::Outcome;
 use app::domain::audit::UseCase;
 use app::domain::Role;
@@ -421,50 +421,16 @@ on_both_backends!(
 // from it gives its attempt back.
 on_both_backends!(one_client_address_is_limited_across_accounts, |t| {
     let ana = user(&t.db, Role::Patient, "ana@example.com").await;
-    accounts::login(
-        &t.db,
-        &t.config,
-        &ana.email,
-        PASSWORD.into(),
-        None,
-        &Client::at("203.0.113.9"),
-    )
-    .await
-    .unwrap();
+    log_in(&t, &ana.email, PASSWORD, "203.0.113.9").await.unwrap();
     for i in 0..30 {
         let email = format!("guess{i}@example.com");
-        let err = accounts::login(
-            &t.db,
-            &t.config,
-            &email,
-            "wrong password!".into(),
-            None,
-            &Client::at("203.0.113.9"),
-        )
-        .await;
+        let err = log_in(&t, &email, "wrong password!", "203.0.113.9").await;
         assert_eq!(err.err(), Some(AppError::BadCredentials), "attempt {i}");
     }
-    let err = accounts::login(
-        &t.db,
-        &t.config,
-        &ana.email,
-        PASSWORD.into(),
-        None,
-        &Client::at("203.0.113.9"),
-    )
-    .await;
+    let err = log_in(&t, &ana.email, PASSWORD, "203.0.113.9").await;
     assert_eq!(err.err(), Some(AppError::TooManyRequests));
     // Another address is not affected.
-    accounts::login(
-        &t.db,
-        &t.config,
-        &ana.email,
-        PASSWORD.into(),
-        None,
-        &Client::at("203.0.113.10"),
-    )
-    .await
-    .unwrap();
+    log_in(&t, &ana.email, PASSWORD, "203.0.113.10").await.unwrap();
 });
 
 // Password hashing is bounded: with one slot and no waiting, sign-ins beyond the one being

@@ -2,7 +2,7 @@
 //! may not change keep their values; a new sign-in email counts only once its link is opened.
 
 use crate::on_both_backends;
-use crate::support::{emails_to, user, TestDb, PASSWORD};
+use crate::support::{emails_to, log_in, user, TestDb, PASSWORD};
 use app::domain::audit::{Outcome, UseCase};
 use app::domain::Role;
 use app::error::AppError;
@@ -25,6 +25,15 @@ fn form(user_id: &UserId) -> ProfileForm {
 
 fn is_invalid(result: &Result<(), AppError>, field: &str) -> bool {
     matches!(result, Err(e @ AppError::Validation(_)) if e.field(field).is_some())
+}
+
+/// Asks for `new_email` as `me`'s sign-in email; the token of the link sent to it.
+async fn ask_for(t: &TestDb, me: &Person, new_email: &str) -> String {
+    accounts::request_email_change(&t.db, &t.config, me, new_email, PASSWORD.into())
+        .await
+        .unwrap();
+    let subject = "Confirm your new sign-in email";
+    link_token(t, &new_email.to_lowercase(), subject, "/confirm-email").await
 }
 
 /// The link in the latest email to `to` with `subject`: its token.
@@ -129,28 +138,11 @@ on_both_backends!(a_new_sign_in_email_counts_once_its_link_is_opened, |t| {
     let wrong = accounts::request_email_change(&t.db, &t.config, &me, "ana@new.example", "nope".into()).await;
     assert!(is_invalid(&wrong, "current_password"));
     assert!(emails_to(&t, "ana@new.example").await.is_empty());
-    accounts::request_email_change(&t.db, &t.config, &me, "Ana@New.example", PASSWORD.into())
-        .await
-        .unwrap();
+    let token = ask_for(&t, &me, "Ana@New.example").await;
     let told = emails_to(&t, "ana@example.com").await;
     assert_eq!(told.last().unwrap().0, "A change of sign-in email was asked for");
-    let token = link_token(
-        &t,
-        "ana@new.example",
-        "Confirm your new sign-in email",
-        "/confirm-email",
-    )
-    .await;
     // Until the link is opened, the old address signs in.
-    let old = accounts::login(
-        &t.db,
-        &t.config,
-        "ana@example.com",
-        PASSWORD.into(),
-        None,
-        &Client::default(),
-    )
-    .await;
+    let old = log_in(&t, "ana@example.com", PASSWORD, "").await;
     assert!(old.is_ok());
 
     accounts::confirm_email_change(&t.db, &token, &Client::default())
@@ -162,25 +154,9 @@ on_both_backends!(a_new_sign_in_email_counts_once_its_link_is_opened, |t| {
             .is_err(),
         "once"
     );
-    let new = accounts::login(
-        &t.db,
-        &t.config,
-        "ana@new.example",
-        PASSWORD.into(),
-        None,
-        &Client::default(),
-    )
-    .await;
+    let new = log_in(&t, "ana@new.example", PASSWORD, "").await;
     assert!(new.is_ok());
-    let old = accounts::login(
-        &t.db,
-        &t.config,
-        "ana@example.com",
-        PASSWORD.into(),
-        None,
-        &Client::default(),
-    )
-    .await;
+    let old = log_in(&t, "ana@example.com", PASSWORD, "").await;
     assert_eq!(old.err(), Some(AppError::BadCredentials));
     let told = emails_to(&t, "ana@example.com").await;
     assert_eq!(told.last().unwrap().0, "Your sign-in email was changed");
@@ -209,16 +185,7 @@ on_both_backends!(
             .await;
         assert_eq!(pending, 0);
         // An expired link changes nothing.
-        accounts::request_email_change(&t.db, &t.config, &me, "ana@new.example", PASSWORD.into())
-            .await
-            .unwrap();
-        let token = link_token(
-            &t,
-            "ana@new.example",
-            "Confirm your new sign-in email",
-            "/confirm-email",
-        )
-        .await;
+        let token = ask_for(&t, &me, "ana@new.example").await;
         sqlx::query("UPDATE email_tokens SET expires_at = $1 WHERE purpose = 'change_email'")
             .bind(db::now_ms() - 1)
             .execute(t.db.pool())

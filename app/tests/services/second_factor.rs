@@ -3,7 +3,7 @@
 //! admins resetting it.
 
 use crate::on_both_backends;
-use crate::support::{emails_to, user, TestDb, PASSWORD};
+use crate::support::{emails_to, log_in, user, TestDb, PASSWORD};
 use app::domain::account::AccountStep;
 use app::domain::audit::{Outcome, UseCase};
 use app::domain::Role;
@@ -47,10 +47,7 @@ async fn enrol(t: &TestDb, who: &CurrentUser) -> Enrolled {
 
 /// Signs in with the password: the raw token of the wait for the code.
 async fn password_step(t: &TestDb, email: &str) -> String {
-    match accounts::login(&t.db, &t.config, email, PASSWORD.into(), None, &Client::default())
-        .await
-        .unwrap()
-    {
+    match log_in(&t, email, PASSWORD, "").await.unwrap() {
         SignIn::CodeNeeded { challenge } => challenge,
         SignIn::Session(_) => panic!("signed in without a code"),
     }
@@ -108,18 +105,11 @@ on_both_backends!(
 
 on_both_backends!(staff_without_a_second_factor_must_set_one_up_first, |t| {
     let mei = user(&t.db, Role::Clinician, "mei@consilium.test").await;
-    let signed_in = accounts::login(
-        &t.db,
-        &t.config,
-        &mei.email,
-        PASSWORD.into(),
-        None,
-        &Client::default(),
-    )
-    .await
-    .unwrap()
-    .session()
-    .expect("no code yet: a session to set one up with");
+    let signed_in = log_in(&t, &mei.email, PASSWORD, "")
+        .await
+        .unwrap()
+        .session()
+        .expect("no code yet: a session to set one up with");
     assert_eq!(signed_in.user.next_step, Some(AccountStep::EnrolSecondFactor));
     enrol(&t, &mei).await;
     let challenge = password_step(&t, &mei.email).await;
@@ -252,18 +242,11 @@ on_both_backends!(patients_may_turn_it_off_and_admins_reset_anyones, |t| {
     );
     let codes = "SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1";
     assert_eq!(t.scalar_for::<i64>(codes, &mei.id).await, 0);
-    let fresh = accounts::login(
-        &t.db,
-        &t.config,
-        &mei.email,
-        PASSWORD.into(),
-        None,
-        &Client::default(),
-    )
-    .await
-    .unwrap()
-    .session()
-    .unwrap();
+    let fresh = log_in(&t, &mei.email, PASSWORD, "")
+        .await
+        .unwrap()
+        .session()
+        .unwrap();
     assert_eq!(fresh.user.next_step, Some(AccountStep::EnrolSecondFactor));
     assert_eq!(t.audited(UseCase::ResetSecondFactor, Outcome::Ok).await, 1);
     let emails = emails_to(&t, &mei.email).await;

@@ -23,17 +23,32 @@ pub fn cookie_name(secure: bool) -> &'static str {
     }
 }
 
-/// The Set-Cookie value that stores `token`. HttpOnly (no script can read it), SameSite=Lax (not
-/// sent on cross-site POSTs), Secure over https. No Max-Age: the server enforces both timeouts.
-pub fn set_cookie(token: &str, secure: bool) -> String {
-    let mut cookie = cookie::Cookie::build((cookie_name(secure), token.to_owned()))
+/// An HttpOnly (no script can read it), SameSite=Lax (not sent on cross-site POSTs) cookie for
+/// the whole site, Secure over https.
+fn our_cookie(name: &'static str, value: &str, secure: bool) -> cookie::Cookie<'static> {
+    cookie::Cookie::build((name, value.to_owned()))
         .path("/")
         .http_only(true)
         .same_site(cookie::SameSite::Lax)
         .secure(secure)
-        .build();
-    cookie.set_secure(secure);
+        .build()
+}
+
+/// The Set-Cookie value that removes the cookie `name`.
+fn removal(name: &'static str, secure: bool) -> String {
+    let mut cookie = our_cookie(name, "", secure);
+    cookie.make_removal();
     cookie.to_string()
+}
+
+/// The Set-Cookie value that stores `token`. No Max-Age: the server enforces both timeouts.
+pub fn set_cookie(token: &str, secure: bool) -> String {
+    our_cookie(cookie_name(secure), token, secure).to_string()
+}
+
+/// The Set-Cookie value that removes the cookie.
+pub fn clear_cookie(secure: bool) -> String {
+    removal(cookie_name(secure), secure)
 }
 
 /// The cookie of a sign-in waiting for its second-factor code.
@@ -47,38 +62,14 @@ pub fn challenge_cookie_name(secure: bool) -> &'static str {
 
 /// The Set-Cookie value that keeps a waiting sign-in's token for as long as it may wait.
 pub fn set_challenge_cookie(token: &str, secure: bool, max_age_minutes: i64) -> String {
-    cookie::Cookie::build((challenge_cookie_name(secure), token.to_owned()))
-        .path("/")
-        .http_only(true)
-        .same_site(cookie::SameSite::Lax)
-        .secure(secure)
-        .max_age(cookie::time::Duration::minutes(max_age_minutes))
-        .build()
-        .to_string()
+    let mut cookie = our_cookie(challenge_cookie_name(secure), token, secure);
+    cookie.set_max_age(cookie::time::Duration::minutes(max_age_minutes));
+    cookie.to_string()
 }
 
 /// The Set-Cookie value that removes a waiting sign-in's cookie.
 pub fn clear_challenge_cookie(secure: bool) -> String {
-    let mut cookie = cookie::Cookie::build((challenge_cookie_name(secure), ""))
-        .path("/")
-        .http_only(true)
-        .same_site(cookie::SameSite::Lax)
-        .secure(secure)
-        .build();
-    cookie.make_removal();
-    cookie.to_string()
-}
-
-/// The Set-Cookie value that removes the cookie.
-pub fn clear_cookie(secure: bool) -> String {
-    let mut cookie = cookie::Cookie::build((cookie_name(secure), ""))
-        .path("/")
-        .http_only(true)
-        .same_site(cookie::SameSite::Lax)
-        .secure(secure)
-        .build();
-    cookie.make_removal();
-    cookie.to_string()
+    removal(challenge_cookie_name(secure), secure)
 }
 
 #[cfg(test)]

@@ -102,3 +102,15 @@ pub async fn user(db: &Db, role: Role, email: &str) -> CurrentUser {
         next_step: None,
     }
 }
+
+/// Signs in to `email` from the client address `ip` (none when empty), with no session to
+/// replace: a session, or the wait for a second-factor code.
+pub async fn log_in(
+    t: &TestDb,
+    email: &str,
+    password: &str,
+    ip: &str,
+) -> Result<app::server::services::accounts::SignIn, app::error::AppError> {
+    let client = app::server::services::accounts::Client::at(ip);
+    app::server::services::accounts::login(&t.db, &t.config, email, password.into(), None, &client).await
+}

@@ -30,8 +30,9 @@ use crate::error::AppError;
 use crate::model::CurrentUser;
 use crate::model::UserId;
 use crate::server::auth::{password, token};
+use crate::server::caller::Person;
 use crate::server::config::Config;
-use crate::server::db::{self, audit, sessions, users, Db, Executes};
+use crate::server::db::{self, audit, outbox, sessions, users, Db, Executes};
 use sqlx::AnyConnection;
 
 /// The other end of a request made before anyone is signed in: its address (for the throttle
@@ -235,6 +236,62 @@ pub(super) async fn audit_self(
     };
     audit::record(conn, &entry).await?;
     Ok(())
+}
+
+/// A signed-in person who proved it is them with their password, before a sensitive change.
+pub(super) struct Proven {
+    pub user: users::UserRow,
+    account: throttle::Key,
+}
+
+impl Proven {
+    /// In the change's transaction: the account's sign-in throttle starts again.
+    pub async fn done(&self, conn: &mut AnyConnection) -> Result<(), AppError> {
+        throttle::clear(conn, &self.account).await?;
+        Ok(())
+    }
+}
+
+/// Checks `password` against `person`'s. The attempt counts against the account's sign-in
+/// throttle, so a stolen session cannot be used to guess the password; a wrong one is a
+/// `current_password` field error.
+pub(super) async fn prove_password(
+    db: &Db,
+    config: &Config,
+    person: &Person,
+    password: String,
+) -> Result<Proven, AppError> {
+    let account = throttle::Key::Account(token::email_ref(&config.secret_key, &person.user.email));
+    if !throttle::reserve(db.pool(), &account).await? {
+        return Err(AppError::TooManyRequests);
+    }
+    let user = users::find_by_id(db.pool(), person.id())
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let matches = {
+        let _slot = config.hashing.enter().await?;
+        password::verify(password, Some(user.password_hash.clone())).await?
+    };
+    if !matches {
+        return Err(AppError::validation(
+            "current_password",
+            "This is not your current password.",
+        ));
+    }
+    Ok(Proven { user, account })
+}
+
+/// What every change to one's own account ends with: its owner told by email at `to`, and the
+/// change audited under `action`.
+pub(super) async fn tell_and_audit(
+    conn: &mut AnyConnection,
+    person: &Person,
+    to: &str,
+    (subject, body): (&str, &str),
+    action: UseCase,
+) -> Result<(), AppError> {
+    outbox::enqueue(&mut *conn, to, subject, body, db::now_ms()).await?;
+    audit_self(conn, person.id(), person.user.role, action, &person.ip).await
 }
 
 /// Failed and refused sign-ins are audited outside any transaction: they change nothing else.

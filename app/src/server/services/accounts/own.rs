@@ -1,7 +1,7 @@
 //! What signed-in people do to their own account: change their password, see where they are
 //! signed in, and sign out one session or all of them.
 
-use super::audit_self;
+use super::{audit_self, prove_password, tell_and_audit};
 use crate::domain::audit::UseCase;
 use crate::domain::validate;
 use crate::error::AppError;
@@ -9,8 +9,7 @@ use crate::model::{from_ms, SessionSummary};
 use crate::server::auth::{password, token};
 use crate::server::caller::Person;
 use crate::server::config::Config;
-use crate::server::db::{self, outbox, sessions, users, Db};
-use crate::server::services::throttle::{self, Key};
+use crate::server::db::{self, sessions, users, Db};
 
 /// What a person sends to change their password.
 pub struct PasswordChange {
@@ -31,23 +30,10 @@ pub async fn change_password(
 ) -> Result<(), AppError> {
     let new =
         validate::new_password("new_password", &change.new).map_err(|e| AppError::Validation(vec![e]))?;
-    let account = Key::Account(token::email_ref(&config.secret_key, &person.user.email));
-    if !throttle::reserve(db.pool(), &account).await? {
-        return Err(AppError::TooManyRequests);
-    }
-    let user = users::find_by_id(db.pool(), person.id())
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
+    let proven = prove_password(db, config, person, change.current).await?;
     let new_hash = {
         let _slot = config.hashing.enter().await?;
-        let current_hash = Some(user.password_hash.clone());
-        if !password::verify(change.current, current_hash.clone()).await? {
-            return Err(AppError::validation(
-                "current_password",
-                "This is not your current password.",
-            ));
-        }
-        if password::verify(new.clone(), current_hash).await? {
+        if password::verify(new.clone(), Some(proven.user.password_hash.clone())).await? {
             return Err(AppError::validation(
                 "new_password",
                 "Choose a password different from the current one.",
@@ -58,27 +44,20 @@ pub async fn change_password(
     let mut tx = db.begin().await?;
     users::set_password_hash(&mut tx, person.id(), &new_hash).await?;
     sessions::delete_others(&mut tx, person.id(), &token::hash(session_token)).await?;
-    throttle::clear(&mut *tx, &account).await?;
+    proven.done(&mut tx).await?;
     let body = format!(
         "The password of your Consilium account was changed just now, and every other device \
          that was signed in has been signed out.\n\nIf this was not you, ask for a new password \
          at {}/forgot-password at once and tell the service.\n",
         config.public_url
     );
-    outbox::enqueue(
+    let email = ("Your password was changed", body.as_str());
+    tell_and_audit(
         &mut tx,
-        &user.email,
-        "Your password was changed",
-        &body,
-        db::now_ms(),
-    )
-    .await?;
-    audit_self(
-        &mut tx,
-        person.id(),
-        person.user.role,
+        person,
+        &proven.user.email,
+        email,
         UseCase::ChangePassword,
-        &person.ip,
     )
     .await?;
     tx.commit().await?;

@@ -2,19 +2,18 @@
 //! name, title and how patients reach them), admins anyone's. A new sign-in email takes effect
 //! only once a link sent to it is opened.
 
-use super::{audit_self, Anonymous, Client};
+use super::{prove_password, tell_and_audit, Anonymous, Client};
 use crate::domain::account::{editable_fields, ProfileField};
 use crate::domain::audit::{Outcome, UseCase};
 use crate::domain::validate::{self, Checks};
 use crate::error::AppError;
 use crate::model::{Profile, ProfileForm, UserId};
-use crate::server::auth::{password, token};
+use crate::server::auth::token;
 use crate::server::caller::Person;
 use crate::server::config::Config;
 use crate::server::db::{self, email_tokens, outbox, users, Db};
 use crate::server::failure::is_unique_violation;
 use crate::server::services::audit::{succeeded, On};
-use crate::server::services::throttle::{self, Key};
 
 /// How long the link confirming a new sign-in email works.
 pub const EMAIL_CHANGE_LINK_HOURS: i64 = 24;
@@ -141,26 +140,10 @@ pub async fn request_email_change(
             "This is your sign-in email already.",
         ));
     }
-    let account = Key::Account(token::email_ref(&config.secret_key, &person.user.email));
-    if !throttle::reserve(db.pool(), &account).await? {
-        return Err(AppError::TooManyRequests);
-    }
-    let user = users::find_by_id(db.pool(), person.id())
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    let matches = {
-        let _slot = config.hashing.enter().await?;
-        password::verify(current_password, Some(user.password_hash.clone())).await?
-    };
-    if !matches {
-        return Err(AppError::validation(
-            "current_password",
-            "This is not your current password.",
-        ));
-    }
+    let proven = prove_password(db, config, person, current_password).await?;
     let now = db::now_ms();
     let mut tx = db.begin().await?;
-    throttle::clear(&mut *tx, &account).await?;
+    proven.done(&mut tx).await?;
     if users::find_by_email(&mut *tx, &new_email).await?.is_some() {
         let body = format!(
             "Someone asked to make this address the sign-in email of another Consilium account. \
@@ -183,20 +166,13 @@ pub async fn request_email_change(
     let notice = "Someone signed in to your Consilium account asked to change its sign-in email. \
                   It changes only when the link sent to the new address is opened.\n\nIf this was \
                   not you, change your password at once and tell the service.\n";
-    outbox::enqueue(
+    let email = ("A change of sign-in email was asked for", notice);
+    tell_and_audit(
         &mut tx,
-        &user.email,
-        "A change of sign-in email was asked for",
-        notice,
-        now,
-    )
-    .await?;
-    audit_self(
-        &mut tx,
-        person.id(),
-        person.user.role,
+        person,
+        &proven.user.email,
+        email,
         UseCase::RequestEmailChange,
-        &person.ip,
     )
     .await?;
     tx.commit().await?;

@@ -2,12 +2,12 @@
 //! (patients may turn theirs off; admins reset anyone's, for a lost phone). Required for the
 //! roles `domain::account::second_factor_required` names.
 
-use super::{audit_self, start_session, Anonymous, Client, SignedIn};
+use super::{prove_password, start_session, tell_and_audit, Anonymous, Client, SignedIn};
 use crate::domain::account;
 use crate::domain::audit::{Outcome, UseCase};
 use crate::error::AppError;
 use crate::model::{SecondFactorEnrolment, SecondFactorStatus, UserId};
-use crate::server::auth::{password, token, totp};
+use crate::server::auth::{token, totp};
 use crate::server::caller::Person;
 use crate::server::config::Config;
 use crate::server::db::{self, outbox, second_factor, sessions, users, Db};
@@ -155,20 +155,13 @@ pub async fn confirm_enrolment(db: &Db, person: &Person, code: &str) -> Result<V
     let body = "Two-factor sign-in was set up on your Consilium account just now: signing in \
                 takes a code from your authenticator app from now on.\n\nIf this was not you, \
                 tell the service at once.\n";
-    outbox::enqueue(
+    let email = ("Two-factor sign-in is on", body);
+    tell_and_audit(
         &mut tx,
+        person,
         &person.user.email,
-        "Two-factor sign-in is on",
-        body,
-        db::now_ms(),
-    )
-    .await?;
-    audit_self(
-        &mut tx,
-        person.id(),
-        person.user.role,
+        email,
         UseCase::EnrolSecondFactor,
-        &person.ip,
     )
     .await?;
     tx.commit().await?;
@@ -187,42 +180,19 @@ pub async fn turn_off_second_factor(
             "Staff accounts must keep two-factor sign-in. An administrator can reset it.",
         ));
     }
-    let account = Key::Account(token::email_ref(&config.secret_key, &person.user.email));
-    if !throttle::reserve(db.pool(), &account).await? {
-        return Err(AppError::TooManyRequests);
-    }
-    let user = users::find_by_id(db.pool(), person.id())
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    let matches = {
-        let _slot = config.hashing.enter().await?;
-        password::verify(current_password, Some(user.password_hash.clone())).await?
-    };
-    if !matches {
-        return Err(AppError::validation(
-            "current_password",
-            "This is not your current password.",
-        ));
-    }
+    let proven = prove_password(db, config, person, current_password).await?;
     let mut tx = db.begin().await?;
     second_factor::clear(&mut tx, person.id()).await?;
-    throttle::clear(&mut *tx, &account).await?;
+    proven.done(&mut tx).await?;
     let body = "Two-factor sign-in was turned off on your Consilium account just now.\n\nIf this \
                 was not you, change your password and tell the service at once.\n";
-    outbox::enqueue(
+    let email = ("Two-factor sign-in is off", body);
+    tell_and_audit(
         &mut tx,
-        &user.email,
-        "Two-factor sign-in is off",
-        body,
-        db::now_ms(),
-    )
-    .await?;
-    audit_self(
-        &mut tx,
-        person.id(),
-        person.user.role,
+        person,
+        &proven.user.email,
+        email,
         UseCase::TurnOffSecondFactor,
-        &person.ip,
     )
     .await?;
     tx.commit().await?;
