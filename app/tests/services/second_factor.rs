@@ -47,7 +47,7 @@ async fn enrol(t: &TestDb, who: &CurrentUser) -> Enrolled {
 
 /// Signs in with the password: the raw token of the wait for the code.
 async fn password_step(t: &TestDb, email: &str) -> String {
-    match log_in(&t, email, PASSWORD, "").await.unwrap() {
+    match log_in(t, email, PASSWORD, "").await.unwrap() {
         SignIn::CodeNeeded { challenge } => challenge,
         SignIn::Session(_) => panic!("signed in without a code"),
     }
