@@ -68,7 +68,7 @@ fn AccountTable(list: Vec<UserSummary>, actions: RowActions) -> impl IntoView {
         .flatten()
         .map(|u| u.id);
     view! {
-        <table class="table stack">
+        <table class="table stack accounts-table">
             <thead>
                 <tr>
                     <th scope="col">"Name"</th>
