@@ -7,7 +7,8 @@
 #   - in Debian's Chromium throttled to a mobile network (1.6 Mbit/s, 750 kbit/s, 150 ms), cold
 #     cache: bytes transferred and time until hydrated, first and repeat visit, for the sign-in
 #     page and a patient's case page;
-#   - the WASM, JS and CSS every role downloads (raw, gzip, brotli);
+#   - the WASM and JS each role downloads opening its main pages (raw, gzip, brotli), the client
+#     being split into lazily loaded parts per page;
 #   - the 5-page report's render time.
 # Targets are printed beside the figures; nothing here fails on a slow machine.
 source "$(dirname "${BASH_SOURCE[0]}")/prelude.sh"
@@ -17,7 +18,7 @@ fi
 say() { printf '\033[1;34m== %s\033[0m\n' "$*" >&2; }
 
 say "building the release server and the peer"
-cargo leptos build --release 2>&1 | tail -n 2 >&2
+cargo leptos build --release --split 2>&1 | tail -n 2 >&2
 cargo build --release -q -p peer
 cargo build --release -q -p app --features ssr --example report_bench
 
@@ -124,6 +125,18 @@ done
 
 say "first load in Chromium on a throttled mobile network"
 LOADS="$(cd end2end && node bench/first-load.mjs "$BASE" tomasz.nowak@example.com consilium-demo)"
+
+say "what each role downloads, opening its main pages in Chromium"
+ROLE_VISITS=()
+for who in patient coordinator specialist admin; do
+  paths="" cookie=""
+  for entry in "${PAGES[@]}"; do
+    IFS='|' read -r w c path <<<"$entry"
+    [ "$w" = "$who" ] && { cookie="$c"; paths="${paths:+$paths,}$path"; }
+  done
+  ROLE_VISITS+=("$who|$cookie|$paths")
+done
+DOWNLOADS="$(cd end2end && node bench/role-downloads.mjs "$BASE" "${ROLE_VISITS[@]}")"
 stop_app
 
 say "the 5-page report"
@@ -154,12 +167,25 @@ for line in sys.argv[1].splitlines():
 PY
 printf 'targets: first visit <= 250 KB and hydrated <= 2.0 s; repeat visit <= 20 KB\n'
 
-printf '\nWhat every role downloads (one client for all roles: the WASM is not split by role)\n'
-printf '%-34s %10s %10s %10s\n' file raw gzip brotli
-for kind in wasm js css; do
-  hash=$(awk -F': ' -v k="$kind" '$1 == k { print $2 }' target/release/hash.txt)
-  f="target/site/pkg/consilium.$hash.$kind"
-  printf '%-34s %10s %10s %10s\n' "$(basename "$f")" "$(stat -c %s "$f")" "$(stat -c %s "$f.gz")" "$(stat -c %s "$f.br")"
-done
+printf '\nWhat each role downloads opening its main pages (WASM and JS; the client is split per page)\n'
+printf '%-12s %6s %10s %10s %10s\n' role files raw gzip brotli
+python3 - "$DOWNLOADS" target/site/pkg <<'PY'
+import json, os, sys
+pkg = sys.argv[2]
+size = lambda name: os.path.getsize(os.path.join(pkg, name))
+for line in sys.argv[1].splitlines():
+    m = json.loads(line)
+    files = m["files"]
+    raw, gz, br = (sum(size(f + ext) for f in files) for ext in ("", ".gz", ".br"))
+    print(f'{m["role"]:<12} {len(files):6} {raw:10} {gz:10} {br:10}')
+PY
+printf 'everything built (all roles together):'
+python3 - target/site/pkg <<'PY'
+import os, sys
+pkg = sys.argv[1]
+names = [n for n in os.listdir(pkg) if n.endswith((".wasm", ".js"))]
+raw, gz, br = (sum(os.path.getsize(os.path.join(pkg, n + ext)) for n in names) for ext in ("", ".gz", ".br"))
+print(f" {len(names)} files, {raw} raw, {gz} gzip, {br} brotli")
+PY
 
 printf '\nReport: %s (target: 5-page report <= 10 ms)\n' "$REPORT"

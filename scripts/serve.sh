@@ -3,4 +3,4 @@
 # database under ./data, loading the demo accounts and catalog on first start.
 source "$(dirname "${BASH_SOURCE[0]}")/prelude.sh"
 export CONSILIUM_DEMO_DATA="${CONSILIUM_DEMO_DATA:-1}"
-exec cargo leptos serve --release
+exec cargo leptos serve --release --split

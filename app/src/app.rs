@@ -2,10 +2,11 @@ use crate::components::auth::AuthContext;
 use crate::components::layout::Header;
 use crate::components::live::Live;
 use crate::pages;
+use crate::pages::lazy;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::{path, Lazy, SsrMode};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -79,30 +80,30 @@ pub fn App() -> impl IntoView {
             <main id="main">
                 <Routes fallback=pages::NotFound>
                     <Route path=path!("/") view=pages::Landing ssr=SsrMode::Async/>
-                    <Route path=path!("/login") view=pages::auth::LoginPage ssr=SsrMode::Async/>
-                    <Route path=path!("/login/code") view=pages::auth::SignInCodePage ssr=SsrMode::Async/>
-                    <Route path=path!("/register") view=pages::auth::RegisterPage ssr=SsrMode::Async/>
-                    <Route path=path!("/verify-email") view=pages::auth::VerifyEmailPage ssr=SsrMode::Async/>
-                    <Route path=path!("/forgot-password") view=pages::auth::ForgotPasswordPage ssr=SsrMode::Async/>
-                    <Route path=path!("/reset-password") view=pages::auth::ResetPasswordPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account") view=pages::account::AccountPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/profile") view=pages::profile::ProfilePage ssr=SsrMode::Async/>
-                    <Route path=path!("/confirm-email") view=pages::profile::ConfirmEmailPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/password") view=pages::account::PasswordPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/two-factor") view=pages::account::TwoFactorPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/sessions") view=pages::account::SessionsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/cases") view=pages::patient::MyCasesPage ssr=SsrMode::Async/>
-                    <Route path=path!("/cases/:id") view=pages::case::CasePage ssr=SsrMode::Async/>
-                    <Route path=path!("/cases/:id/edit") view=pages::intake::IntakePage ssr=SsrMode::Async/>
-                    <Route path=path!("/cases/:id/report") view=pages::report::ReportPage ssr=SsrMode::Async/>
-                    <Route path=path!("/pay/test/:id") view=pages::checkout::TestCheckoutPage ssr=SsrMode::Async/>
-                    <Route path=path!("/notifications") view=pages::notifications::NotificationsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/clinician") view=pages::clinician::ClinicianHomePage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin") view=pages::admin::QueuePage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/accounts") view=pages::admin::AccountsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/accounts/:id") view=pages::profile::AdminProfilePage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/catalog") view=pages::admin::CatalogPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/audit") view=pages::admin::AuditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view={Lazy::<lazy::Login>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/login/code") view={Lazy::<lazy::SignInCode>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/register") view={Lazy::<lazy::Register>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/verify-email") view={Lazy::<lazy::VerifyEmail>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/forgot-password") view={Lazy::<lazy::ForgotPassword>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/reset-password") view={Lazy::<lazy::ResetPassword>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view={Lazy::<lazy::Account>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/account/profile") view={Lazy::<lazy::Profile>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/confirm-email") view={Lazy::<lazy::ConfirmEmail>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/account/password") view={Lazy::<lazy::Password>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/account/two-factor") view={Lazy::<lazy::TwoFactor>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/account/sessions") view={Lazy::<lazy::Sessions>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/cases") view={Lazy::<lazy::MyCases>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/cases/:id") view={Lazy::<lazy::Case>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/cases/:id/edit") view={Lazy::<lazy::Intake>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/cases/:id/report") view={Lazy::<lazy::Report>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/pay/test/:id") view={Lazy::<lazy::TestCheckout>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/notifications") view={Lazy::<lazy::Notifications>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/clinician") view={Lazy::<lazy::ClinicianHome>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin") view={Lazy::<lazy::Queue>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/accounts") view={Lazy::<lazy::Accounts>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/accounts/:id") view={Lazy::<lazy::AdminProfile>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/catalog") view={Lazy::<lazy::Catalog>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/audit") view={Lazy::<lazy::Audit>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

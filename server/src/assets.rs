@@ -3,13 +3,23 @@
 //! They are compressed once, when the server starts (brotli at its best setting and gzip beside
 //! each file, written atomically; a file already compressed since it last changed is skipped),
 //! and served precompressed by the browser's `Accept-Encoding`; nothing under `/pkg` is ever
-//! compressed per request. Their names carry a content hash, so a successful answer may be kept
-//! by browsers and proxies for a year (`immutable`): a new build has new names.
+//! compressed per request.
+//!
+//! A file whose name carries its content's hash may be kept by browsers and proxies for a year
+//! (`immutable`): a new build has new names. The hash is checked, not assumed: `cargo leptos
+//! --split` names the WASM files first and then rewrites them to point at the renamed split
+//! loader, so such a name can stay the same while what it serves changes. Those files, and names
+//! without a hash, are revalidated on every use instead (a 304 when unchanged).
 
 use axum::body::Body;
 use axum::http::{header, HeaderValue, Request, Response};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use md5::{Digest, Md5};
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use tower::ServiceExt;
 use tower_http::services::ServeDir;
 
@@ -65,9 +75,29 @@ pub fn precompress_in_background(dir: PathBuf) {
     });
 }
 
+/// The names of the files in `dir` that contain their content's hash the way cargo-leptos writes
+/// it (`<stem>.<hash>.<ext>`, the MD5 in unpadded base64url): the only ones served as immutable.
+/// An unreadable folder has none.
+pub fn content_named(dir: &Path) -> HashSet<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return HashSet::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name().into_string().ok()?;
+            let bytes = std::fs::read(entry.path()).ok()?;
+            let hash = URL_SAFE_NO_PAD.encode(Md5::digest(&bytes));
+            name.contains(&format!(".{hash}.")).then_some(name)
+        })
+        .collect()
+}
+
 /// Serves `dir` with the precompressed variants, `Vary: Accept-Encoding`, and a year's caching
-/// for successful answers when names are hashed.
-pub async fn serve(dir: PathBuf, hashed: bool, request: Request<Body>) -> Response<Body> {
+/// for successful answers from the files named by their content (see [`content_named`]).
+pub async fn serve(dir: PathBuf, immutable: Arc<HashSet<String>>, request: Request<Body>) -> Response<Body> {
+    let name = request.uri().path().rsplit('/').next().unwrap_or_default();
+    let hashed = immutable.contains(name);
     let files = ServeDir::new(dir).precompressed_br().precompressed_gzip();
     let mut response = match files.oneshot(request).await {
         Ok(response) => response.map(Body::new),

@@ -33,9 +33,10 @@ pub fn build(state: AppState, leptos: LeptosOptions) -> Router {
         .route("/events", get(routes::events::stream))
         .with_state(state);
     let pkg_dir = PathBuf::from(leptos.site_root.as_ref()).join(leptos.site_pkg_dir.as_ref());
-    let hashed = leptos.hash_files;
-    let pkg =
-        Router::new().fallback(move |request: Request<Body>| assets::serve(pkg_dir.clone(), hashed, request));
+    let immutable = std::sync::Arc::new(assets::content_named(&pkg_dir));
+    let pkg = Router::new().fallback(move |request: Request<Body>| {
+        assets::serve(pkg_dir.clone(), immutable.clone(), request)
+    });
     Router::new()
         .route("/healthz", get(move || health(db.clone())))
         .merge(files)

@@ -60,26 +60,52 @@ fn ungzip(bytes: &[u8]) -> Vec<u8> {
     out
 }
 
-/// A site folder with a hashed WASM and JS file, precompressed the way the server does at start.
-fn site() -> (std::path::PathBuf, Vec<u8>) {
+/// The name cargo-leptos gives a file: its stem, the MD5 of its content (unpadded base64url) and
+/// its extension.
+fn content_name(stem: &str, ext: &str, bytes: &[u8]) -> String {
+    use base64::Engine;
+    use md5::Digest;
+    let hash = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(md5::Md5::digest(bytes));
+    format!("{stem}.{hash}.{ext}")
+}
+
+/// A site folder as a split build leaves it, precompressed the way the server does at start: a
+/// WASM and JS file named by their content, and a split part whose content changed after it was
+/// named (what `cargo leptos --split` does when it points the parts at the renamed loader).
+struct Site {
+    root: std::path::PathBuf,
+    wasm: Vec<u8>,
+    wasm_path: String,
+    js_path: String,
+    rewritten_path: String,
+}
+
+fn site() -> Site {
     let root = std::env::temp_dir().join(format!("consilium-site-{}", uuid_like()));
     let pkg = root.join("pkg");
     std::fs::create_dir_all(&pkg).unwrap();
     // Compressible like a real module: repetitive, but not trivially so.
     let wasm: Vec<u8> = (0..200_000u32).flat_map(|i| (i % 251).to_le_bytes()).collect();
-    std::fs::write(pkg.join("consilium.0123abcd.wasm"), &wasm).unwrap();
-    std::fs::write(
-        pkg.join("consilium.0123abcd.js"),
-        "export function hydrate() {}\n".repeat(200),
-    )
-    .unwrap();
-    assert_eq!(server::assets::precompress(&pkg).unwrap(), 2);
+    let wasm_name = content_name("consilium", "wasm", &wasm);
+    std::fs::write(pkg.join(&wasm_name), &wasm).unwrap();
+    let js = "export function hydrate() {}\n".repeat(200);
+    let js_name = content_name("consilium", "js", js.as_bytes());
+    std::fs::write(pkg.join(&js_name), &js).unwrap();
+    let rewritten_name = content_name("part_1", "wasm", b"imports __wasm_split.______.js");
+    std::fs::write(pkg.join(&rewritten_name), b"imports __wasm_split.AbCdEf.js").unwrap();
+    assert_eq!(server::assets::precompress(&pkg).unwrap(), 3);
     assert_eq!(
         server::assets::precompress(&pkg).unwrap(),
         0,
         "fresh files are not compressed again"
     );
-    (root, wasm)
+    Site {
+        root,
+        wasm,
+        wasm_path: format!("/pkg/{wasm_name}"),
+        js_path: format!("/pkg/{js_name}"),
+        rewritten_path: format!("/pkg/{rewritten_name}"),
+    }
 }
 
 fn uuid_like() -> String {
@@ -95,9 +121,15 @@ fn uuid_like() -> String {
 
 #[tokio::test]
 async fn assets_are_served_precompressed_with_a_year_of_caching() {
-    let (root, wasm) = site();
+    let Site {
+        root,
+        wasm,
+        wasm_path,
+        js_path,
+        ..
+    } = site();
     let h = harness_with_site(&root, true).await;
-    let path = "/pkg/consilium.0123abcd.wasm";
+    let path = wasm_path.as_str();
 
     let br = get_with(&h, path, Some("gzip, deflate, br"), None).await;
     assert_eq!(br.status, StatusCode::OK);
@@ -132,7 +164,7 @@ async fn assets_are_served_precompressed_with_a_year_of_caching() {
         "public, max-age=31536000, immutable"
     );
 
-    let js = get_with(&h, "/pkg/consilium.0123abcd.js", Some("br"), None).await;
+    let js = get_with(&h, &js_path, Some("br"), None).await;
     assert_eq!(js.headers[header::CONTENT_ENCODING], "br");
 
     // A missing asset is not cached for a year.
@@ -146,12 +178,29 @@ async fn assets_are_served_precompressed_with_a_year_of_caching() {
 }
 
 #[tokio::test]
+async fn a_file_whose_name_is_not_its_content_hash_is_revalidated() {
+    let site = site();
+    let h = harness_with_site(&site.root, true).await;
+    let rewritten = get_with(&h, &site.rewritten_path, Some("br"), None).await;
+    assert_eq!(rewritten.status, StatusCode::OK);
+    assert_eq!(rewritten.headers[header::CACHE_CONTROL], "no-cache");
+    assert!(
+        rewritten.headers.contains_key(header::LAST_MODIFIED),
+        "a revalidated file can be answered with 304"
+    );
+    let _ = std::fs::remove_dir_all(site.root);
+}
+
+#[tokio::test]
 async fn without_hashed_names_assets_are_revalidated() {
-    let (root, _) = site();
-    let h = harness_with_site(&root, false).await;
-    let reply = get_with(&h, "/pkg/consilium.0123abcd.wasm", Some("br"), None).await;
+    let site = site();
+    let pkg = site.root.join("pkg");
+    std::fs::write(pkg.join("consilium.wasm"), &site.wasm).unwrap();
+    let h = harness_with_site(&site.root, false).await;
+    let reply = get_with(&h, "/pkg/consilium.wasm", Some("br"), None).await;
+    assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.headers[header::CACHE_CONTROL], "no-cache");
-    let _ = std::fs::remove_dir_all(root);
+    let _ = std::fs::remove_dir_all(site.root);
 }
 
 #[tokio::test]

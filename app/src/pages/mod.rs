@@ -10,6 +10,7 @@ pub mod case_staff;
 pub mod checkout;
 pub mod clinician;
 pub mod intake;
+pub mod lazy;
 pub mod notifications;
 pub mod patient;
 pub mod profile;
