@@ -41,11 +41,13 @@ SMTP_PID=$!
 trap 'kill "$SMTP_PID" 2>/dev/null || true; rm -f "$LOG"' EXIT
 for _ in $(seq 1 100); do (echo > "/dev/tcp/127.0.0.1/$E2E_SMTP_PORT") 2>/dev/null && break; sleep 0.1; done
 (echo > "/dev/tcp/127.0.0.1/$E2E_SMTP_PORT") 2>/dev/null || { echo "aiosmtpd did not start on port $E2E_SMTP_PORT" >&2; exit 1; }
+# --split: the client is cut into its lazily loaded parts as in a release build, so the journeys
+# cover loading them (split.spec.ts checks who downloads which part).
 RUST_LOG="info,app=debug,server=debug,consilium=debug" LEPTOS_SITE_ADDR="$E2E_ADDR" BASE_URL="http://$E2E_ADDR" \
   CONSILIUM_PUBLIC_URL="http://$E2E_ADDR" CONSILIUM_TEST_PAYMENT_SECRET="$E2E_PAYMENT_SECRET" \
   CONSILIUM_DATA_DIR="$E2E_DATA" DATABASE_URL="sqlite://$E2E_DATA/consilium.db" CONSILIUM_DEMO_DATA=1 \
   CONSILIUM_SMTP_URL="smtp://127.0.0.1:$E2E_SMTP_PORT" E2E_MAILDIR="$E2E_DATA/maildir" \
-  timeout 1200 cargo leptos end-to-end 2>&1 | tee -a "$LOG"
+  timeout 1200 cargo leptos end-to-end --split 2>&1 | tee -a "$LOG"
 kill "$SMTP_PID" 2>/dev/null || true
 
 # P2: nothing the journeys typed as health data or as a password, no session or sign-in cookie, not the

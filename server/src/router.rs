@@ -34,9 +34,8 @@ pub fn build(state: AppState, leptos: LeptosOptions) -> Router {
         .with_state(state);
     let pkg_dir = PathBuf::from(leptos.site_root.as_ref()).join(leptos.site_pkg_dir.as_ref());
     let immutable = std::sync::Arc::new(assets::content_named(&pkg_dir));
-    let pkg = Router::new().fallback(move |request: Request<Body>| {
-        assets::serve(pkg_dir.clone(), immutable.clone(), request)
-    });
+    let pkg = Router::new()
+        .fallback(move |request: Request<Body>| assets::serve(pkg_dir.clone(), immutable.clone(), request));
     Router::new()
         .route("/healthz", get(move || health(db.clone())))
         .merge(files)
