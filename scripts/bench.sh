@@ -167,7 +167,7 @@ for line in sys.argv[1].splitlines():
 PY
 printf 'targets: first visit <= 250 KB and hydrated <= 2.0 s; repeat visit <= 20 KB\n'
 
-printf '\nWhat each role downloads opening its main pages (WASM and JS; the client is split per page)\n'
+printf '\nWhat each role downloads opening its main pages (WASM and JS; the client is split by page group)\n'
 printf '%-12s %6s %10s %10s %10s\n' role files raw gzip brotli
 python3 - "$DOWNLOADS" target/site/pkg <<'PY'
 import json, os, sys
