@@ -8,7 +8,7 @@
 #     cache: bytes transferred and time until hydrated, first and repeat visit, for the sign-in
 #     page and a patient's case page;
 #   - the WASM and JS each role downloads opening its main pages (raw, gzip, brotli), the client
-#     being split into lazily loaded parts per page;
+#     being split into lazily loaded page groups;
 #   - the 5-page report's render time.
 # Targets are printed beside the figures; nothing here fails on a slow machine.
 source "$(dirname "${BASH_SOURCE[0]}")/prelude.sh"
