@@ -3,8 +3,8 @@
 //! every page shares. Pages come in seven groups, one part each (plus the code groups share):
 //! signing in, one's own account, cases (a patient's list, the case page everyone opens, the
 //! checkout, notifications), describing a case, the report, the clinician's dashboard, and
-//! administration. So a patient never downloads the
-//! admin, catalog, audit or clinician pages, and a visitor signing in downloads no case page.
+//! administration. So a patient never downloads the admin, catalog, audit or clinician pages,
+//! and a visitor signing in downloads no case page.
 //!
 //! Seven parts rather than one per page: the splitter gives the code shared by each set of parts
 //! a file of its own, and one part per page made hundreds of small files, each a request on a
