@@ -122,6 +122,17 @@ ensure_totp_peer() {
   fi
 }
 
+# A real S3-compatible server for the storage tests (moto, from PyPI), in a virtualenv of its own
+# so its many dependencies stay out of the system Python.
+ensure_s3_peer() {
+  local venv="$HOME/.local/share/consilium/moto"
+  if [ ! -x "$venv/bin/moto_server" ]; then
+    log "installing moto (the S3-compatible server the storage tests run against)"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet 'moto[server]'
+  fi
+}
+
 main() {
   ensure_wasm_target
   ensure_debian_packages
@@ -131,6 +142,7 @@ main() {
   ensure_end2end_packages
   ensure_smtp_peer
   ensure_totp_peer
+  ensure_s3_peer
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then main "$@"; fi

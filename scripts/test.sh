@@ -8,11 +8,18 @@ source "$(dirname "${BASH_SOURCE[0]}")/prelude.sh"
 export RUSTFLAGS="${RUSTFLAGS:-} --cfg erase_components"
 
 LOG="$(mktemp)"
-trap 'rm -f "$LOG"' EXIT
+S3_PEER_PID="" SMTP_PID=""
+trap 'kill $S3_PEER_PID $SMTP_PID 2>/dev/null || true; rm -f "$LOG"' EXIT
 step() { printf '\n\033[1;34m== %s\033[0m\n' "$*"; }
 
+# The storage, document and report tests also run on a real S3-compatible server (moto).
+source "$ROOT/scripts/s3_peer.sh"
+mkdir -p "$ROOT/target"
+start_s3_peer "${S3_TEST_PORT:-9321}" "$ROOT/target/moto-test.log" consilium-test
+export CONSILIUM_TEST_S3_URL=s3://consilium-test
+
 if [ -n "${CONSILIUM_TEST_POSTGRES_URL:-}" ]; then
-  step "domain, service and router tests on SQLite and PostgreSQL ($CONSILIUM_TEST_POSTGRES_URL)"
+  step "domain, service and router tests on SQLite and PostgreSQL ($CONSILIUM_TEST_POSTGRES_URL), files on disk and in S3 ($AWS_ENDPOINT_URL)"
 else
   step "domain, service and router tests on SQLite (set CONSILIUM_TEST_POSTGRES_URL to add PostgreSQL)"
 fi
@@ -38,7 +45,6 @@ E2E_PAYMENT_SECRET="whsec_e2e_$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 E2E_SMTP_PORT="${E2E_SMTP_PORT:-2526}"
 python3 -m aiosmtpd -n -l "127.0.0.1:$E2E_SMTP_PORT" -c aiosmtpd.handlers.Mailbox "$E2E_DATA/maildir" &
 SMTP_PID=$!
-trap 'kill "$SMTP_PID" 2>/dev/null || true; rm -f "$LOG"' EXIT
 for _ in $(seq 1 100); do (echo > "/dev/tcp/127.0.0.1/$E2E_SMTP_PORT") 2>/dev/null && break; sleep 0.1; done
 (echo > "/dev/tcp/127.0.0.1/$E2E_SMTP_PORT") 2>/dev/null || { echo "aiosmtpd did not start on port $E2E_SMTP_PORT" >&2; exit 1; }
 # --split: the client is cut into its lazily loaded parts as in a release build, so the journeys

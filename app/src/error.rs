@@ -48,6 +48,13 @@ pub enum AppError {
     /// Too many requests doing expensive work at once (HTTP 503); nothing was changed.
     #[error("The service is busy right now. Please try again in a moment.")]
     Busy,
+    /// Where documents and reports are kept did not answer (HTTP 503); nothing was changed.
+    #[error("Documents cannot be stored or read right now. Nothing was changed; please try again in a few minutes.")]
+    StorageUnavailable,
+    /// The payment provider did not answer in time or said it could not (HTTP 503); nothing was
+    /// changed, and asking again is safe (the same idempotency key).
+    #[error("The payment provider did not answer. Nothing was changed; please try again in a minute.")]
+    PaymentProviderUnavailable,
     /// Details are in the server log under `ref_id`; the client sees only the id.
     #[error("Something went wrong on our side (reference {ref_id}).")]
     Internal { ref_id: String },
@@ -78,7 +85,9 @@ impl AppError {
             AppError::Validation(_) => S::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => S::CONFLICT,
             AppError::TooManyRequests => S::TOO_MANY_REQUESTS,
-            AppError::Busy => S::SERVICE_UNAVAILABLE,
+            AppError::Busy | AppError::StorageUnavailable | AppError::PaymentProviderUnavailable => {
+                S::SERVICE_UNAVAILABLE
+            }
             AppError::TooLarge(_) => S::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedType(_) => S::UNSUPPORTED_MEDIA_TYPE,
             AppError::Internal { .. } => S::INTERNAL_SERVER_ERROR,

@@ -29,7 +29,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let fresh_demo = config.demo_data && demo::load_if_empty(&db).await?;
     let address = leptos.site_addr;
-    let state = AppState::new(db, config);
+    let state = AppState::new(db, config)?;
+    tracing::info!(storage = ?state.storage, "documents and reports are stored here");
     if fresh_demo {
         app::server::demo_cases::load(&state).await?;
         tracing::info!("loaded demo data (the demo accounts' password is in the README)");

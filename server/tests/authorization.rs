@@ -187,7 +187,7 @@ fn name_of(call: &Call) -> String {
 }
 
 async fn context(h: &Harness) -> Ctx {
-    let state = AppState::new(h.t.db.clone(), h.t.config.clone());
+    let state = AppState::new(h.t.db.clone(), h.t.config.clone()).expect("storage settings");
     demo_cases::load(&state).await.unwrap();
     let pool = h.t.db.pool();
     let cases: Vec<(String, String, i64)> = sqlx::query_as(
@@ -326,7 +326,7 @@ async fn walk_the_table(h: Harness) {
 #[tokio::test]
 async fn a_new_staff_account_must_choose_its_own_password_before_anything_else() {
     let h = common::harness().await;
-    let state = AppState::new(h.t.db.clone(), h.t.config.clone());
+    let state = AppState::new(h.t.db.clone(), h.t.config.clone()).expect("storage settings");
     demo_cases::load(&state).await.unwrap();
     let admin = sign_in(&h, "admin@consilium.test").await;
     let form = "role=clinician&name=Ines+Duarte&email=ines%40consilium.test\

@@ -190,7 +190,7 @@ async fn check(dir: &Path, acks: &Acknowledged) {
         .unwrap();
     for key in keys {
         assert!(
-            storage.local_path_of(&key).exists(),
+            storage.read_raw(&key).await.unwrap().is_some(),
             "a document row points at a missing file: {key}"
         );
     }

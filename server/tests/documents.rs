@@ -58,6 +58,69 @@ async fn a_100_mb_upload_is_refused_with_413_without_the_server_holding_it() {
     assert_eq!(send(&h, declared).await.status, StatusCode::PAYLOAD_TOO_LARGE);
 }
 
+/// Two app servers on one PostgreSQL database and one bucket: a 24 MiB scan uploaded through
+/// one goes into the bucket in parts without the server holding it, and comes back whole,
+/// verified, through the other.
+#[tokio::test]
+#[cfg_attr(
+    not(all(postgres_tests, s3_tests)),
+    ignore = "CONSILIUM_TEST_POSTGRES_URL or CONSILIUM_TEST_S3_URL is not set"
+)]
+async fn a_document_uploaded_through_one_server_is_downloaded_through_another() {
+    let t = app::server::testing::TestDb::postgres()
+        .await
+        .unwrap()
+        .in_bucket()
+        .unwrap();
+    let h = common::harness_over(t).await;
+    let other = common::second_server(&h).await;
+    let cookie = sign_in(&h, "maria.rossi@example.com").await;
+    let case_id = draft(&h, &cookie).await;
+    let scan = |size: usize| {
+        let small = samples::png();
+        let (head, end) = small.split_at(small.len() - 12);
+        let mut png = head.to_vec();
+        png.resize(size - end.len(), 0x5a);
+        png.extend_from_slice(end);
+        png
+    };
+    let chunked = |bytes: Vec<u8>| {
+        let chunks: Vec<Result<Bytes, std::io::Error>> = bytes
+            .chunks(64 * 1024)
+            .map(|c| Ok(Bytes::copy_from_slice(c)))
+            .collect();
+        Body::from_stream(futures_util::stream::iter(chunks))
+    };
+    // A first upload warms up buffers and allocator arenas that later requests reuse.
+    let warm = send(
+        &h,
+        upload_request(&case_id, "warm.png", &cookie, chunked(scan(12 << 20)), None),
+    )
+    .await;
+    assert_eq!(warm.status, StatusCode::CREATED, "{}", warm.body);
+    let big = scan(24 << 20);
+    let before = resident_kib();
+    let reply = send(
+        &h,
+        upload_request(&case_id, "big.png", &cookie, chunked(big.clone()), None),
+    )
+    .await;
+    let grown_mib = resident_kib().saturating_sub(before) / 1024;
+    println!("resident memory grew by {grown_mib} MiB while storing a 24 MiB upload in the bucket");
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    assert!(grown_mib < 20, "memory grew by {grown_mib} MiB");
+    let info: app::model::DocumentInfo = serde_json::from_str(&reply.body).unwrap();
+    let url = format!("/documents/{}", info.id);
+    let request = common::get(&url, Some(&cookie));
+    let response = tower::ServiceExt::oneshot(other, request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let body = http_body_util::BodyExt::collect(response.into_body())
+        .await
+        .unwrap()
+        .to_bytes();
+    assert!(body == big, "the other server serves the same bytes");
+}
+
 #[tokio::test]
 async fn uploads_answer_415_or_422_for_refused_files_and_201_for_good_ones() {
     let h = harness().await;

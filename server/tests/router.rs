@@ -322,6 +322,7 @@ async fn pages_say_test_mode_when_payments_are_simulated() {
             api_key: "sk_test_x".into(),
             webhook_secret: "whsec_x".into(),
             api_base: "http://127.0.0.1:9".into(),
+            timeout: std::time::Duration::from_secs(5),
         };
     })
     .await;

@@ -134,7 +134,7 @@ async fn pages(h: &Harness) -> Vec<(&'static str, &'static str, String)> {
 }
 
 async fn demo_cases(h: &Harness) {
-    let state = app::server::AppState::new(h.t.db.clone(), h.t.config.clone());
+    let state = app::server::AppState::new(h.t.db.clone(), h.t.config.clone()).expect("storage settings");
     app::server::demo_cases::load(&state).await.unwrap();
 }
 

@@ -26,6 +26,7 @@ async fn stripe_at(app: Router, api_key: &str) -> Provider {
         api_key: api_key.into(),
         webhook_secret: "whsec_x".into(),
         api_base: format!("http://{address}"),
+        timeout: std::time::Duration::from_secs(5),
     }
 }
 

@@ -1,5 +1,6 @@
 use super::auth::hashing::HashGate;
 use super::payments::Provider;
+use super::storage::StorageSettings;
 use std::time::Duration;
 
 /// Settings, read from the environment (see README "Configuration").
@@ -7,6 +8,9 @@ use std::time::Duration;
 pub struct Config {
     pub database_url: String,
     pub data_dir: std::path::PathBuf,
+    /// Where documents and reports are kept: `<data dir>/documents` unless
+    /// `CONSILIUM_STORAGE_URL` names an S3-compatible bucket.
+    pub storage: StorageSettings,
     /// Load the demo accounts and catalog into an empty database.
     pub demo_data: bool,
     /// Set the cookie's Secure flag and send HSTS. On when the public URL is https.
@@ -56,6 +60,7 @@ impl Config {
         let minutes = |name: &str, default: u64| var(name).and_then(|v| v.parse().ok()).unwrap_or(default);
         Ok(Self {
             database_url,
+            storage: StorageSettings::from_vars(&var, &data_dir)?,
             data_dir,
             demo_data: demo_data(var("CONSILIUM_DEMO_DATA").as_deref(), secure)?,
             secure_cookies: secure,
@@ -80,6 +85,9 @@ impl Config {
     pub fn for_tests(database_url: &str, data_dir: std::path::PathBuf) -> Self {
         Self {
             database_url: database_url.to_owned(),
+            storage: StorageSettings::Local {
+                root: data_dir.join("documents"),
+            },
             data_dir,
             demo_data: false,
             secure_cookies: false,
@@ -134,6 +142,19 @@ fn payment_provider(var: &impl Fn(&str) -> Option<String>) -> Result<Provider, C
                 api_key: var("STRIPE_SECRET_KEY").unwrap_or_default(),
                 webhook_secret: var("STRIPE_WEBHOOK_SECRET").unwrap_or_default(),
                 api_base: var("STRIPE_API_BASE").unwrap_or_else(|| "https://api.stripe.com".to_owned()),
+                timeout: match var("CONSILIUM_PAYMENT_TIMEOUT_SECONDS") {
+                    None => crate::server::payments::DEFAULT_TIMEOUT,
+                    Some(v) => v
+                        .parse()
+                        .map(Duration::from_secs)
+                        .ok()
+                        .filter(|d| !d.is_zero())
+                        .ok_or_else(|| {
+                            ConfigError(format!(
+                                "CONSILIUM_PAYMENT_TIMEOUT_SECONDS is a number of seconds, not '{v}'"
+                            ))
+                        })?,
+                },
             })
         }
         Some(other) => Err(ConfigError(format!(

@@ -9,6 +9,13 @@ pub fn internal(context: &str, err: impl std::fmt::Display) -> AppError {
     AppError::Internal { ref_id }
 }
 
+/// The object store did not answer: the operator's log says which store and why; the person
+/// is told to try again, and nothing was changed.
+pub fn storage_unavailable(err: impl std::fmt::Display) -> AppError {
+    tracing::error!(error = %err, "storage unavailable");
+    AppError::StorageUnavailable
+}
+
 /// A unique constraint said "already exists". Decided from the driver's error code, never from
 /// the text of the database's message, which differs between SQLite and PostgreSQL.
 pub fn is_unique_violation(err: &sqlx::Error) -> bool {

@@ -1,4 +1,4 @@
-use super::config::Config;
+use super::config::{Config, ConfigError};
 use super::db::Db;
 use super::storage::Storage;
 use std::sync::Arc;
@@ -13,14 +13,15 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Documents are stored under `<data dir>/documents`.
-    pub fn new(db: Db, config: Config) -> Self {
-        let storage = Storage::local(config.data_dir.join("documents"));
-        Self {
+    /// Documents and reports are kept where `config.storage` says; a bucket's files pass
+    /// through `<data dir>/spool` on their way in and out.
+    pub fn new(db: Db, config: Config) -> Result<Self, ConfigError> {
+        let storage = Storage::open(&config.storage, config.data_dir.join("spool"))?;
+        Ok(Self {
             db,
             storage,
             live: super::live::LiveHub::new(),
             config: Arc::new(config),
-        }
+        })
     }
 }

@@ -4,6 +4,7 @@
 
 use super::config::Config;
 use super::db::{audit, Backend, Db};
+use super::storage::{Storage, StorageSettings};
 use crate::domain::audit::{AuditAction, Outcome};
 use std::path::PathBuf;
 
@@ -11,9 +12,16 @@ use std::path::PathBuf;
 /// `postgres://postgres@127.0.0.1:5432/postgres`. Each test creates its own database there.
 pub const POSTGRES_URL_VAR: &str = "CONSILIUM_TEST_POSTGRES_URL";
 
+/// The environment variable naming a bucket of an S3-compatible store for tests, e.g.
+/// `s3://consilium-test`, reached with the usual `AWS_*` variables. Each database that asks
+/// for it ([`TestDb::in_bucket`]) keeps its files under a prefix of its own there.
+pub const S3_URL_VAR: &str = "CONSILIUM_TEST_S3_URL";
+
 pub struct TestDb {
     pub db: Db,
     pub config: Config,
+    /// Where this database's documents and reports are kept: as `config.storage` says.
+    pub storage: Storage,
     dir: PathBuf,
     postgres: Option<(String, String)>,
 }
@@ -27,6 +35,7 @@ impl TestDb {
         TestDb {
             db,
             config: Config::for_tests(&url, dir.clone()),
+            storage: Storage::local(dir.join("documents")),
             dir,
             postgres: None,
         }
@@ -55,6 +64,7 @@ impl TestDb {
         Some(TestDb {
             db,
             config: Config::for_tests(&url, dir.clone()),
+            storage: Storage::local(dir.join("documents")),
             dir,
             postgres: Some((admin_url, name)),
         })
@@ -65,6 +75,25 @@ impl TestDb {
             Backend::Sqlite => Some(TestDb::sqlite().await),
             Backend::Postgres => TestDb::postgres().await,
         }
+    }
+
+    /// This database with its documents and reports in the test bucket ([`S3_URL_VAR`]) under
+    /// a prefix of its own; `None` when no bucket is configured.
+    pub fn in_bucket(mut self) -> Option<TestDb> {
+        let bucket = std::env::var(S3_URL_VAR).ok().filter(|v| !v.is_empty())?;
+        let url = format!(
+            "{}/{}",
+            bucket.trim_end_matches('/'),
+            uuid::Uuid::new_v4().simple()
+        );
+        let var = |name: &str| match name {
+            "CONSILIUM_STORAGE_URL" => Some(url.clone()),
+            other => std::env::var(other).ok().filter(|v| !v.is_empty()),
+        };
+        self.config.storage = StorageSettings::from_vars(&var, &self.dir).expect("test bucket settings");
+        self.storage = Storage::open(&self.config.storage, self.config.data_dir.join("spool"))
+            .expect("open the test bucket");
+        Some(self)
     }
 
     /// The one value `sql` answers (a count, usually), read outside any transaction.

@@ -211,7 +211,7 @@ on_both_backends!(a_patient_holds_a_limited_number_of_open_drafts, |t| {
         .scalar_for("SELECT COUNT(*) FROM review_cases WHERE patient_id = $1", &ana.id)
         .await;
     assert_eq!(count, app::domain::intake::MAX_OPEN_DRAFTS);
-    let storage = app::server::storage::Storage::local(t.config.data_dir.join("documents"));
+    let storage = t.storage.clone();
     cases::delete_draft(&t.db, &storage, &caller, &drafts[0], 1)
         .await
         .unwrap();

@@ -1,4 +1,4 @@
-use crate::on_both_backends;
+use crate::on_every_store;
 use crate::support::{draft_of, user, Scenario, TestDb};
 use app::domain::audit::Outcome;
 use app::domain::audit::UseCase;
@@ -8,7 +8,7 @@ use app::error::AppError;
 use app::server::services::case_view;
 use app::server::services::{cases, documents, Person};
 
-on_both_backends!(
+on_every_store!(
     documents_are_stored_under_generated_keys_with_their_checksum,
     |t| {
         let w = Scenario::new(&t).await;
@@ -25,16 +25,14 @@ on_both_backends!(
                 .await
                 .unwrap();
         assert!(key.chars().all(|c| c.is_ascii_hexdigit()), "{key}");
-        let path = w.storage.local_path_of(&key);
-        assert!(path.starts_with(t.config.data_dir.join("documents")));
-        assert_eq!(std::fs::read(&path).unwrap(), samples::png());
+        assert_eq!(w.storage.read_raw(&key).await.unwrap(), Some(samples::png()));
         assert_eq!(sha.len(), 64);
         // Nothing was written anywhere near the traversal target.
         assert!(!t.config.data_dir.join("etc").exists());
     }
 );
 
-on_both_backends!(hostile_files_are_refused_and_leave_nothing_behind, |t| {
+on_every_store!(hostile_files_are_refused_and_leave_nothing_behind, |t| {
     let w = Scenario::new(&t).await;
     let (_, id) = draft_of(&t.db, &w.patient).await;
     for (what, bytes, unsupported) in samples::hostile() {
@@ -51,7 +49,7 @@ on_both_backends!(hostile_files_are_refused_and_leave_nothing_behind, |t| {
 // Quality F2: files that borrow a PDF's or a HEIC image's first bytes and end marker (an HTML
 // page, an executable, a ZIP body) are refused after the full structure check, with nothing
 // stored; real ones of both types still go in, under names whose bidi overrides are gone.
-on_both_backends!(files_that_only_look_like_a_pdf_or_heic_are_refused, |t| {
+on_every_store!(files_that_only_look_like_a_pdf_or_heic_are_refused, |t| {
     let w = Scenario::new(&t).await;
     let (_, id) = draft_of(&t.db, &w.patient).await;
     for (what, bytes) in samples::structurally_hostile() {
@@ -80,13 +78,17 @@ on_both_backends!(files_that_only_look_like_a_pdf_or_heic_are_refused, |t| {
     );
 });
 
-/// No document row and no stored file.
+/// No document row, no stored file and nothing left in a spool.
 async fn assert_nothing_stored(t: &TestDb) {
     let count: i64 = t.scalar("SELECT COUNT(*) FROM documents").await;
-    let stored: Vec<_> = walk(&t.config.data_dir.join("documents"));
+    let stored = t.storage.list().await.unwrap();
+    let spooled: Vec<_> = walk(&t.config.data_dir)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "part"))
+        .collect();
     assert_eq!(
-        (count, stored),
-        (0, Vec::<std::path::PathBuf>::new()),
+        (count, stored, spooled),
+        (0, vec![], Vec::<std::path::PathBuf>::new()),
         "nothing is left behind"
     );
 }
@@ -107,16 +109,15 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         .collect()
 }
 
-on_both_backends!(a_flipped_byte_on_disk_is_detected_and_never_served, |t| {
+on_every_store!(a_flipped_byte_in_storage_is_detected_and_never_served, |t| {
     let w = Scenario::new(&t).await;
     let caller = Person::new(&w.patient, "");
     let (_, doc) = w.draft_with_scan().await;
     assert!(documents::open(&t.db, &w.storage, &caller, &doc.id).await.is_ok());
     let key = w.storage_key(&doc.id).await;
-    let path = w.storage.local_path_of(&key);
-    let mut bytes = std::fs::read(&path).unwrap();
+    let mut bytes = w.storage.read_raw(&key).await.unwrap().unwrap();
     bytes[12] ^= 0x01;
-    std::fs::write(&path, bytes).unwrap();
+    w.storage.write_raw(&key, bytes).await.unwrap();
     let err = documents::open(&t.db, &w.storage, &caller, &doc.id)
         .await
         .unwrap_err();
@@ -128,7 +129,7 @@ on_both_backends!(a_flipped_byte_on_disk_is_detected_and_never_served, |t| {
     assert_eq!(t.audited(UseCase::ReadDocument, Outcome::Ok).await, 1);
 });
 
-on_both_backends!(another_patients_document_answers_like_a_missing_one, |t| {
+on_every_store!(another_patients_document_answers_like_a_missing_one, |t| {
     let w = Scenario::new(&t).await;
     let bob = user(&t.db, Role::Patient, "bob@example.com").await;
     let doc_user = user(&t.db, Role::Clinician, "doc@example.com").await;
@@ -175,7 +176,7 @@ on_both_backends!(another_patients_document_answers_like_a_missing_one, |t| {
     assert_eq!(t.audited(UseCase::ReadDocument, Outcome::Denied).await, 5);
 });
 
-on_both_backends!(
+on_every_store!(
     a_case_holds_a_limited_number_of_files_and_a_draft_can_replace_them,
     |t| {
         let w = Scenario::new(&t).await;
@@ -224,7 +225,7 @@ on_both_backends!(
     }
 );
 
-on_both_backends!(a_file_over_the_limit_is_refused_while_streaming, |t| {
+on_every_store!(a_file_over_the_limit_is_refused_while_streaming, |t| {
     let w = Scenario::new(&t).await;
     let (caller, id) = draft_of(&t.db, &w.patient).await;
     // 30 chunks of 1 MiB, produced lazily: the file never exists in memory as a whole.
@@ -263,7 +264,7 @@ on_both_backends!(a_file_over_the_limit_is_refused_while_streaming, |t| {
 // All of one patient's cases together hold at most MAX_PATIENT_BYTES: with the account nearly
 // full (documents already in an earlier case), a new file in another draft is refused as too
 // large, with the reason, and nothing is stored.
-on_both_backends!(a_patient_s_cases_together_hold_a_limited_number_of_bytes, |t| {
+on_every_store!(a_patient_s_cases_together_hold_a_limited_number_of_bytes, |t| {
     use app::domain::document::MAX_PATIENT_BYTES;
     let w = Scenario::new(&t).await;
     let caller = Person::new(&w.patient, "");

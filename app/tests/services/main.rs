@@ -16,5 +16,7 @@ mod recovery;
 mod review;
 mod second_factor;
 mod sequences;
+mod slow_provider;
 mod staffing;
+mod storage;
 mod support;

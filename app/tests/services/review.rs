@@ -2,9 +2,9 @@
 //! submitted ones immutable), reminders, and the final summary that completes the case with a
 //! stored, checkable PDF report that only the case's people can read.
 
-use crate::on_both_backends;
 use crate::support::scenario::{close, opinion};
 use crate::support::{as_, Scenario};
+use crate::{on_both_backends, on_every_store};
 use app::domain::review::OpinionInput;
 use app::domain::{CaseStatus, TimelineLabel};
 use app::error::AppError;
@@ -274,7 +274,7 @@ on_both_backends!(a_reminder_reaches_only_the_specialists_still_writing, |t| {
     );
 });
 
-on_both_backends!(the_final_summary_completes_the_case_with_a_stored_report, |t| {
+on_every_store!(the_final_summary_completes_the_case_with_a_stored_report, |t| {
     let s = Scenario::staffed(&t).await;
     let id = s.case().under_review().await;
     s.submit_opinion(&s.specialists[0], &id, "Findings suggest two-vessel disease.")
@@ -349,7 +349,7 @@ on_both_backends!(the_final_summary_completes_the_case_with_a_stored_report, |t|
     );
 });
 
-on_both_backends!(
+on_every_store!(
     the_report_is_for_the_case_people_only_and_others_get_not_found,
     |t| {
         let s = Scenario::staffed(&t).await;
@@ -434,7 +434,7 @@ on_both_backends!(a_storage_failure_while_completing_changes_nothing, |t| {
     s.complete(&id).await;
 });
 
-on_both_backends!(two_racing_summaries_complete_the_case_once, |t| {
+on_every_store!(two_racing_summaries_complete_the_case_once, |t| {
     let s = Scenario::staffed(&t).await;
     let id = s.case().under_review().await;
     s.submit_opinion(&s.specialists[0], &id, "a").await;

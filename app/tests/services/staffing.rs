@@ -13,7 +13,7 @@ use app::server::db;
 use app::server::payments::signature;
 use app::server::services::case_view;
 use app::server::services::payments::{handle_webhook, Outcome, WebhookError};
-use app::server::services::{assignment, cases, Person};
+use app::server::services::{assignment, cases, refunds, Person};
 use std::sync::Arc;
 
 on_both_backends!(
@@ -593,7 +593,7 @@ on_both_backends!(cancelling_or_rejecting_a_paid_case_refunds_it_once, |t| {
 });
 
 on_both_backends!(
-    a_failed_refund_leaves_the_paid_case_open_and_records_nothing,
+    a_refund_the_provider_cannot_take_now_is_sent_again_until_it_goes_through,
     |t| {
         let s = Scenario::staffed(&t).await;
         let id = s.case().paid().await;
@@ -602,14 +602,15 @@ on_both_backends!(
             .execute(t.db.pool())
             .await
             .unwrap();
-        // Stripe without a reachable API: the refund request fails.
+        // Stripe without a reachable API: the refund cannot be sent now.
         let unreachable = app::server::payments::Provider::Stripe {
             api_key: "sk_test".into(),
             webhook_secret: "whsec".into(),
             api_base: "http://127.0.0.1:9".into(),
+            timeout: std::time::Duration::from_secs(5),
         };
         let v = s.version(&id).await;
-        let err = cases::close(
+        cases::close(
             &t.db,
             &unreachable,
             &as_(&s.patient),
@@ -619,11 +620,42 @@ on_both_backends!(
             "Changed my mind",
         )
         .await
-        .unwrap_err();
-        assert!(matches!(err, AppError::Internal { .. }), "{err:?}");
-        assert_eq!(s.status(&id).await, CaseStatus::PaymentSuccessful);
-        assert_eq!(s.version(&id).await, v);
-        assert!(refunds_of(&t, &id).await.is_empty());
+        .unwrap();
+        assert_eq!(s.status(&id).await, CaseStatus::Cancelled, "the decision stands");
+        assert_eq!(
+            refunds_of(&t, &id).await,
+            [(45_000, "requested".to_owned(), None)]
+        );
+        let attempts: i64 = t.scalar("SELECT attempts FROM refunds").await;
+        assert_eq!(attempts, 1);
+        // Not due again yet; then due, still unreachable; then the provider answers.
+        let now = app::server::db::now_ms();
+        let due = refunds::send_due(&t.db, &unreachable, now).await.unwrap();
+        assert_eq!(due, 0);
+        assert_eq!(
+            t.scalar::<i64>("SELECT attempts FROM refunds").await,
+            1,
+            "not due yet"
+        );
+        let later = now + 3_600_000;
+        assert_eq!(refunds::send_due(&t.db, &unreachable, later).await.unwrap(), 0);
+        assert_eq!(t.scalar::<i64>("SELECT attempts FROM refunds").await, 2);
+        assert_eq!(
+            refunds::send_due(&t.db, &t.config.payments, later + 3_600_000)
+                .await
+                .unwrap(),
+            1
+        );
+        let refunds = refunds_of(&t, &id).await;
+        assert_eq!((refunds.len(), refunds[0].1.as_str()), (1, "succeeded"));
+        assert!(refunds[0].2.is_some(), "the provider's refund id is kept");
+        assert_eq!(
+            refunds::send_due(&t.db, &t.config.payments, later * 2)
+                .await
+                .unwrap(),
+            0,
+            "sent once"
+        );
     }
 );
 

@@ -77,9 +77,32 @@ pub async fn harness_on_postgres() -> Option<Harness> {
     Some(harness_on(t, options).await)
 }
 
+/// The harness over a database made by the caller (in a bucket, say), with demo data.
+pub async fn harness_over(t: TestDb) -> Harness {
+    let options = LeptosOptions::builder()
+        .output_name("consilium")
+        .site_root("target/site")
+        .build();
+    harness_on(t, options).await
+}
+
+/// A second app server beside `h`: its own pool on the same database, its own state, the same
+/// storage settings.
+pub async fn second_server(h: &Harness) -> Router {
+    let db = app::server::db::Db::connect(&h.t.config.database_url)
+        .await
+        .unwrap();
+    let state = AppState::new(db, h.t.config.clone()).expect("storage settings");
+    let options = LeptosOptions::builder()
+        .output_name("consilium")
+        .site_root("target/site")
+        .build();
+    server::router::build(state, options)
+}
+
 async fn harness_on(t: TestDb, options: LeptosOptions) -> Harness {
     demo::load_if_empty(&t.db).await.unwrap();
-    let state = AppState::new(t.db.clone(), t.config.clone());
+    let state = AppState::new(t.db.clone(), t.config.clone()).expect("storage settings");
     Harness {
         router: server::router::build(state, options),
         t,

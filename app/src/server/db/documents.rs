@@ -77,6 +77,13 @@ pub async fn keys_for_case(conn: &mut AnyConnection, case_id: &CaseId) -> Result
     .await
 }
 
+/// Every storage key a row names: documents' files and reports' PDFs. For finding the objects
+/// a crash left without a row.
+pub async fn all_stored_keys<'e>(ex: impl Executes<'e>) -> Result<Vec<String>> {
+    const SQL: &str = "SELECT storage_key FROM documents UNION ALL SELECT storage_key FROM case_reports";
+    run::scalar_all(ex, SQL, args![]).await
+}
+
 pub async fn delete_for_case(conn: &mut AnyConnection, case_id: &CaseId) -> Result<()> {
     run::execute(conn, "DELETE FROM documents WHERE case_id = $1", args![case_id]).await?;
     Ok(())

@@ -33,6 +33,7 @@ const FILES: &[(&str, &str)] = &[
     embedded!("0006_security.sql"),
     embedded!("0007_password_reset.sql"),
     embedded!("0008_accounts.sql"),
+    embedded!("0009_provider_calls.sql"),
 ];
 
 /// SQLite phrase → the PostgreSQL phrase for the same thing.

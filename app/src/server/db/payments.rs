@@ -87,29 +87,119 @@ pub async fn provider_payment_ref(conn: &mut AnyConnection, id: &PaymentId) -> R
     .await
 }
 
-/// Records a refund as the provider answered it, and marks the payment refunded.
-pub async fn insert_refund(
+/// A refund decided on, to be sent: recorded as `requested` in the transaction that decided it
+/// (and the payment marked refunded), due for the worker only after `retry_at`, so the caller's
+/// own attempt right after the commit goes first. Returns the refund's id.
+pub async fn request_refund(
     conn: &mut AnyConnection,
     payment: &PaymentRow,
-    status: &str,
-    provider_ref: Option<&str>,
     now: i64,
-) -> Result<()> {
-    const SQL: &str = "INSERT INTO refunds (id, payment_id, amount_minor, status, provider_ref, created_at) VALUES ($1, $2, $3, $4, $5, $6)";
+    retry_at: i64,
+) -> Result<String> {
+    const SQL: &str = "INSERT INTO refunds (id, payment_id, amount_minor, status, provider_ref, created_at, next_attempt_at) \
+         VALUES ($1, $2, $3, 'requested', NULL, $4, $5)";
+    let id = super::new_id();
     run::execute(
         &mut *conn,
         SQL,
-        args![
-            super::new_id(),
-            &payment.id,
-            payment.amount_minor,
-            status,
-            provider_ref,
-            now
-        ],
+        args![&id, &payment.id, payment.amount_minor, now, retry_at],
     )
     .await?;
-    set_status(conn, &payment.id, PaymentStatus::Refunded, now).await
+    set_status(conn, &payment.id, PaymentStatus::Refunded, now).await?;
+    Ok(id)
+}
+
+/// A requested refund with what the provider needs to send it.
+#[derive(FromRow, Clone, Debug)]
+pub struct RefundToSend {
+    pub id: String,
+    pub payment_id: PaymentId,
+    pub amount_minor: i64,
+    pub provider_payment_ref: Option<String>,
+    pub attempts: i64,
+}
+
+/// The refund `id` if it is still to be sent.
+pub async fn refund_to_send<'e>(ex: impl Executes<'e>, id: &str) -> Result<Option<RefundToSend>> {
+    const SQL: &str = "SELECT r.id, r.payment_id, r.amount_minor, p.provider_payment_ref, r.attempts \
+         FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE r.status = 'requested' AND r.id = $1";
+    run::fetch_optional(ex, SQL, args![id]).await
+}
+
+/// Requested refunds whose next attempt is due at `now`, oldest first.
+pub async fn due_refunds<'e>(ex: impl Executes<'e>, now: i64, limit: i64) -> Result<Vec<RefundToSend>> {
+    const SQL: &str = "SELECT r.id, r.payment_id, r.amount_minor, p.provider_payment_ref, r.attempts \
+         FROM refunds r JOIN payments p ON p.id = r.payment_id \
+         WHERE r.status = 'requested' AND r.next_attempt_at <= $1 ORDER BY r.created_at LIMIT $2";
+    run::fetch_all(ex, SQL, args![now, limit]).await
+}
+
+/// The provider's answer to a refund; false when it was already recorded (another server's
+/// attempt answered first, with the same refund).
+pub async fn refund_sent<'e>(
+    ex: impl Executes<'e>,
+    id: &str,
+    status: &str,
+    provider_ref: Option<&str>,
+) -> Result<bool> {
+    const SQL: &str =
+        "UPDATE refunds SET status = $1, provider_ref = $2, attempts = attempts + 1, last_error = NULL \
+         WHERE id = $3 AND status = 'requested'";
+    Ok(run::execute(ex, SQL, args![status, provider_ref, id])
+        .await?
+        .rows_affected()
+        == 1)
+}
+
+/// An attempt that got no answer: tried again at `retry_at`.
+pub async fn refund_failed<'e>(ex: impl Executes<'e>, id: &str, error: &str, retry_at: i64) -> Result<()> {
+    const SQL: &str = "UPDATE refunds SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2 \
+         WHERE id = $3 AND status = 'requested'";
+    run::execute(ex, SQL, args![error, retry_at, id]).await?;
+    Ok(())
+}
+
+/// The payment id of the case's pending checkout, made now if it has none: the idempotency key
+/// every attempt at that checkout uses.
+pub async fn pending_checkout(conn: &mut AnyConnection, case_id: &CaseId, now: i64) -> Result<PaymentId> {
+    // The partial unique index keeps one pending intent per case; a second writer's insert is
+    // a no-op and both read the same one.
+    const SQL: &str = "INSERT INTO checkout_intents (payment_id, case_id, status, created_at, updated_at) \
+         VALUES ($1, $2, 'pending', $3, $3) ON CONFLICT DO NOTHING";
+    run::execute(&mut *conn, SQL, args![super::new_id(), case_id, now]).await?;
+    const SQL_2: &str = "SELECT payment_id FROM checkout_intents WHERE case_id = $1 AND status = 'pending'";
+    run::scalar_one(conn, SQL_2, args![case_id]).await
+}
+
+/// An attempt at the checkout that got no answer; the intent stays pending for the next one.
+pub async fn checkout_failed<'e>(
+    ex: impl Executes<'e>,
+    payment_id: &PaymentId,
+    error: &str,
+    now: i64,
+) -> Result<()> {
+    const SQL: &str =
+        "UPDATE checkout_intents SET attempts = attempts + 1, last_error = $1, updated_at = $2 \
+         WHERE payment_id = $3";
+    run::execute(ex, SQL, args![error, now, payment_id]).await?;
+    Ok(())
+}
+
+/// The checkout was created and its payment row written (same transaction).
+pub async fn checkout_done(conn: &mut AnyConnection, payment_id: &PaymentId, now: i64) -> Result<()> {
+    const SQL: &str = "UPDATE checkout_intents SET status = 'done', attempts = attempts + 1, last_error = NULL, updated_at = $1 \
+         WHERE payment_id = $2";
+    run::execute(conn, SQL, args![now, payment_id]).await?;
+    Ok(())
+}
+
+/// Pending checkouts untouched since `before`: done if their payment row exists (a crash after
+/// the commit), abandoned otherwise (nobody retried; the provider's session expires unused).
+pub async fn settle_stale_checkouts<'e>(ex: impl Executes<'e>, before: i64, now: i64) -> Result<u64> {
+    const SQL: &str = "UPDATE checkout_intents SET updated_at = $1, status = CASE WHEN EXISTS \
+         (SELECT 1 FROM payments p WHERE p.id = checkout_intents.payment_id) THEN 'done' ELSE 'abandoned' END \
+         WHERE status = 'pending' AND updated_at < $2";
+    Ok(run::execute(ex, SQL, args![now, before]).await?.rows_affected())
 }
 
 /// Issues the invoice for a payment: `INV-<year>-<sequence>`.

@@ -10,16 +10,21 @@ mod stripe;
 use crate::error::AppError;
 use stripe::Stripe;
 
+/// How long a call to the provider may take unless `CONSILIUM_PAYMENT_TIMEOUT_SECONDS` says
+/// otherwise. No transaction is open while it runs, so this bounds only the person's wait.
+pub const DEFAULT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
+
 #[derive(Clone, Debug)]
 pub enum Provider {
     /// Our own checkout page at `/pay/test/{payment_id}`, clearly marked as test mode.
     Test { webhook_secret: String },
     /// Stripe Checkout. `api_base` is `https://api.stripe.com` in production and a local stub in
-    /// tests.
+    /// tests. A call that has no answer within `timeout` fails as "provider unavailable".
     Stripe {
         api_key: String,
         webhook_secret: String,
         api_base: String,
+        timeout: std::time::Duration,
     },
 }
 
@@ -62,8 +67,19 @@ impl Provider {
                 url: format!("/pay/test/{}", request.payment_id),
             }),
             Provider::Stripe {
-                api_key, api_base, ..
-            } => Stripe { api_key, api_base }.checkout(request).await,
+                api_key,
+                api_base,
+                timeout,
+                ..
+            } => {
+                Stripe {
+                    api_key,
+                    api_base,
+                    timeout: *timeout,
+                }
+                .checkout(request)
+                .await
+            }
         }
     }
 }
@@ -92,8 +108,19 @@ impl Provider {
                 status: "succeeded".into(),
             }),
             Provider::Stripe {
-                api_key, api_base, ..
-            } => Stripe { api_key, api_base }.refund(request).await,
+                api_key,
+                api_base,
+                timeout,
+                ..
+            } => {
+                Stripe {
+                    api_key,
+                    api_base,
+                    timeout: *timeout,
+                }
+                .refund(request)
+                .await
+            }
         }
     }
 }

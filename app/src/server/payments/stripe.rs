@@ -3,11 +3,14 @@
 use super::{Checkout, CheckoutRequest, Refund, RefundRequest};
 use crate::error::AppError;
 use crate::server::failure::internal;
+use std::time::Duration;
 
 /// Stripe at `api_base` (`https://api.stripe.com` in production, a local stub in tests).
 pub(super) struct Stripe<'a> {
     pub api_key: &'a str,
     pub api_base: &'a str,
+    /// For the whole call, connecting included.
+    pub timeout: Duration,
 }
 
 impl Stripe<'_> {
@@ -70,6 +73,8 @@ impl Stripe<'_> {
 
     /// One form-encoded `POST` with an idempotency key (so that a retry of the same request is
     /// answered, not repeated), read as the JSON object `T`. `what` names the call in errors.
+    /// No answer in time, no connection, a 5xx or a 429 is the provider being unavailable (worth
+    /// trying again with the same key); any other refusal is a fault on our side.
     async fn post<T: serde::de::DeserializeOwned>(
         &self,
         path: &str,
@@ -77,18 +82,31 @@ impl Stripe<'_> {
         form: &[(&str, &str)],
         what: &'static str,
     ) -> Result<T, AppError> {
-        let response = reqwest::Client::new()
+        let client = reqwest::Client::builder()
+            .timeout(self.timeout)
+            .connect_timeout(self.timeout.min(Duration::from_secs(5)))
+            .build()
+            .map_err(|e| internal(what, e))?;
+        let response = client
             .post(format!("{}{path}", self.api_base.trim_end_matches('/')))
             .bearer_auth(self.api_key)
             .header("Idempotency-Key", idempotency_key)
             .form(form)
             .send()
             .await
-            .map_err(|e| internal(what, e))?;
-        if !response.status().is_success() {
-            let status = response.status();
+            .map_err(|e| unavailable(what, e))?;
+        let status = response.status();
+        if status.is_server_error() || status == reqwest::StatusCode::TOO_MANY_REQUESTS {
+            return Err(unavailable(what, format!("Stripe answered {status}")));
+        }
+        if !status.is_success() {
             return Err(internal(what, format!("Stripe answered {status}")));
         }
-        response.json().await.map_err(|e| internal(what, e))
+        response.json().await.map_err(|e| unavailable(what, e))
     }
+}
+
+fn unavailable(what: &'static str, err: impl std::fmt::Display) -> AppError {
+    tracing::warn!(call = what, error = %err, "the payment provider is unavailable");
+    AppError::PaymentProviderUnavailable
 }

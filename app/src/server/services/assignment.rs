@@ -10,7 +10,7 @@ use crate::server::config::Config;
 use crate::server::db::assignments;
 use crate::server::db::run::{self, args};
 use crate::server::db::{self, payments, Db};
-use crate::server::payments::CheckoutRequest;
+use crate::server::payments::{Checkout, CheckoutRequest};
 
 #[derive(sqlx::FromRow)]
 struct CaseFacts {
@@ -73,12 +73,7 @@ async fn link_coordinator(
     assigned_by: &UserId,
     now: i64,
 ) -> Result<(), AppError> {
-    if !in_pool(&mut acting.tx, category_id, coordinator_id, true).await? {
-        return Err(AppError::validation(
-            "coordinator_id",
-            "Choose a coordinator from this medical area's pool.",
-        ));
-    }
+    ensure_coordinator_in_pool(&mut acting.tx, category_id, coordinator_id).await?;
     let case_id = acting.case.id.clone();
     assignments::insert(&mut acting.tx, &case_id, coordinator_id, true, assigned_by, now).await?;
     assignments::set_coordinator(&mut acting.tx, &case_id, coordinator_id).await?;
@@ -86,9 +81,27 @@ async fn link_coordinator(
     Ok(())
 }
 
-/// Links the coordinator, creates the payment link for the review type's price, prompts the
-/// patient, notifies the coordinator, record "Coordinator assigned" and "Awaiting
-/// payment". One transaction; the loser of a race gets a conflict and changes nothing.
+async fn ensure_coordinator_in_pool(
+    conn: &mut sqlx::AnyConnection,
+    category_id: &str,
+    coordinator_id: &UserId,
+) -> Result<(), AppError> {
+    if in_pool(conn, category_id, coordinator_id, true).await? {
+        Ok(())
+    } else {
+        Err(AppError::validation(
+            "coordinator_id",
+            "Choose a coordinator from this medical area's pool.",
+        ))
+    }
+}
+
+/// Links the coordinator, records the payment the provider opened a checkout for, prompts the
+/// patient, notifies the coordinator, records "Coordinator assigned" and "Awaiting payment".
+/// The checkout is asked for first, with no transaction open ([`open_checkout`]); the change
+/// is then one short transaction at the version the admin saw. The loser of a race gets a
+/// conflict and changes nothing; a provider that does not answer leaves the case as it was,
+/// for the admin to try again (under the same idempotency key).
 pub async fn assign_coordinator(
     db: &Db,
     config: &Config,
@@ -97,21 +110,69 @@ pub async fn assign_coordinator(
     version: i64,
     coordinator_id: &UserId,
 ) -> Result<(), AppError> {
+    let opened = open_checkout(db, config, caller, case_id, version, coordinator_id).await?;
     let mut acting = case_action::begin(db, caller, case_id, version, CaseAction::AssignCoordinator).await?;
     let facts = facts(&mut acting.tx, case_id).await?;
-    const SQL: &str = "SELECT price_minor, currency, name FROM review_types WHERE id = $1";
-    let (amount_minor, currency, review_name): (i64, String, String) = run::fetch_one(
-        &mut *acting.tx,
-        SQL,
-        args![facts.review_type_id.unwrap_or_default()],
-    )
-    .await?;
     let now = db::now_ms();
     let category = facts.category_id.unwrap_or_default();
     link_coordinator(&mut acting, &category, coordinator_id, &caller.user.id, now).await?;
-    let payment_id = PaymentId::from(db::new_id());
+    let payment = payments::NewPayment {
+        id: &opened.payment_id,
+        case_id,
+        provider: config.payments.name(),
+        provider_ref: opened.checkout.provider_ref.as_deref(),
+        checkout_url: &opened.checkout.url,
+        amount_minor: opened.amount_minor,
+        currency: &opened.currency,
+    };
+    payments::insert(&mut acting.tx, &payment, now).await?;
+    payments::checkout_done(&mut acting.tx, &opened.payment_id, now).await?;
+    acting.opened_payment_link();
+    let detail = format!(
+        "Payment of {} requested",
+        crate::domain::money::Money {
+            minor: opened.amount_minor,
+            currency: opened.currency
+        }
+        .display()
+    );
+    case_action::finish(acting, &detail, &Audience::default()).await
+}
+
+/// A checkout the provider opened for the case, not yet recorded on it.
+struct OpenedCheckout {
+    payment_id: PaymentId,
+    checkout: Checkout,
+    amount_minor: i64,
+    currency: String,
+}
+
+/// Checks the assignment as [`case_action::begin`] will (refusals audited), then asks the
+/// provider for a checkout with no transaction or connection held. The case's pending checkout
+/// intent gives the payment id, which is the provider's idempotency key: a retry after a
+/// timeout gets the same checkout. A failed attempt is recorded on the intent.
+async fn open_checkout(
+    db: &Db,
+    config: &Config,
+    caller: &Person,
+    case_id: &CaseId,
+    version: i64,
+    coordinator_id: &UserId,
+) -> Result<OpenedCheckout, AppError> {
+    let (case, _) =
+        case_action::check_at(db, caller, case_id, version, CaseAction::AssignCoordinator).await?;
+    let (payment_id, amount_minor, currency, review_name) = {
+        let mut conn = db.pool().acquire().await?;
+        let facts = facts(&mut conn, case_id).await?;
+        ensure_coordinator_in_pool(&mut conn, &facts.category_id.unwrap_or_default(), coordinator_id).await?;
+        const SQL: &str = "SELECT price_minor, currency, name FROM review_types WHERE id = $1";
+        let (amount_minor, currency, review_name): (i64, String, String) =
+            run::fetch_one(&mut *conn, SQL, args![facts.review_type_id.unwrap_or_default()]).await?;
+        let payment_id = payments::pending_checkout(&mut conn, case_id, db::now_ms()).await?;
+        (payment_id, amount_minor, currency, review_name)
+    };
     let return_url = format!("{}/cases/{case_id}", config.public_url);
-    let description = format!("{review_name}, case {}", acting.case.reference);
+    let description = format!("{review_name}, case {}", case.reference);
     let request = CheckoutRequest {
         payment_id: payment_id.as_str(),
         amount_minor,
@@ -119,27 +180,18 @@ pub async fn assign_coordinator(
         description: &description,
         return_url: &return_url,
     };
-    let checkout = config.payments.create_checkout(&request).await?;
-    let payment = payments::NewPayment {
-        id: &payment_id,
-        case_id,
-        provider: config.payments.name(),
-        provider_ref: checkout.provider_ref.as_deref(),
-        checkout_url: &checkout.url,
-        amount_minor,
-        currency: &currency,
-    };
-    payments::insert(&mut acting.tx, &payment, now).await?;
-    acting.opened_payment_link();
-    let detail = format!(
-        "Payment of {} requested",
-        crate::domain::money::Money {
-            minor: amount_minor,
-            currency
+    match config.payments.create_checkout(&request).await {
+        Ok(checkout) => Ok(OpenedCheckout {
+            payment_id,
+            checkout,
+            amount_minor,
+            currency,
+        }),
+        Err(e) => {
+            payments::checkout_failed(db.pool(), &payment_id, &e.to_string(), db::now_ms()).await?;
+            Err(e)
         }
-        .display()
-    );
-    case_action::finish(acting, &detail, &Audience::default()).await
+    }
 }
 
 /// Before payment only: a different coordinator from the pool takes over. The old assignment row

@@ -58,8 +58,9 @@ fn new_reference() -> String {
 }
 
 /// Cancels (patient or admin) or rejects (admin) a case. The reason is required and is shown to
-/// the patient. A paid case is refunded through the provider first, in the same transaction: if
-/// the refund fails, the case stays open and nothing is recorded.
+/// the patient. A paid case's refund is decided in the closing transaction and sent to the
+/// provider after it commits, so a slow provider holds no lock; one the provider does not take
+/// now is sent again by the worker (`refunds`).
 pub async fn close(
     db: &Db,
     provider: &crate::server::payments::Provider,
@@ -78,46 +79,34 @@ pub async fn close(
     let reason = crate::domain::validate::required_text("reason", reason, 1000, "Please give a reason.")
         .map_err(|e| AppError::Validation(vec![e]))?;
     let mut acting = case_action::begin(db, caller, case_id, expected_version, action).await?;
+    let mut refund = None;
     if acting.transition.has(crate::domain::Effect::RefundPayment) {
-        let line = refund(&mut acting.tx, provider, case_id).await?;
+        let (id, line) = request_refund(&mut acting.tx, case_id).await?;
+        refund = Some(id);
         acting.refunded(Some(line));
     }
     cases::record_closure(&mut acting.tx, case_id, &caller.user.id, &reason, db::now_ms()).await?;
-    case_action::finish(acting, &reason, &Audience::default()).await
+    case_action::finish(acting, &reason, &Audience::default()).await?;
+    if let Some(id) = refund {
+        super::refunds::send(db, provider, &id).await?;
+    }
+    Ok(())
 }
 
-/// Gives the patient's money back and records it; returns the line for the timeline.
-async fn refund(
-    tx: &mut db::Tx,
-    provider: &crate::server::payments::Provider,
-    case_id: &CaseId,
-) -> Result<String, AppError> {
+/// Decides to give the patient's money back; returns the refund's id and the timeline's line.
+async fn request_refund(tx: &mut db::Tx, case_id: &CaseId) -> Result<(String, String), AppError> {
     let payment = payments::for_case(&mut **tx, case_id)
         .await?
         .filter(|p| p.status == PaymentStatus::Succeeded)
         .ok_or_else(|| {
             crate::server::failure::internal("refund", "a paid case without a succeeded payment")
         })?;
-    let reference = payments::provider_payment_ref(tx, &payment.id).await?;
-    let request = crate::server::payments::RefundRequest {
-        payment_id: payment.id.as_str(),
-        provider_payment_ref: reference.as_deref(),
-        amount_minor: payment.amount_minor,
-    };
-    let issued = provider.refund(&request).await?;
-    payments::insert_refund(
-        tx,
-        &payment,
-        &issued.status,
-        issued.provider_ref.as_deref(),
-        db::now_ms(),
-    )
-    .await?;
+    let id = super::refunds::request(tx, &payment).await?;
     let amount = Money {
         minor: payment.amount_minor,
         currency: payment.currency.clone(),
     };
-    Ok(format!("Refund of {} issued", amount.display()))
+    Ok((id, format!("Refund of {} issued", amount.display())))
 }
 
 /// Parses the form and checks that a chosen review type and category are still offered.

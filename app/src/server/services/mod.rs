@@ -11,8 +11,10 @@ pub mod catalog;
 pub mod documents;
 pub mod notifications;
 pub mod payments;
+pub mod refunds;
 pub mod reminders;
 pub mod review;
+pub mod storage_sweep;
 mod throttle;
 
 pub use crate::server::caller::{Caller, Person};

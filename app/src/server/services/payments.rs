@@ -128,40 +128,27 @@ async fn out_of_order(
                 event_id: event.id.clone(),
             };
             let acting = case_action::bookkeeping(db, tx, caller, case, change, UseCase::RefundLatePayment);
-            return refund_late(acting, provider, event, payment).await;
+            return refund_late(db, acting, provider, event, payment).await;
         }
     }
     finish_ignored(tx, provider.name(), event, "out_of_order").await
 }
 
-/// Gives back money that arrived for a closed case, in the transaction that records the event:
-/// a redelivered event is a duplicate and refunds nothing twice (the provider's idempotency key
-/// covers a retry after a failure on our side).
+/// Gives back money that arrived for a closed case: decided in the transaction that records
+/// the event, so a redelivered event is a duplicate and refunds nothing twice; sent after the
+/// commit (and by the worker, if the provider does not take it now) under the provider's
+/// idempotency key.
 async fn refund_late(
+    db: &Db,
     mut acting: case_action::Acting,
     provider: &Provider,
     event: &Event,
     payment: &payments::PaymentRow,
 ) -> Result<Outcome, AppError> {
-    let now = db::now_ms();
-    let intent = event.data.object.payment_intent.as_deref();
-    if let Some(intent) = intent {
+    if let Some(intent) = event.data.object.payment_intent.as_deref() {
         payments::set_provider_payment_ref(&mut acting.tx, &payment.id, intent).await?;
     }
-    let request = crate::server::payments::RefundRequest {
-        payment_id: payment.id.as_str(),
-        provider_payment_ref: intent,
-        amount_minor: payment.amount_minor,
-    };
-    let issued = provider.refund(&request).await?;
-    payments::insert_refund(
-        &mut acting.tx,
-        payment,
-        &issued.status,
-        issued.provider_ref.as_deref(),
-        now,
-    )
-    .await?;
+    let refund = super::refunds::request(&mut acting.tx, payment).await?;
     let amount = crate::domain::money::Money {
         minor: payment.amount_minor,
         currency: payment.currency.clone(),
@@ -174,6 +161,7 @@ async fn refund_late(
     acting.refunded(None);
     payments::set_event_outcome(&mut acting.tx, provider.name(), &event.id, "refunded_late").await?;
     case_action::finish(acting, &detail, &Audience::default()).await?;
+    super::refunds::send(db, provider, &refund).await?;
     Ok(Outcome::RefundedLate)
 }
 

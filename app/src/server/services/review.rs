@@ -15,8 +15,8 @@ use crate::server::db::case_page::{self, CasePage, TeamRow};
 use crate::server::db::review::{self as repo, OpinionText};
 use crate::server::db::run::{self, args};
 use crate::server::db::{self, cases, Db, Tx};
-use crate::server::failure::internal;
-use crate::server::storage::Storage;
+use crate::server::failure::{internal, storage_unavailable};
+use crate::server::storage::{PutError, ReadError, Storage};
 
 /// A report larger than this is a bug, not a big case; refuse to store it.
 const MAX_REPORT_BYTES: u64 = 20 * 1024 * 1024;
@@ -199,10 +199,10 @@ pub async fn submit_final_summary(
     let content = serde_json::to_string(&report).map_err(|e| internal("report content", e))?;
     let pdf = render(report).await?;
     let body = futures_util::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from(pdf))]);
-    let stored = storage
-        .put(body, MAX_REPORT_BYTES)
-        .await
-        .map_err(|e| internal("report storage", e))?;
+    let stored = storage.put(body, MAX_REPORT_BYTES).await.map_err(|e| match e {
+        PutError::Unavailable(e) => storage_unavailable(e),
+        other => internal("report storage", other),
+    })?;
     let row = repo::NewReport {
         case_id,
         coordinator_id: &caller.user.id,
@@ -372,6 +372,12 @@ pub async fn open_report_pdf(
     let file = storage
         .open_verified(&row.storage_key, &row.sha256)
         .await
-        .map_err(|e| internal("report integrity", format!("report of case {}: {e}", row.case_id)))?;
+        .map_err(|e| match e {
+            ReadError::Unavailable(e) => storage_unavailable(e),
+            other => internal(
+                "report integrity",
+                format!("report of case {}: {other}", row.case_id),
+            ),
+        })?;
     Ok((format!("Consilium report {reference}.pdf"), file))
 }

@@ -35,6 +35,51 @@ macro_rules! on_both_backends {
     };
 }
 
+/// Like [`on_both_backends!`], and twice more with the files in the S3-compatible test bucket
+/// (`CONSILIUM_TEST_S3_URL`): `name::sqlite`, `name::postgres`, `name::sqlite_bucket` and
+/// `name::postgres_bucket`. Without a bucket configured when the tests were built, the bucket
+/// variants are reported as ignored; CI always starts one.
+#[macro_export]
+macro_rules! on_every_store {
+    ($name:ident, |$t:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            async fn run($t: $crate::support::TestDb) $body
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn sqlite() {
+                run($crate::support::TestDb::sqlite().await).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            #[cfg_attr(not(postgres_tests), ignore = "CONSILIUM_TEST_POSTGRES_URL is not set")]
+            async fn postgres() {
+                let t = $crate::support::TestDb::open(app::server::db::Backend::Postgres).await;
+                run(t.expect("CONSILIUM_TEST_POSTGRES_URL was set when the tests were built")).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            #[cfg_attr(not(s3_tests), ignore = "CONSILIUM_TEST_S3_URL is not set")]
+            async fn sqlite_bucket() {
+                let t = $crate::support::TestDb::sqlite().await.in_bucket();
+                run(t.expect("CONSILIUM_TEST_S3_URL was set when the tests were built")).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            #[cfg_attr(
+                not(all(postgres_tests, s3_tests)),
+                ignore = "CONSILIUM_TEST_POSTGRES_URL or CONSILIUM_TEST_S3_URL is not set"
+            )]
+            async fn postgres_bucket() {
+                let t = $crate::support::TestDb::open(app::server::db::Backend::Postgres).await;
+                let t = t.expect("CONSILIUM_TEST_POSTGRES_URL was set when the tests were built");
+                run(t.in_bucket().expect("CONSILIUM_TEST_S3_URL was set when the tests were built")).await;
+            }
+        }
+    };
+}
+
 /// Waits for racing attempts at one change and answers how many won; a loser must have been
 /// told of a conflict, nothing else.
 pub async fn winners(racers: Vec<tokio::task::JoinHandle<Result<(), app::error::AppError>>>) -> usize {

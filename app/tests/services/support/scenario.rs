@@ -59,7 +59,7 @@ impl<'t> Scenario<'t> {
             outsider,
             review_type,
             category,
-            storage: Storage::local(t.config.data_dir.join("documents")),
+            storage: t.storage.clone(),
         }
     }
 

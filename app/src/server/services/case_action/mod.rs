@@ -126,6 +126,7 @@ impl From<sqlx::Error> for Refused {
 }
 
 const CLAIM_LOST: &str = "Someone else changed this case at the same moment. Reload and try again.";
+const CHANGED: &str = "This case changed while you were looking at it. Reload to see the latest version.";
 
 /// The caller's relation to a case, from their role and the active assignment.
 pub async fn relation_of(
@@ -238,6 +239,31 @@ pub async fn check(
     decided
 }
 
+/// [`check`] at the version the person saw: a case changed since answers 409 (audited as a
+/// conflict). For a change that first asks someone outside (the payment provider) and only
+/// then runs [`begin`] at the same version, so nothing slow is done on a stale page's word.
+pub async fn check_at(
+    db: &Db,
+    person: &Person,
+    case_id: &CaseId,
+    expected_version: i64,
+    action: CaseAction,
+) -> Result<(CaseRow, Relation), AppError> {
+    let (case, relation) = check(db, person, case_id, action).await?;
+    if case.version != expected_version {
+        audit::record(
+            db.pool(),
+            &person.into(),
+            action,
+            On::case(case_id),
+            Outcome::Conflict,
+        )
+        .await?;
+        return Err(AppError::conflict(CHANGED));
+    }
+    Ok((case, relation))
+}
+
 /// The person's relation to a case they may see; NotFound for one they may not.
 async fn visible_relation(
     conn: &mut AnyConnection,
@@ -262,10 +288,7 @@ async fn decide(
     let relation = visible_relation(tx, &case, person).await?;
     let transition = transition(case.status, action, relation.into()).map_err(AppError::from)?;
     if expected_version.is_some_and(|v| v != case.version) {
-        return Err(AppError::conflict(
-            "This case changed while you were looking at it. Reload to see the latest version.",
-        )
-        .into());
+        return Err(AppError::conflict(CHANGED).into());
     }
     claim(tx, &case, &transition).await?;
     Ok((case, relation, transition))

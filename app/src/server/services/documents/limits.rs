@@ -7,7 +7,7 @@ use crate::domain::document::{
 use crate::error::AppError;
 use crate::model::CaseId;
 use crate::server::db::{documents, Db};
-use crate::server::failure::internal;
+use crate::server::failure::{internal, storage_unavailable};
 use crate::server::storage::{PutError, Storage, Stored};
 use bytes::Bytes;
 use futures_util::Stream;
@@ -135,6 +135,7 @@ pub(super) fn put_error(err: PutError, max: Allowance) -> AppError {
         PutError::Interrupted(_) => {
             AppError::validation("file", "The upload was interrupted. Please try again.")
         }
+        PutError::Unavailable(e) => storage_unavailable(e),
         PutError::Io(e) => internal("document storage", e),
     }
 }

@@ -12,7 +12,7 @@ use crate::error::AppError;
 use crate::model::CaseId;
 use crate::model::DocumentInfo;
 use crate::server::db::{self, cases, documents, review, Db};
-use crate::server::failure::internal;
+use crate::server::failure::{internal, storage_unavailable};
 use crate::server::storage::{ReadError, Storage, Stored};
 use bytes::Bytes;
 use futures_util::Stream;
@@ -308,6 +308,7 @@ pub async fn open(
                 format!("document {}: {e}", doc.id),
             ))
         }
+        Err(ReadError::Unavailable(e)) => Err(storage_unavailable(e)),
         Err(ReadError::Io(e)) => Err(internal("document read", e)),
     }
 }
