@@ -76,39 +76,42 @@ async fn a_document_uploaded_through_one_server_is_downloaded_through_another() 
     let other = common::second_server(&h).await;
     let cookie = sign_in(&h, "maria.rossi@example.com").await;
     let case_id = draft(&h, &cookie).await;
-    let scan = |size: usize| {
+    // A PNG as far as the type check goes, made on the fly in 64 KiB chunks: the test holds
+    // none of it, so what the process grows by is the server's doing.
+    let (head, end) = {
         let small = samples::png();
         let (head, end) = small.split_at(small.len() - 12);
-        let mut png = head.to_vec();
-        png.resize(size - end.len(), 0x5a);
-        png.extend_from_slice(end);
-        png
+        (Bytes::copy_from_slice(head), Bytes::copy_from_slice(end))
     };
-    let chunked = |bytes: Vec<u8>| {
-        let chunks: Vec<Result<Bytes, std::io::Error>> = bytes
-            .chunks(64 * 1024)
-            .map(|c| Ok(Bytes::copy_from_slice(c)))
-            .collect();
+    let filler = Bytes::from(vec![0x5a; 64 * 1024]);
+    let scan = |size: usize| {
+        let fill = size - head.len() - end.len();
+        let middle = (0..fill.div_ceil(filler.len())).map({
+            let filler = filler.clone();
+            move |i| Ok::<_, std::io::Error>(filler.slice(..filler.len().min(fill - i * filler.len())))
+        });
+        let chunks = std::iter::once(Ok(head.clone()))
+            .chain(middle)
+            .chain(std::iter::once(Ok(end.clone())));
         Body::from_stream(futures_util::stream::iter(chunks))
     };
     // A first upload warms up buffers and allocator arenas that later requests reuse.
     let warm = send(
         &h,
-        upload_request(&case_id, "warm.png", &cookie, chunked(scan(12 << 20)), None),
+        upload_request(&case_id, "warm.png", &cookie, scan(12 << 20), None),
     )
     .await;
     assert_eq!(warm.status, StatusCode::CREATED, "{}", warm.body);
-    let big = scan(24 << 20);
     let before = resident_kib();
     let reply = send(
         &h,
-        upload_request(&case_id, "big.png", &cookie, chunked(big.clone()), None),
+        upload_request(&case_id, "big.png", &cookie, scan(24 << 20), None),
     )
     .await;
     let grown_mib = resident_kib().saturating_sub(before) / 1024;
     println!("resident memory grew by {grown_mib} MiB while storing a 24 MiB upload in the bucket");
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
-    assert!(grown_mib < 20, "memory grew by {grown_mib} MiB");
+    assert!(grown_mib < 16, "memory grew by {grown_mib} MiB");
     let info: app::model::DocumentInfo = serde_json::from_str(&reply.body).unwrap();
     let url = format!("/documents/{}", info.id);
     let request = common::get(&url, Some(&cookie));
@@ -118,7 +121,14 @@ async fn a_document_uploaded_through_one_server_is_downloaded_through_another() 
         .await
         .unwrap()
         .to_bytes();
-    assert!(body == big, "the other server serves the same bytes");
+    assert_eq!(body.len(), 24 << 20);
+    assert!(
+        body.starts_with(&head) && body.ends_with(&end),
+        "the other server serves the same bytes"
+    );
+    assert!(body[head.len()..body.len() - end.len()]
+        .iter()
+        .all(|b| *b == 0x5a));
 }
 
 #[tokio::test]

@@ -59,7 +59,7 @@ on_every_store!(
             .into_iter()
             .map(|o| o.key)
             .collect();
-        assert_eq!(listed, [stored.key.clone()]);
+        assert_eq!(listed, std::slice::from_ref(&stored.key));
 
         let wrong = "0".repeat(64);
         let corrupt = t.storage.open_verified(&stored.key, &wrong).await;
