@@ -27,3 +27,14 @@ ALTER TABLE refunds ADD COLUMN attempts BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE refunds ADD COLUMN next_attempt_at BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE refunds ADD COLUMN last_error TEXT;
 CREATE INDEX refunds_due ON refunds (status, next_attempt_at);
+
+-- Invoice numbers are sequential per year. Counting the year's invoices and adding one gave two
+-- payments confirmed at the same moment on two servers the same number (the second then failed
+-- on `invoices_number_key`); one counter row per year, advanced by an upsert in the confirming
+-- transaction, hands out each number once and, rolled back with it, leaves no gap.
+CREATE TABLE invoice_counters (
+    year         BIGINT PRIMARY KEY,
+    last_number  BIGINT NOT NULL
+);
+INSERT INTO invoice_counters (year, last_number)
+    SELECT CAST(SUBSTR(number, 5, 4) AS BIGINT), COUNT(*) FROM invoices GROUP BY SUBSTR(number, 5, 4);

@@ -707,3 +707,39 @@ on_both_backends!(
         assert_eq!(refunds_of(&t, &id).await.len(), 1);
     }
 );
+
+// Found by the two-server test: invoice numbers were the year's count plus one, so payments
+// confirmed at the same moment on PostgreSQL got the same number and all but one failed.
+on_both_backends!(payments_confirmed_at_once_get_consecutive_invoice_numbers, |t| {
+    let s = Scenario::staffed(&t).await;
+    let mut events = Vec::new();
+    for n in 0..8 {
+        let id = s.case().assigned().await;
+        let pid = s.payment_id(&id).await;
+        events.push(webhook_event(
+            &format!("evt_at_once_{n}"),
+            "checkout.session.completed",
+            &pid,
+            45_000,
+            true,
+        ));
+    }
+    let racers: Vec<_> = events
+        .into_iter()
+        .map(|body| {
+            let (db, provider) = (t.db.clone(), t.config.payments.clone());
+            tokio::spawn(async move { handle_webhook(&db, &provider, &body, Some(&signed(&body))).await })
+        })
+        .collect();
+    for racer in racers {
+        assert_eq!(racer.await.unwrap().unwrap(), Outcome::Applied);
+    }
+    let mut numbers: Vec<String> = sqlx::query_scalar("SELECT number FROM invoices")
+        .fetch_all(t.db.pool())
+        .await
+        .unwrap();
+    numbers.sort();
+    let year = chrono::Datelike::year(&chrono::Utc::now());
+    let expected: Vec<String> = (1..=8).map(|n| format!("INV-{year}-{n:06}")).collect();
+    assert_eq!(numbers, expected);
+});

@@ -204,10 +204,13 @@ pub async fn settle_stale_checkouts<'e>(ex: impl Executes<'e>, before: i64, now:
 
 /// Issues the invoice for a payment: `INV-<year>-<sequence>`.
 pub async fn insert_invoice(conn: &mut AnyConnection, payment: &PaymentRow, now: i64) -> Result<String> {
-    let year = crate::model::from_ms(now).format("%Y").to_string();
-    const SQL: &str = "SELECT COUNT(*) FROM invoices WHERE number LIKE $1";
-    let issued: i64 = run::scalar_one(&mut *conn, SQL, args![format!("INV-{year}-%")]).await?;
-    let number = format!("INV-{year}-{:06}", issued + 1);
+    let year = i64::from(chrono::Datelike::year(&crate::model::from_ms(now)));
+    // The year's counter row, advanced in this transaction: concurrent confirmations wait on it
+    // instead of computing the same number.
+    const SQL: &str = "INSERT INTO invoice_counters (year, last_number) VALUES ($1, 1) \
+         ON CONFLICT (year) DO UPDATE SET last_number = invoice_counters.last_number + 1 RETURNING last_number";
+    let sequence: i64 = run::scalar_one(&mut *conn, SQL, args![year]).await?;
+    let number = format!("INV-{year}-{sequence:06}");
     const SQL_2: &str = "INSERT INTO invoices (id, payment_id, number, amount_minor, currency, issued_at) VALUES ($1, $2, $3, $4, $5, $6)";
     run::execute(
         conn,
