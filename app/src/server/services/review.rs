@@ -176,8 +176,11 @@ pub async fn remind_specialists(db: &Db, caller: &Person, case_id: &CaseId) -> R
 }
 
 /// The coordinator's final summary: once every opinion is in and no request is open, the case
-/// completes and its report is generated, stored and recorded in the same transaction (the file
-/// is removed again if the transaction does not commit).
+/// completes with its report. The report is assembled from the case as the coordinator's page
+/// showed it (`version`), rendered and stored before any transaction opens, so neither the PDF
+/// nor a slow object store holds a lock; the completing transaction then claims the case at that
+/// same version (any change since, an opinion or a request, moved it: a conflict) and records
+/// the report. The file is removed again if that transaction does not commit.
 pub async fn submit_final_summary(
     db: &Db,
     storage: &Storage,
@@ -187,10 +190,13 @@ pub async fn submit_final_summary(
     text: &str,
 ) -> Result<(), AppError> {
     let summary = rules::parse_summary(text).map_err(|e| AppError::Validation(vec![e]))?;
-    let mut acting = case_action::begin(db, caller, case_id, version, CaseAction::SubmitFinalSummary).await?;
-    let page = case_page::load(&mut acting.tx, db.backend(), case_id, &caller.user.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    case_action::check_at(db, caller, case_id, version, CaseAction::SubmitFinalSummary).await?;
+    let page = {
+        let mut conn = db.pool().acquire().await?;
+        case_page::load(&mut conn, db.backend(), case_id, &caller.user.id)
+            .await?
+            .ok_or(AppError::NotFound)?
+    };
     if let Some(blocker) = completion_blocker(&page) {
         return Err(AppError::conflict(blocker));
     }
@@ -213,6 +219,8 @@ pub async fn submit_final_summary(
         size_bytes: stored.size,
     };
     let recorded = async {
+        let mut acting =
+            case_action::begin(db, caller, case_id, version, CaseAction::SubmitFinalSummary).await?;
         repo::insert_report(&mut acting.tx, &row, now).await?;
         acting.stored_report();
         case_action::finish(acting, "The final report is ready.", &Audience::default()).await
