@@ -657,8 +657,9 @@ pub async fn leave_reminders_due(cluster: &Cluster, people: &People, t: &TestDb)
     due
 }
 
-/// Waits until every case in `due` was reminded, then through several more rounds of both
-/// workers (every 5 s), in which a second reminder would have gone out.
+/// Waits until both servers' workers have reminded every case in `due`, then looks for due
+/// reminders once more as a third worker would: each reminder is claimed once, so there is
+/// nothing left to send.
 pub async fn wait_for_workers(t: &TestDb, due: &[String]) {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
@@ -680,5 +681,12 @@ pub async fn wait_for_workers(t: &TestDb, due: &[String]) {
         assert!(Instant::now() < deadline, "{waiting} reminders never went out");
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
-    tokio::time::sleep(Duration::from_secs(11)).await;
+    let now = app::server::db::now_ms();
+    let reminders = app::server::services::reminders::send_draft_waiting(&t.db, now)
+        .await
+        .unwrap()
+        + app::server::services::reminders::send_overdue(&t.db, now)
+            .await
+            .unwrap();
+    assert_eq!(reminders, 0, "a reminder already sent is not sent again");
 }

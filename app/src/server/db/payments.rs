@@ -78,15 +78,6 @@ pub async fn set_provider_payment_ref(
     Ok(())
 }
 
-pub async fn provider_payment_ref(conn: &mut AnyConnection, id: &PaymentId) -> Result<Option<String>> {
-    run::scalar_one(
-        conn,
-        "SELECT provider_payment_ref FROM payments WHERE id = $1",
-        args![id],
-    )
-    .await
-}
-
 /// A refund decided on, to be sent: recorded as `requested` in the transaction that decided it
 /// (and the payment marked refunded), due for the worker only after `retry_at`, so the caller's
 /// own attempt right after the commit goes first. Returns the refund's id.

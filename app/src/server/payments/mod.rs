@@ -52,6 +52,24 @@ impl Provider {
         }
     }
 
+    /// Stripe's API client for this provider's settings; `None` for the test provider, which
+    /// calls no API.
+    fn stripe(&self) -> Option<Stripe<'_>> {
+        match self {
+            Provider::Stripe {
+                api_key,
+                api_base,
+                timeout,
+                ..
+            } => Some(Stripe {
+                api_key,
+                api_base,
+                timeout: *timeout,
+            }),
+            Provider::Test { .. } => None,
+        }
+    }
+
     pub fn webhook_secret(&self) -> &[u8] {
         match self {
             Provider::Test { webhook_secret } | Provider::Stripe { webhook_secret, .. } => {
@@ -61,25 +79,12 @@ impl Provider {
     }
 
     pub async fn create_checkout(&self, request: &CheckoutRequest<'_>) -> Result<Checkout, AppError> {
-        match self {
-            Provider::Test { .. } => Ok(Checkout {
+        match self.stripe() {
+            None => Ok(Checkout {
                 provider_ref: None,
                 url: format!("/pay/test/{}", request.payment_id),
             }),
-            Provider::Stripe {
-                api_key,
-                api_base,
-                timeout,
-                ..
-            } => {
-                Stripe {
-                    api_key,
-                    api_base,
-                    timeout: *timeout,
-                }
-                .checkout(request)
-                .await
-            }
+            Some(stripe) => stripe.checkout(request).await,
         }
     }
 }
@@ -102,25 +107,12 @@ impl Provider {
     /// Issues a refund. Idempotent per payment: asking twice (a retry after a failure on our
     /// side) gives back the same refund, never a second one.
     pub async fn refund(&self, request: &RefundRequest<'_>) -> Result<Refund, AppError> {
-        match self {
-            Provider::Test { .. } => Ok(Refund {
+        match self.stripe() {
+            None => Ok(Refund {
                 provider_ref: Some(format!("test_refund_{}", request.payment_id)),
                 status: "succeeded".into(),
             }),
-            Provider::Stripe {
-                api_key,
-                api_base,
-                timeout,
-                ..
-            } => {
-                Stripe {
-                    api_key,
-                    api_base,
-                    timeout: *timeout,
-                }
-                .refund(request)
-                .await
-            }
+            Some(stripe) => stripe.refund(request).await,
         }
     }
 }

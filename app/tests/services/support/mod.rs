@@ -20,17 +20,25 @@ macro_rules! on_both_backends {
             use super::*;
             async fn run($t: $crate::support::TestDb) $body
 
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn sqlite() {
-                run($crate::support::TestDb::sqlite().await).await;
-            }
+            $crate::backend_variants!();
+        }
+    };
+}
 
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            #[cfg_attr(not(postgres_tests), ignore = "CONSILIUM_TEST_POSTGRES_URL is not set")]
-            async fn postgres() {
-                let t = $crate::support::TestDb::open(app::server::db::Backend::Postgres).await;
-                run(t.expect("CONSILIUM_TEST_POSTGRES_URL was set when the tests were built")).await;
-            }
+/// The `sqlite` and `postgres` tests of a module whose `run` takes the database.
+#[macro_export]
+macro_rules! backend_variants {
+    () => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn sqlite() {
+            run($crate::support::TestDb::sqlite().await).await;
+        }
+
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        #[cfg_attr(not(postgres_tests), ignore = "CONSILIUM_TEST_POSTGRES_URL is not set")]
+        async fn postgres() {
+            let t = $crate::support::TestDb::open(app::server::db::Backend::Postgres).await;
+            run(t.expect("CONSILIUM_TEST_POSTGRES_URL was set when the tests were built")).await;
         }
     };
 }
@@ -47,17 +55,7 @@ macro_rules! on_every_store {
             use super::*;
             async fn run($t: $crate::support::TestDb) $body
 
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn sqlite() {
-                run($crate::support::TestDb::sqlite().await).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            #[cfg_attr(not(postgres_tests), ignore = "CONSILIUM_TEST_POSTGRES_URL is not set")]
-            async fn postgres() {
-                let t = $crate::support::TestDb::open(app::server::db::Backend::Postgres).await;
-                run(t.expect("CONSILIUM_TEST_POSTGRES_URL was set when the tests were built")).await;
-            }
+            $crate::backend_variants!();
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
             #[cfg_attr(not(s3_tests), ignore = "CONSILIUM_TEST_S3_URL is not set")]
