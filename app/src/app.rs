@@ -3,7 +3,9 @@ use crate::components::layout::Header;
 use crate::components::live::Live;
 use crate::pages;
 use crate::pages::lazy;
+use crate::i18n::{t, use_i18n, I18nContextProvider, Locale};
 use leptos::prelude::*;
+use leptos_i18n::context::CookieOptions;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, Lazy, SsrMode};
@@ -14,7 +16,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     set_page_security_headers();
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        // `lang` and `dir` are the reader's, set by the translation context (see `App`).
+        <html>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -69,13 +72,28 @@ pub fn App() -> impl IntoView {
             let _ = root.set_attribute("data-hydrated", "true");
         }
     });
+    // The language comes from the cookie (the switch, or the account at sign-in), else from
+    // Accept-Language; the browser takes it back from `<html lang>`, so hydration agrees.
+    let year_ms: i64 = 365 * 24 * 3600 * 1000;
+    let cookie = CookieOptions::<Locale>::default().path("/").max_age(year_ms);
+    view! {
+        <I18nContextProvider cookie_name=crate::lang::COOKIE cookie_options=cookie>
+            <Site/>
+        </I18nContextProvider>
+    }
+}
+
+/// Everything inside the translation context: the title, the header and the pages.
+#[component]
+fn Site() -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <Title formatter=|text: String| if text.is_empty() { "Consilium".to_owned() } else { format!("{text} · Consilium") }/>
         // Pages render completely before the first byte (SsrMode::Async), so a page can still
         // answer 302, 403 or 404 once it knows who is asking; our pages are small and
         // database-bound, so streaming would gain little.
         <Router>
-            <a class="skip-link" href="#main">"Skip to content"</a>
+            <a class="skip-link" href="#main">{t!(i18n, app.skip_to_content)}</a>
             <Header/>
             <main id="main">
                 <Routes fallback=pages::NotFound>

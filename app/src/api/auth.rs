@@ -85,6 +85,7 @@ pub async fn register(name: String, email: String, password: String) -> Result<(
         name,
         email,
         password,
+        language: crate::lang::choice::of_request(&super::support::parts()?),
     };
     accounts::register(
         &state.db,
@@ -155,8 +156,11 @@ fn start_session(
     state: &crate::server::AppState,
     signed_in: &crate::server::services::accounts::SignedIn,
 ) -> Result<(), AppError> {
-    let cookie = crate::server::auth::token::set_cookie(&signed_in.token, state.config.secure_cookies);
+    let secure = state.config.secure_cookies;
+    let cookie = crate::server::auth::token::set_cookie(&signed_in.token, secure);
     super::support::set_cookie(&cookie)?;
+    // The account's language follows the person to every browser they sign in on.
+    super::support::set_cookie(&crate::lang::choice::set_cookie(signed_in.language, secure))?;
     leptos_axum::redirect(signed_in.user.role.home_path());
     Ok(())
 }

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod cases;
 pub mod catalog;
+pub mod language;
 pub mod me;
 pub mod notifications;
 pub mod review;
@@ -36,7 +37,7 @@ pub(crate) mod support {
         use_context::<AppState>().ok_or_else(|| internal("context", "AppState missing"))
     }
 
-    fn parts() -> Result<Parts, AppError> {
+    pub fn parts() -> Result<Parts, AppError> {
         use_context::<Parts>().ok_or_else(|| internal("context", "request parts missing"))
     }
 

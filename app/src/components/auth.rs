@@ -4,6 +4,7 @@ use crate::components::feedback::{set_page_status, ErrorNote};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::model::CurrentUser;
+use crate::i18n::{t, use_i18n};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
@@ -103,8 +104,9 @@ pub fn RequireUserWithStepsLeft(children: ChildrenFn) -> impl IntoView {
 #[component]
 fn Guard(role: Option<Role>, #[prop(optional)] steps_left: bool, children: ChildrenFn) -> impl IntoView {
     let auth = use_auth();
+    let i18n = use_i18n();
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Transition fallback=move || view! { <p class="loading">{t!(i18n, app.loading)}</p> }>
             {move || {
                 let children = children.clone();
                 Suspend::new(async move {
@@ -127,11 +129,12 @@ fn Guard(role: Option<Role>, #[prop(optional)] steps_left: bool, children: Child
 #[component]
 pub fn NotAllowed() -> impl IntoView {
     set_page_status(http::StatusCode::FORBIDDEN);
+    let i18n = use_i18n();
     view! {
         <section class="notice notice-denied" role="alert">
-            <h1>"Not allowed"</h1>
-            <p>"Your account cannot open this page."</p>
-            <p><a href="/">"Go to your home page"</a></p>
+            <h1>{t!(i18n, app.not_allowed)}</h1>
+            <p>{t!(i18n, app.not_allowed_detail)}</p>
+            <p><a href="/">{t!(i18n, app.go_home)}</a></p>
         </section>
     }
 }

@@ -1,20 +1,24 @@
 use crate::domain::CaseStatus;
+use crate::i18n::td_string;
+use crate::lang;
 use crate::model::CaseSummary;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
-/// Dates are shown in UTC on server and browser alike, so the hydrated page matches the HTML.
+/// Dates are shown in UTC on server and browser alike, so the hydrated page matches the HTML;
+/// in the reader's language.
 pub fn date(at: DateTime<Utc>) -> String {
-    at.format("%-d %b %Y").to_string()
+    lang::format::date(lang::current(), at)
 }
 
 pub fn date_time(at: DateTime<Utc>) -> String {
-    at.format("%-d %b %Y, %H:%M UTC").to_string()
+    lang::format::date_time(lang::current(), at)
 }
 
 #[component]
 pub fn StatusBadge(status: CaseStatus) -> impl IntoView {
-    view! { <span class=format!("badge badge-{}", status.as_str())>{status.label()}</span> }
+    let label = lang::labels::status(lang::current(), status);
+    view! { <span class=format!("badge badge-{}", status.as_str())>{label}</span> }
 }
 
 /// A table of cases with a link to each. `show_patient` adds the patient's name (staff views).
@@ -23,6 +27,19 @@ pub fn CaseTable(cases: Vec<CaseSummary>, show_patient: bool, #[prop(into)] empt
     if cases.is_empty() {
         return view! { <p class="empty">{empty}</p> }.into_any();
     }
+    let locale = lang::current();
+    let none = || td_string!(locale, cases.none).to_owned();
+    let (c_case, c_patient, c_age, c_status, c_next, c_category, c_review, c_opened, c_expected) = (
+        td_string!(locale, cases.col_case),
+        td_string!(locale, cases.col_patient),
+        td_string!(locale, cases.col_age),
+        td_string!(locale, cases.col_status),
+        td_string!(locale, cases.col_next),
+        td_string!(locale, cases.col_category),
+        td_string!(locale, cases.col_review),
+        td_string!(locale, cases.col_opened),
+        td_string!(locale, cases.col_expected),
+    );
     let rows = cases
         .into_iter()
         .map(|c| {
@@ -31,24 +48,25 @@ pub fn CaseTable(cases: Vec<CaseSummary>, show_patient: bool, #[prop(into)] empt
             } else {
                 format!("/cases/{}/edit", c.id)
             };
-            let next = (!show_patient).then(|| c.status.next_step_for_patient());
-            let expected = c.expected_review_at.map(date).unwrap_or_else(|| "—".to_owned());
+            let next = (!show_patient).then(|| lang::labels::next_step_for_patient(locale, c.status));
+            let expected = c.expected_review_at.map(date).unwrap_or_else(none);
+            let attention = c.attention.map(|a| lang::labels::attention(locale, a));
             view! {
                 <tr>
-                    <td data-label="Case"><a href=href class="case-ref">{c.reference}</a></td>
+                    <td data-label=c_case><a href=href class="case-ref">{c.reference}</a></td>
                     {show_patient.then(|| view! {
-                        <td data-label="Patient">{c.patient_name}</td>
-                        <td data-label="Age">{c.patient_age.map(|a| a.to_string()).unwrap_or_else(|| "—".to_owned())}</td>
+                        <td data-label=c_patient><bdi>{c.patient_name}</bdi></td>
+                        <td data-label=c_age>{c.patient_age.map(|a| a.to_string()).unwrap_or_else(none)}</td>
                     })}
-                    <td data-label="Status">
+                    <td data-label=c_status>
                         <StatusBadge status=c.status/>
-                        {c.attention.map(|text| view! { <div class="attention" data-testid="attention">{text}</div> })}
+                        {attention.map(|text| view! { <div class="attention" data-testid="attention">{text}</div> })}
                     </td>
-                    {next.map(|text| view! { <td class="next" data-label="What happens next">{text}</td> })}
-                    <td data-label="Category">{c.category.unwrap_or_else(|| "—".to_owned())}</td>
-                    <td data-label="Review">{c.review_type.unwrap_or_else(|| "—".to_owned())}</td>
-                    <td data-label="Opened">{date(c.created_at)}</td>
-                    <td data-label="Expected by">{expected}</td>
+                    {next.map(|text| view! { <td class="next" data-label=c_next>{text}</td> })}
+                    <td data-label=c_category>{c.category.unwrap_or_else(none)}</td>
+                    <td data-label=c_review>{c.review_type.unwrap_or_else(none)}</td>
+                    <td data-label=c_opened>{date(c.created_at)}</td>
+                    <td data-label=c_expected>{expected}</td>
                 </tr>
             }
         })
@@ -57,14 +75,14 @@ pub fn CaseTable(cases: Vec<CaseSummary>, show_patient: bool, #[prop(into)] empt
         <table class="table stack">
             <thead>
                 <tr>
-                    <th scope="col">"Case"</th>
-                    {show_patient.then(|| view! { <th scope="col">"Patient"</th><th scope="col">"Age"</th> })}
-                    <th scope="col">"Status"</th>
-                    {(!show_patient).then(|| view! { <th scope="col">"What happens next"</th> })}
-                    <th scope="col">"Category"</th>
-                    <th scope="col">"Review"</th>
-                    <th scope="col">"Opened"</th>
-                    <th scope="col">"Expected by"</th>
+                    <th scope="col">{c_case}</th>
+                    {show_patient.then(|| view! { <th scope="col">{c_patient}</th><th scope="col">{c_age}</th> })}
+                    <th scope="col">{c_status}</th>
+                    {(!show_patient).then(|| view! { <th scope="col">{c_next}</th> })}
+                    <th scope="col">{c_category}</th>
+                    <th scope="col">{c_review}</th>
+                    <th scope="col">{c_opened}</th>
+                    <th scope="col">{c_expected}</th>
                 </tr>
             </thead>
             <tbody>{rows}</tbody>

@@ -60,11 +60,12 @@ pub fn NewPasswordField<T: Clone + Send + Sync + 'static>(
     use crate::components::feedback::FieldError;
     use crate::domain::validate::PASSWORD_MIN_CHARS;
     let hint = format!("{name}-hint");
+    let rule = crate::i18n::td_string!(crate::lang::current(), forms.password_rule, count = PASSWORD_MIN_CHARS);
     view! {
         <label for=name>{label}</label>
         <input id=name name=name type="password" autocomplete="new-password"
             required minlength=PASSWORD_MIN_CHARS.to_string() aria-describedby=hint.clone()/>
-        <p class="hint" id=hint>{format!("At least {PASSWORD_MIN_CHARS} characters. {then}")}</p>
+        <p class="hint" id=hint>{format!("{rule} {then}")}</p>
         <FieldError result field=name/>
     }
 }

@@ -4,6 +4,7 @@
 //! them regardless.
 
 use crate::domain::document::{human_size, MAX_FILES_PER_CASE, MAX_FILE_BYTES};
+use crate::i18n::td_string;
 use leptos::prelude::*;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -29,23 +30,26 @@ pub fn Uploader(
     #[prop(optional)] item: Option<String>,
 ) -> impl IntoView {
     let rows = RwSignal::new(Vec::<UploadRow>::new());
-    let limits = format!(
-        "PDF, JPEG, PNG, WebP or HEIC · up to {} per file · up to {MAX_FILES_PER_CASE} files per case",
-        human_size(MAX_FILE_BYTES)
+    let locale = crate::lang::current();
+    let limits = td_string!(
+        locale,
+        upload.limits,
+        size = human_size(MAX_FILE_BYTES),
+        count = MAX_FILES_PER_CASE
     );
     let input_id = item
         .as_ref()
         .map_or_else(|| "document-files".to_owned(), |i| format!("item-file-{i}"));
     let (button, multiple) = match item {
-        Some(_) => ("Upload this document…", false),
-        None => ("Choose files…", true),
+        Some(_) => (td_string!(locale, upload.upload_this), false),
+        None => (td_string!(locale, upload.choose_files), true),
     };
     let url = match &item {
         Some(i) => format!("/cases/{case_id}/documents?item={i}&name="),
         None => format!("/cases/{case_id}/documents?name="),
     };
     #[cfg(feature = "hydrate")]
-    let on_change = move |ev: leptos::ev::Event| browser::start(&ev, &url, rows, on_uploaded);
+    let on_change = move |ev: leptos::ev::Event| browser::start(&ev, &url, rows, on_uploaded, locale);
     #[cfg(not(feature = "hydrate"))]
     let on_change = {
         let _ = (&url, on_uploaded);
@@ -61,13 +65,13 @@ pub fn Uploader(
             <ul class="uploads" aria-live="polite">
                 <For each=move || rows.get() key=|row| (row.key, format!("{:?}", row.state)) let:row>
                     <li class="upload" data-testid="upload-row">
-                        <span class="upload-name">{row.name.clone()}</span>
+                        <bdi class="upload-name">{row.name.clone()}</bdi>
                         {match row.state {
                             UploadState::Sending(p) => view! {
-                                <progress max="100" value=p.to_string() aria-label=format!("Uploading {}", row.name)></progress>
+                                <progress max="100" value=p.to_string() aria-label=td_string!(locale, upload.uploading, name = &row.name)></progress>
                                 <span class="muted">{format!("{p}%")}</span>
                             }.into_any(),
-                            UploadState::Done => view! { <span class="success">"Uploaded"</span> }.into_any(),
+                            UploadState::Done => view! { <span class="success">{td_string!(locale, upload.uploaded)}</span> }.into_any(),
                             UploadState::Failed(message) => view! { <span class="field-error">{message}</span> }.into_any(),
                         }}
                     </li>
@@ -85,10 +89,18 @@ mod browser {
     use leptos::prelude::*;
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
+    use crate::i18n::td_string;
+    use crate::lang::Locale;
     use web_sys::{HtmlInputElement, ProgressEvent, XmlHttpRequest};
 
     /// `url` ends with `name=`; the file's name is appended.
-    pub fn start(ev: &leptos::ev::Event, url: &str, rows: RwSignal<Vec<UploadRow>>, done: Callback<()>) {
+    pub fn start(
+        ev: &leptos::ev::Event,
+        url: &str,
+        rows: RwSignal<Vec<UploadRow>>,
+        done: Callback<()>,
+        locale: Locale,
+    ) {
         let Some(input) = ev.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else {
             return;
         };
@@ -99,10 +111,7 @@ mod browser {
             let name = file.name();
             let too_big = file.size() > MAX_FILE_BYTES as f64;
             let state = if too_big {
-                UploadState::Failed(format!(
-                    "Too large: files can be at most {}.",
-                    human_size(MAX_FILE_BYTES)
-                ))
+                UploadState::Failed(td_string!(locale, upload.too_large, size = human_size(MAX_FILE_BYTES)))
             } else {
                 UploadState::Sending(0)
             };
@@ -114,7 +123,7 @@ mod browser {
                 })
             });
             if !too_big {
-                send(url, &file, key, rows, done);
+                send(url, &file, key, rows, done, locale);
             }
         }
         // Let the same file be chosen again after a failure.
@@ -129,7 +138,14 @@ mod browser {
         });
     }
 
-    fn send(url: &str, file: &web_sys::File, key: u32, rows: RwSignal<Vec<UploadRow>>, done: Callback<()>) {
+    fn send(
+        url: &str,
+        file: &web_sys::File,
+        key: u32,
+        rows: RwSignal<Vec<UploadRow>>,
+        done: Callback<()>,
+        locale: Locale,
+    ) {
         let Ok(xhr) = XmlHttpRequest::new() else { return };
         let url = format!(
             "{url}{}",
@@ -139,7 +155,7 @@ mod browser {
             set(
                 rows,
                 key,
-                UploadState::Failed("Could not start the upload.".into()),
+                UploadState::Failed(td_string!(locale, upload.could_not_start).to_owned()),
             );
             return;
         }
@@ -165,14 +181,14 @@ mod browser {
                 let text = finished.response_text().ok().flatten().unwrap_or_default();
                 let message = serde_json::from_str::<AppError>(&text)
                     .map(|e| e.field("file").unwrap_or_else(|| e.to_string()))
-                    .unwrap_or_else(|_| "The upload failed. Check your connection and try again.".into());
+                    .unwrap_or_else(|_| td_string!(locale, upload.failed).to_owned());
                 set(rows, key, UploadState::Failed(message));
             }
         });
         xhr.set_onloadend(Some(on_end.as_ref().unchecked_ref()));
         on_end.forget();
         if xhr.send_with_opt_blob(Some(file)).is_err() {
-            set(rows, key, UploadState::Failed("Could not send the file.".into()));
+            set(rows, key, UploadState::Failed(td_string!(locale, upload.could_not_send).to_owned()));
         }
     }
 }

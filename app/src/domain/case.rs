@@ -57,21 +57,6 @@ impl CaseStatus {
             Self::Rejected => "Rejected",
         }
     }
-
-    /// What happens next, in the patient's words.
-    pub fn next_step_for_patient(self) -> &'static str {
-        match self {
-            Self::Draft => "Finish your case and submit it for review.",
-            Self::Submitted => "We are choosing a case coordinator for you.",
-            Self::AwaitingPayment => "Your coordinator is ready. Pay to start the review.",
-            Self::PaymentFailed => "The payment did not go through. Try again or cancel.",
-            Self::PaymentSuccessful => "Your coordinator is choosing the specialists.",
-            Self::DoctorsAssigned => "Specialists are reviewing your case.",
-            Self::Completed => "Your report is ready.",
-            Self::Cancelled => "This case was cancelled.",
-            Self::Rejected => "This case was not accepted for review.",
-        }
-    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

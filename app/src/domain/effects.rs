@@ -55,34 +55,6 @@ string_enum!(TimelineLabel {
     CaseRejected => "case_rejected",
 });
 
-impl TimelineLabel {
-    pub fn text(self) -> &'static str {
-        match self {
-            Self::CaseSubmitted => "Case submitted",
-            Self::CoordinatorAssigned => "Coordinator assigned",
-            Self::AwaitingPayment => "Awaiting payment",
-            Self::CoordinatorReassigned => "Coordinator reassigned",
-            Self::PaymentReceived => "Payment received",
-            Self::PaymentFailed => "Payment failed",
-            Self::PaymentRetried => "Payment retried",
-            Self::DoctorsAssigned => "Doctors assigned",
-            Self::SpecialistAdded => "Specialist added",
-            Self::SpecialistRemoved => "Specialist removed",
-            Self::ReviewStarted => "Under specialist review",
-            Self::DocumentsRequested => "Documents requested",
-            Self::DocumentsProvided => "Documents provided",
-            Self::OpinionSubmitted => "Opinion submitted",
-            Self::OverdueReminder => "Overdue reminder sent",
-            Self::ReviewOverdue => "Review overdue",
-            Self::DraftWaiting => "Your draft is waiting",
-            Self::PaymentRefunded => "Payment refunded",
-            Self::CaseCompleted => "Case completed",
-            Self::CaseCancelled => "Case cancelled",
-            Self::CaseRejected => "Case rejected",
-        }
-    }
-}
-
 /// Who may read a timeline entry (quality A3): payment entries stay with the patient, the
 /// coordinator and admins; doctors receive no payment data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -118,7 +118,26 @@ pub struct CaseSummary {
     /// What the viewer of a list should know or do about the case now ("Your opinion is due",
     /// "Ready for your summary"…), when there is something.
     #[serde(default)]
-    pub attention: Option<String>,
+    pub attention: Option<Attention>,
+}
+
+/// What a list tells its viewer about a case, rendered in the reader's language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Attention {
+    /// The patient: a specialist asked for documents.
+    DocumentsAsked,
+    /// The coordinator: paid, the specialists are theirs to choose.
+    AssignSpecialists,
+    /// The coordinator: every opinion is in.
+    ReadyForSummary,
+    /// The coordinator: a document request is still open.
+    WaitingForDocuments,
+    /// The coordinator: this many opinions are still to come.
+    WaitingForOpinions(u32),
+    /// A specialist: theirs is submitted.
+    OpinionIn,
+    /// A specialist: theirs is still to write.
+    OpinionDue,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -286,10 +305,26 @@ pub struct PaymentInfo {
 pub struct Notification {
     pub id: String,
     pub case_id: Option<CaseId>,
+    /// What happened, rendered in the reader's language with the case's reference.
+    pub event: Option<crate::domain::TimelineLabel>,
+    pub case_reference: Option<String>,
+    /// The title as written when it was sent (English), for an event this version does not know.
     pub title: String,
     pub body: String,
     pub created_at: DateTime<Utc>,
     pub read: bool,
+}
+
+impl Notification {
+    /// "CS-0042 · Payment received", in `locale`.
+    pub fn heading(&self, locale: crate::lang::Locale) -> String {
+        match (self.event, &self.case_reference) {
+            (Some(event), Some(reference)) => {
+                format!("{reference} · {}", crate::lang::labels::timeline(locale, event))
+            }
+            _ => self.title.clone(),
+        }
+    }
 }
 
 /// A clinician as the report names them.

@@ -8,37 +8,39 @@ use crate::components::forms::{NewPasswordField, Submit};
 use crate::components::layout::PageHeading;
 use crate::domain::account::AccountStep;
 use crate::model::{SecondFactorEnrolment, SecondFactorStatus, SessionSummary};
+use crate::i18n::{t, td_string, tu_string, use_i18n};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let auth = use_auth();
+    let i18n = use_i18n();
     view! {
-        <Title text="Your account"/>
+        <Title text=tu_string!(i18n, nav.your_account)/>
         <RequireUser>
-            <h1>"Your account"</h1>
+            <h1>{t!(i18n, nav.your_account)}</h1>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     auth.user.await.ok().flatten().map(|user| view! {
                         <section class="card" aria-labelledby="details-heading">
-                            <h2 id="details-heading">"Details"</h2>
+                            <h2 id="details-heading">{t!(i18n, account.details)}</h2>
                             <dl class="facts">
-                                <dt>"Name"</dt><dd>{user.name}</dd>
-                                <dt>"Email"</dt><dd>{user.email}</dd>
-                                <dt>"Account"</dt><dd>{user.role.label()}</dd>
+                                <dt>{t!(i18n, account.name)}</dt><dd><bdi>{user.name}</bdi></dd>
+                                <dt>{t!(i18n, auth.email)}</dt><dd><bdi>{user.email}</bdi></dd>
+                                <dt>{t!(i18n, nav.account)}</dt><dd>{crate::lang::labels::role(crate::lang::current(), user.role)}</dd>
                             </dl>
                         </section>
                     })
                 })}
             </Transition>
             <section class="card" aria-labelledby="security-heading">
-                <h2 id="security-heading">"Signing in"</h2>
+                <h2 id="security-heading">{t!(i18n, account.signing_in)}</h2>
                 <ul class="link-list">
-                    <li><a href="/account/profile">"Your profile"</a><div class="muted">"Your name, contact details and sign-in email"</div></li>
-                    <li><a href="/account/password">"Change your password"</a></li>
-                    <li><a href="/account/two-factor">"Two-factor sign-in"</a></li>
-                    <li><a href="/account/sessions">"Your sessions"</a><div class="muted">"Where you are signed in"</div></li>
+                    <li><a href="/account/profile">{t!(i18n, account.profile)}</a><div class="muted">{t!(i18n, account.profile_detail)}</div></li>
+                    <li><a href="/account/password">{t!(i18n, account.change_password)}</a></li>
+                    <li><a href="/account/two-factor">{t!(i18n, account.two_factor)}</a></li>
+                    <li><a href="/account/sessions">{t!(i18n, account.sessions)}</a><div class="muted">{t!(i18n, account.sessions_detail)}</div></li>
                 </ul>
             </section>
         </RequireUser>
@@ -60,25 +62,26 @@ pub fn PasswordPage() -> impl IntoView {
             .is_some_and(|u| u.next_step == Some(AccountStep::ChoosePassword))
     };
     let done = move || matches!(result.get(), Some(Ok(())));
+    let i18n = use_i18n();
     view! {
-        <Title text="Change your password"/>
+        <Title text=tu_string!(i18n, account.change_password)/>
         <RequireUserWithStepsLeft>
             <section class="card narrow">
-                <h1>"Change your password"</h1>
+                <h1>{t!(i18n, account.change_password)}</h1>
                 <Show when=done fallback=move || view! {
                     {move || first_step().then(|| view! {
                         <p class="notice" role="note" data-testid="choose-password">
-                            "Your account was created with a password chosen for you. Choose your own before you go on."
+                            {t!(i18n, account.choose_own_password)}
                         </p>
                     })}
                     <ActionForm action=change attr:class="form">
-                        <label for="current_password">"Current password"</label>
+                        <label for="current_password">{t!(i18n, account.current_password)}</label>
                         <input id="current_password" name="current_password" type="password"
                             autocomplete="current-password" required/>
                         <FieldError result field="current_password"/>
-                        <NewPasswordField result name="new_password" label="New password"
-                            then="Your other devices are signed out; this one stays signed in."/>
-                        <Submit result label="Change password" disabled=change.pending()/>
+                        <NewPasswordField result name="new_password" label=tu_string!(i18n, auth.new_password)
+                            then=tu_string!(i18n, account.others_signed_out)/>
+                        <Submit result label=tu_string!(i18n, account.change_password_button) disabled=change.pending()/>
                     </ActionForm>
                 }>
                     <PasswordChanged/>
@@ -92,15 +95,16 @@ pub fn PasswordPage() -> impl IntoView {
 #[component]
 fn PasswordChanged() -> impl IntoView {
     let auth = use_auth();
+    let i18n = use_i18n();
     view! {
         <div role="status" data-testid="password-changed">
-            <h2>"Your password is changed"</h2>
-            <p>"Every other device that was signed in to your account has been signed out."</p>
+            <h2>{t!(i18n, auth.password_changed)}</h2>
+            <p>{t!(i18n, account.others_were_signed_out)}</p>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     auth.user.await.ok().flatten().map(|user| {
                         let home = user.role.home_path();
-                        view! { <p><a href=home>"Continue"</a></p> }
+                        view! { <p><a href=home>{t!(i18n, account.go_on)}</a></p> }
                     })
                 })}
             </Transition>
@@ -115,16 +119,17 @@ pub fn SessionsPage() -> impl IntoView {
     let auth = use_auth();
     let end = ServerAction::<EndSession>::new();
     let sessions = Resource::new(move || end.version().get(), |_| load_sessions());
+    let i18n = use_i18n();
     view! {
-        <Title text="Your sessions"/>
+        <Title text=tu_string!(i18n, account.sessions)/>
         <RequireUserWithStepsLeft>
-            <PageHeading title="Your sessions">
+            <PageHeading title=tu_string!(i18n, account.sessions)>
                 <ActionForm action=auth.end_all_sessions attr:class="inline-form">
-                    <button type="submit" class="button button-quiet">"Sign out everywhere"</button>
+                    <button type="submit" class="button button-quiet">{t!(i18n, account.sign_out_everywhere)}</button>
                 </ActionForm>
             </PageHeading>
-            <p>"Where your account is signed in now. Sign out any session you do not recognise, then change your password."</p>
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            <p>{t!(i18n, account.sessions_intro)}</p>
+            <Transition fallback=move || view! { <p class="loading">{t!(i18n, app.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match sessions.await {
                         Ok(list) => view! { <SessionList list end/> }.into_any(),
@@ -138,23 +143,25 @@ pub fn SessionsPage() -> impl IntoView {
 
 #[component]
 fn SessionList(list: Vec<SessionSummary>, end: ServerAction<EndSession>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     view! {
         <ul class="sessions" data-testid="sessions">
             {list.into_iter().map(|s| view! {
                 <li class="card session">
                     <p class="session-device">
-                        <strong>{s.device}</strong>
-                        {s.current.then(|| view! { <span class="badge" data-testid="this-device">"This device"</span> })}
+                        <bdi><strong>{s.device}</strong></bdi>
+                        {s.current.then(|| view! { <span class="badge" data-testid="this-device">{t!(i18n, account.this_device)}</span> })}
                     </p>
                     <dl class="facts">
-                        <dt>"Signed in"</dt><dd>{date_time(s.started_at)}</dd>
-                        <dt>"Last used"</dt><dd>{date_time(s.last_used_at)}</dd>
-                        <dt>"Address"</dt><dd>{if s.ip.is_empty() { "Unknown".to_owned() } else { s.ip }}</dd>
+                        <dt>{t!(i18n, account.signed_in_at)}</dt><dd>{date_time(s.started_at)}</dd>
+                        <dt>{t!(i18n, account.last_used)}</dt><dd>{date_time(s.last_used_at)}</dd>
+                        <dt>{t!(i18n, account.address)}</dt><dd><bdi>{if s.ip.is_empty() { td_string!(locale, account.unknown).to_owned() } else { s.ip }}</bdi></dd>
                     </dl>
                     {(!s.current).then(|| view! {
                         <ActionForm action=end attr:class="inline-form">
                             <input type="hidden" name="session_id" value=s.id/>
-                            <button type="submit" class="button button-quiet">"Sign out this session"</button>
+                            <button type="submit" class="button button-quiet">{t!(i18n, account.sign_out_session)}</button>
                         </ActionForm>
                     })}
                 </li>
@@ -178,12 +185,13 @@ pub fn TwoFactorPage() -> impl IntoView {
         },
         |_| load_second_factor(),
     );
+    let i18n = use_i18n();
     view! {
-        <Title text="Two-factor sign-in"/>
+        <Title text=tu_string!(i18n, account.two_factor)/>
         <RequireUserWithStepsLeft>
             <section class="card narrow" data-testid="two-factor">
-                <h1>"Two-factor sign-in"</h1>
-                <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                <h1>{t!(i18n, account.two_factor)}</h1>
+                <Transition fallback=move || view! { <p class="loading">{t!(i18n, app.loading)}</p> }>
                     {move || Suspend::new(async move {
                         match status.await {
                             Ok(status) if status.enrolled => view! { <SecondFactorOn status turn_off/> }.into_any(),
@@ -203,30 +211,32 @@ fn SecondFactorOn(status: SecondFactorStatus, turn_off: ServerAction<TurnOffSeco
     let codes = auth.confirm_second_factor.value();
     let fresh_codes = move || codes.get().and_then(Result::ok).filter(|c| !c.is_empty());
     let result = turn_off.value();
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     view! {
         <p role="status" data-testid="two-factor-on">
-            "Two-factor sign-in is on: signing in takes your password and a code from your authenticator app."
+            {t!(i18n, account.two_factor_on)}
         </p>
         {move || fresh_codes().map(|list| view! {
             <div class="notice" data-testid="recovery-codes">
-                <h2>"Your recovery codes"</h2>
-                <p>"Keep these somewhere safe, away from your phone. Each one signs you in once if you lose the app. They are shown only now."</p>
-                <ul class="recovery-codes">{list.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}</ul>
+                <h2>{t!(i18n, account.recovery_codes)}</h2>
+                <p>{t!(i18n, account.recovery_codes_detail)}</p>
+                <ul class="recovery-codes" dir="ltr">{list.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}</ul>
             </div>
         })}
-        <p class="hint">{format!("Recovery codes left: {}.", status.recovery_codes_left)}</p>
+        <p class="hint">{td_string!(locale, account.codes_left, count = status.recovery_codes_left)}</p>
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                auth.user.await.ok().flatten().map(|user| view! { <p><a href=user.role.home_path()>"Continue"</a></p> })
+                auth.user.await.ok().flatten().map(|user| view! { <p><a href=user.role.home_path()>{t!(i18n, account.go_on)}</a></p> })
             })}
         </Transition>
         {(!status.required).then(|| view! {
-            <h2>"Turn it off"</h2>
+            <h2>{t!(i18n, account.turn_off)}</h2>
             <ActionForm action=turn_off attr:class="form">
-                <label for="off_password">"Current password"</label>
+                <label for="off_password">{t!(i18n, account.current_password)}</label>
                 <input id="off_password" name="current_password" type="password" autocomplete="current-password" required/>
                 <FieldError result field="current_password"/>
-                <Submit result label="Turn off two-factor sign-in" class="button button-quiet" disabled=turn_off.pending()/>
+                <Submit result label=td_string!(locale, account.turn_off_button) class="button button-quiet" disabled=turn_off.pending()/>
             </ActionForm>
         })}
     }
@@ -236,16 +246,17 @@ fn SecondFactorOn(status: SecondFactorStatus, turn_off: ServerAction<TurnOffSeco
 fn SecondFactorSetup(status: SecondFactorStatus) -> impl IntoView {
     let start = ServerAction::<StartSecondFactor>::new();
     let started = start.value();
+    let i18n = use_i18n();
     view! {
         {if status.required {
             view! {
                 <p class="notice" role="note" data-testid="two-factor-required">
-                    "Staff accounts sign in with a code from an authenticator app as well as the password. Set it up to go on."
+                    {t!(i18n, account.two_factor_required)}
                 </p>
             }.into_any()
         } else {
             view! {
-                <p>"Protect your account with a code from an authenticator app (such as Google Authenticator, Microsoft Authenticator or 2FAS) each time you sign in."</p>
+                <p>{t!(i18n, account.two_factor_offer)}</p>
             }.into_any()
         }}
         {move || match started.get() {
@@ -253,7 +264,7 @@ fn SecondFactorSetup(status: SecondFactorStatus) -> impl IntoView {
             other => view! {
                 <ActionForm action=start attr:class="form">
                     {other.and_then(Result::err).map(|error| view! { <ErrorNote error/> })}
-                    <button type="submit" class="button" disabled=move || start.pending().get()>"Set up two-factor sign-in"</button>
+                    <button type="submit" class="button" disabled=move || start.pending().get()>{t!(i18n, account.set_up)}</button>
                 </ActionForm>
             }.into_any(),
         }}
@@ -264,21 +275,22 @@ fn SecondFactorSetup(status: SecondFactorStatus) -> impl IntoView {
 fn ConfirmSecondFactor(enrolment: SecondFactorEnrolment) -> impl IntoView {
     let confirm = use_auth().confirm_second_factor;
     let result = confirm.value();
+    let i18n = use_i18n();
     view! {
         <ol class="steps">
             <li>
-                <p>"Scan this code with your authenticator app:"</p>
+                <p>{t!(i18n, account.scan)}</p>
                 <img class="qr" src=enrolment.qr_data_url width="200" height="200"
-                    alt="QR code of the secret below, for an authenticator app"/>
-                <p>"Or type this secret into the app:"</p>
-                <p><code class="secret" data-testid="totp-secret">{enrolment.secret}</code></p>
+                    alt=tu_string!(i18n, account.qr_alt)/>
+                <p>{t!(i18n, account.or_type)}</p>
+                <p><code class="secret" dir="ltr" data-testid="totp-secret">{enrolment.secret}</code></p>
             </li>
             <li>
                 <ActionForm action=confirm attr:class="form">
-                    <label for="code">"The six-digit code the app shows now"</label>
+                    <label for="code">{t!(i18n, account.code_now)}</label>
                     <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required maxlength="10"/>
                     <FieldError result field="code"/>
-                    <Submit result label="Turn on two-factor sign-in" disabled=confirm.pending()/>
+                    <Submit result label=tu_string!(i18n, account.turn_on_button) disabled=confirm.pending()/>
                 </ActionForm>
             </li>
         </ol>

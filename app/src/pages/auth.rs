@@ -3,6 +3,7 @@ use crate::components::auth::use_auth;
 use crate::components::feedback::{ActionError, FieldError};
 use crate::components::forms::{NewPasswordField, Submit};
 use crate::domain::validate::RESET_LINK_MINUTES;
+use crate::i18n::{t, tu_string, use_i18n};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -10,22 +11,23 @@ use leptos_meta::Title;
 pub fn LoginPage() -> impl IntoView {
     let login = use_auth().login;
     let result = login.value();
+    let i18n = use_i18n();
     view! {
-        <Title text="Sign in"/>
+        <Title text=tu_string!(i18n, nav.sign_in)/>
         <section class="card narrow">
-            <h1>"Sign in"</h1>
+            <h1>{t!(i18n, nav.sign_in)}</h1>
             <ActionForm action=login attr:class="form">
-                <label for="email">"Email"</label>
+                <label for="email">{t!(i18n, auth.email)}</label>
                 <input id="email" name="email" type="email" autocomplete="username" required/>
-                <label for="password">"Password"</label>
+                <label for="password">{t!(i18n, auth.password)}</label>
                 <input id="password" name="password" type="password" autocomplete="current-password" required/>
                 <ActionError result/>
                 <button type="submit" class="button" disabled=move || login.pending().get()>
-                    {move || if login.pending().get() { "Signing in…" } else { "Sign in" }}
+                    {move || if login.pending().get() { tu_string!(i18n, auth.signing_in) } else { tu_string!(i18n, nav.sign_in) }}
                 </button>
             </ActionForm>
-            <p class="hint"><a href="/forgot-password">"Forgot your password?"</a></p>
-            <p class="hint">"New here? "<a href="/register">"Create a patient account"</a></p>
+            <p class="hint"><a href="/forgot-password">{t!(i18n, auth.forgot_link)}</a></p>
+            <p class="hint">{t!(i18n, auth.new_here)}<a href="/register">{t!(i18n, auth.create_patient_account)}</a></p>
         </section>
     }
 }
@@ -35,20 +37,21 @@ pub fn LoginPage() -> impl IntoView {
 pub fn SignInCodePage() -> impl IntoView {
     let verify = use_auth().verify_code;
     let result = verify.value();
+    let i18n = use_i18n();
     view! {
-        <Title text="Enter your code"/>
+        <Title text=tu_string!(i18n, auth.code_title)/>
         <section class="card narrow">
-            <h1>"Enter your code"</h1>
-            <p>"Open your authenticator app and enter the six-digit code it shows for Consilium."</p>
+            <h1>{t!(i18n, auth.code_title)}</h1>
+            <p>{t!(i18n, auth.code_intro)}</p>
             <ActionForm action=verify attr:class="form">
-                <label for="code">"Code"</label>
+                <label for="code">{t!(i18n, auth.code)}</label>
                 <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code"
                     required maxlength="20" aria-describedby="code-hint"/>
-                <p class="hint" id="code-hint">"Lost your phone? Enter one of your recovery codes instead."</p>
+                <p class="hint" id="code-hint">{t!(i18n, auth.code_hint)}</p>
                 <FieldError result field="code"/>
-                <Submit result label="Sign in" disabled=verify.pending()/>
+                <Submit result label=tu_string!(i18n, nav.sign_in) disabled=verify.pending()/>
             </ActionForm>
-            <p class="hint"><a href="/login">"Start again"</a></p>
+            <p class="hint"><a href="/login">{t!(i18n, auth.start_again)}</a></p>
         </section>
     }
 }
@@ -58,30 +61,31 @@ pub fn RegisterPage() -> impl IntoView {
     let register = use_auth().register;
     let result = register.value();
     let sent = move || matches!(result.get(), Some(Ok(())));
+    let i18n = use_i18n();
     view! {
-        <Title text="Create an account"/>
+        <Title text=tu_string!(i18n, auth.register_title)/>
         <section class="card narrow">
-            <h1>"Create a patient account"</h1>
+            <h1>{t!(i18n, auth.create_patient_account)}</h1>
             <Show when=sent fallback=move || view! {
                 <ActionForm action=register attr:class="form">
-                    <label for="name">"Full name"</label>
+                    <label for="name">{t!(i18n, auth.full_name)}</label>
                     <input id="name" name="name" type="text" autocomplete="name" required maxlength="120"/>
                     <FieldError result field="name"/>
-                    <label for="email">"Email"</label>
+                    <label for="email">{t!(i18n, auth.email)}</label>
                     <input id="email" name="email" type="email" autocomplete="email" required/>
                     <FieldError result field="email"/>
-                    <NewPasswordField result name="password" label="Password" then="A few words together work well."/>
+                    <NewPasswordField result name="password" label=tu_string!(i18n, auth.password) then=tu_string!(i18n, auth.password_hint)/>
                     <ActionError result/>
-                    <button type="submit" class="button" disabled=move || register.pending().get()>"Create account"</button>
+                    <button type="submit" class="button" disabled=move || register.pending().get()>{t!(i18n, auth.create_account)}</button>
                 </ActionForm>
             }>
                 <div role="status" data-testid="check-email">
-                    <h2>"Check your email"</h2>
-                    <p>"We have sent a message to the address you gave. Open the link in it to confirm the address and sign in."</p>
-                    <p class="hint">"The link works once, for 24 hours. Nothing arrived? Check your spam folder, or register again with the same address for a new link."</p>
+                    <h2>{t!(i18n, auth.check_email)}</h2>
+                    <p>{t!(i18n, auth.register_sent)}</p>
+                    <p class="hint">{t!(i18n, auth.register_sent_hint)}</p>
                 </div>
             </Show>
-            <p class="hint">"Already registered? "<a href="/login">"Sign in"</a></p>
+            <p class="hint">{t!(i18n, auth.already_registered)}<a href="/login">{t!(i18n, nav.sign_in)}</a></p>
         </section>
     }
 }
@@ -93,18 +97,19 @@ pub fn VerifyEmailPage() -> impl IntoView {
     let verify = use_auth().verify_email;
     let result = verify.value();
     let token = fragment_token();
+    let i18n = use_i18n();
     view! {
-        <Title text="Confirm your email"/>
+        <Title text=tu_string!(i18n, auth.confirm_title)/>
         <section class="card narrow">
-            <h1>"Confirm your email address"</h1>
-            <p>"One step left: confirm that this address is yours, and you are signed in."</p>
+            <h1>{t!(i18n, auth.confirm_heading)}</h1>
+            <p>{t!(i18n, auth.confirm_intro)}</p>
             <ActionForm action=verify attr:class="form">
                 <input type="hidden" name="token" prop:value=move || token.get()/>
                 <FieldError result field="token"/>
                 <ActionError result/>
                 <button type="submit" class="button"
                     disabled=move || verify.pending().get() || token.get().is_empty()>
-                    "Confirm and sign in"
+                    {t!(i18n, auth.confirm_button)}
                 </button>
             </ActionForm>
         </section>
@@ -117,26 +122,27 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     let ask = ServerAction::<RequestPasswordReset>::new();
     let result = ask.value();
     let sent = move || matches!(result.get(), Some(Ok(())));
+    let i18n = use_i18n();
     view! {
-        <Title text="Forgot your password?"/>
+        <Title text=tu_string!(i18n, auth.forgot_link)/>
         <section class="card narrow">
-            <h1>"Forgot your password?"</h1>
+            <h1>{t!(i18n, auth.forgot_link)}</h1>
             <Show when=sent fallback=move || view! {
-                <p>"Enter the email address of your account. We will send you a link to choose a new password."</p>
+                <p>{t!(i18n, auth.forgot_intro)}</p>
                 <ActionForm action=ask attr:class="form">
-                    <label for="email">"Email"</label>
+                    <label for="email">{t!(i18n, auth.email)}</label>
                     <input id="email" name="email" type="email" autocomplete="username" required/>
                     <FieldError result field="email"/>
-                    <Submit result label="Send the link" disabled=ask.pending()/>
+                    <Submit result label=tu_string!(i18n, auth.send_link) disabled=ask.pending()/>
                 </ActionForm>
             }>
                 <div role="status" data-testid="check-email">
-                    <h2>"Check your email"</h2>
-                    <p>"If an account uses that address, a message with a link is on its way. Open it to choose a new password."</p>
-                    <p class="hint">{format!("The link works once, for {RESET_LINK_MINUTES} minutes.")}</p>
+                    <h2>{t!(i18n, auth.check_email)}</h2>
+                    <p>{t!(i18n, auth.forgot_sent)}</p>
+                    <p class="hint">{t!(i18n, auth.reset_link_valid, count = || RESET_LINK_MINUTES)}</p>
                 </div>
             </Show>
-            <p class="hint"><a href="/login">"Back to sign in"</a></p>
+            <p class="hint"><a href="/login">{t!(i18n, auth.back_to_sign_in)}</a></p>
         </section>
     }
 }
@@ -149,23 +155,24 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let result = reset.value();
     let done = move || matches!(result.get(), Some(Ok(())));
     let token = fragment_token();
+    let i18n = use_i18n();
     view! {
-        <Title text="Choose a new password"/>
+        <Title text=tu_string!(i18n, auth.reset_title)/>
         <section class="card narrow">
-            <h1>"Choose a new password"</h1>
+            <h1>{t!(i18n, auth.reset_title)}</h1>
             <Show when=done fallback=move || view! {
                 <ActionForm action=reset attr:class="form">
                     <input type="hidden" name="token" prop:value=move || token.get()/>
-                    <NewPasswordField result name="password" label="New password"
-                        then="Every device signed in to your account is signed out."/>
+                    <NewPasswordField result name="password" label=tu_string!(i18n, auth.new_password)
+                        then=tu_string!(i18n, auth.reset_signs_out)/>
                     <FieldError result field="token"/>
-                    <Submit result label="Set the new password"
+                    <Submit result label=tu_string!(i18n, auth.set_password)
                         disabled=Signal::derive(move || reset.pending().get() || token.get().is_empty())/>
                 </ActionForm>
             }>
                 <div role="status" data-testid="password-changed">
-                    <h2>"Your password is changed"</h2>
-                    <p><a href="/login">"Sign in with your new password"</a></p>
+                    <h2>{t!(i18n, auth.password_changed)}</h2>
+                    <p><a href="/login">{t!(i18n, auth.sign_in_new_password)}</a></p>
                 </div>
             </Show>
         </section>

@@ -3,7 +3,6 @@ use crate::components::auth::RequireUser;
 use crate::components::cases::{date, date_time, StatusBadge};
 use crate::components::feedback::{FieldError, Loaded};
 use crate::components::forms::{CaseFields, Submit};
-use crate::domain::intake::SEXES;
 use crate::domain::payment::PaymentStatus;
 use crate::domain::{CaseAction, CaseStatus, Relation};
 use crate::error::AppError;
@@ -13,6 +12,8 @@ use crate::pages::case_review::{
 };
 use crate::pages::case_staff::{CoordinatorPicker, PaymentPrompt, SpecialistPicker, StaffActions, Team};
 use crate::pages::intake::DocumentRows;
+use crate::i18n::{t, td_string, tu_string, use_i18n};
+use crate::lang;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -38,8 +39,9 @@ pub fn CasePage() -> impl IntoView {
         },
         |(id, _, _, _, _)| load_case(id.into()),
     );
+    let i18n = use_i18n();
     view! {
-        <Title text="Case"/>
+        <Title text=tu_string!(i18n, cases.col_case)/>
         <RequireUser>
             <CaseDetail case close staff review/>
         </RequireUser>
@@ -53,8 +55,9 @@ fn CaseDetail(
     staff: StaffActions,
     review: ReviewActions,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
-        <Loaded resource=case loading="Loading the case…" ready=move |view| view! { <CaseBody view close staff review/> }/>
+        <Loaded resource=case loading=tu_string!(i18n, case.loading) ready=move |view| view! { <CaseBody view close staff review/> }/>
     }
 }
 
@@ -66,17 +69,19 @@ fn CaseBody(
     review: ReviewActions,
 ) -> impl IntoView {
     let s = view.summary.clone();
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     let documents_wanted = view.requests.iter().any(|r| r.is_open());
     let refund = view
         .payment
         .as_ref()
         .filter(|p| p.status == PaymentStatus::Succeeded)
-        .map(|p| p.amount.display());
+        .map(|p| lang::format::money(locale, &p.amount));
     let next = (view.relation == Relation::Owner).then(|| {
         if documents_wanted && view.actions.contains(&CaseAction::ProvideRequestedDocuments) {
-            "Your specialists need more documents: upload them in the checklist below."
+            td_string!(locale, case.documents_needed)
         } else {
-            s.status.next_step_for_patient()
+            lang::labels::next_step_for_patient(locale, s.status)
         }
     });
     let closing: Vec<CaseAction> = view
@@ -88,16 +93,16 @@ fn CaseBody(
     view! {
         <Title text=s.reference.clone()/>
         <header class="case-header">
-            <h1>"Case "<span class="case-ref">{s.reference.clone()}</span></h1>
+            <h1>{t!(i18n, case.heading, <num> = <span class="case-ref"/>, reference = s.reference.clone())}</h1>
             <StatusBadge status=s.status/>
         </header>
         {next.map(|text| view! { <p class="next-step" data-testid="next-step">{text}</p> })}
         <dl class="facts">
-            <dt>"Patient"</dt><dd>{s.patient_name.clone()}</dd>
-            <dt>"Category"</dt><dd>{s.category.clone().unwrap_or_else(|| "Not chosen yet".into())}</dd>
-            <dt>"Review"</dt><dd>{s.review_type.clone().unwrap_or_else(|| "Not chosen yet".into())}</dd>
-            <dt>"Opened"</dt><dd>{date(s.created_at)}</dd>
-            <dt>"Expected by"</dt><dd>{s.expected_review_at.map(date).unwrap_or_else(|| "Set when specialists are assigned".into())}</dd>
+            <dt>{t!(i18n, cases.col_patient)}</dt><dd><bdi>{s.patient_name.clone()}</bdi></dd>
+            <dt>{t!(i18n, cases.col_category)}</dt><dd>{s.category.clone().unwrap_or_else(|| td_string!(locale, case.not_chosen).into())}</dd>
+            <dt>{t!(i18n, cases.col_review)}</dt><dd>{s.review_type.clone().unwrap_or_else(|| td_string!(locale, case.not_chosen).into())}</dd>
+            <dt>{t!(i18n, cases.col_opened)}</dt><dd>{date(s.created_at)}</dd>
+            <dt>{t!(i18n, cases.col_expected)}</dt><dd>{s.expected_review_at.map(date).unwrap_or_else(|| td_string!(locale, case.expected_when_assigned).into())}</dd>
         </dl>
         <ReportCard view=view.clone()/>
         <PaymentPrompt view=view.clone() actions=staff/>
@@ -106,16 +111,16 @@ fn CaseBody(
         <Team view=view.clone() actions=staff/>
         <Requests view=view.clone() actions=review/>
         {(view.relation == Relation::Owner && s.status == CaseStatus::Draft).then(|| view! {
-            <p><a class="button" href=format!("/cases/{}/edit", s.id)>"Continue with this case"</a></p>
+            <p><a class="button" href=format!("/cases/{}/edit", s.id)>{t!(i18n, case.continue_draft)}</a></p>
         })}
         {view.details.closed_reason.clone().map(|reason| view! {
-            <p class="notice" data-testid="closed-reason"><strong>"Reason: "</strong>{reason}</p>
+            <p class="notice" data-testid="closed-reason"><strong>{t!(i18n, case.reason)}</strong>{reason}</p>
         })}
         <CaseText details=view.details.clone()/>
         <section aria-labelledby="documents-title">
-            <h2 id="documents-title">"Medical documents"</h2>
+            <h2 id="documents-title">{t!(i18n, case.documents)}</h2>
             {if view.documents.is_empty() {
-                view! { <p class="empty">"No documents yet."</p> }.into_any()
+                view! { <p class="empty">{t!(i18n, case.no_documents)}</p> }.into_any()
             } else {
                 view! { <DocumentRows list=view.documents.clone() remove=ServerAction::new() editable=false/> }.into_any()
             }}
@@ -132,10 +137,12 @@ fn CaseBody(
 
 #[component]
 fn CaseText(details: CaseDetails) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     let sex = details
         .patient_sex
         .as_deref()
-        .and_then(|s| SEXES.iter().find(|(v, _)| *v == s).map(|(_, label)| *label))
+        .and_then(|s| lang::labels::sex(locale, s))
         .unwrap_or("—");
     let age = details
         .patient_age
@@ -146,30 +153,33 @@ fn CaseText(details: CaseDetails) -> impl IntoView {
     };
     view! {
         <section aria-labelledby="details-title">
-            <h2 id="details-title">"About the patient"</h2>
-            <p>{format!("Age {age} · {sex}")}</p>
-            {block("Medical history", details.medical_history)}
-            {block("Current treatment", details.current_treatment)}
-            {block("Questions for the specialists", details.questions)}
+            <h2 id="details-title">{t!(i18n, case.about_patient)}</h2>
+            <p>{td_string!(locale, case.age_and_sex, age = age, sex = sex)}</p>
+            {block(td_string!(locale, case.medical_history), details.medical_history)}
+            {block(td_string!(locale, case.current_treatment), details.current_treatment)}
+            {block(td_string!(locale, case.questions), details.questions)}
         </section>
     }
 }
 
 #[component]
 fn Timeline(entries: Vec<TimelineEntry>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     view! {
         <section aria-labelledby="timeline-title">
-            <h2 id="timeline-title">"Timeline"</h2>
+            <h2 id="timeline-title">{t!(i18n, case.timeline)}</h2>
             {if entries.is_empty() {
-                view! { <p class="empty">"Nothing has happened on this case yet."</p> }.into_any()
+                view! { <p class="empty">{t!(i18n, case.timeline_empty)}</p> }.into_any()
             } else {
                 view! {
                     <ol class="timeline" data-testid="timeline">
                         {entries.into_iter().map(|e| view! {
                             <li>
-                                <strong>{e.label.text()}</strong>
+                                <strong>{lang::labels::timeline(locale, e.label)}</strong>
                                 <span class="muted">
-                                    {format!(" · {}{}", date_time(e.at), e.actor_name.map(|n| format!(" · {n}")).unwrap_or_default())}
+                                    {format!(" · {}", date_time(e.at))}
+                                    {e.actor_name.map(|n| view! { " · "<bdi>{n}</bdi> })}
                                 </span>
                                 {(!e.detail.is_empty()).then(|| view! { <p class="detail">{e.detail}</p> })}
                             </li>
@@ -191,9 +201,11 @@ fn CloseForm(
     refund: Option<String>,
 ) -> impl IntoView {
     let result = close.value();
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     let (title, button) = match action {
-        CaseAction::Reject => ("Reject this case", "Reject case"),
-        _ => ("Cancel this case", "Cancel case"),
+        CaseAction::Reject => (td_string!(locale, case.reject_title), td_string!(locale, case.reject_button)),
+        _ => (td_string!(locale, case.cancel_title), td_string!(locale, case.cancel_button)),
     };
     view! {
         <details class="danger-zone">
@@ -201,10 +213,10 @@ fn CloseForm(
             <ActionForm action=close attr:class="form">
                 <CaseFields case_id version/>
                 <input type="hidden" name="action" value=action.as_str()/>
-                <label for=format!("reason-{}", action.as_str())>"Reason (shown to the patient)"</label>
+                <label for=format!("reason-{}", action.as_str())>{t!(i18n, case.reason_label)}</label>
                 <textarea id=format!("reason-{}", action.as_str()) name="reason" required maxlength="1000"></textarea>
                 <FieldError result field="reason"/>
-                {refund.map(|amount| view! { <p class="hint">{format!("The payment of {amount} is refunded in full.")}</p> })}
+                {refund.map(|amount| view! { <p class="hint">{td_string!(locale, case.refunded_in_full, amount = amount)}</p> })}
                 <Submit result label=button class="button button-danger"/>
             </ActionForm>
         </details>

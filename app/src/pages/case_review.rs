@@ -9,6 +9,7 @@ use crate::components::forms::{ActionCard, CaseFields, Submit};
 use crate::components::upload::Uploader;
 use crate::domain::review::MAX_REQUEST_ITEMS;
 use crate::domain::{CaseAction, CaseStatus, Relation};
+use crate::i18n::{t, td_string, use_i18n};
 use crate::model::{CaseView, DocumentRequestView, OpinionView};
 use leptos::prelude::*;
 
@@ -74,20 +75,22 @@ pub fn ReportCard(view: CaseView) -> impl IntoView {
     if !view.report_ready {
         return ().into_any();
     }
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     let id = view.summary.id;
     let title = if view.relation == Relation::Owner {
-        "Your report is ready"
+        td_string!(locale, review.report_ready)
     } else {
-        "Final report"
+        td_string!(locale, review.report_final)
     };
     view! {
         <section class="card action-card report-card" data-testid="report-card">
             <h2>{title}</h2>
-            <p>"The specialists' opinions and the coordinator's summary, in one report."</p>
+            <p>{t!(i18n, review.report_intro)}</p>
             <p class="actions">
-                <a class="button" href=format!("/cases/{id}/report")>"Read the report"</a>
+                <a class="button" href=format!("/cases/{id}/report")>{t!(i18n, review.read_report)}</a>
                 " "
-                <a class="button button-quiet" href=format!("/cases/{id}/report.pdf?download=1")>"Download PDF"</a>
+                <a class="button button-quiet" href=format!("/cases/{id}/report.pdf?download=1")>{t!(i18n, review.download_pdf)}</a>
             </p>
         </section>
     }
@@ -104,9 +107,10 @@ pub fn Requests(view: CaseView, actions: ReviewActions) -> impl IntoView {
     let can_provide = view.actions.contains(&CaseAction::ProvideRequestedDocuments);
     let case_id = view.summary.id.clone();
     let owner = view.relation == Relation::Owner;
+    let locale = use_i18n().get_locale_untracked();
     view! {
         <section aria-labelledby="requests-title" data-testid="requests">
-            <h2 id="requests-title">{if owner { "Documents your specialists asked for" } else { "Document requests" }}</h2>
+            <h2 id="requests-title">{if owner { td_string!(locale, review.requests_owner) } else { td_string!(locale, review.requests_staff) }}</h2>
             {view.requests.into_iter().map(|r| view! {
                 <RequestCard request=r case_id=case_id.to_string() can_provide actions/>
             }).collect_view()}
@@ -122,16 +126,18 @@ fn RequestCard(
     can_provide: bool,
     actions: ReviewActions,
 ) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     let open = request.is_open();
     let status = match request.fulfilled_at {
-        Some(at) => format!("All provided · {}", date(at)),
-        None => "Waiting for documents".to_owned(),
+        Some(at) => td_string!(locale, review.all_provided, when = date(at)),
+        None => td_string!(locale, review.waiting_documents).to_owned(),
     };
     let on_uploaded = Callback::new(move |_| actions.done.update(|n| *n += 1));
     view! {
         <article class="card request" class:open=open data-testid="request">
             <p>
-                <strong>{format!("{} asked on {}", request.requested_by, date_time(request.created_at))}</strong>
+                <strong>{t!(i18n, review.asked_on, <who> = <bdi/>, name = request.requested_by.clone(), when = date_time(request.created_at))}</strong>
                 <span class="muted">{format!(" · {status}")}</span>
             </p>
             {(!request.note.is_empty()).then(|| view! { <p class="prose">{request.note.clone()}</p> })}
@@ -141,15 +147,15 @@ fn RequestCard(
                     view! {
                         <li class:done=done data-testid="request-item">
                             <span class="check-mark" aria-hidden="true">{if done { "✓" } else { "○" }}</span>
-                            <span class="item-label">{item.label.clone()}</span>
+                            <span class="item-label"><bdi>{item.label.clone()}</bdi></span>
                             {match item.document_id {
                                 Some(doc) => view! {
-                                    <a class="muted" href=format!("/documents/{doc}") target="_blank" rel="noopener">" · provided"</a>
+                                    <a class="muted" href=format!("/documents/{doc}") target="_blank" rel="noopener">{format!(" · {}", td_string!(locale, review.provided))}</a>
                                 }.into_any(),
                                 None if can_provide => view! {
                                     <Uploader case_id=case_id.clone() on_uploaded item=item.id/>
                                 }.into_any(),
-                                None => view! { <span class="muted">" · not yet provided"</span> }.into_any(),
+                                None => view! { <span class="muted">{format!(" · {}", td_string!(locale, review.not_yet_provided))}</span> }.into_any(),
                             }}
                         </li>
                     }
@@ -165,32 +171,34 @@ pub fn RequestForm(view: CaseView, actions: ReviewActions) -> impl IntoView {
     if view.relation == Relation::Owner || !view.actions.contains(&CaseAction::RequestDocuments) {
         return ().into_any();
     }
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     let result = actions.request.value();
     let rows = RwSignal::new(3_usize);
     let full = move || rows.get() >= MAX_REQUEST_ITEMS;
     view! {
-        <ActionCard heading_id="ask-title" title="Ask the patient for documents" testid="request-form">
-            <p class="hint">"The patient sees a checklist and uploads each one. The case cannot be completed while a request is open."</p>
+        <ActionCard heading_id="ask-title" title=td_string!(locale, review.ask_title) testid="request-form">
+            <p class="hint">{t!(i18n, review.ask_hint)}</p>
             <ActionForm action=actions.request attr:class="form">
                 <input type="hidden" name="case_id" value=view.summary.id.clone()/>
                 <fieldset class="fieldset">
-                    <legend>"Documents needed"</legend>
+                    <legend>{t!(i18n, review.documents_needed)}</legend>
                     <For each=move || 0..rows.get() key=|i| *i let:i>
                         <input type="text" name="items[]" maxlength="200"
-                            aria-label=format!("Document {}", i + 1)
-                            placeholder=if i == 0 { "e.g. Echocardiography report, March 2026" } else { "" }/>
+                            aria-label=td_string!(locale, review.document_number, number = i + 1)
+                            placeholder=if i == 0 { td_string!(locale, review.item_placeholder) } else { "" }/>
                     </For>
                     <button type="button" class="button button-quiet"
                         disabled=full
                         on:click=move |_| rows.update(|n| *n = (*n + 1).min(MAX_REQUEST_ITEMS))>
-                        "Add another document"
+                        {t!(i18n, review.add_document)}
                     </button>
                 </fieldset>
                 <FieldError result field="items"/>
-                <label for="request-note">"Note to the patient (optional)"</label>
+                <label for="request-note">{t!(i18n, review.note_label)}</label>
                 <textarea id="request-note" name="note" maxlength="2000" rows="3"></textarea>
                 <FieldError result field="note"/>
-                <Submit result label="Send the request"/>
+                <Submit result label=td_string!(locale, review.send_request)/>
             </ActionForm>
         </ActionCard>
     }
@@ -203,11 +211,13 @@ pub fn OpinionEditor(view: CaseView, actions: ReviewActions) -> impl IntoView {
     if view.relation != Relation::Specialist {
         return ().into_any();
     }
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     let mine = view.opinions.iter().find(|o| o.mine).cloned();
     if let Some(opinion) = mine.clone().filter(|o| o.submitted_at.is_some()) {
         return view! {
             <section aria-labelledby="my-opinion-title" data-testid="my-opinion">
-                <h2 id="my-opinion-title">"Your opinion"</h2>
+                <h2 id="my-opinion-title">{t!(i18n, review.your_opinion)}</h2>
                 <OpinionBody opinion/>
             </section>
         }
@@ -219,32 +229,33 @@ pub fn OpinionEditor(view: CaseView, actions: ReviewActions) -> impl IntoView {
     let draft = mine.unwrap_or_else(empty_opinion);
     let result = actions.opinion.value();
     let saved = move || {
-        matches!(result.get(), Some(Ok(()))).then(|| view! { <p class="success" role="status">"Saved."</p> })
+        matches!(result.get(), Some(Ok(()))).then(|| view! { <p class="success" role="status">{t!(i18n, review.saved)}</p> })
     };
+    let optional = td_string!(locale, review.optional);
     let area =
         move |id: &'static str, label: &'static str, hint: &'static str, value: String, required: bool| {
             view! {
-                <label for=id>{label}{(!required).then_some(" (optional)")}</label>
+                <label for=id>{label}{(!required).then_some(optional)}</label>
                 {(!hint.is_empty()).then(|| view! { <p class="hint">{hint}</p> })}
                 <textarea id=id name=id rows="6" maxlength="20000">{value}</textarea>
                 <FieldError result field=id/>
             }
         };
     view! {
-        <ActionCard heading_id="opinion-title" title="Your medical opinion" testid="opinion-editor">
-            <p class="hint">"Save a draft as often as you like. Once submitted, the opinion cannot be changed. Other specialists do not see it before the case is completed."</p>
+        <ActionCard heading_id="opinion-title" title=td_string!(locale, review.opinion_title) testid="opinion-editor">
+            <p class="hint">{t!(i18n, review.opinion_hint)}</p>
             <ActionForm action=actions.opinion attr:class="form">
                 <input type="hidden" name="case_id" value=view.summary.id.clone()/>
-                {area("assessment", "Assessment", "Your reading of the case and its documents.", draft.assessment, true)}
-                {area("recommendation", "Recommendation", "What you advise the patient and their doctors to do.", draft.recommendation, true)}
-                {area("diagnosis", "Diagnosis", "", draft.diagnosis, false)}
-                {area("treatment", "Suggested treatment", "", draft.treatment, false)}
+                {area("assessment", td_string!(locale, review.assessment), td_string!(locale, review.assessment_hint), draft.assessment, true)}
+                {area("recommendation", td_string!(locale, review.recommendation), td_string!(locale, review.recommendation_hint), draft.recommendation, true)}
+                {area("diagnosis", td_string!(locale, review.diagnosis), "", draft.diagnosis, false)}
+                {area("treatment", td_string!(locale, review.treatment), "", draft.treatment, false)}
                 <ActionError result/>
                 {saved}
                 <p class="actions">
-                    <button type="submit" name="intent" value="save" class="button button-quiet">"Save draft"</button>
+                    <button type="submit" name="intent" value="save" class="button button-quiet">{t!(i18n, intake.save)}</button>
                     " "
-                    <button type="submit" name="intent" value="submit" class="button">"Submit opinion"</button>
+                    <button type="submit" name="intent" value="submit" class="button">{t!(i18n, review.submit_opinion)}</button>
                 </p>
             </ActionForm>
         </ActionCard>
@@ -272,20 +283,21 @@ fn empty_opinion() -> OpinionView {
 
 #[component]
 fn OpinionBody(opinion: OpinionView) -> impl IntoView {
+    let locale = use_i18n().get_locale_untracked();
     let part = |title: &'static str, text: String| {
         (!text.is_empty()).then(|| view! { <h4>{title}</h4><p class="prose">{text}</p> })
     };
     view! {
         <p class="muted">
             {match opinion.submitted_at {
-                Some(at) => format!("Submitted {}", date_time(at)),
-                None => format!("Draft · saved {}", date_time(opinion.updated_at)),
+                Some(at) => td_string!(locale, review.submitted_on, when = date_time(at)),
+                None => td_string!(locale, review.draft_saved, when = date_time(opinion.updated_at)),
             }}
         </p>
-        {part("Assessment", opinion.assessment)}
-        {part("Recommendation", opinion.recommendation)}
-        {part("Diagnosis", opinion.diagnosis)}
-        {part("Suggested treatment", opinion.treatment)}
+        {part(td_string!(locale, review.assessment), opinion.assessment)}
+        {part(td_string!(locale, review.recommendation), opinion.recommendation)}
+        {part(td_string!(locale, review.diagnosis), opinion.diagnosis)}
+        {part(td_string!(locale, review.treatment), opinion.treatment)}
     }
 }
 
@@ -301,9 +313,10 @@ pub fn Opinions(view: CaseView) -> impl IntoView {
     if others.is_empty() || view.relation == Relation::Owner {
         return ().into_any();
     }
+    let i18n = use_i18n();
     view! {
         <section aria-labelledby="opinions-title" data-testid="opinions">
-            <h2 id="opinions-title">"Specialist opinions"</h2>
+            <h2 id="opinions-title">{t!(i18n, review.opinions_title)}</h2>
             {others.into_iter().map(|o| view! {
                 <article class="card opinion" data-testid="opinion">
                     <h3>{o.author.display()}</h3>
@@ -331,30 +344,52 @@ pub fn CoordinatorReview(view: CaseView, actions: ReviewActions) -> impl IntoVie
     let open_requests = view.requests.iter().filter(|r| r.is_open()).count();
     let specialists = view.team.iter().filter(|m| !m.is_coordinator).count();
     let blocker = crate::domain::review::completion_blocker(specialists, &waiting, open_requests);
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    // The domain's reason is English; the same conditions, in that order, pick the reader's.
+    let blocked = blocker.is_some();
+    let reason = blocked.then(|| {
+        if specialists == 0 {
+            t!(i18n, review.blocker_no_specialists).into_any()
+        } else if waiting.is_empty() {
+            td_string!(locale, review.blocker_requests, count = open_requests).into_any()
+        } else {
+            let names = waiting.clone();
+            let separator = td_string!(locale, review.list_separator);
+            let list = move || {
+                names
+                    .iter()
+                    .enumerate()
+                    .map(|(i, name)| view! { {(i > 0).then_some(separator)}<bdi>{name.clone()}</bdi> })
+                    .collect_view()
+            };
+            t!(i18n, review.blocker_waiting, names = list).into_any()
+        }
+    });
     let remind_result = actions.remind.value();
     let result = actions.summary.value();
     let case_id = view.summary.id.clone();
     let remind_case = case_id.clone();
     view! {
-        <ActionCard heading_id="summary-title" title="Final summary" testid="final-summary">
-            {match blocker.clone() {
+        <ActionCard heading_id="summary-title" title=td_string!(locale, review.summary_title) testid="final-summary">
+            {match reason {
                 Some(reason) => view! { <p class="notice" data-testid="summary-blocker">{reason}</p> }.into_any(),
-                None => view! { <p class="hint">"Every opinion is in. Your summary completes the case and produces the patient's PDF report."</p> }.into_any(),
+                None => view! { <p class="hint">{t!(i18n, review.all_in)}</p> }.into_any(),
             }}
             {(!waiting.is_empty()).then(move || view! {
                 <ActionForm action=actions.remind attr:class="inline-form">
                     <input type="hidden" name="case_id" value=remind_case/>
-                    <button type="submit" class="button button-quiet">"Remind the specialists"</button>
+                    <button type="submit" class="button button-quiet">{t!(i18n, review.remind)}</button>
                 </ActionForm>
-                {move || matches!(remind_result.get(), Some(Ok(()))).then(|| view! { <p class="success" role="status">"Reminder sent."</p> })}
+                {move || matches!(remind_result.get(), Some(Ok(()))).then(|| view! { <p class="success" role="status">{t!(i18n, review.reminder_sent)}</p> })}
                 <ActionError result=remind_result/>
             })}
             <ActionForm action=actions.summary attr:class="form">
                 <CaseFields case_id=case_id.clone() version=view.summary.version/>
-                <label for="summary">"Summary for the patient"</label>
+                <label for="summary">{t!(i18n, review.summary_label)}</label>
                 <textarea id="summary" name="summary" rows="8" maxlength="20000" required></textarea>
                 <FieldError result field="summary"/>
-                <Submit result label="Complete the case" disabled=blocker.is_some()/>
+                <Submit result label=td_string!(locale, review.complete) disabled=blocked/>
             </ActionForm>
         </ActionCard>
     }

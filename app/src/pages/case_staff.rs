@@ -6,6 +6,8 @@ use crate::components::feedback::{ActionError, FieldError};
 use crate::components::forms::{ActionCard, CaseFields, Submit};
 use crate::domain::payment::PaymentStatus;
 use crate::domain::{CaseAction, CaseStatus, Relation};
+use crate::i18n::{t, td_string, use_i18n};
+use crate::lang;
 use crate::model::{CaseView, TeamMember};
 use leptos::prelude::*;
 
@@ -59,32 +61,34 @@ pub fn CoordinatorPicker(view: CaseView, actions: StaffActions) -> impl IntoView
     let result = actions.assign.value();
     let (case_id, version) = (view.summary.id.clone(), view.summary.version);
     let choices: Vec<_> = view.choices.into_iter().filter(|c| c.id != current).collect();
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     let title = if change {
-        "Change the coordinator"
+        td_string!(locale, staff.change_title)
     } else {
-        "Assign a coordinator"
+        td_string!(locale, staff.assign_title)
     };
     let button = if change {
-        "Change coordinator"
+        td_string!(locale, staff.change_button)
     } else {
-        "Assign coordinator"
+        td_string!(locale, staff.assign_button)
     };
     let hint = if change {
-        "Possible until the patient has paid. The payment link stays the same."
+        td_string!(locale, staff.change_hint)
     } else {
-        "The patient is then asked to pay, and the coordinator is notified."
+        td_string!(locale, staff.assign_hint)
     };
     view! {
         <ActionCard heading_id="coordinator-title" title testid="coordinator-picker">
             <p class="hint">{hint}</p>
             <ActionForm action=actions.assign attr:class="form">
                 <CaseFields case_id version/>
-                <label for="coordinator_id">"Coordinator (eligible for this medical area)"</label>
+                <label for="coordinator_id">{t!(i18n, staff.coordinator_label)}</label>
                 <select id="coordinator_id" name="coordinator_id" required>
-                    <option value="">"Choose…"</option>
+                    <option value="">{t!(i18n, intake.choose)}</option>
                     {choices.into_iter().map(|c| view! {
                         <option value=c.id>
-                            {format!("{} {} · {} · {} open case{}", c.title, c.name, c.specialties, c.open_cases, if c.open_cases == 1 { "" } else { "s" })}
+                            {format!("{} {} · {} · {}", c.title, c.name, c.specialties, td_string!(locale, staff.open_cases, count = c.open_cases))}
                         </option>
                     }).collect_view()}
                 </select>
@@ -101,24 +105,26 @@ pub fn PaymentPrompt(view: CaseView, actions: StaffActions) -> impl IntoView {
     let (Relation::Owner, Some(payment)) = (view.relation, view.payment.clone()) else {
         return ().into_any();
     };
-    let amount = payment.amount.display();
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let amount = lang::format::money(locale, &payment.amount);
     let (case_id, version) = (view.summary.id.clone(), view.summary.version);
     match view.summary.status {
         CaseStatus::AwaitingPayment => view! {
             <section class="card action-card pay" data-testid="payment-prompt">
-                <h2>"Pay to start the review"</h2>
-                <p>{format!("Your coordinator is ready. The review costs {amount}.")}</p>
-                <a class="button" href=payment.checkout_url>{format!("Pay {amount}")}</a>
+                <h2>{t!(i18n, staff.pay_heading)}</h2>
+                <p>{td_string!(locale, staff.pay_ready, amount = &amount)}</p>
+                <a class="button" href=payment.checkout_url>{td_string!(locale, checkout.pay, amount = &amount)}</a>
             </section>
         }
         .into_any(),
         CaseStatus::PaymentFailed => view! {
             <section class="card action-card pay" data-testid="payment-prompt">
-                <h2>"The payment did not go through"</h2>
-                <p>"Nothing was charged. You can try again, or cancel the case below."</p>
+                <h2>{t!(i18n, staff.failed_heading)}</h2>
+                <p>{t!(i18n, staff.failed_detail)}</p>
                 <ActionForm action=actions.retry attr:class="inline-form">
                     <CaseFields case_id version/>
-                    <button type="submit" class="button">"Try the payment again"</button>
+                    <button type="submit" class="button">{t!(i18n, staff.retry)}</button>
                 </ActionForm>
                 <ActionError result=actions.retry.value()/>
             </section>
@@ -126,9 +132,9 @@ pub fn PaymentPrompt(view: CaseView, actions: StaffActions) -> impl IntoView {
         .into_any(),
         _ => {
             let text = match payment.status {
-                PaymentStatus::Refunded => format!("Refunded: {amount}"),
-                PaymentStatus::Succeeded => format!("Paid: {amount}"),
-                _ => format!("Payment: {amount}"),
+                PaymentStatus::Refunded => td_string!(locale, staff.refunded, amount = &amount),
+                PaymentStatus::Succeeded => td_string!(locale, staff.paid, amount = &amount),
+                _ => td_string!(locale, staff.payment, amount = &amount),
             };
             view! { <p class="muted" data-testid="payment-status">{text}</p> }.into_any()
         }
@@ -146,28 +152,30 @@ pub fn SpecialistPicker(view: CaseView, actions: StaffActions) -> impl IntoView 
     }
     let result = actions.specialists.value();
     let first = view.summary.status == CaseStatus::PaymentSuccessful;
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     let label = if first {
-        "Assign specialists"
+        td_string!(locale, staff.assign_specialists)
     } else {
-        "Add specialists"
+        td_string!(locale, staff.add_specialists)
     };
     let (case_id, version) = (view.summary.id.clone(), view.summary.version);
     let choices = view.choices;
     view! {
         <ActionCard heading_id="specialists-title" title=label testid="specialist-picker">
             {if choices.is_empty() {
-                view! { <p class="empty">"Every eligible specialist is already on this case."</p> }.into_any()
+                view! { <p class="empty">{t!(i18n, staff.all_assigned)}</p> }.into_any()
             } else {
                 view! {
                     <ActionForm action=actions.specialists attr:class="form">
                         <CaseFields case_id version/>
                         <fieldset class="fieldset pool">
-                            <legend>"Specialists for this medical area"</legend>
+                            <legend>{t!(i18n, staff.pool_legend)}</legend>
                             {choices.into_iter().map(|c| view! {
                                 <label class="check">
                                     <input type="checkbox" name="specialists[]" value=c.id/>
-                                    {format!("{} {}", c.title, c.name)}
-                                    <span class="muted">{format!(" · {} · {} open case{}", c.specialties, c.open_cases, if c.open_cases == 1 { "" } else { "s" })}</span>
+                                    <bdi>{format!("{} {}", c.title, c.name)}</bdi>
+                                    <span class="muted">{format!(" · {} · {}", c.specialties, td_string!(locale, staff.open_cases, count = c.open_cases))}</span>
                                 </label>
                             }).collect_view()}
                         </fieldset>
@@ -188,9 +196,10 @@ pub fn Team(view: CaseView, actions: StaffActions) -> impl IntoView {
         return ().into_any();
     }
     let (case_id, version) = (view.summary.id.clone(), view.summary.version);
+    let locale = use_i18n().get_locale_untracked();
     view! {
         <section aria-labelledby="team-title" data-testid="team">
-            <h2 id="team-title">{if view.relation == Relation::Owner { "Your care team" } else { "Care team" }}</h2>
+            <h2 id="team-title">{if view.relation == Relation::Owner { td_string!(locale, staff.your_care_team) } else { td_string!(locale, staff.care_team) }}</h2>
             <ul class="team">
                 {view.team.into_iter().map(|m| {
                     let remove = m.removable.then(|| (case_id.to_string(), m.id.clone()));
@@ -212,36 +221,38 @@ fn TeamRow(
     actions: StaffActions,
     staff: bool,
 ) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     let progress = (staff && !member.is_coordinator).then(|| {
         if member.opinion_submitted {
-            view! { <span class="badge badge-done">"Opinion in"</span> }.into_any()
+            view! { <span class="badge badge-done">{t!(i18n, staff.opinion_in)}</span> }.into_any()
         } else {
-            view! { <span class="badge">"Reviewing"</span> }.into_any()
+            view! { <span class="badge">{t!(i18n, staff.reviewing)}</span> }.into_any()
         }
     });
     let role = if member.is_coordinator {
-        "Coordinator"
+        td_string!(locale, staff.coordinator)
     } else {
-        "Specialist"
+        td_string!(locale, staff.specialist)
     };
     view! {
         <li class="team-member">
             <div>
-                <strong>{format!("{} {}", member.title, member.name)}</strong>
+                <strong><bdi>{format!("{} {}", member.title, member.name)}</bdi></strong>
                 <span class="muted">{format!(" · {role} · {}", member.specialties)}</span>
                 " "{progress}
             </div>
             {member.contact_email.map(|email| view! {
                 <div class="contact">
                     <a href=format!("mailto:{email}")>{email.clone()}</a>
-                    {member.contact_phone.map(|phone| view! { <span>{format!(" · {phone}")}</span> })}
+                    {member.contact_phone.map(|phone| view! { <span>" · "<bdi dir="ltr">{phone}</bdi></span> })}
                 </div>
             })}
             {remove.map(|(case_id, specialist_id)| view! {
                 <ActionForm action=actions.remove attr:class="inline-form">
                     <CaseFields case_id version/>
                     <input type="hidden" name="specialist_id" value=specialist_id/>
-                    <button type="submit" class="button button-quiet">"Remove"</button>
+                    <button type="submit" class="button button-quiet">{t!(i18n, intake.remove)}</button>
                 </ActionForm>
             })}
         </li>

@@ -5,18 +5,17 @@ use crate::components::feedback::Loaded;
 use crate::domain::{CaseStatus, Role};
 use crate::error::AppError;
 use crate::model::{CaseSummary, ClinicianCases};
+use crate::i18n::{t, tu_string, use_i18n};
 use leptos::prelude::*;
 
 /// The clinician's home: cases they coordinate and cases they review.
-const NONE_TO_COORDINATE: &str = "No cases to coordinate here. An administrator assigns them to you.";
-const NONE_TO_REVIEW: &str = "No cases to review here. A coordinator assigns them to you.";
-
 #[component]
 pub fn ClinicianHomePage() -> impl IntoView {
     let live = crate::components::live::use_live();
     let cases = Resource::new(move || live.tick(), |_| load_clinician_cases());
+    let i18n = use_i18n();
     view! {
-        <RolePage title="My cases" role=Role::Clinician><ClinicianHome cases/></RolePage>
+        <RolePage title=tu_string!(i18n, nav.my_cases) role=Role::Clinician><ClinicianHome cases/></RolePage>
     }
 }
 
@@ -44,22 +43,23 @@ fn ClinicianHome(cases: Resource<Result<ClinicianCases, AppError>>) -> impl Into
         text: RwSignal::new(String::new()),
         status: RwSignal::new(String::new()),
     };
+    let i18n = use_i18n();
     view! {
         <form class="filters" on:submit=|ev| ev.prevent_default()>
             <div class="filter">
-                <label for="case-filter">"Find"</label>
-                <input id="case-filter" type="search" placeholder="Reference or patient name"
+                <label for="case-filter">{t!(i18n, clinician.find)}</label>
+                <input id="case-filter" type="search" placeholder=tu_string!(i18n, clinician.find_placeholder)
                     on:input=move |ev| filters.text.set(event_target_value(&ev))/>
             </div>
             <div class="filter">
-                <label for="status-filter">"Status"</label>
+                <label for="status-filter">{t!(i18n, cases.col_status)}</label>
                 <select id="status-filter" on:change=move |ev| filters.status.set(event_target_value(&ev))>
-                    <option value="">"Any status"</option>
-                    {CaseStatus::ALL.iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
+                    <option value="">{t!(i18n, clinician.any_status)}</option>
+                    {CaseStatus::ALL.iter().map(|s| view! { <option value=s.as_str()>{crate::lang::labels::status(crate::lang::current(), *s)}</option> }).collect_view()}
                 </select>
             </div>
         </form>
-        <Loaded resource=cases loading="Loading your cases…" ready=move |lists| view! { <Lists lists filters/> }/>
+        <Loaded resource=cases loading=tu_string!(i18n, patient.loading_cases) ready=move |lists| view! { <Lists lists filters/> }/>
     }
 }
 
@@ -75,14 +75,17 @@ fn Lists(lists: ClinicianCases, filters: Filters) -> impl IntoView {
             .cloned()
             .collect::<Vec<_>>()
     };
+    let i18n = use_i18n();
+    let none_to_coordinate = tu_string!(i18n, clinician.none_to_coordinate);
+    let none_to_review = tu_string!(i18n, clinician.none_to_review);
     view! {
         <section aria-labelledby="coordinating">
-            <h1 id="coordinating">"Cases I coordinate"</h1>
-            {move || view! { <CaseTable cases=shown(&coordinating) show_patient=true empty=NONE_TO_COORDINATE/> }}
+            <h1 id="coordinating">{t!(i18n, clinician.coordinating)}</h1>
+            {move || view! { <CaseTable cases=shown(&coordinating) show_patient=true empty=none_to_coordinate/> }}
         </section>
         <section aria-labelledby="reviewing">
-            <h2 id="reviewing">"Cases I review"</h2>
-            {move || view! { <CaseTable cases=shown(&reviewing) show_patient=true empty=NONE_TO_REVIEW/> }}
+            <h2 id="reviewing">{t!(i18n, clinician.reviewing)}</h2>
+            {move || view! { <CaseTable cases=shown(&reviewing) show_patient=true empty=none_to_review/> }}
         </section>
     }
 }

@@ -9,9 +9,12 @@ use crate::components::forms::CaseFields;
 use crate::components::upload::Uploader;
 use crate::domain::document::human_size;
 use crate::domain::intake::{DraftInput, MAX_TEXT_CHARS, SEXES};
+
 use crate::domain::{CaseStatus, Role};
 use crate::error::AppError;
 use crate::model::{CaseView, Catalog, DocumentInfo};
+use crate::i18n::{t, td_string, tu_string, use_i18n};
+use crate::lang;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -42,9 +45,10 @@ pub fn IntakePage() -> impl IntoView {
         delete,
         uploaded,
     };
+    let i18n = use_i18n();
     view! {
-        <RolePage title="Your case" role=Role::Patient>
-            <Transition fallback=|| view! { <p class="loading">"Loading your case…"</p> }>
+        <RolePage title=tu_string!(i18n, intake.title) role=Role::Patient>
+            <Transition fallback=move || view! { <p class="loading">{t!(i18n, intake.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match (case.await, catalog.await) {
                         (Ok(view), Ok(catalog)) => view! { <IntakeForm view catalog documents actions/> }.into_any(),
@@ -72,11 +76,13 @@ fn IntakeForm(
     actions: IntakeActions,
 ) -> impl IntoView {
     let summary = view.summary.clone();
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     if summary.status != CaseStatus::Draft {
         return view! {
             <section class="notice">
-                <h1>"This case has been submitted"</h1>
-                <p>"It can no longer be edited. "<a href=format!("/cases/{}", summary.id)>"Open the case"</a></p>
+                <h1>{t!(i18n, intake.submitted)}</h1>
+                <p>{t!(i18n, intake.no_longer_editable)}<a href=format!("/cases/{}", summary.id)>{t!(i18n, intake.open_case)}</a></p>
             </section>
         }
         .into_any();
@@ -89,41 +95,41 @@ fn IntakeForm(
     let on_uploaded = Callback::new(move |_| actions.uploaded.update(|n| *n += 1));
     view! {
         <header class="case-header">
-            <h1>"Your case "<span class="case-ref">{reference}</span></h1>
-            <span class="badge badge-draft">"Draft"</span>
+            <h1>{t!(i18n, intake.heading, <num> = <span class="case-ref"/>, reference = reference.clone())}</h1>
+            <span class="badge badge-draft">{t!(i18n, status.draft)}</span>
         </header>
-        <p class="hint">"Your answers are kept as a draft until you submit. You can leave and come back at any time."</p>
+        <p class="hint">{t!(i18n, intake.kept_as_draft)}</p>
         <ActionForm action=actions.save attr:class="form intake" attr:id="intake-form">
             <CaseFields case_id=form_case_id version=summary.version/>
             <ReviewChoice catalog=catalog.clone() input=input.clone() result/>
             <PatientFacts input=input.clone() result/>
-            <TextField name="medical_history" label="Medical history" value=input.medical_history.clone() result
-                hint="Diagnoses so far, symptoms and when they started, relevant tests and operations."/>
-            <TextField name="current_treatment" label="Current treatment (optional)" value=input.current_treatment.clone() result
-                hint="Medicines with doses, therapies, planned procedures."/>
-            <TextField name="questions" label="Your questions for the specialists" value=input.questions.clone() result
-                hint="One question per line. The specialists answer each of them."/>
+            <TextField name="medical_history" label=td_string!(locale, case.medical_history) value=input.medical_history.clone() result
+                hint=td_string!(locale, intake.history_hint)/>
+            <TextField name="current_treatment" label=td_string!(locale, intake.treatment_label) value=input.current_treatment.clone() result
+                hint=td_string!(locale, intake.treatment_hint)/>
+            <TextField name="questions" label=td_string!(locale, intake.questions_label) value=input.questions.clone() result
+                hint=td_string!(locale, intake.questions_hint)/>
         </ActionForm>
         <section class="documents" aria-labelledby="documents-title">
-            <h2 id="documents-title">"Medical documents"</h2>
+            <h2 id="documents-title">{t!(i18n, case.documents)}</h2>
             <DocumentList documents remove=actions.remove editable=true/>
             <Uploader case_id=case_id.to_string() on_uploaded/>
             <FieldError result field="documents"/>
         </section>
         <div class="form-actions">
             <ActionError result/>
-            {move || matches!(result.get(), Some(Ok(()))).then(|| view! { <p class="success" role="status">"Draft saved."</p> })}
+            {move || matches!(result.get(), Some(Ok(()))).then(|| view! { <p class="success" role="status">{t!(i18n, intake.saved)}</p> })}
             <button type="submit" form="intake-form" name="intent" value="save" class="button button-quiet"
-                disabled=move || actions.save.pending().get()>"Save draft"</button>
+                disabled=move || actions.save.pending().get()>{t!(i18n, intake.save)}</button>
             <button type="submit" form="intake-form" name="intent" value="submit" class="button"
-                disabled=move || actions.save.pending().get()>"Submit for review"</button>
+                disabled=move || actions.save.pending().get()>{t!(i18n, intake.submit)}</button>
         </div>
         <details class="danger-zone">
-            <summary>"Delete this draft"</summary>
-            <p>"The draft and its documents are deleted for good."</p>
+            <summary>{t!(i18n, intake.delete_title)}</summary>
+            <p>{t!(i18n, intake.delete_detail)}</p>
             <ActionForm action=actions.delete attr:class="inline-form">
                 <CaseFields case_id=delete_case_id version=summary.version/>
-                <button type="submit" class="button button-danger">"Delete draft"</button>
+                <button type="submit" class="button button-danger">{t!(i18n, intake.delete_button)}</button>
             </ActionForm>
             <ActionError result=actions.delete.value()/>
         </details>
@@ -139,30 +145,33 @@ fn ReviewChoice(
 ) -> impl IntoView {
     let chosen = RwSignal::new(input.review_type_id.clone());
     let types = catalog.review_types.clone();
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     let price_line = move || {
         types.iter().find(|t| t.id == chosen.get()).map(|t| {
-            format!(
-                "{} · written opinions expected within {} days of specialists being assigned",
-                t.price.display(),
-                t.expected_days
+            td_string!(
+                locale,
+                intake.price_line,
+                price = lang::format::money(locale, &t.price),
+                count = t.expected_days
             )
         })
     };
     view! {
-        <label for="review_type_id">"Type of review"</label>
+        <label for="review_type_id">{t!(i18n, intake.review_type)}</label>
         <select id="review_type_id" name="review_type_id" on:change=move |ev| chosen.set(event_target_value(&ev))>
-            <option value="">"Choose…"</option>
+            <option value="">{t!(i18n, intake.choose)}</option>
             {catalog.review_types.iter().map(|t| view! {
                 <option value=t.id.clone() selected=t.id == input.review_type_id>
-                    {format!("{} — {}", t.name, t.price.display())}
+                    {format!("{} — {}", t.name, lang::format::money(locale, &t.price))}
                 </option>
             }).collect_view()}
         </select>
         <p class="hint" data-testid="price-line">{price_line}</p>
         <FieldError result field="review_type_id"/>
-        <label for="category_id">"Medical area"</label>
+        <label for="category_id">{t!(i18n, intake.medical_area)}</label>
         <select id="category_id" name="category_id">
-            <option value="">"Choose…"</option>
+            <option value="">{t!(i18n, intake.choose)}</option>
             {catalog.categories.iter().map(|c| view! {
                 <option value=c.id.clone() selected=c.id == input.category_id>{c.name.clone()}</option>
             }).collect_view()}
@@ -176,20 +185,22 @@ fn PatientFacts(
     input: DraftInput,
     #[prop(into)] result: Signal<Option<Result<(), AppError>>>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     view! {
         <div class="row">
             <div class="field">
-                <label for="patient_age">"Age of the patient"</label>
+                <label for="patient_age">{t!(i18n, intake.age)}</label>
                 <input id="patient_age" name="patient_age" type="number" min="0" max="130" inputmode="numeric"
                     value=input.patient_age.clone()/>
                 <FieldError result field="patient_age"/>
             </div>
             <div class="field">
-                <label for="patient_sex">"Sex"</label>
+                <label for="patient_sex">{t!(i18n, intake.sex)}</label>
                 <select id="patient_sex" name="patient_sex">
-                    <option value="">"Choose…"</option>
-                    {SEXES.iter().map(|(value, label)| view! {
-                        <option value=*value selected=input.patient_sex == *value>{*label}</option>
+                    <option value="">{t!(i18n, intake.choose)}</option>
+                    {SEXES.iter().map(|(value, _)| view! {
+                        <option value=*value selected=input.patient_sex == *value>{lang::labels::sex(locale, value)}</option>
                     }).collect_view()}
                 </select>
                 <FieldError result field="patient_sex"/>
@@ -222,11 +233,12 @@ pub fn DocumentList(
     remove: ServerAction<RemoveDocument>,
     editable: bool,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading documents…"</p> }>
+        <Transition fallback=move || view! { <p class="loading">{t!(i18n, intake.loading_documents)}</p> }>
             {move || Suspend::new(async move {
                 match documents.await {
-                    Ok(list) if list.is_empty() => view! { <p class="empty">"No documents yet."</p> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p class="empty">{t!(i18n, case.no_documents)}</p> }.into_any(),
                     Ok(list) => view! { <DocumentRows list remove editable/> }.into_any(),
                     Err(error) => view! { <ErrorNote error/> }.into_any(),
                 }
@@ -242,20 +254,22 @@ pub fn DocumentRows(
     remove: ServerAction<RemoveDocument>,
     editable: bool,
 ) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     view! {
         <ul class="document-list" data-testid="documents">
             {list.into_iter().map(|d| view! {
                 <li>
-                    <span class="document-name">{d.name.clone()}</span>
-                    <span class="muted">{format!("{} · {}", d.media_type.label(), human_size(d.size_bytes))}</span>
+                    <bdi class="document-name">{d.name.clone()}</bdi>
+                    <span class="muted">{format!("{} · {}", lang::labels::media_type(locale, d.media_type), human_size(d.size_bytes))}</span>
                     {d.media_type.viewable_inline().then(|| view! {
-                        <a href=format!("/documents/{}", d.id) target="_blank" rel="noopener">"View"</a>
+                        <a href=format!("/documents/{}", d.id) target="_blank" rel="noopener">{t!(i18n, intake.view)}</a>
                     })}
-                    <a href=format!("/documents/{}?download=1", d.id)>"Download"</a>
+                    <a href=format!("/documents/{}?download=1", d.id)>{t!(i18n, intake.download)}</a>
                     {editable.then(|| view! {
                         <ActionForm action=remove attr:class="inline-form">
                             <input type="hidden" name="document_id" value=d.id.clone()/>
-                            <button type="submit" class="button button-quiet">"Remove"</button>
+                            <button type="submit" class="button button-quiet">{t!(i18n, intake.remove)}</button>
                         </ActionForm>
                     })}
                 </li>

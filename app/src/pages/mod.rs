@@ -17,6 +17,7 @@ pub mod profile;
 pub mod report;
 
 use crate::components::auth::use_auth;
+use crate::i18n::{t, tu_string, use_i18n};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
@@ -40,22 +41,20 @@ pub fn Landing() -> impl IntoView {
 
 #[component]
 fn Intro() -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <section class="hero">
-            <h1>"A second opinion from specialists, without the waiting room"</h1>
-            <p class="lead">
-                "Send us your medical records and your questions. A coordinating doctor chooses the "
-                "right specialists, they review your case, and you receive a written report."
-            </p>
+            <h1>{t!(i18n, landing.title)}</h1>
+            <p class="lead">{t!(i18n, landing.lead)}</p>
             <ol class="steps">
-                <li><strong>"Describe your case"</strong>" and upload your documents."</li>
-                <li><strong>"We assign a coordinator"</strong>" and you pay for the review."</li>
-                <li><strong>"Specialists review"</strong>" and may ask for more documents."</li>
-                <li><strong>"Read your report"</strong>" in the browser or as a PDF."</li>
+                <li>{t!(i18n, landing.step_describe, <b> = <strong/>)}</li>
+                <li>{t!(i18n, landing.step_coordinator, <b> = <strong/>)}</li>
+                <li>{t!(i18n, landing.step_review, <b> = <strong/>)}</li>
+                <li>{t!(i18n, landing.step_report, <b> = <strong/>)}</li>
             </ol>
             <p class="actions">
-                <a class="button" href="/register">"Start a case"</a>
-                <a class="button button-quiet" href="/login">"Sign in"</a>
+                <a class="button" href="/register">{t!(i18n, landing.start)}</a>
+                <a class="button button-quiet" href="/login">{t!(i18n, nav.sign_in)}</a>
             </p>
         </section>
     }
@@ -64,11 +63,12 @@ fn Intro() -> impl IntoView {
 #[component]
 pub fn NotFound() -> impl IntoView {
     crate::components::feedback::set_page_status(http::StatusCode::NOT_FOUND);
+    let i18n = use_i18n();
     view! {
-        <Title text="Not found"/>
+        <Title text=tu_string!(i18n, not_found.title)/>
         <section class="notice">
-            <h1>"Page not found"</h1>
-            <p><a href="/">"Go to the home page"</a></p>
+            <h1>{t!(i18n, not_found.heading)}</h1>
+            <p><a href="/">{t!(i18n, not_found.home)}</a></p>
         </section>
     }
 }

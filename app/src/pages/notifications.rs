@@ -4,6 +4,7 @@ use crate::components::cases::date_time;
 use crate::components::feedback::ErrorNote;
 use crate::components::layout::PageHeading;
 use crate::components::live::use_live;
+use crate::i18n::{t, tu_string, use_i18n};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -16,29 +17,34 @@ pub fn NotificationsPage() -> impl IntoView {
         move || (live.tick(), mark_read.version().get()),
         |_| load_notifications(),
     );
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     view! {
-        <Title text="Notifications"/>
+        <Title text=tu_string!(i18n, nav.notifications)/>
         <RequireUser>
-            <PageHeading title="Notifications">
+            <PageHeading title=tu_string!(i18n, nav.notifications)>
                 <ActionForm action=mark_read attr:class="inline-form">
-                    <button type="submit" class="button button-quiet">"Mark all as read"</button>
+                    <button type="submit" class="button button-quiet">{t!(i18n, notifications.mark_all_read)}</button>
                 </ActionForm>
             </PageHeading>
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            <Transition fallback=move || view! { <p class="loading">{t!(i18n, app.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match list.await {
-                        Ok(items) if items.is_empty() => view! { <p class="empty">"Nothing yet. Updates on your cases appear here."</p> }.into_any(),
+                        Ok(items) if items.is_empty() => view! { <p class="empty">{t!(i18n, notifications.empty)}</p> }.into_any(),
                         Ok(items) => view! {
                             <ul class="notifications" data-testid="notifications">
-                                {items.into_iter().map(|n| view! {
+                                {items.into_iter().map(|n| {
+                                    let heading = n.heading(locale);
+                                    view! {
                                     <li class=if n.read { "read" } else { "unread" }>
                                         {match n.case_id {
-                                            Some(id) => view! { <a href=format!("/cases/{id}")>{n.title.clone()}</a> }.into_any(),
-                                            None => view! { <span>{n.title.clone()}</span> }.into_any(),
+                                            Some(id) => view! { <a href=format!("/cases/{id}")>{heading}</a> }.into_any(),
+                                            None => view! { <span>{heading}</span> }.into_any(),
                                         }}
                                         <span class="muted">{format!(" · {}", date_time(n.created_at))}</span>
                                         {(!n.body.is_empty()).then(|| view! { <p class="detail">{n.body}</p> })}
                                     </li>
+                                    }
                                 }).collect_view()}
                             </ul>
                         }.into_any(),

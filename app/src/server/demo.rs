@@ -124,6 +124,7 @@ pub async fn load_if_empty(db: &Db) -> Result<bool, AppError> {
         name,
         password_hash: &hash,
         role,
+        language: crate::lang::Locale::en,
     };
     users::insert(&mut tx, &user("admin@consilium.test", "Alex Morgan", Role::Admin)).await?;
     users::insert(

@@ -21,6 +21,7 @@ fn registration(email: &str) -> Registration {
         name: "Ana Kowalska".into(),
         email: email.into(),
         password: PASSWORD.into(),
+        language: app::lang::Locale::ar,
     }
 }
 
@@ -132,6 +133,7 @@ on_both_backends!(bad_registration_input_lists_every_field_and_writes_nothing, |
         name: " ".into(),
         email: "nope".into(),
         password: "short".into(),
+        language: app::lang::Locale::en,
     };
     let err = accounts::register(&t.db, &t.config, bad, "").await.unwrap_err();
     for field in ["name", "email", "password"] {

@@ -575,7 +575,8 @@ on_both_backends!(dashboards_say_what_each_person_has_to_do_next, |t| {
     let attention = |list: &[app::model::CaseSummary]| {
         list.iter()
             .find(|c| c.id == id)
-            .and_then(|c| c.attention.clone())
+            .and_then(|c| c.attention)
+            .map(|a| app::lang::labels::attention(app::lang::Locale::en, a))
             .unwrap_or_default()
     };
     let coordinator = case_view::clinician_cases(&t.db, &as_(&s.coordinators[0]))

@@ -7,6 +7,7 @@ use crate::components::filters::{SelectFilter, TextFilter};
 use crate::domain::{CaseStatus, Role};
 use crate::error::AppError;
 use crate::model::{CaseSummary, Catalog, Page};
+use crate::i18n::{t, td_string, tu_string, use_i18n};
 use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
@@ -28,8 +29,9 @@ pub fn QueuePage() -> impl IntoView {
     });
     let cases = Resource::new(move || current.get(), case_queue);
     let catalog = Resource::new(|| (), |_| load_queue_filters());
+    let i18n = use_i18n();
     view! {
-        <RolePage title="Case queue" role=Role::Admin><Queue current cases catalog/></RolePage>
+        <RolePage title=tu_string!(i18n, nav.case_queue) role=Role::Admin><Queue current cases catalog/></RolePage>
     }
 }
 
@@ -40,25 +42,27 @@ fn Queue(
     catalog: Resource<Result<Catalog, AppError>>,
 ) -> impl IntoView {
     let current = move || current.get();
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     let statuses = CaseStatus::ALL
         .iter()
-        .map(|s| (s.as_str().to_owned(), s.label().to_owned()))
+        .map(|s| (s.as_str().to_owned(), crate::lang::labels::status(locale, *s).to_owned()))
         .collect();
     view! {
-        <h1>"Case queue"</h1>
+        <h1>{t!(i18n, nav.case_queue)}</h1>
         <Form method="GET" action="" attr:class="filters">
-            <TextFilter id="search" label="Search" kind="search" placeholder="Reference or patient name"
+            <TextFilter id="search" label=td_string!(locale, queue.search) kind="search" placeholder=td_string!(locale, clinician.find_placeholder)
                 current=Signal::derive(move || current().search)/>
-            <SelectFilter id="status" label="Status" any="Any status" choices=statuses
+            <SelectFilter id="status" label=td_string!(locale, cases.col_status) any=td_string!(locale, clinician.any_status) choices=statuses
                 current=Signal::derive(move || current().status)/>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     catalog.await.ok().map(|catalog| view! { <CatalogFilters catalog current/> })
                 })}
             </Transition>
-            <button type="submit" class="button">"Filter"</button>
+            <button type="submit" class="button">{t!(i18n, queue.filter)}</button>
         </Form>
-        <Loaded resource=cases loading="Loading cases…" ready=move |page| view! { <QueueResults page query=current()/> }/>
+        <Loaded resource=cases loading=td_string!(locale, queue.loading) ready=move |page| view! { <QueueResults page query=current()/> }/>
     }
 }
 
@@ -69,10 +73,11 @@ fn CatalogFilters(
 ) -> impl IntoView {
     let areas = catalog.categories.into_iter().map(|c| (c.id, c.name)).collect();
     let reviews = catalog.review_types.into_iter().map(|t| (t.id, t.name)).collect();
+    let locale = crate::lang::current();
     view! {
-        <SelectFilter id="category_id" label="Medical area" any="Any area" choices=areas
+        <SelectFilter id="category_id" label=td_string!(locale, intake.medical_area) any=td_string!(locale, queue.any_area) choices=areas
             current=Signal::derive(move || current().category_id)/>
-        <SelectFilter id="review_type_id" label="Review" any="Any review" choices=reviews
+        <SelectFilter id="review_type_id" label=td_string!(locale, cases.col_review) any=td_string!(locale, queue.any_review) choices=reviews
             current=Signal::derive(move || current().review_type_id)/>
     }
 }
@@ -91,13 +96,15 @@ fn QueueResults(page: Page<CaseSummary>, query: QueueQuery) -> impl IntoView {
     };
     let previous = (page.page > 1).then(|| link(page.page - 1));
     let next = (page.page < pages).then(|| link(page.page + 1));
+    let locale = crate::lang::current();
     view! {
-        <p class="muted">{format!("{} case{}", page.total, if page.total == 1 { "" } else { "s" })}</p>
-        <CaseTable cases=page.items show_patient=true empty="No cases match these filters."/>
-        <nav class="pager" aria-label="Pages">
-            {previous.map(|href| view! { <a href=href rel="prev">"← Newer"</a> })}
-            <span>{format!("Page {} of {pages}", page.page)}</span>
-            {next.map(|href| view! { <a href=href rel="next">"Older →"</a> })}
+        <p class="muted">{td_string!(locale, queue.total, count = page.total)}</p>
+        <CaseTable cases=page.items show_patient=true empty=td_string!(locale, queue.none)/>
+        <nav class="pager" aria-label=td_string!(locale, queue.pages)>
+            // The arrows point outwards in the reading direction (the translations turn them).
+            {previous.map(|href| view! { <a href=href rel="prev">{td_string!(locale, queue.newer)}</a> })}
+            <span>{td_string!(locale, queue.page_of, page = page.page, pages = pages)}</span>
+            {next.map(|href| view! { <a href=href rel="next">{td_string!(locale, queue.older)}</a> })}
         </nav>
     }
 }

@@ -1,6 +1,7 @@
 use crate::model::{CaseId, UserId};
 use crate::server::db::run::{self, args};
 use crate::server::db::Result;
+use crate::lang::Locale;
 use sqlx::AnyConnection;
 
 /// The PostgreSQL channel on which a committed notification names its recipient.
@@ -45,13 +46,13 @@ pub async fn unread_count(conn: &mut AnyConnection, user_id: &UserId) -> Result<
     run::scalar_one(conn, SQL, args![user_id]).await
 }
 
-/// Names and sign-in emails of the given users, for email notifications.
-pub async fn contacts(conn: &mut AnyConnection, ids: &[UserId]) -> Result<Vec<(String, String)>> {
+/// The sign-in email and language of each of the given users who is active, for emails.
+pub async fn contacts(conn: &mut AnyConnection, ids: &[UserId]) -> Result<Vec<(String, Locale)>> {
     let mut out = Vec::new();
     for id in ids {
-        const SQL: &str = "SELECT id, email FROM users WHERE id = $1 AND active = 1";
+        const SQL: &str = "SELECT email, language FROM users WHERE id = $1 AND active = 1";
         let row: Option<(String, String)> = run::fetch_optional(&mut *conn, SQL, args![id]).await?;
-        out.extend(row);
+        out.extend(row.map(|(email, language)| (email, crate::lang::parse(&language).unwrap_or_default())));
     }
     Ok(out)
 }
@@ -71,6 +72,8 @@ pub async fn watermark<'e>(
 struct Row {
     id: String,
     case_id: Option<CaseId>,
+    kind: String,
+    case_reference: Option<String>,
     title: String,
     body: String,
     created_at: i64,
@@ -83,14 +86,17 @@ pub async fn recent<'e>(
     limit: i64,
 ) -> Result<Vec<crate::model::Notification>> {
     const SQL: &str =
-        "SELECT id, case_id, title, body, created_at, read_at FROM notifications WHERE user_id = $1 \
-         ORDER BY created_at DESC, id LIMIT $2";
+        "SELECT n.id, n.case_id, n.kind, c.reference AS case_reference, n.title, n.body, n.created_at, \
+         n.read_at FROM notifications n LEFT JOIN review_cases c ON c.id = n.case_id \
+         WHERE n.user_id = $1 ORDER BY n.created_at DESC, n.id LIMIT $2";
     let rows: Vec<Row> = run::fetch_all(ex, SQL, args![user_id, limit]).await?;
     Ok(rows
         .into_iter()
         .map(|r| crate::model::Notification {
             id: r.id,
             case_id: r.case_id,
+            event: r.kind.parse().ok(),
+            case_reference: r.case_reference,
             title: r.title,
             body: r.body,
             created_at: crate::model::from_ms(r.created_at),

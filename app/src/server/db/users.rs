@@ -23,9 +23,16 @@ pub struct UserRow {
     pub totp_secret: Option<String>,
     /// The time step of the last code accepted (none is accepted twice).
     pub totp_last_step: i64,
+    /// The language the person reads the service in (`en`, `ar`).
+    pub language: String,
 }
 
 impl UserRow {
+    /// The stored language; the CHECK constraint admits only ours.
+    pub fn language(&self) -> crate::lang::Locale {
+        crate::lang::parse(&self.language).unwrap_or_default()
+    }
+
     pub fn role(&self) -> Role {
         // The CHECK constraint admits only known roles; an unknown one is treated as the least
         // privileged rather than crashing the request.
@@ -53,6 +60,7 @@ pub struct NewUser<'a> {
     pub name: &'a str,
     pub password_hash: &'a str,
     pub role: Role,
+    pub language: crate::lang::Locale,
 }
 
 pub struct ClinicianProfile<'a> {
@@ -64,8 +72,8 @@ pub struct ClinicianProfile<'a> {
 
 pub async fn insert(conn: &mut AnyConnection, user: &NewUser<'_>) -> Result<UserId> {
     let id = UserId::from(super::new_id());
-    const SQL: &str = "INSERT INTO users (id, email, name, password_hash, role, active, created_at) \
-         VALUES ($1, $2, $3, $4, $5, 1, $6)";
+    const SQL: &str = "INSERT INTO users (id, email, name, password_hash, role, active, created_at, language) \
+         VALUES ($1, $2, $3, $4, $5, 1, $6, $7)";
     run::execute(
         conn,
         SQL,
@@ -75,7 +83,8 @@ pub async fn insert(conn: &mut AnyConnection, user: &NewUser<'_>) -> Result<User
             user.name,
             user.password_hash,
             user.role.as_str(),
-            super::now_ms()
+            super::now_ms(),
+            crate::lang::code(user.language)
         ],
     )
     .await?;
@@ -108,15 +117,22 @@ pub async fn insert_profile(
 pub async fn find_by_email<'e>(ex: impl Executes<'e>, email: &str) -> Result<Option<UserRow>> {
     const SQL: &str =
         "SELECT id, email, name, password_hash, role, active, email_verified, must_change_password, \
-         totp_secret, totp_last_step FROM users WHERE email = $1";
+         totp_secret, totp_last_step, language FROM users WHERE email = $1";
     run::fetch_optional(ex, SQL, args![email]).await
 }
 
 pub async fn find_by_id<'e>(ex: impl Executes<'e>, id: &UserId) -> Result<Option<UserRow>> {
     const SQL: &str =
         "SELECT id, email, name, password_hash, role, active, email_verified, must_change_password, \
-         totp_secret, totp_last_step FROM users WHERE id = $1";
+         totp_secret, totp_last_step, language FROM users WHERE id = $1";
     run::fetch_optional(ex, SQL, args![id]).await
+}
+
+/// Keeps the language a person chose; whether they exist is the caller's to know.
+pub async fn set_language(conn: &mut AnyConnection, id: &UserId, language: crate::lang::Locale) -> Result<()> {
+    const SQL: &str = "UPDATE users SET language = $1 WHERE id = $2";
+    run::execute(conn, SQL, args![crate::lang::code(language), id]).await?;
+    Ok(())
 }
 
 pub async fn set_active(conn: &mut AnyConnection, id: &UserId, active: bool) -> Result<u64> {

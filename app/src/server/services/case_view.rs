@@ -10,6 +10,7 @@ use crate::domain::{visibility, CaseAction, CaseStatus, Relation};
 use crate::error::AppError;
 use crate::model::{CaseId, UserId};
 use crate::model::{
+    Attention,
     CaseSummary, CaseView, ClinicianCases, Page, PageRequest, PaymentInfo, QueueQuery, StaffChoice,
     TeamMember,
 };
@@ -161,7 +162,7 @@ pub async fn my_cases(db: &Db, caller: &Person) -> Result<Vec<CaseSummary>, AppE
         .map(|listed| {
             let mut case = listed.summary;
             if case.status == CaseStatus::DoctorsAssigned && listed.open_requests > 0 {
-                case.attention = Some("Your specialists asked for documents".into());
+                case.attention = Some(Attention::DocumentsAsked);
             }
             case
         })
@@ -186,12 +187,11 @@ pub async fn clinician_cases(db: &Db, caller: &Person) -> Result<ClinicianCases,
         .map(|listed| {
             let mut case = listed.summary;
             if case.status == CaseStatus::DoctorsAssigned {
-                let text = if mine_in.contains(&case.id) {
-                    "Your opinion is in"
+                case.attention = Some(if mine_in.contains(&case.id) {
+                    Attention::OpinionIn
                 } else {
-                    "Your opinion is due"
-                };
-                case.attention = Some(text.into());
+                    Attention::OpinionDue
+                });
             }
             case
         })
@@ -203,14 +203,13 @@ pub async fn clinician_cases(db: &Db, caller: &Person) -> Result<ClinicianCases,
 }
 
 /// What the coordinator has to do on a case, if anything.
-fn coordinator_attention(status: CaseStatus, waiting: i64, open_requests: i64) -> Option<String> {
+fn coordinator_attention(status: CaseStatus, waiting: i64, open_requests: i64) -> Option<Attention> {
     match status {
-        CaseStatus::PaymentSuccessful => Some("Assign the specialists".into()),
+        CaseStatus::PaymentSuccessful => Some(Attention::AssignSpecialists),
         CaseStatus::DoctorsAssigned => Some(match (waiting, open_requests) {
-            (0, 0) => "Ready for your summary".to_owned(),
-            (0, _) => "Waiting for the patient's documents".to_owned(),
-            (1, _) => "Waiting for 1 opinion".to_owned(),
-            (n, _) => format!("Waiting for {n} opinions"),
+            (0, 0) => Attention::ReadyForSummary,
+            (0, _) => Attention::WaitingForDocuments,
+            (n, _) => Attention::WaitingForOpinions(u32::try_from(n).unwrap_or(u32::MAX)),
         }),
         _ => None,
     }

@@ -1,5 +1,6 @@
 //! Registration, sign-in and sign-out, and the admin's management of staff accounts.
 
+mod language;
 mod own;
 mod profile;
 mod recovery;
@@ -8,6 +9,7 @@ mod second_factor;
 mod staff;
 
 pub use super::throttle::ACCOUNT_FREE_ATTEMPTS;
+pub use language::choose_language;
 pub use own::{change_password, end_all_sessions, end_session, list_sessions, PasswordChange};
 pub use profile::{
     confirm_email_change, load_profile, request_email_change, save_profile, EMAIL_CHANGE_LINK_HOURS,
@@ -57,12 +59,14 @@ impl Client {
 pub struct SignedIn {
     pub token: String,
     pub user: CurrentUser,
+    pub language: crate::lang::Locale,
 }
 
 impl SignedIn {
     fn new(token: String, user: users::UserRow) -> SignedIn {
         SignedIn {
             token,
+            language: user.language(),
             user: user.into_current(),
         }
     }

@@ -20,6 +20,8 @@ pub struct Registration {
     pub name: String,
     pub email: String,
     pub password: String,
+    /// The language the visitor registered in: their emails, from the first one on.
+    pub language: crate::lang::Locale,
 }
 
 /// Registers a patient. The answer is the same whether or not the address already has an
@@ -51,6 +53,7 @@ pub async fn register(db: &Db, config: &Config, input: Registration, ip: &str) -
                 name: &name,
                 password_hash: &password_hash,
                 role: Role::Patient,
+                language: input.language,
             };
             let id = match users::insert(&mut tx, &new).await {
                 Ok(id) => id,

@@ -105,6 +105,8 @@ pub async fn create_staff(db: &Db, caller: &Person, input: NewStaff) -> Result<U
         name: &name,
         password_hash: &password_hash,
         role: input.role,
+        // Staff read English until they choose otherwise with the language switch.
+        language: crate::lang::Locale::en,
     };
     let id = match users::insert(&mut tx, &new).await {
         Ok(id) => id,

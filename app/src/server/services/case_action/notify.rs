@@ -5,6 +5,8 @@
 use super::Audience;
 use crate::domain::{Recipient, Transition};
 use crate::error::AppError;
+use crate::i18n::td_string;
+use crate::lang::{labels, Locale};
 use crate::model::UserId;
 use crate::server::db::run::{self, args};
 use crate::server::db::{self, cases::CaseRow, notifications, outbox, Tx};
@@ -55,7 +57,9 @@ pub async fn notify(
     let Some(label) = transition.timeline().next() else {
         return Ok(Vec::new());
     };
-    let title = format!("{} · {}", case.reference, label.text());
+    // Stored as written in English for old readers; the notification centre renders the event
+    // (`kind`) in each reader's language when it is read.
+    let title = format!("{} · {}", case.reference, labels::timeline(Locale::en, label));
     let with_payment = payment_detail.map(|money| {
         if detail.is_empty() {
             money.to_owned()
@@ -77,12 +81,6 @@ pub async fn notify(
         };
         notifications::insert(tx, &n, now).await?;
     }
-    // Email says that something happened and where to look, never the medical details.
-    let body = format!(
-        "{}\n\nSign in to Consilium to see case {}.\n",
-        label.text(),
-        case.reference
-    );
     if backend == db::Backend::Postgres {
         // Delivered to every app server's listener when this transaction commits, and never if
         // it rolls back: open pages learn of the change at once (see the /events route).
@@ -91,8 +89,13 @@ pub async fn notify(
             run::execute(&mut **tx, SQL, args![notifications::CHANNEL, user_id]).await?;
         }
     }
-    for (_, email) in notifications::contacts(tx, &people).await? {
-        outbox::enqueue(tx, &email, &title, &body, now).await?;
+    // Email says that something happened and where to look, never the medical details; in
+    // the language each recipient reads.
+    for (email, locale) in notifications::contacts(tx, &people).await? {
+        let event = labels::timeline(locale, label);
+        let subject = format!("{} · {event}", case.reference);
+        let body = td_string!(locale, email.case_event, event = event, reference = &case.reference);
+        outbox::enqueue(tx, &email, &subject, &body, now).await?;
     }
     Ok(people)
 }

@@ -1,0 +1,107 @@
+//! The names of the domain's values in the reader's language. The domain keeps stable stored
+//! names only (`as_str`); what a person reads comes from here.
+
+use super::Locale;
+use crate::domain::document::MediaType;
+use crate::domain::{CaseStatus, Role, TimelineLabel};
+use crate::i18n::td_string;
+use crate::model::Attention;
+
+pub fn status(locale: Locale, status: CaseStatus) -> &'static str {
+    match status {
+        CaseStatus::Draft => td_string!(locale, status.draft),
+        CaseStatus::Submitted => td_string!(locale, status.submitted),
+        CaseStatus::AwaitingPayment => td_string!(locale, status.awaiting_payment),
+        CaseStatus::PaymentFailed => td_string!(locale, status.payment_failed),
+        CaseStatus::PaymentSuccessful => td_string!(locale, status.paid),
+        CaseStatus::DoctorsAssigned => td_string!(locale, status.under_review),
+        CaseStatus::Completed => td_string!(locale, status.completed),
+        CaseStatus::Cancelled => td_string!(locale, status.cancelled),
+        CaseStatus::Rejected => td_string!(locale, status.rejected),
+    }
+}
+
+pub fn role(locale: Locale, role: Role) -> &'static str {
+    match role {
+        Role::Patient => td_string!(locale, role.patient),
+        Role::Clinician => td_string!(locale, role.clinician),
+        Role::Admin => td_string!(locale, role.admin),
+    }
+}
+
+pub fn timeline(locale: Locale, label: TimelineLabel) -> &'static str {
+    use TimelineLabel::*;
+    match label {
+        CaseSubmitted => td_string!(locale, timeline.case_submitted),
+        CoordinatorAssigned => td_string!(locale, timeline.coordinator_assigned),
+        AwaitingPayment => td_string!(locale, timeline.awaiting_payment),
+        CoordinatorReassigned => td_string!(locale, timeline.coordinator_reassigned),
+        PaymentReceived => td_string!(locale, timeline.payment_received),
+        PaymentFailed => td_string!(locale, timeline.payment_failed),
+        PaymentRetried => td_string!(locale, timeline.payment_retried),
+        DoctorsAssigned => td_string!(locale, timeline.doctors_assigned),
+        SpecialistAdded => td_string!(locale, timeline.specialist_added),
+        SpecialistRemoved => td_string!(locale, timeline.specialist_removed),
+        ReviewStarted => td_string!(locale, timeline.review_started),
+        DocumentsRequested => td_string!(locale, timeline.documents_requested),
+        DocumentsProvided => td_string!(locale, timeline.documents_provided),
+        OpinionSubmitted => td_string!(locale, timeline.opinion_submitted),
+        OverdueReminder => td_string!(locale, timeline.overdue_reminder),
+        ReviewOverdue => td_string!(locale, timeline.review_overdue),
+        DraftWaiting => td_string!(locale, timeline.draft_waiting),
+        PaymentRefunded => td_string!(locale, timeline.payment_refunded),
+        CaseCompleted => td_string!(locale, timeline.case_completed),
+        CaseCancelled => td_string!(locale, timeline.case_cancelled),
+        CaseRejected => td_string!(locale, timeline.case_rejected),
+    }
+}
+
+/// What happens next on a case, as its patient's list says it.
+pub fn next_step_for_patient(locale: Locale, status: CaseStatus) -> &'static str {
+    match status {
+        CaseStatus::Draft => td_string!(locale, cases.next_draft),
+        CaseStatus::Submitted => td_string!(locale, cases.next_submitted),
+        CaseStatus::AwaitingPayment => td_string!(locale, cases.next_awaiting_payment),
+        CaseStatus::PaymentFailed => td_string!(locale, cases.next_payment_failed),
+        CaseStatus::PaymentSuccessful => td_string!(locale, cases.next_paid),
+        CaseStatus::DoctorsAssigned => td_string!(locale, cases.next_under_review),
+        CaseStatus::Completed => td_string!(locale, cases.next_completed),
+        CaseStatus::Cancelled => td_string!(locale, cases.next_cancelled),
+        CaseStatus::Rejected => td_string!(locale, cases.next_rejected),
+    }
+}
+
+pub fn attention(locale: Locale, attention: Attention) -> String {
+    match attention {
+        Attention::DocumentsAsked => td_string!(locale, cases.attention_documents_asked).to_owned(),
+        Attention::AssignSpecialists => td_string!(locale, cases.attention_assign_specialists).to_owned(),
+        Attention::ReadyForSummary => td_string!(locale, cases.attention_ready_for_summary).to_owned(),
+        Attention::WaitingForDocuments => td_string!(locale, cases.attention_waiting_for_documents).to_owned(),
+        Attention::WaitingForOpinions(count) => {
+            td_string!(locale, cases.attention_waiting_for_opinions, count = count)
+        }
+        Attention::OpinionIn => td_string!(locale, cases.attention_opinion_in).to_owned(),
+        Attention::OpinionDue => td_string!(locale, cases.attention_opinion_due).to_owned(),
+    }
+}
+
+/// A stored sex (`female`, `male`, `other`), as the forms and the report name it.
+pub fn sex(locale: Locale, stored: &str) -> Option<&'static str> {
+    Some(match stored {
+        "female" => td_string!(locale, case.sex_female),
+        "male" => td_string!(locale, case.sex_male),
+        "other" => td_string!(locale, case.sex_unlisted),
+        _ => return None,
+    })
+}
+
+/// The kind of an uploaded file ("PDF", "JPEG image").
+pub fn media_type(locale: Locale, media: MediaType) -> &'static str {
+    match media {
+        MediaType::Pdf => "PDF",
+        MediaType::Jpeg => td_string!(locale, intake.media_jpeg),
+        MediaType::Png => td_string!(locale, intake.media_png),
+        MediaType::Webp => td_string!(locale, intake.media_webp),
+        MediaType::Heic => td_string!(locale, intake.media_heic),
+    }
+}
