@@ -33,7 +33,10 @@ pub fn language_keys(dir: &Path) -> Result<BTreeMap<String, Vec<String>>, String
         let path = dir.join(format!("{namespace}.json"));
         let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         let file = locale_keys(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-        keys.extend(file.into_iter().map(|(key, forms)| (format!("{namespace}.{key}"), forms)));
+        keys.extend(
+            file.into_iter()
+                .map(|(key, forms)| (format!("{namespace}.{key}"), forms)),
+        );
     }
     Ok(keys)
 }

@@ -1,9 +1,9 @@
 use crate::components::auth::AuthContext;
 use crate::components::layout::Header;
 use crate::components::live::Live;
+use crate::i18n::{t, use_i18n, I18nContextProvider, Locale};
 use crate::pages;
 use crate::pages::lazy;
-use crate::i18n::{t, use_i18n, I18nContextProvider, Locale};
 use leptos::prelude::*;
 use leptos_i18n::context::CookieOptions;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};

@@ -103,3 +103,26 @@ test("the admin's pages fit a 360 px screen", async ({ page }) => {
     await fits(page, name);
   }
 });
+
+test('pages in Arabic fit a 360 px screen, right to left', async ({ page }) => {
+  const base = process.env.BASE_URL ?? 'http://127.0.0.1:3000';
+  await page.context().addCookies([{ name: 'consilium_lang', value: 'ar', url: base }]);
+  for (const [path, name] of [['/', 'landing-ar'], ['/login', 'login-ar'], ['/register', 'register-ar']]) {
+    await page.goto(path);
+    await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+    await fits(page, name);
+  }
+  await page.context().clearCookies();
+  // Her account reads Arabic: the sign-in brings it to this browser.
+  await signIn(page, 'layla.haddad@example.com');
+  for (const [path, name] of [
+    ['/cases', 'arabic-patient-cases'],
+    ['/notifications', 'arabic-patient-notifications'],
+    ['/account', 'arabic-patient-account'],
+    ['/account/sessions', 'arabic-patient-sessions'],
+  ]) {
+    await page.goto(path);
+    await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+    await fits(page, name);
+  }
+});

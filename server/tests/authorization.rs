@@ -98,6 +98,9 @@ fn table(c: &Ctx) -> Vec<(Call, &'static [Who])> {
         (f("confirm_email_change", "token=not-a-token".into()), EVERYONE),
         (f("reset_second_factor", format!("user_id={}", c.spare_clinician)), &[Admin]),
         (f("verify_sign_in_code", "code=123456".into()), EVERYONE),
+        // The language switch: visitors read the sign-in page too. (An unknown language, so the
+        // probes change nothing.)
+        (f("choose_language", "language=xx".into()), EVERYONE),
         (f("list_accounts", String::new()), &[Admin]),
         (f("create_staff", "role=clinician&name=&email=bad&password=x".into()), &[Admin]),
         (f("set_account_active", format!("user_id={}&active=true", c.clinician)), &[Admin]),

@@ -57,7 +57,7 @@ pub async fn verify_sign_in_code(code: String) -> Result<(), AppError> {
     let expired = || {
         AppError::validation(
             "code",
-            "This sign-in has expired. Sign in again with your password.",
+            crate::i18n::td_string!(crate::lang::current(), errors.sign_in_expired),
         )
     };
     let challenge = challenge_token()?.ok_or_else(expired)?;

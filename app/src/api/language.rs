@@ -10,10 +10,7 @@ pub async fn choose_language(language: String) -> Result<(), AppError> {
     use super::support::*;
     let asked_in = crate::lang::choice::of_request(&parts()?);
     let locale = crate::lang::parse(language.trim()).ok_or_else(|| {
-        AppError::validation(
-            "language",
-            crate::i18n::td_string!(asked_in, language.unknown),
-        )
+        AppError::validation("language", crate::i18n::td_string!(asked_in, language.unknown))
     })?;
     let state = state()?;
     if let Some(person) = person().await? {

@@ -20,7 +20,7 @@ pub fn set_page_status(status: http::StatusCode) {
 #[component]
 pub fn ErrorNote(error: AppError) -> impl IntoView {
     set_page_status(error.status());
-    let text = error.to_string();
+    let text = crate::lang::labels::error(crate::lang::current(), &error);
     view! { <p class="error-note" role="alert">{text}</p> }
 }
 

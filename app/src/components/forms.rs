@@ -60,7 +60,11 @@ pub fn NewPasswordField<T: Clone + Send + Sync + 'static>(
     use crate::components::feedback::FieldError;
     use crate::domain::validate::PASSWORD_MIN_CHARS;
     let hint = format!("{name}-hint");
-    let rule = crate::i18n::td_string!(crate::lang::current(), forms.password_rule, count = PASSWORD_MIN_CHARS);
+    let rule = crate::i18n::td_string!(
+        crate::lang::current(),
+        forms.password_rule,
+        count = PASSWORD_MIN_CHARS
+    );
     view! {
         <label for=name>{label}</label>
         <input id=name name=name type="password" autocomplete="new-password"

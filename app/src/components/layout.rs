@@ -1,9 +1,9 @@
 use super::auth::use_auth;
 use super::live::use_live;
-use crate::domain::Role;
-use crate::model::CurrentUser;
 use crate::api::language::ChooseLanguage;
+use crate::domain::Role;
 use crate::i18n::{t, t_string, td_string, use_i18n};
+use crate::model::CurrentUser;
 use leptos::prelude::*;
 use leptos_router::components::A;
 

@@ -86,11 +86,11 @@ mod browser {
     use super::{UploadRow, UploadState};
     use crate::domain::document::{human_size, MAX_FILE_BYTES};
     use crate::error::AppError;
+    use crate::i18n::td_string;
+    use crate::lang::Locale;
     use leptos::prelude::*;
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
-    use crate::i18n::td_string;
-    use crate::lang::Locale;
     use web_sys::{HtmlInputElement, ProgressEvent, XmlHttpRequest};
 
     /// `url` ends with `name=`; the file's name is appended.
@@ -111,7 +111,11 @@ mod browser {
             let name = file.name();
             let too_big = file.size() > MAX_FILE_BYTES as f64;
             let state = if too_big {
-                UploadState::Failed(td_string!(locale, upload.too_large, size = human_size(MAX_FILE_BYTES)))
+                UploadState::Failed(td_string!(
+                    locale,
+                    upload.too_large,
+                    size = human_size(MAX_FILE_BYTES)
+                ))
             } else {
                 UploadState::Sending(0)
             };
@@ -188,7 +192,11 @@ mod browser {
         xhr.set_onloadend(Some(on_end.as_ref().unchecked_ref()));
         on_end.forget();
         if xhr.send_with_opt_blob(Some(file)).is_err() {
-            set(rows, key, UploadState::Failed(td_string!(locale, upload.could_not_send).to_owned()));
+            set(
+                rows,
+                key,
+                UploadState::Failed(td_string!(locale, upload.could_not_send).to_owned()),
+            );
         }
     }
 }

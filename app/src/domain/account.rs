@@ -3,8 +3,10 @@
 //! owner has chosen their own, the account may only choose one. Admins and clinicians read
 //! medical records, so they sign in with a one-time code as well as the password: until they
 //! have set one up, that is all they may do.
+//! Messages are written in the reader's language via the translation layer.
 
 use super::Role;
+use crate::i18n::td_string;
 use serde::{Deserialize, Serialize};
 
 /// A step a signed-in person must take before anything else.
@@ -27,13 +29,10 @@ impl AccountStep {
 
     /// Why every other action is refused until the step is taken.
     pub fn reason(self) -> &'static str {
+        let locale = crate::lang::current();
         match self {
-            AccountStep::ChoosePassword => {
-                "Choose your own password first: this account still has the one it was created with."
-            }
-            AccountStep::EnrolSecondFactor => {
-                "Set up two-factor sign-in first: staff accounts sign in with a code from an authenticator app."
-            }
+            AccountStep::ChoosePassword => td_string!(locale, errors.choose_own_password),
+            AccountStep::EnrolSecondFactor => td_string!(locale, errors.set_up_second_factor),
         }
     }
 }

@@ -1,7 +1,10 @@
 //! The case state machine. Every status change in the product goes through [`transition`]; the
 //! services apply the returned [`Effect`]s in the same transaction as the status change.
+//! Messages are written in the reader's language via the translation layer.
 
 use super::role::Relation;
+use crate::i18n::td_string;
+use crate::lang::{self, Locale};
 
 pub use super::effects::*;
 use serde::{Deserialize, Serialize};
@@ -108,25 +111,26 @@ impl AsRef<str> for CaseAction {
 }
 
 impl CaseAction {
-    fn describe(self) -> &'static str {
+    /// What the action does, as a refusal names it ("You cannot edit the case …").
+    fn describe(self, locale: Locale) -> &'static str {
         match self {
-            Self::EditDraft => "edit the case",
-            Self::Submit => "submit the case",
-            Self::AssignCoordinator => "assign a coordinator",
-            Self::ReassignCoordinator => "change the coordinator",
-            Self::ConfirmPayment => "confirm a payment",
-            Self::FailPayment => "record a failed payment",
-            Self::RetryPayment => "retry the payment",
-            Self::AssignSpecialists => "assign specialists",
-            Self::AddSpecialists => "add specialists",
-            Self::RemoveSpecialist => "remove a specialist",
-            Self::RequestDocuments => "request documents",
-            Self::ProvideRequestedDocuments => "provide requested documents",
-            Self::SubmitOpinion => "submit an opinion",
-            Self::RemindSpecialists => "send an overdue reminder",
-            Self::SubmitFinalSummary => "submit the final summary",
-            Self::Cancel => "cancel the case",
-            Self::Reject => "reject the case",
+            Self::EditDraft => td_string!(locale, errors.action_edit_draft),
+            Self::Submit => td_string!(locale, errors.action_submit),
+            Self::AssignCoordinator => td_string!(locale, errors.action_assign_coordinator),
+            Self::ReassignCoordinator => td_string!(locale, errors.action_reassign_coordinator),
+            Self::ConfirmPayment => td_string!(locale, errors.action_confirm_payment),
+            Self::FailPayment => td_string!(locale, errors.action_fail_payment),
+            Self::RetryPayment => td_string!(locale, errors.action_retry_payment),
+            Self::AssignSpecialists => td_string!(locale, errors.action_assign_specialists),
+            Self::AddSpecialists => td_string!(locale, errors.action_add_specialists),
+            Self::RemoveSpecialist => td_string!(locale, errors.action_remove_specialist),
+            Self::RequestDocuments => td_string!(locale, errors.action_request_documents),
+            Self::ProvideRequestedDocuments => td_string!(locale, errors.action_provide_documents),
+            Self::SubmitOpinion => td_string!(locale, errors.action_submit_opinion),
+            Self::RemindSpecialists => td_string!(locale, errors.action_remind_specialists),
+            Self::SubmitFinalSummary => td_string!(locale, errors.action_submit_summary),
+            Self::Cancel => td_string!(locale, errors.action_cancel),
+            Self::Reject => td_string!(locale, errors.action_reject),
         }
     }
 }
@@ -301,43 +305,59 @@ fn effects(action: CaseAction, from: CaseStatus) -> Vec<Effect> {
     }
 }
 
-fn wrong_status_message(action: CaseAction, from: CaseStatus) -> String {
+/// A status named inside a refusal's sentence. English writes it in lower case there ("while
+/// the case is awaiting payment"); Arabic has no letter case, and its sentence quotes the name.
+fn status_in_sentence(locale: Locale, status: CaseStatus) -> String {
+    let name = lang::labels::status(locale, status);
+    match locale {
+        Locale::en => name.to_lowercase(),
+        Locale::ar => name.to_owned(),
+    }
+}
+
+fn wrong_status_message(locale: Locale, action: CaseAction, from: CaseStatus) -> String {
     use CaseAction::*;
     use CaseStatus::*;
     match (action, from) {
         (_, Completed | Cancelled | Rejected) => {
-            format!(
-                "This case is {}; nothing about it can change any more.",
-                from.label().to_lowercase()
-            )
+            let status = status_in_sentence(locale, from);
+            td_string!(locale, errors.case_closed, status = &status)
         }
         (ReassignCoordinator, PaymentSuccessful | DoctorsAssigned) => {
-            "The coordinator can no longer be changed: the patient has already paid.".to_owned()
+            td_string!(locale, errors.coordinator_fixed).to_owned()
         }
         (AssignCoordinator, _) if from != Draft => {
-            "A coordinator is already assigned to this case.".to_owned()
+            td_string!(locale, errors.coordinator_already_assigned).to_owned()
         }
         (AssignSpecialists, Submitted | AwaitingPayment | PaymentFailed) => {
-            "Specialists can be assigned only after the patient has paid.".to_owned()
+            td_string!(locale, errors.specialists_after_payment).to_owned()
         }
-        _ => format!(
-            "You cannot {} while the case is {}.",
-            action.describe(),
-            from.label().to_lowercase()
-        ),
+        _ => {
+            let status = status_in_sentence(locale, from);
+            td_string!(
+                locale,
+                errors.wrong_status,
+                action = action.describe(locale),
+                status = &status
+            )
+        }
     }
 }
 
 /// The one rule for every action on a case: who may do it, from which status, to which status,
-/// with which effects. Refusals carry a message fit to show to the person who tried.
+/// with which effects. Refusals carry a message fit to show to the person who tried, in their
+/// language.
 pub fn transition(from: CaseStatus, action: CaseAction, actor: Actor) -> Result<Transition, Refusal> {
     if !permitted(action, actor) {
-        return Err(Refusal::NotPermitted(format!(
-            "You are not allowed to {} on this case.",
-            action.describe()
+        let locale = lang::current();
+        return Err(Refusal::NotPermitted(td_string!(
+            locale,
+            errors.not_permitted,
+            action = action.describe(locale)
         )));
     }
-    let to = route(action, from).ok_or_else(|| Refusal::InvalidState(wrong_status_message(action, from)))?;
+    let to = route(action, from)
+        .ok_or_else(|| Refusal::InvalidState(wrong_status_message(lang::current(), action, from)))?;
     Ok(Transition {
         from,
         to,
@@ -345,12 +365,13 @@ pub fn transition(from: CaseStatus, action: CaseAction, actor: Actor) -> Result<
     })
 }
 
-/// The actions `actor` may take now. The UI offers exactly these.
+/// The actions `actor` may take now (exactly those [`transition`] allows). The UI offers
+/// exactly these.
 pub fn available_actions(status: CaseStatus, actor: Actor) -> Vec<CaseAction> {
     CaseAction::ALL
         .iter()
         .copied()
-        .filter(|a| transition(status, *a, actor).is_ok())
+        .filter(|a| permitted(*a, actor) && route(*a, status).is_some())
         .collect()
 }
 

@@ -1,6 +1,9 @@
 //! What a medical document may be: the allowed types, decided from the bytes themselves (never
 //! from the name or the browser's claim), the size limits, and how an uploaded name is cleaned.
+//! Messages are written in the reader's language via the translation layer.
 
+use crate::i18n::td_string;
+use crate::lang;
 use serde::{Deserialize, Serialize};
 
 /// Largest single file, in bytes.
@@ -62,18 +65,47 @@ impl MediaType {
 pub enum Rejection {
     Empty,
     Unsupported,
-    Malformed(&'static str),
+    Malformed(Damage),
+}
+
+/// What is wrong with a file that claims an accepted type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Damage {
+    NoEndOfFile,
+    NoEndOfImage,
+    NoEndChunk,
+    SizeMismatch,
+    UnreadablePdf,
+    PdfWithoutPages,
+    BrokenHeic,
+    HeicWithoutImage,
+}
+
+impl Damage {
+    fn describe(self, locale: lang::Locale) -> &'static str {
+        match self {
+            Damage::NoEndOfFile => td_string!(locale, errors.damage_no_end_of_file),
+            Damage::NoEndOfImage => td_string!(locale, errors.damage_no_end_of_image),
+            Damage::NoEndChunk => td_string!(locale, errors.damage_no_end_chunk),
+            Damage::SizeMismatch => td_string!(locale, errors.damage_size_mismatch),
+            Damage::UnreadablePdf => td_string!(locale, errors.damage_unreadable_pdf),
+            Damage::PdfWithoutPages => td_string!(locale, errors.damage_pdf_without_pages),
+            Damage::BrokenHeic => td_string!(locale, errors.damage_broken_heic),
+            Damage::HeicWithoutImage => td_string!(locale, errors.damage_heic_without_image),
+        }
+    }
 }
 
 impl Rejection {
+    /// What to tell the person who uploaded the file, in the reader's language.
     pub fn message(&self) -> String {
+        let locale = lang::current();
         match self {
-            Rejection::Empty => "The file is empty.".to_owned(),
-            Rejection::Unsupported => {
-                "This type of file is not accepted. Upload a PDF or a JPEG, PNG, WebP or HEIC image."
-                    .to_owned()
+            Rejection::Empty => td_string!(locale, errors.file_empty).to_owned(),
+            Rejection::Unsupported => td_string!(locale, errors.file_unsupported).to_owned(),
+            Rejection::Malformed(damage) => {
+                td_string!(locale, errors.file_damaged, what = damage.describe(locale))
             }
-            Rejection::Malformed(what) => format!("The file looks damaged or incomplete ({what})."),
         }
     }
 }
@@ -94,7 +126,7 @@ pub fn sniff(head: &[u8], tail: &[u8], size: u64) -> Result<MediaType, Rejection
         return if contains(&end[end.len().saturating_sub(32)..], b"%%EOF") {
             Ok(MediaType::Pdf)
         } else {
-            Err(Rejection::Malformed("no end-of-file marker"))
+            Err(Rejection::Malformed(Damage::NoEndOfFile))
         };
     }
     if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
@@ -102,14 +134,14 @@ pub fn sniff(head: &[u8], tail: &[u8], size: u64) -> Result<MediaType, Rejection
         return if end.ends_with(&[0xFF, 0xD9]) {
             Ok(MediaType::Jpeg)
         } else {
-            Err(Rejection::Malformed("no end-of-image marker"))
+            Err(Rejection::Malformed(Damage::NoEndOfImage))
         };
     }
     if head.starts_with(b"\x89PNG\r\n\x1a\n") {
         return if tail.ends_with(b"IEND\xAE\x42\x60\x82") {
             Ok(MediaType::Png)
         } else {
-            Err(Rejection::Malformed("missing or misplaced end chunk"))
+            Err(Rejection::Malformed(Damage::NoEndChunk))
         };
     }
     if head.len() >= 12 && &head[0..4] == b"RIFF" && &head[8..12] == b"WEBP" {
@@ -118,7 +150,7 @@ pub fn sniff(head: &[u8], tail: &[u8], size: u64) -> Result<MediaType, Rejection
         return if size == declared || size == padded {
             Ok(MediaType::Webp)
         } else {
-            Err(Rejection::Malformed("size does not match its header"))
+            Err(Rejection::Malformed(Damage::SizeMismatch))
         };
     }
     if head.len() >= 12 && &head[4..8] == b"ftyp" {
@@ -233,7 +265,8 @@ pub fn download_name(name: &str, media_type: MediaType) -> String {
     format!("{stem}.{}", allowed[0])
 }
 
-/// "2.4 MB" and the like, for limits and file lists.
+/// "2.4 MB" and the like, for limits and file lists (the units are written in Latin letters in
+/// every language; a count of bytes in words).
 pub fn human_size(bytes: u64) -> String {
     const UNITS: [&str; 4] = ["bytes", "KB", "MB", "GB"];
     let mut value = bytes as f64;
@@ -243,7 +276,7 @@ pub fn human_size(bytes: u64) -> String {
         unit += 1;
     }
     if unit == 0 {
-        format!("{bytes} bytes")
+        td_string!(lang::current(), errors.size_bytes, count = bytes)
     } else {
         format!("{value:.1} {}", UNITS[unit])
     }

@@ -1,7 +1,10 @@
 //! The patient's case form: parsing what was typed, and what a case needs before submission.
 //! Shared by the browser (instant feedback) and the server (enforcement).
+//! Messages are written in the reader's language via the translation layer.
 
 use crate::error::FieldError;
+use crate::i18n::td_string;
+use crate::lang;
 use serde::{Deserialize, Serialize};
 
 pub const MAX_TEXT_CHARS: usize = 20_000;
@@ -48,7 +51,7 @@ fn long_text(field: &str, value: &str, errors: &mut Vec<FieldError>) -> String {
     if text.chars().count() > MAX_TEXT_CHARS {
         errors.push(FieldError::new(
             field,
-            format!("Use at most {MAX_TEXT_CHARS} characters."),
+            td_string!(lang::current(), errors.max_chars, count = MAX_TEXT_CHARS),
         ));
     }
     text
@@ -64,7 +67,7 @@ pub fn parse_draft(input: &DraftInput) -> Result<DraftFields, Vec<FieldError>> {
             _ => {
                 errors.push(FieldError::new(
                     "patient_age",
-                    "Enter an age in years, from 0 to 130.",
+                    td_string!(lang::current(), errors.age_range),
                 ));
                 None
             }
@@ -75,7 +78,10 @@ pub fn parse_draft(input: &DraftInput) -> Result<DraftFields, Vec<FieldError>> {
         .as_deref()
         .is_some_and(|s| !SEXES.iter().any(|(v, _)| *v == s))
     {
-        errors.push(FieldError::new("patient_sex", "Choose one of the options."));
+        errors.push(FieldError::new(
+            "patient_sex",
+            td_string!(lang::current(), errors.choose_an_option),
+        ));
     }
     let fields = DraftFields {
         review_type_id: optional(&input.review_type_id),
@@ -95,16 +101,17 @@ pub fn parse_draft(input: &DraftInput) -> Result<DraftFields, Vec<FieldError>> {
 
 /// What still stops a draft from being submitted, one message per field.
 pub fn submission_problems(fields: &DraftFields, documents: u32) -> Vec<FieldError> {
+    let locale = lang::current();
     // One row per requirement: whether it is unmet, the field, what to tell the patient.
     #[rustfmt::skip]
     let needs = [
-        (fields.review_type_id.is_none(), "review_type_id", "Choose a type of review."),
-        (fields.category_id.is_none(), "category_id", "Choose the medical area of your question."),
-        (fields.patient_age.is_none(), "patient_age", "Enter the patient's age."),
-        (fields.patient_sex.is_none(), "patient_sex", "Choose the patient's sex."),
-        (fields.medical_history.is_empty(), "medical_history", "Describe the medical history."),
-        (fields.questions.is_empty(), "questions", "Write at least one question for the specialists."),
-        (documents == 0, "documents", "Upload at least one medical document."),
+        (fields.review_type_id.is_none(), "review_type_id", td_string!(locale, errors.choose_review_type)),
+        (fields.category_id.is_none(), "category_id", td_string!(locale, errors.choose_medical_area)),
+        (fields.patient_age.is_none(), "patient_age", td_string!(locale, errors.enter_patient_age)),
+        (fields.patient_sex.is_none(), "patient_sex", td_string!(locale, errors.choose_patient_sex)),
+        (fields.medical_history.is_empty(), "medical_history", td_string!(locale, errors.describe_history)),
+        (fields.questions.is_empty(), "questions", td_string!(locale, errors.write_question)),
+        (documents == 0, "documents", td_string!(locale, errors.upload_a_document)),
     ];
     needs
         .into_iter()

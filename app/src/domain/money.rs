@@ -1,5 +1,8 @@
 //! Money in integer minor units with an ISO 4217 currency. Never floating point.
+//! Messages are written in the reader's language via the translation layer.
 
+use crate::i18n::td_string;
+use crate::lang;
 use serde::{Deserialize, Serialize};
 
 /// Currencies we price in. All have two decimal places.
@@ -28,23 +31,25 @@ pub fn format_minor(minor: i64) -> String {
 /// Parses an amount typed by a person ("450", "450.5", "450.00", "1,250.00") into minor units.
 /// Refuses negatives, more than two decimals, and amounts above one million.
 pub fn parse_amount(raw: &str) -> Result<i64, String> {
+    let locale = lang::current();
+    let too_large = || td_string!(locale, errors.price_too_large).to_owned();
     let text: String = raw.trim().chars().filter(|c| *c != ',' && *c != ' ').collect();
     if text.is_empty() {
-        return Err("Enter a price.".to_owned());
+        return Err(td_string!(locale, errors.enter_price).to_owned());
     }
     let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
     let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
     if !digits(whole) || (!fraction.is_empty() && !digits(fraction)) || fraction.len() > 2 {
-        return Err("Enter a price like 450 or 450.00.".to_owned());
+        return Err(td_string!(locale, errors.price_shape).to_owned());
     }
-    let whole: i64 = whole.parse().map_err(|_| "The price is too large.".to_owned())?;
+    let whole: i64 = whole.parse().map_err(|_| too_large())?;
     let cents: i64 = format!("{fraction:0<2}").parse().unwrap_or(0);
     let minor = whole
         .checked_mul(100)
         .and_then(|w| w.checked_add(cents))
-        .ok_or("The price is too large.")?;
+        .ok_or_else(too_large)?;
     if minor > 100_000_000 {
-        return Err("The price is too large.".to_owned());
+        return Err(too_large());
     }
     Ok(minor)
 }
@@ -54,7 +59,12 @@ pub fn parse_currency(raw: &str) -> Result<String, String> {
     if CURRENCIES.contains(&code.as_str()) {
         Ok(code)
     } else {
-        Err(format!("Choose one of {}.", CURRENCIES.join(", ")))
+        let currencies = CURRENCIES.join(", ");
+        Err(td_string!(
+            lang::current(),
+            errors.choose_currency,
+            currencies = &currencies
+        ))
     }
 }
 

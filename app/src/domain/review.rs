@@ -1,8 +1,11 @@
 //! The specialist review's rules: what an opinion, a document request and the final summary
 //! need, and when a case may be completed. Shared by the forms and the server.
+//! Messages are written in the reader's language via the translation layer.
 
 use super::intake::MAX_TEXT_CHARS;
 use crate::error::FieldError;
+use crate::i18n::td_string;
+use crate::lang;
 use serde::{Deserialize, Serialize};
 
 pub const MAX_REQUEST_ITEMS: usize = 10;
@@ -22,7 +25,10 @@ pub struct OpinionInput {
 fn long_text(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
     let text = value.trim().to_owned();
     if text.chars().count() > max {
-        errors.push(FieldError::new(field, format!("Use at most {max} characters.")));
+        errors.push(FieldError::new(
+            field,
+            td_string!(lang::current(), errors.max_chars, count = max),
+        ));
     }
     text
 }
@@ -50,12 +56,19 @@ pub fn parse_opinion(input: &OpinionInput) -> Result<OpinionInput, Vec<FieldErro
 
 /// What a parsed opinion still lacks before it can be submitted.
 pub fn opinion_submission_problems(opinion: &OpinionInput) -> Vec<FieldError> {
+    let locale = lang::current();
     let mut problems = Vec::new();
     if opinion.assessment.is_empty() {
-        problems.push(FieldError::new("assessment", "Write your assessment."));
+        problems.push(FieldError::new(
+            "assessment",
+            td_string!(locale, errors.write_assessment),
+        ));
     }
     if opinion.recommendation.is_empty() {
-        problems.push(FieldError::new("recommendation", "Write your recommendation."));
+        problems.push(FieldError::new(
+            "recommendation",
+            td_string!(locale, errors.write_recommendation),
+        ));
     }
     problems
 }
@@ -70,22 +83,29 @@ pub fn parse_request(note: &str, items: &[String]) -> Result<(String, Vec<String
         .map(|i| i.trim().to_owned())
         .filter(|i| !i.is_empty())
         .collect();
+    let locale = lang::current();
     if items.is_empty() {
-        errors.push(FieldError::new("items", "Name at least one document you need."));
+        errors.push(FieldError::new(
+            "items",
+            td_string!(locale, errors.name_a_document),
+        ));
     } else if items.len() > MAX_REQUEST_ITEMS {
         errors.push(FieldError::new(
             "items",
-            format!("Ask for at most {MAX_REQUEST_ITEMS} documents at a time."),
+            td_string!(locale, errors.request_items_max, count = MAX_REQUEST_ITEMS),
         ));
     }
     if items.iter().any(|i| i.chars().count() > MAX_ITEM_CHARS) {
         errors.push(FieldError::new(
             "items",
-            format!("Name each document in at most {MAX_ITEM_CHARS} characters."),
+            td_string!(locale, errors.item_chars_max, count = MAX_ITEM_CHARS),
         ));
     }
     if items.iter().any(|i| i.chars().any(char::is_control)) {
-        errors.push(FieldError::new("items", "Name each document on one line."));
+        errors.push(FieldError::new(
+            "items",
+            td_string!(locale, errors.item_on_one_line),
+        ));
     }
     if errors.is_empty() {
         Ok((note, items))
@@ -102,7 +122,10 @@ pub fn parse_summary(text: &str) -> Result<String, FieldError> {
         return Err(e);
     }
     if summary.is_empty() {
-        return Err(FieldError::new("summary", "Write the summary for the patient."));
+        return Err(FieldError::new(
+            "summary",
+            td_string!(lang::current(), errors.write_summary),
+        ));
     }
     Ok(summary)
 }
@@ -110,20 +133,20 @@ pub fn parse_summary(text: &str) -> Result<String, FieldError> {
 /// Why the case cannot be completed yet, or None when it can: every active specialist has
 /// submitted an opinion (there is at least one) and no document request is open.
 /// `waiting` names the specialists whose opinion is missing.
+/// The reasons are the review page's own (`review.blocker_*`), so the page and the server say
+/// the same thing.
 pub fn completion_blocker(specialists: usize, waiting: &[String], open_requests: usize) -> Option<String> {
+    let locale = lang::current();
     if specialists == 0 {
-        return Some("Assign at least one specialist first.".to_owned());
+        return Some(td_string!(locale, review.blocker_no_specialists).to_owned());
     }
     if !waiting.is_empty() {
-        return Some(format!(
-            "Every specialist's opinion must be in first. Still waiting for: {}.",
-            waiting.join(", ")
-        ));
+        let names = waiting.join(td_string!(locale, review.list_separator));
+        return Some(td_string!(locale, review.blocker_waiting, names = &names));
     }
     match open_requests {
         0 => None,
-        1 => Some("A document request to the patient is still open.".to_owned()),
-        n => Some(format!("{n} document requests to the patient are still open.")),
+        n => Some(td_string!(locale, review.blocker_requests, count = n)),
     }
 }
 

@@ -1,6 +1,9 @@
 //! Input rules shared by the browser (instant feedback) and the server (enforcement).
+//! Messages are written in the reader's language via the translation layer.
 
 use crate::error::FieldError;
+use crate::i18n::td_string;
+use crate::lang;
 
 /// How long the link in a password-reset email works (the request page says so too).
 pub const RESET_LINK_MINUTES: i64 = 30;
@@ -17,7 +20,7 @@ pub fn email(field: &str, raw: &str) -> Result<String, FieldError> {
     let Some((local, domain)) = email.split_once('@') else {
         return Err(FieldError::new(
             field,
-            "Enter an email address like name@example.com.",
+            td_string!(lang::current(), errors.email_shape),
         ));
     };
     let plausible = !local.is_empty()
@@ -29,18 +32,26 @@ pub fn email(field: &str, raw: &str) -> Result<String, FieldError> {
     if !plausible {
         return Err(FieldError::new(
             field,
-            "Enter an email address like name@example.com.",
+            td_string!(lang::current(), errors.email_shape),
         ));
     }
     if email.chars().count() > EMAIL_MAX_CHARS {
-        return Err(FieldError::new(field, "This email address is too long."));
+        return Err(FieldError::new(
+            field,
+            td_string!(lang::current(), errors.email_too_long),
+        ));
     }
     Ok(email)
 }
 
 /// A person's display name: trimmed, not empty, no control characters.
 pub fn person_name(field: &str, raw: &str) -> Result<String, FieldError> {
-    required_text(field, raw, NAME_MAX_CHARS, "Enter a name.")
+    required_text(
+        field,
+        raw,
+        NAME_MAX_CHARS,
+        td_string!(lang::current(), errors.enter_name),
+    )
 }
 
 /// Short required text such as a title or a phone number.
@@ -52,11 +63,14 @@ pub fn required_text(field: &str, raw: &str, max_chars: usize, empty: &str) -> R
     if text.chars().count() > max_chars {
         return Err(FieldError::new(
             field,
-            format!("Use at most {max_chars} characters."),
+            td_string!(lang::current(), errors.max_chars, count = max_chars),
         ));
     }
     if text.chars().any(char::is_control) {
-        return Err(FieldError::new(field, "Remove the control characters."));
+        return Err(FieldError::new(
+            field,
+            td_string!(lang::current(), errors.no_control_chars),
+        ));
     }
     Ok(text.to_owned())
 }
@@ -67,13 +81,13 @@ pub fn new_password(field: &str, raw: &str) -> Result<String, FieldError> {
     if chars < PASSWORD_MIN_CHARS {
         return Err(FieldError::new(
             field,
-            format!("Use at least {PASSWORD_MIN_CHARS} characters."),
+            td_string!(lang::current(), errors.min_chars, count = PASSWORD_MIN_CHARS),
         ));
     }
     if chars > PASSWORD_MAX_CHARS {
         return Err(FieldError::new(
             field,
-            format!("Use at most {PASSWORD_MAX_CHARS} characters."),
+            td_string!(lang::current(), errors.max_chars, count = PASSWORD_MAX_CHARS),
         ));
     }
     Ok(raw.to_owned())
@@ -93,7 +107,7 @@ pub fn phone(field: &str, raw: &str, optional: bool) -> Result<String, FieldErro
     if !allowed || !(6..=20).contains(&digits) {
         return Err(FieldError::new(
             field,
-            "Enter a phone number with its country code, like +44 20 7946 0000.",
+            td_string!(lang::current(), errors.phone_shape),
         ));
     }
     Ok(text.to_owned())

@@ -1,8 +1,10 @@
 //! Who sees what of a case, and whom a case may be staffed with. Pure rules: the server applies
 //! them once when it builds a page's view model, and the page only reads the result.
+//! Messages are written in the reader's language via the translation layer.
 
 use super::case::CaseStatus;
 use super::role::Relation;
+use crate::i18n::td_string;
 
 /// Whether the reader may read an opinion. Peers do not read each other's opinions before the
 /// case completes; drafts stay with their author; the coordinator and admins read submitted
@@ -39,9 +41,9 @@ pub fn sees_opinion_progress(reader: Relation) -> bool {
 /// submitted stays part of the case, and a case under review keeps at least one specialist.
 pub fn removal_blocker(opinion_submitted: bool, active_specialists: usize) -> Option<&'static str> {
     if opinion_submitted {
-        Some("This specialist has already submitted an opinion; it stays part of the case.")
+        Some(td_string!(crate::lang::current(), errors.opinion_stays))
     } else if active_specialists <= 1 {
-        Some("A case under review needs at least one specialist. Add another first.")
+        Some(td_string!(crate::lang::current(), errors.last_specialist))
     } else {
         None
     }

@@ -5,8 +5,8 @@
 //! Gulf do online).
 
 use super::Locale;
-use crate::i18n::td_string;
 use crate::domain::money::{format_minor, Money};
+use crate::i18n::td_string;
 use chrono::{DateTime, Datelike, Utc};
 
 /// "4 December 2026" / "4 ديسمبر 2026".

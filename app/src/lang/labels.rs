@@ -4,6 +4,7 @@
 use super::Locale;
 use crate::domain::document::MediaType;
 use crate::domain::{CaseStatus, Role, TimelineLabel};
+use crate::error::AppError;
 use crate::i18n::td_string;
 use crate::model::Attention;
 
@@ -76,7 +77,9 @@ pub fn attention(locale: Locale, attention: Attention) -> String {
         Attention::DocumentsAsked => td_string!(locale, cases.attention_documents_asked).to_owned(),
         Attention::AssignSpecialists => td_string!(locale, cases.attention_assign_specialists).to_owned(),
         Attention::ReadyForSummary => td_string!(locale, cases.attention_ready_for_summary).to_owned(),
-        Attention::WaitingForDocuments => td_string!(locale, cases.attention_waiting_for_documents).to_owned(),
+        Attention::WaitingForDocuments => {
+            td_string!(locale, cases.attention_waiting_for_documents).to_owned()
+        }
         Attention::WaitingForOpinions(count) => {
             td_string!(locale, cases.attention_waiting_for_opinions, count = count)
         }
@@ -104,4 +107,26 @@ pub fn media_type(locale: Locale, media: MediaType) -> &'static str {
         MediaType::Webp => td_string!(locale, intake.media_webp),
         MediaType::Heic => td_string!(locale, intake.media_heic),
     }
+}
+
+/// An error as its reader sees it. The variants that carry a message carry it already written
+/// in the reader's language by the server (see [`super::current`]); the others are named here.
+pub fn error(locale: Locale, error: &AppError) -> String {
+    let fixed = match error {
+        AppError::Unauthenticated => td_string!(locale, failure.unauthenticated),
+        AppError::BadCredentials => td_string!(locale, failure.bad_credentials),
+        AppError::NotFound => td_string!(locale, failure.not_found),
+        AppError::Validation(_) => td_string!(locale, failure.validation),
+        AppError::TooManyRequests => td_string!(locale, failure.too_many_requests),
+        AppError::Busy => td_string!(locale, failure.busy),
+        AppError::StorageUnavailable => td_string!(locale, failure.storage_unavailable),
+        AppError::PaymentProviderUnavailable => td_string!(locale, failure.payment_provider_unavailable),
+        AppError::Internal { ref_id } => return td_string!(locale, failure.internal, reference = ref_id),
+        AppError::Transport(detail) => return td_string!(locale, failure.transport, detail = detail),
+        AppError::Forbidden(message)
+        | AppError::Conflict(message)
+        | AppError::TooLarge(message)
+        | AppError::UnsupportedType(message) => return message.clone(),
+    };
+    fixed.to_owned()
 }

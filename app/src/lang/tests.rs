@@ -11,7 +11,9 @@ use chrono::{TimeZone, Utc};
 mod locale_keys;
 
 fn keys(language: &str) -> std::collections::BTreeMap<String, Vec<String>> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales").join(language);
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("locales")
+        .join(language);
     locale_keys::language_keys(&dir).expect("the language's files parse")
 }
 
@@ -19,16 +21,27 @@ fn keys(language: &str) -> std::collections::BTreeMap<String, Vec<String>> {
 fn every_key_is_in_both_languages() {
     let (en, ar) = (keys("en"), keys("ar"));
     assert_eq!(
-        locale_keys::namespaces(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/locales/ar"))),
-        locale_keys::namespaces(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/locales/en"))),
+        locale_keys::namespaces(std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/locales/ar"
+        ))),
+        locale_keys::namespaces(std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/locales/en"
+        ))),
     );
     assert_eq!(locale_keys::key_gaps("en", &en, "ar", &ar), Vec::<String>::new());
-    assert!(en.len() > 100, "the catalogue is real, not a stub: {} keys", en.len());
+    assert!(
+        en.len() > 100,
+        "the catalogue is real, not a stub: {} keys",
+        en.len()
+    );
 }
 
 #[test]
 fn a_gap_in_either_language_is_found() {
-    let en = locale_keys::locale_keys(r#"{"a": {"x": "X", "y": "Y"}, "n_one": "1", "n_other": "n"}"#).unwrap();
+    let en =
+        locale_keys::locale_keys(r#"{"a": {"x": "X", "y": "Y"}, "n_one": "1", "n_other": "n"}"#).unwrap();
     let ar = locale_keys::locale_keys(r#"{"a": {"x": "س", "z": "ع"}, "n": "ن"}"#).unwrap();
     let gaps = locale_keys::key_gaps("en", &en, "ar", &ar);
     assert_eq!(
@@ -47,7 +60,11 @@ fn arabic_plural_keys_have_all_six_forms_and_english_two() {
     for (key, forms) in ar.iter().filter(|(_, forms)| !forms.is_empty()) {
         let mut forms = forms.clone();
         forms.sort();
-        assert_eq!(forms, ["few", "many", "one", "other", "two", "zero"], "{key} in ar");
+        assert_eq!(
+            forms,
+            ["few", "many", "one", "other", "two", "zero"],
+            "{key} in ar"
+        );
         let mut en_forms = en[key].clone();
         en_forms.sort();
         assert_eq!(en_forms, ["one", "other"], "{key} in en");
@@ -89,20 +106,59 @@ fn dates_use_the_month_names_of_the_language_and_western_digits() {
 #[test]
 fn domain_values_are_named_in_each_language() {
     for status in CaseStatus::ALL {
-        assert_ne!(labels::status(Locale::en, *status), labels::status(Locale::ar, *status));
+        assert_ne!(
+            labels::status(Locale::en, *status),
+            labels::status(Locale::ar, *status)
+        );
     }
-    assert_eq!(labels::status(Locale::ar, CaseStatus::AwaitingPayment), "بانتظار الدفع");
-    assert_eq!(labels::timeline(Locale::en, TimelineLabel::CaseCompleted), "Case completed");
-    assert_eq!(labels::timeline(Locale::ar, TimelineLabel::CaseCompleted), "اكتملت الحالة");
+    assert_eq!(
+        labels::status(Locale::ar, CaseStatus::AwaitingPayment),
+        "بانتظار الدفع"
+    );
+    assert_eq!(
+        labels::timeline(Locale::en, TimelineLabel::CaseCompleted),
+        "Case completed"
+    );
+    assert_eq!(
+        labels::timeline(Locale::ar, TimelineLabel::CaseCompleted),
+        "اكتملت الحالة"
+    );
 }
 
 #[test]
 fn the_cookie_wins_then_the_browser_then_english() {
     assert_eq!(of_headers(Some("a=1; consilium_lang=ar"), Some("en")), Locale::ar);
-    assert_eq!(of_headers(Some("consilium_lang=xx"), Some("ar-EG,en;q=0.5")), Locale::ar);
+    assert_eq!(
+        of_headers(Some("consilium_lang=xx"), Some("ar-EG,en;q=0.5")),
+        Locale::ar
+    );
     assert_eq!(of_headers(None, Some("de-DE,de;q=0.9")), Locale::en);
     assert_eq!(of_headers(None, None), Locale::en);
     assert_eq!(from_accept_language("en;q=0.4, ar-SA;q=0.8"), Locale::ar);
     assert_eq!(from_accept_language("fr, en;q=0.9, ar;q=0.8"), Locale::en);
     assert_eq!(from_accept_language("ar;q=0, en;q=0.1"), Locale::en);
+}
+
+#[test]
+fn english_error_texts_are_the_errors_own_words() {
+    use crate::error::AppError;
+    let fixed = [
+        AppError::Unauthenticated,
+        AppError::BadCredentials,
+        AppError::NotFound,
+        AppError::Validation(Vec::new()),
+        AppError::TooManyRequests,
+        AppError::Busy,
+        AppError::StorageUnavailable,
+        AppError::PaymentProviderUnavailable,
+        AppError::Internal { ref_id: "r-1".into() },
+        AppError::Transport("offline".into()),
+    ];
+    for error in fixed {
+        assert_eq!(labels::error(Locale::en, &error), error.to_string());
+        assert_ne!(labels::error(Locale::ar, &error), error.to_string(), "{error:?}");
+    }
+    // A message the server wrote is shown as written (in the language it was asked in).
+    let conflict = AppError::Conflict("تغيّرت الحالة.".into());
+    assert_eq!(labels::error(Locale::en, &conflict), "تغيّرت الحالة.");
 }

@@ -7,8 +7,8 @@ use crate::components::feedback::{ErrorNote, FieldError};
 use crate::components::forms::{NewPasswordField, Submit};
 use crate::components::layout::PageHeading;
 use crate::domain::account::AccountStep;
-use crate::model::{SecondFactorEnrolment, SecondFactorStatus, SessionSummary};
 use crate::i18n::{t, td_string, tu_string, use_i18n};
+use crate::model::{SecondFactorEnrolment, SecondFactorStatus, SessionSummary};
 use leptos::prelude::*;
 use leptos_meta::Title;
 

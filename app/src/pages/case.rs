@@ -6,14 +6,14 @@ use crate::components::forms::{CaseFields, Submit};
 use crate::domain::payment::PaymentStatus;
 use crate::domain::{CaseAction, CaseStatus, Relation};
 use crate::error::AppError;
+use crate::i18n::{t, td_string, tu_string, use_i18n};
+use crate::lang;
 use crate::model::{CaseDetails, CaseView, TimelineEntry};
 use crate::pages::case_review::{
     CoordinatorReview, OpinionEditor, Opinions, ReportCard, RequestForm, Requests, ReviewActions,
 };
 use crate::pages::case_staff::{CoordinatorPicker, PaymentPrompt, SpecialistPicker, StaffActions, Team};
 use crate::pages::intake::DocumentRows;
-use crate::i18n::{t, td_string, tu_string, use_i18n};
-use crate::lang;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -204,8 +204,14 @@ fn CloseForm(
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
     let (title, button) = match action {
-        CaseAction::Reject => (td_string!(locale, case.reject_title), td_string!(locale, case.reject_button)),
-        _ => (td_string!(locale, case.cancel_title), td_string!(locale, case.cancel_button)),
+        CaseAction::Reject => (
+            td_string!(locale, case.reject_title),
+            td_string!(locale, case.reject_button),
+        ),
+        _ => (
+            td_string!(locale, case.cancel_title),
+            td_string!(locale, case.cancel_button),
+        ),
     };
     view! {
         <details class="danger-zone">

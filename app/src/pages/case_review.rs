@@ -229,7 +229,8 @@ pub fn OpinionEditor(view: CaseView, actions: ReviewActions) -> impl IntoView {
     let draft = mine.unwrap_or_else(empty_opinion);
     let result = actions.opinion.value();
     let saved = move || {
-        matches!(result.get(), Some(Ok(()))).then(|| view! { <p class="success" role="status">{t!(i18n, review.saved)}</p> })
+        matches!(result.get(), Some(Ok(())))
+            .then(|| view! { <p class="success" role="status">{t!(i18n, review.saved)}</p> })
     };
     let optional = td_string!(locale, review.optional);
     let area =

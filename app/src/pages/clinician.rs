@@ -4,8 +4,8 @@ use crate::components::cases::CaseTable;
 use crate::components::feedback::Loaded;
 use crate::domain::{CaseStatus, Role};
 use crate::error::AppError;
-use crate::model::{CaseSummary, ClinicianCases};
 use crate::i18n::{t, tu_string, use_i18n};
+use crate::model::{CaseSummary, ClinicianCases};
 use leptos::prelude::*;
 
 /// The clinician's home: cases they coordinate and cases they review.

@@ -12,9 +12,9 @@ use crate::domain::intake::{DraftInput, MAX_TEXT_CHARS, SEXES};
 
 use crate::domain::{CaseStatus, Role};
 use crate::error::AppError;
-use crate::model::{CaseView, Catalog, DocumentInfo};
 use crate::i18n::{t, td_string, tu_string, use_i18n};
 use crate::lang;
+use crate::model::{CaseView, Catalog, DocumentInfo};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 

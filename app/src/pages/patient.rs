@@ -5,8 +5,8 @@ use crate::components::feedback::{ActionError, ErrorNote};
 use crate::components::layout::PageHeading;
 use crate::domain::Role;
 use crate::error::AppError;
-use crate::model::CaseSummary;
 use crate::i18n::{t, tu_string, use_i18n};
+use crate::model::CaseSummary;
 use leptos::prelude::*;
 
 /// The patient's home: their cases, newest first, with what happens next on each.

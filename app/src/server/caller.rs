@@ -12,6 +12,7 @@ use super::AppState;
 use crate::domain::audit::UseCase;
 use crate::domain::Role;
 use crate::error::AppError;
+use crate::i18n::td_string;
 use crate::model::{CurrentUser, UserId};
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
@@ -173,10 +174,12 @@ pub async fn require_role(
         return Ok(person);
     }
     super::services::audit::record_refusal(&state.db, &Caller::Person(person), action).await?;
-    Err(AppError::forbidden(format!(
-        "This is for {} accounts only.",
-        role.label().to_lowercase()
-    )))
+    let locale = crate::lang::current();
+    Err(AppError::forbidden(match role {
+        Role::Patient => td_string!(locale, errors.only_patient_accounts),
+        Role::Clinician => td_string!(locale, errors.only_clinician_accounts),
+        Role::Admin => td_string!(locale, errors.only_admin_accounts),
+    }))
 }
 
 impl axum::response::IntoResponse for AppError {

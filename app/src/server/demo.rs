@@ -137,6 +137,15 @@ pub async fn load_if_empty(db: &Db) -> Result<bool, AppError> {
         &user("tomasz.nowak@example.com", "Tomasz Nowak", Role::Patient),
     )
     .await?;
+    // A patient who reads the service in Arabic (her pages, emails and report).
+    users::insert(
+        &mut tx,
+        &NewUser {
+            language: crate::lang::Locale::ar,
+            ..user("layla.haddad@example.com", "Layla Haddad", Role::Patient)
+        },
+    )
+    .await?;
 
     let mut category_ids = Vec::new();
     for name in CATEGORIES {

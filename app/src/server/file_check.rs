@@ -5,7 +5,7 @@
 //! borrow a format's first bytes and end marker (an HTML page or an executable behind them).
 //! The other types are already checked from end to end by their signature and end marker.
 
-use crate::domain::document::{MediaType, Rejection};
+use crate::domain::document::{Damage, MediaType, Rejection};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::OnceLock;
@@ -40,9 +40,9 @@ pub async fn check(path: &Path, media_type: MediaType) -> std::io::Result<Result
 
 fn check_pdf(file: &mut impl Read) -> Result<(), Rejection> {
     let document =
-        lopdf::Document::load_from(file).map_err(|_| Rejection::Malformed("not a readable PDF"))?;
+        lopdf::Document::load_from(file).map_err(|_| Rejection::Malformed(Damage::UnreadablePdf))?;
     if document.get_pages().is_empty() {
-        return Err(Rejection::Malformed("a PDF without pages"));
+        return Err(Rejection::Malformed(Damage::PdfWithoutPages));
     }
     Ok(())
 }
@@ -54,7 +54,7 @@ const MAX_BOXES: usize = 1000;
 /// each size inside the file, the sizes adding up to exactly the file's length; the first box
 /// `ftyp`, and a `meta` box (a full box) whose first child is a `hdlr` for pictures.
 pub fn check_heif(file: &mut (impl Read + Seek), size: u64) -> Result<(), Rejection> {
-    const BROKEN: Rejection = Rejection::Malformed("not a well-formed HEIC image");
+    const BROKEN: Rejection = Rejection::Malformed(Damage::BrokenHeic);
     let mut offset = 0u64;
     let mut boxes = 0usize;
     let mut picture = false;
@@ -92,7 +92,7 @@ pub fn check_heif(file: &mut (impl Read + Seek), size: u64) -> Result<(), Reject
     if picture {
         Ok(())
     } else {
-        Err(Rejection::Malformed("a HEIC file without an image"))
+        Err(Rejection::Malformed(Damage::HeicWithoutImage))
     }
 }
 

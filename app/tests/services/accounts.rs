@@ -21,7 +21,7 @@ fn registration(email: &str) -> Registration {
         name: "Ana Kowalska".into(),
         email: email.into(),
         password: PASSWORD.into(),
-        language: app::lang::Locale::ar,
+        language: app::lang::Locale::en,
     }
 }
 
@@ -47,6 +47,28 @@ async fn link_token(t: &TestDb, to: &str) -> String {
         .unwrap()
         .to_owned()
 }
+
+// The language the visitor registered in is the account's: its first email is in it already.
+on_both_backends!(an_arabic_registration_reads_arabic_from_its_first_email_on, |t| {
+    let arabic = Registration {
+        language: app::lang::Locale::ar,
+        ..registration("layla@example.com")
+    };
+    accounts::register(&t.db, &t.config, arabic, "127.0.0.1")
+        .await
+        .unwrap();
+    let mail = emails_to(&t, "layla@example.com").await;
+    assert_eq!(mail[0].0, "أكّد عنوان بريدك الإلكتروني");
+    assert!(
+        mail[0].1.contains("/verify-email#"),
+        "the link is there: {}",
+        mail[0].1
+    );
+    let language: String = t
+        .scalar("SELECT language FROM users WHERE email = 'layla@example.com'")
+        .await;
+    assert_eq!(language, "ar");
+});
 
 // Quality A6: registration answers the same whether or not the address has an account, signs
 // nobody in, and the address's owner is the one told what happened.

@@ -54,7 +54,7 @@ on_both_backends!(demo_data_loads_once_with_every_role_and_pool, |t| {
         [
             ("admin".to_owned(), 1),
             ("clinician".to_owned(), 9),
-            ("patient".to_owned(), 2)
+            ("patient".to_owned(), 3)
         ]
     );
     let pool = t.db.pool().clone();

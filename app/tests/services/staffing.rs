@@ -484,6 +484,47 @@ on_both_backends!(
     }
 );
 
+on_both_backends!(each_person_is_told_in_their_own_language, |t| {
+    let s = Scenario::staffed(&t).await;
+    let id = s.case().submitted().await;
+    let v = s.version(&id).await;
+    sqlx::query("UPDATE users SET language = 'ar' WHERE id = $1")
+        .bind(s.patient.id.as_str())
+        .execute(t.db.pool())
+        .await
+        .unwrap();
+    assignment::assign_coordinator(&t.db, &t.config, &as_(&s.admin), &id, v, &s.coordinators[0].id)
+        .await
+        .unwrap();
+    let mail: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT to_address, subject, body FROM email_outbox ORDER BY to_address")
+            .fetch_all(t.db.pool())
+            .await
+            .unwrap();
+    let to = |address: &str| mail.iter().find(|(a, _, _)| a == address).unwrap().clone();
+    let (_, subject, body) = to(&s.patient.email);
+    assert!(subject.ends_with(" · عُيّن الطبيب المنسِّق"), "{subject}");
+    assert!(
+        body.starts_with("عُيّن الطبيب المنسِّق\n\nسجّل الدخول إلى Consilium"),
+        "{body}"
+    );
+    let (_, subject, body) = to("coord0@example.com");
+    assert!(subject.ends_with(" · Coordinator assigned"), "{subject}");
+    assert!(body.contains("Sign in to Consilium to see case"), "{body}");
+    // The notification centre names the same event in whichever language its reader reads.
+    let mut conn = t.db.pool().acquire().await.unwrap();
+    let patients = db::notifications::recent(&mut *conn, &s.patient.id, 10)
+        .await
+        .unwrap();
+    let event = patients.first().unwrap();
+    assert!(event
+        .heading(app::lang::Locale::ar)
+        .ends_with("عُيّن الطبيب المنسِّق"));
+    assert!(event
+        .heading(app::lang::Locale::en)
+        .ends_with("Coordinator assigned"));
+});
+
 /// PostgreSQL only: what other app servers hear. A committed change announces each recipient
 /// with NOTIFY; a refused one announces nothing.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -167,6 +167,7 @@ impl People {
                 name: &format!("Patient {n}"),
                 password_hash: &hash,
                 role: app::domain::Role::Patient,
+                language: app::lang::Locale::en,
             };
             app::server::db::users::insert(&mut conn, &user).await.unwrap();
             emails.push(email);

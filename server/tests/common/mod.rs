@@ -191,7 +191,7 @@ async fn next_code(h: &Harness, email: &str) -> String {
 }
 
 /// The `name=value` of the cookie called `name` that a reply set, if it set one.
-fn cookie_named(reply: &Reply, name: &str) -> Option<String> {
+pub fn cookie_named(reply: &Reply, name: &str) -> Option<String> {
     reply
         .headers
         .get_all(header::SET_COOKIE)

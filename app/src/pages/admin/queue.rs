@@ -6,8 +6,8 @@ use crate::components::feedback::Loaded;
 use crate::components::filters::{SelectFilter, TextFilter};
 use crate::domain::{CaseStatus, Role};
 use crate::error::AppError;
-use crate::model::{CaseSummary, Catalog, Page};
 use crate::i18n::{t, td_string, tu_string, use_i18n};
+use crate::model::{CaseSummary, Catalog, Page};
 use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
@@ -46,7 +46,12 @@ fn Queue(
     let locale = i18n.get_locale_untracked();
     let statuses = CaseStatus::ALL
         .iter()
-        .map(|s| (s.as_str().to_owned(), crate::lang::labels::status(locale, *s).to_owned()))
+        .map(|s| {
+            (
+                s.as_str().to_owned(),
+                crate::lang::labels::status(locale, *s).to_owned(),
+            )
+        })
         .collect();
     view! {
         <h1>{t!(i18n, nav.case_queue)}</h1>

@@ -34,6 +34,7 @@ const FILES: &[(&str, &str)] = &[
     embedded!("0007_password_reset.sql"),
     embedded!("0008_accounts.sql"),
     embedded!("0009_provider_calls.sql"),
+    embedded!("0010_language.sql"),
 ];
 
 /// SQLite phrase → the PostgreSQL phrase for the same thing.

@@ -1,7 +1,7 @@
+use crate::lang::Locale;
 use crate::model::{CaseId, UserId};
 use crate::server::db::run::{self, args};
 use crate::server::db::Result;
-use crate::lang::Locale;
 use sqlx::AnyConnection;
 
 /// The PostgreSQL channel on which a committed notification names its recipient.

@@ -72,7 +72,8 @@ pub struct ClinicianProfile<'a> {
 
 pub async fn insert(conn: &mut AnyConnection, user: &NewUser<'_>) -> Result<UserId> {
     let id = UserId::from(super::new_id());
-    const SQL: &str = "INSERT INTO users (id, email, name, password_hash, role, active, created_at, language) \
+    const SQL: &str =
+        "INSERT INTO users (id, email, name, password_hash, role, active, created_at, language) \
          VALUES ($1, $2, $3, $4, $5, 1, $6, $7)";
     run::execute(
         conn,
@@ -129,7 +130,11 @@ pub async fn find_by_id<'e>(ex: impl Executes<'e>, id: &UserId) -> Result<Option
 }
 
 /// Keeps the language a person chose; whether they exist is the caller's to know.
-pub async fn set_language(conn: &mut AnyConnection, id: &UserId, language: crate::lang::Locale) -> Result<()> {
+pub async fn set_language(
+    conn: &mut AnyConnection,
+    id: &UserId,
+    language: crate::lang::Locale,
+) -> Result<()> {
     const SQL: &str = "UPDATE users SET language = $1 WHERE id = $2";
     run::execute(conn, SQL, args![crate::lang::code(language), id]).await?;
     Ok(())

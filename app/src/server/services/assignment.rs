@@ -5,6 +5,7 @@ use super::case_action::{self, Acting, Audience};
 use super::Person;
 use crate::domain::{visibility, CaseAction, CaseStatus};
 use crate::error::AppError;
+use crate::i18n::td_string;
 use crate::model::{CaseId, PaymentId, UserId};
 use crate::server::config::Config;
 use crate::server::db::assignments;
@@ -91,7 +92,7 @@ async fn ensure_coordinator_in_pool(
     } else {
         Err(AppError::validation(
             "coordinator_id",
-            "Choose a coordinator from this medical area's pool.",
+            td_string!(crate::lang::current(), errors.coordinator_from_pool),
         ))
     }
 }
@@ -210,7 +211,7 @@ pub async fn reassign_coordinator(
     if previous == *coordinator_id {
         return Err(AppError::validation(
             "coordinator_id",
-            "Choose a different coordinator.",
+            td_string!(crate::lang::current(), errors.different_coordinator),
         ));
     }
     let now = db::now_ms();
@@ -239,7 +240,7 @@ pub async fn assign_specialists(
     if chosen.is_empty() {
         return Err(AppError::validation(
             "specialists",
-            "Choose at least one specialist.",
+            td_string!(crate::lang::current(), errors.choose_specialist),
         ));
     }
     let action = match status_of(db, case_id).await? {
@@ -254,19 +255,19 @@ pub async fn assign_specialists(
         if Some(id) == facts.coordinator_id.as_ref() {
             return Err(AppError::validation(
                 "specialists",
-                "The coordinator cannot also review the case.",
+                td_string!(crate::lang::current(), errors.coordinator_not_specialist),
             ));
         }
         if on_case.contains(id) {
             return Err(AppError::validation(
                 "specialists",
-                "One of these specialists is already on the case.",
+                td_string!(crate::lang::current(), errors.specialist_already_on_case),
             ));
         }
         if !in_pool(&mut acting.tx, &category, id, false).await? {
             return Err(AppError::validation(
                 "specialists",
-                "Choose specialists from this medical area's pool.",
+                td_string!(crate::lang::current(), errors.specialists_from_pool),
             ));
         }
     }
@@ -299,7 +300,7 @@ pub async fn remove_specialist(
     if !on_case.iter().any(|s| s == specialist_id) {
         return Err(AppError::validation(
             "specialist_id",
-            "This specialist is not on the case.",
+            td_string!(crate::lang::current(), errors.specialist_not_on_case),
         ));
     }
     let submitted = db::review::has_submitted(&mut *acting.tx, case_id, specialist_id).await?;

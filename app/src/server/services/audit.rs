@@ -5,6 +5,7 @@
 use crate::domain::audit::{AuditAction, Outcome, UseCase};
 use crate::domain::Role;
 use crate::error::AppError;
+use crate::i18n::td_string;
 use crate::model::CaseId;
 use crate::model::{AuditEntry, AuditQuery as Query, Page, PageRequest};
 use crate::server::caller::{Caller, Person};
@@ -100,7 +101,10 @@ async fn admin_only(db: &Db, person: &Person, action: UseCase) -> Result<(), App
         Outcome::Denied,
     )
     .await?;
-    Err(AppError::forbidden("Only admins read the audit log."))
+    Err(AppError::forbidden(td_string!(
+        crate::lang::current(),
+        errors.only_admins_audit
+    )))
 }
 
 /// Start of `from`'s day and end of `to`'s day, in UTC milliseconds.
@@ -110,8 +114,9 @@ fn parse(query: &Query) -> Result<audit::Filter, AppError> {
         if raw.is_empty() {
             return Ok(None);
         }
-        let date = NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-            .map_err(|_| AppError::validation(field, "Enter a date like 2026-11-27."))?;
+        let date = NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| {
+            AppError::validation(field, td_string!(crate::lang::current(), errors.date_shape))
+        })?;
         let time = if end {
             NaiveTime::from_hms_milli_opt(23, 59, 59, 999)
         } else {

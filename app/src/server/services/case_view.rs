@@ -8,12 +8,12 @@ use crate::domain::case::available_actions;
 use crate::domain::money::Money;
 use crate::domain::{visibility, CaseAction, CaseStatus, Relation};
 use crate::error::AppError;
-use crate::model::{CaseId, UserId};
+use crate::i18n::td_string;
 use crate::model::{
-    Attention,
-    CaseSummary, CaseView, ClinicianCases, Page, PageRequest, PaymentInfo, QueueQuery, StaffChoice,
-    TeamMember,
+    Attention, CaseSummary, CaseView, ClinicianCases, Page, PageRequest, PaymentInfo, QueueQuery,
+    StaffChoice, TeamMember,
 };
+use crate::model::{CaseId, UserId};
 use crate::server::db::{assignments, case_page, cases, Db};
 use sqlx::AnyConnection;
 
@@ -220,7 +220,10 @@ pub const QUEUE_PAGE_SIZE: u32 = 20;
 /// The admins' queue, filtered as the page's query string says.
 pub async fn queue(db: &Db, query: &QueueQuery) -> Result<Page<CaseSummary>, AppError> {
     if !query.status.is_empty() && query.status.parse::<CaseStatus>().is_err() {
-        return Err(AppError::validation("status", "Unknown status."));
+        return Err(AppError::validation(
+            "status",
+            td_string!(crate::lang::current(), errors.unknown_status),
+        ));
     }
     let filter = cases::QueueFilter {
         status: query.status.clone(),

@@ -10,6 +10,8 @@ use crate::domain::money::Money;
 use crate::domain::payment::PaymentStatus;
 use crate::domain::{CaseAction, Role};
 use crate::error::AppError;
+use crate::i18n::td_string;
+use crate::lang;
 use crate::model::CaseId;
 use crate::model::FormIntent;
 use crate::server::db::catalog::{self, CatalogKind};
@@ -22,15 +24,19 @@ use sqlx::AnyConnection;
 /// Opens an empty draft for the patient. Retries on the rare clash of random references.
 pub async fn create_draft(db: &Db, caller: &Person) -> Result<CaseId, AppError> {
     if caller.user.role != Role::Patient {
-        return Err(AppError::forbidden("Only patients open cases."));
+        return Err(AppError::forbidden(td_string!(
+            lang::current(),
+            errors.only_patients_open_cases
+        )));
     }
     let id = CaseId::from(db::new_id());
     let mut tx = db.begin().await?;
     // Counted inside the write transaction, so two tabs cannot both slip past the limit.
     if cases::open_drafts(&mut tx, &caller.user.id).await? >= intake::MAX_OPEN_DRAFTS {
-        return Err(AppError::conflict(format!(
-            "You already have {} unfinished drafts. Submit or delete one before starting another.",
-            intake::MAX_OPEN_DRAFTS
+        return Err(AppError::conflict(td_string!(
+            lang::current(),
+            errors.open_drafts_limit,
+            count = intake::MAX_OPEN_DRAFTS
         )));
     }
     let mut attempt = 0;
@@ -73,10 +79,11 @@ pub async fn close(
     if !matches!(action, CaseAction::Cancel | CaseAction::Reject) {
         return Err(AppError::validation(
             "action",
-            "Only cancel or reject close a case.",
+            td_string!(lang::current(), errors.only_cancel_or_reject),
         ));
     }
-    let reason = crate::domain::validate::required_text("reason", reason, 1000, "Please give a reason.")
+    let give_reason = td_string!(lang::current(), errors.give_reason);
+    let reason = crate::domain::validate::required_text("reason", reason, 1000, give_reason)
         .map_err(|e| AppError::Validation(vec![e]))?;
     let mut acting = case_action::begin(db, caller, case_id, expected_version, action).await?;
     let mut refund = None;
@@ -116,7 +123,7 @@ async fn parse_form(conn: &mut AnyConnection, input: &DraftInput) -> Result<Draf
         if !catalog::is_active(conn, CatalogKind::ReviewType, id).await? {
             return Err(AppError::validation(
                 "review_type_id",
-                "This type of review is no longer offered. Choose another.",
+                td_string!(lang::current(), errors.review_type_withdrawn),
             ));
         }
     }
@@ -124,7 +131,7 @@ async fn parse_form(conn: &mut AnyConnection, input: &DraftInput) -> Result<Draf
         if !catalog::is_active(conn, CatalogKind::Category, id).await? {
             return Err(AppError::validation(
                 "category_id",
-                "This medical area is no longer offered. Choose another.",
+                td_string!(lang::current(), errors.medical_area_withdrawn),
             ));
         }
     }
@@ -175,7 +182,10 @@ pub async fn delete_draft(
     let keys = documents::keys_for_case(&mut acting.tx, case_id).await?;
     documents::delete_for_case(&mut acting.tx, case_id).await?;
     if !cases::delete_draft(&mut acting.tx, case_id).await? {
-        return Err(AppError::conflict("Only a draft can be deleted."));
+        return Err(AppError::conflict(td_string!(
+            lang::current(),
+            errors.only_drafts_deleted
+        )));
     }
     audit::succeeded(
         &mut *acting.tx,

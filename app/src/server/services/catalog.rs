@@ -7,6 +7,8 @@ use crate::domain::audit::{Outcome, UseCase};
 use crate::domain::money::{parse_amount, parse_currency};
 use crate::domain::{validate, Role};
 use crate::error::{AppError, FieldError};
+use crate::i18n::td_string;
+use crate::lang;
 use crate::model::Catalog;
 use crate::model::UserId;
 use crate::server::db::catalog::{self, CatalogKind, NewReviewType, Pool};
@@ -50,11 +52,14 @@ struct ValidReviewType {
 }
 
 fn validate_review_type(input: &ReviewTypeInput) -> Result<ValidReviewType, AppError> {
+    let locale = lang::current();
     let mut checks = validate::Checks::default();
-    let name = checks.check(validate::required_text("name", &input.name, 80, "Enter a name."));
+    let enter_name = td_string!(locale, errors.enter_name);
+    let name = checks.check(validate::required_text("name", &input.name, 80, enter_name));
     let description = input.description.trim().to_owned();
     if description.chars().count() > 500 {
-        checks.check::<()>(Err(FieldError::new("description", "Use at most 500 characters.")));
+        let too_long = td_string!(locale, errors.max_chars, count = 500usize);
+        checks.check::<()>(Err(FieldError::new("description", too_long)));
     }
     let price = checks.check(parse_amount(&input.price).map_err(|m| FieldError::new("price", m)));
     let currency = checks.check(parse_currency(&input.currency).map_err(|m| FieldError::new("currency", m)));
@@ -65,7 +70,7 @@ fn validate_review_type(input: &ReviewTypeInput) -> Result<ValidReviewType, AppE
             .parse::<i64>()
             .ok()
             .filter(|d| (1..=90).contains(d))
-            .ok_or_else(|| FieldError::new("expected_days", "Enter a number of days from 1 to 90.")),
+            .ok_or_else(|| FieldError::new("expected_days", td_string!(locale, errors.expected_days_range))),
     );
     checks.finish().map_err(AppError::Validation)?;
     match (name, price, currency, days) {
@@ -76,7 +81,10 @@ fn validate_review_type(input: &ReviewTypeInput) -> Result<ValidReviewType, AppE
             currency,
             expected_days,
         }),
-        _ => Err(AppError::validation("name", "Please fill in every field.")),
+        _ => Err(AppError::validation(
+            "name",
+            td_string!(locale, errors.fill_every_field),
+        )),
     }
 }
 
@@ -104,7 +112,7 @@ pub async fn save_review_type(
             .await
             .map(|found| found.then(|| id.to_owned())),
     };
-    let id = saved_id(saved, "Another review type already has this name.")?;
+    let id = saved_id(saved, td_string!(lang::current(), errors.review_type_name_taken))?;
     audit::succeeded(&mut *tx, &caller.into(), UseCase::SaveReviewType, On::record(&id)).await?;
     tx.commit().await?;
     Ok(id)
@@ -148,7 +156,8 @@ pub async fn save_category(
     input: CategoryInput,
 ) -> Result<String, AppError> {
     require_admin(caller)?;
-    let name = validate::required_text("name", &input.name, 80, "Enter a name.")
+    let locale = lang::current();
+    let name = validate::required_text("name", &input.name, 80, td_string!(locale, errors.enter_name))
         .map_err(|e| AppError::Validation(vec![e]))?;
     let mut tx = db.begin().await?;
     let clinicians: Vec<UserId> = catalog::clinicians(&mut tx)
@@ -161,7 +170,10 @@ pub async fn save_category(
         ("coordinators", &input.coordinators),
     ] {
         if members.iter().any(|m| !clinicians.contains(m)) {
-            return Err(AppError::validation(field, "Choose active clinicians only."));
+            return Err(AppError::validation(
+                field,
+                td_string!(locale, errors.active_clinicians_only),
+            ));
         }
     }
     let saved = match id {
@@ -170,7 +182,7 @@ pub async fn save_category(
             .await
             .map(|found| found.then(|| id.to_owned())),
     };
-    let id = saved_id(saved, "Another category already has this name.")?;
+    let id = saved_id(saved, td_string!(locale, errors.category_name_taken))?;
     catalog::replace_pool(&mut tx, Pool::Specialists, &id, &dedup(input.specialists)).await?;
     catalog::replace_pool(&mut tx, Pool::Coordinators, &id, &dedup(input.coordinators)).await?;
     audit::succeeded(&mut *tx, &caller.into(), UseCase::SaveCategory, On::record(&id)).await?;
@@ -199,6 +211,9 @@ fn require_admin(caller: &Person) -> Result<(), AppError> {
     if caller.user.role == Role::Admin {
         Ok(())
     } else {
-        Err(AppError::forbidden("Only administrators change the catalog."))
+        Err(AppError::forbidden(td_string!(
+            lang::current(),
+            errors.only_admins_catalog
+        )))
     }
 }

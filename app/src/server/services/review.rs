@@ -8,6 +8,7 @@ use crate::domain::audit::{Outcome, UseCase};
 use crate::domain::review::{self as rules, OpinionInput};
 use crate::domain::{CaseAction, CaseStatus};
 use crate::error::AppError;
+use crate::i18n::td_string;
 use crate::model::{CaseId, UserId};
 use crate::model::{Report, ReportOpinion, ReportPerson, REPORT_DISCLAIMER};
 use crate::server::db::assignments::Profile;
@@ -56,8 +57,6 @@ fn opinion_text(input: &OpinionInput) -> OpinionText {
     }
 }
 
-const ALREADY_SUBMITTED: &str = "You have already submitted your opinion; it can no longer change.";
-
 /// The opinion form's two buttons: keep the draft, or submit it.
 pub async fn write_opinion(
     db: &Db,
@@ -86,13 +85,19 @@ async fn save_opinion(
     let mut tx = db.begin().await?;
     // Under the case's write lock: still under review, and the caller still on it.
     if !cases::touch_if_status(&mut tx, case_id, CaseStatus::DoctorsAssigned, now).await? {
-        return Err(AppError::conflict("This case is no longer under review."));
+        return Err(AppError::conflict(td_string!(
+            crate::lang::current(),
+            errors.no_longer_under_review
+        )));
     }
     if cases::active_assignment(&mut *tx, case_id, &caller.user.id).await? != Some(false) {
         return Err(AppError::NotFound);
     }
     if !repo::save_draft(&mut tx, case_id, &caller.user.id, &opinion_text(opinion), now).await? {
-        return Err(AppError::conflict(ALREADY_SUBMITTED));
+        return Err(AppError::conflict(td_string!(
+            crate::lang::current(),
+            errors.opinion_already_submitted
+        )));
     }
     mark_review_started(&mut tx, caller, case_id).await?;
     audit::succeeded(
@@ -129,7 +134,10 @@ async fn submit_opinion(
     )
     .await?;
     if !saved || !repo::mark_submitted(&mut acting.tx, case_id, &caller.user.id, now).await? {
-        return Err(AppError::conflict(ALREADY_SUBMITTED));
+        return Err(AppError::conflict(td_string!(
+            crate::lang::current(),
+            errors.opinion_already_submitted
+        )));
     }
     mark_review_started(&mut acting.tx, caller, case_id).await?;
     let author = person(&mut acting.tx, &caller.user.id).await?;
@@ -163,9 +171,10 @@ pub async fn remind_specialists(db: &Db, caller: &Person, case_id: &CaseId) -> R
     let mut acting = case_action::begin_current(db, caller, case_id, CaseAction::RemindSpecialists).await?;
     let waiting = repo::specialists_without_opinion(&mut *acting.tx, case_id).await?;
     if waiting.is_empty() {
-        return Err(AppError::conflict(
-            "Every specialist has already submitted an opinion.",
-        ));
+        return Err(AppError::conflict(td_string!(
+            crate::lang::current(),
+            errors.every_opinion_in
+        )));
     }
     case_action::finish(
         acting,

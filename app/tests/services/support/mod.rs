@@ -126,6 +126,7 @@ pub async fn user(db: &Db, role: Role, email: &str) -> CurrentUser {
         name: email.split('@').next().unwrap(),
         password_hash: &hash,
         role,
+        language: app::lang::Locale::en,
     };
     let id = users::insert(&mut conn, &new).await.unwrap();
     if role == Role::Clinician {

@@ -29,6 +29,7 @@ use super::throttle;
 use crate::domain::audit::{Outcome, UseCase};
 use crate::domain::Role;
 use crate::error::AppError;
+use crate::i18n::td_string;
 use crate::model::CurrentUser;
 use crate::model::UserId;
 use crate::server::auth::{password, token};
@@ -158,9 +159,10 @@ pub async fn login(
     }
     if user.active != 1 {
         log_sign_in(db, Some(&user.id), &email_ref, Outcome::Deactivated, ip).await?;
-        return Err(AppError::forbidden(
-            "This account has been deactivated. Please contact the service.",
-        ));
+        return Err(AppError::forbidden(td_string!(
+            crate::lang::current(),
+            account_errors.deactivated
+        )));
     }
     let mut tx = db.begin().await?;
     if let Some(previous) = previous_token {
@@ -279,7 +281,7 @@ pub(super) async fn prove_password(
     if !matches {
         return Err(AppError::validation(
             "current_password",
-            "This is not your current password.",
+            td_string!(crate::lang::current(), account_errors.not_current_password),
         ));
     }
     Ok(Proven { user, account })

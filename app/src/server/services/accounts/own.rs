@@ -5,6 +5,7 @@ use super::{audit_self, prove_password, tell_and_audit};
 use crate::domain::audit::UseCase;
 use crate::domain::validate;
 use crate::error::AppError;
+use crate::i18n::td_string;
 use crate::model::{from_ms, SessionSummary};
 use crate::server::auth::{password, token};
 use crate::server::caller::Person;
@@ -36,7 +37,7 @@ pub async fn change_password(
         if password::verify(new.clone(), Some(proven.user.password_hash.clone())).await? {
             return Err(AppError::validation(
                 "new_password",
-                "Choose a password different from the current one.",
+                td_string!(crate::lang::current(), account_errors.same_password),
             ));
         }
         password::hash(new).await?
@@ -45,13 +46,9 @@ pub async fn change_password(
     users::set_password_hash(&mut tx, person.id(), &new_hash).await?;
     sessions::delete_others(&mut tx, person.id(), &token::hash(session_token)).await?;
     proven.done(&mut tx).await?;
-    let body = format!(
-        "The password of your Consilium account was changed just now, and every other device \
-         that was signed in has been signed out.\n\nIf this was not you, ask for a new password \
-         at {}/forgot-password at once and tell the service.\n",
-        config.public_url
-    );
-    let email = ("Your password was changed", body.as_str());
+    let locale = proven.user.language();
+    let body = td_string!(locale, emails.password_changed_body, url = &config.public_url);
+    let email = (td_string!(locale, emails.password_changed_subject), body.as_str());
     tell_and_audit(
         &mut tx,
         person,
@@ -92,7 +89,7 @@ pub async fn end_session(db: &Db, person: &Person, session_id: &str) -> Result<(
     if session_id.trim().is_empty() {
         return Err(AppError::validation(
             "session_id",
-            "Choose a session to sign out.",
+            td_string!(crate::lang::current(), account_errors.choose_session),
         ));
     }
     let mut tx = db.begin().await?;

@@ -7,6 +7,7 @@ use crate::domain::account::{editable_fields, ProfileField};
 use crate::domain::audit::{Outcome, UseCase};
 use crate::domain::validate::{self, Checks};
 use crate::error::AppError;
+use crate::i18n::td_string;
 use crate::model::{Profile, ProfileForm, UserId};
 use crate::server::auth::token;
 use crate::server::caller::Person;
@@ -75,7 +76,12 @@ pub async fn save_profile(db: &Db, person: &Person, form: ProfileForm) -> Result
             ProfileField::Title => set(
                 &mut checks,
                 &mut profile.title,
-                validate::required_text("title", &form.title, 80, "Enter a title, such as Dr or Prof."),
+                validate::required_text(
+                    "title",
+                    &form.title,
+                    80,
+                    td_string!(crate::lang::current(), account_errors.title_required),
+                ),
             ),
             ProfileField::Specialties => set(
                 &mut checks,
@@ -84,7 +90,7 @@ pub async fn save_profile(db: &Db, person: &Person, form: ProfileForm) -> Result
                     "specialties",
                     &form.specialties,
                     200,
-                    "Enter at least one specialty.",
+                    td_string!(crate::lang::current(), account_errors.specialties_required),
                 ),
             ),
             ProfileField::ContactEmail => set(
@@ -137,36 +143,39 @@ pub async fn request_email_change(
     if new_email == person.user.email {
         return Err(AppError::validation(
             "new_email",
-            "This is your sign-in email already.",
+            td_string!(crate::lang::current(), account_errors.same_email),
         ));
     }
     let proven = prove_password(db, config, person, current_password).await?;
     let now = db::now_ms();
     let mut tx = db.begin().await?;
     proven.done(&mut tx).await?;
-    if users::find_by_email(&mut *tx, &new_email).await?.is_some() {
-        let body = format!(
-            "Someone asked to make this address the sign-in email of another Consilium account. \
-             This address already has an account, so nothing was changed.\n\nIf you have \
-             forgotten your password, you can reset it at {}/forgot-password.\n",
-            config.public_url
-        );
-        outbox::enqueue(&mut tx, &new_email, "Your address and Consilium", &body, now).await?;
+    // The caller's account reads its emails in its own language, at either address.
+    let locale = proven.user.language();
+    if let Some(owner) = users::find_by_email(&mut *tx, &new_email).await? {
+        // Told in the language of the account that already has the address.
+        let locale = owner.language();
+        let body = td_string!(locale, emails.address_taken_body, url = &config.public_url);
+        let subject = td_string!(locale, emails.address_taken_subject);
+        outbox::enqueue(&mut tx, &new_email, subject, &body, now).await?;
     } else {
         let expires = now + EMAIL_CHANGE_LINK_HOURS * 60 * 60 * 1000;
         let raw = email_tokens::issue_email_change(&mut tx, person.id(), &new_email, expires).await?;
-        let body = format!(
-            "Open this link to make this address the sign-in email of your Consilium account:\n\n\
-             {}/confirm-email#{raw}\n\nThe link works once, for {EMAIL_CHANGE_LINK_HOURS} hours. \
-             Until then you sign in with your current address.\n",
-            config.public_url
+        let duration = td_string!(locale, emails.hours, count = EMAIL_CHANGE_LINK_HOURS);
+        let body = td_string!(
+            locale,
+            emails.email_change_body,
+            url = &config.public_url,
+            token = &raw,
+            duration = &duration
         );
-        outbox::enqueue(&mut tx, &new_email, "Confirm your new sign-in email", &body, now).await?;
+        let subject = td_string!(locale, emails.email_change_subject);
+        outbox::enqueue(&mut tx, &new_email, subject, &body, now).await?;
     }
-    let notice = "Someone signed in to your Consilium account asked to change its sign-in email. \
-                  It changes only when the link sent to the new address is opened.\n\nIf this was \
-                  not you, change your password at once and tell the service.\n";
-    let email = ("A change of sign-in email was asked for", notice);
+    let email = (
+        td_string!(locale, emails.email_change_notice_subject),
+        td_string!(locale, emails.email_change_notice_body),
+    );
     tell_and_audit(
         &mut tx,
         person,
@@ -185,7 +194,7 @@ pub async fn confirm_email_change(db: &Db, raw_token: &str, client: &Client) -> 
     let invalid = || {
         AppError::validation(
             "token",
-            "This link is no longer valid. Ask for the change again from your account page.",
+            td_string!(crate::lang::current(), account_errors.email_change_link_invalid),
         )
     };
     let mut tx = db.begin().await?;
@@ -200,18 +209,10 @@ pub async fn confirm_email_change(db: &Db, raw_token: &str, client: &Client) -> 
         Err(e) if is_unique_violation(&e) => return Err(invalid()),
         Err(e) => return Err(e.into()),
     }
-    let body = format!(
-        "The sign-in email of your Consilium account is now {}. This address no longer signs in.\n",
-        change.new_email
-    );
-    outbox::enqueue(
-        &mut tx,
-        &user.email,
-        "Your sign-in email was changed",
-        &body,
-        db::now_ms(),
-    )
-    .await?;
+    let locale = user.language();
+    let body = td_string!(locale, emails.email_changed_body, address = &change.new_email);
+    let subject = td_string!(locale, emails.email_changed_subject);
+    outbox::enqueue(&mut tx, &user.email, subject, &body, db::now_ms()).await?;
     Anonymous::new(Some(&user.id), user.id.as_str(), Outcome::Ok, &client.ip)
         .record(&mut *tx, UseCase::ConfirmEmailChange)
         .await?;

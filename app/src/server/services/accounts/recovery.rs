@@ -6,6 +6,8 @@ use super::{audit_self, Anonymous};
 use crate::domain::audit::{Outcome, UseCase};
 use crate::domain::validate;
 use crate::error::AppError;
+use crate::i18n::td_string;
+use crate::lang::Locale;
 use crate::model::UserId;
 use crate::server::auth::{password, token};
 use crate::server::config::Config;
@@ -43,7 +45,7 @@ pub async fn request_password_reset(db: &Db, config: &Config, email: &str, ip: &
         .filter(|u| u.active == 1);
     let outcome = match &user {
         Some(user) => {
-            send_reset_link(&mut tx, config, &user.id, &email, now).await?;
+            send_reset_link(&mut tx, config, &user.id, &email, user.language(), now).await?;
             Outcome::Ok
         }
         // No account, or a deactivated one: nothing is sent.
@@ -74,7 +76,7 @@ pub async fn reset_password(
     let invalid = || {
         AppError::validation(
             "token",
-            "This link is no longer valid. Ask for a new one on the sign-in page.",
+            td_string!(crate::lang::current(), account_errors.reset_link_invalid),
         )
     };
     let password_hash = {
@@ -97,36 +99,36 @@ pub async fn reset_password(
     sessions::delete_for_user(&mut tx, &user.id).await?;
     let email_ref = token::email_ref(&config.secret_key, &user.email);
     throttle::clear(&mut *tx, &Key::Account(email_ref)).await?;
-    let body = format!(
-        "The password of your Consilium account was changed just now, and every device that was \
-         signed in has been signed out.\n\nIf this was not you, ask for a new password at \
-         {}/forgot-password at once and tell the service.\n",
-        config.public_url
-    );
-    outbox::enqueue(&mut tx, &user.email, "Your password was changed", &body, now).await?;
+    let locale = user.language();
+    let body = td_string!(locale, emails.password_reset_body, url = &config.public_url);
+    let subject = td_string!(locale, emails.password_changed_subject);
+    outbox::enqueue(&mut tx, &user.email, subject, &body, now).await?;
     audit_self(&mut tx, &user.id, user.role(), UseCase::ResetPassword, ip).await?;
     tx.commit().await?;
     Ok(user.id)
 }
 
 /// The token travels in the link's fragment, which browsers never send to a server: it appears
-/// in no request line and no log; the page posts it.
+/// in no request line and no log; the page posts it. Written in `locale`, the account's language.
 async fn send_reset_link(
     conn: &mut AnyConnection,
     config: &Config,
     user_id: &UserId,
     email: &str,
+    locale: Locale,
     now: i64,
 ) -> Result<(), AppError> {
     let expires = now + RESET_LINK_MINUTES * 60 * 1000;
     let raw = email_tokens::issue(conn, user_id, email_tokens::RESET_PASSWORD, expires).await?;
-    let body = format!(
-        "Someone, hopefully you, asked to reset the password of your Consilium account.\n\n\
-         Open this link to choose a new password:\n\n{}/reset-password#{raw}\n\n\
-         The link works once, for {RESET_LINK_MINUTES} minutes. If you did not ask, ignore this \
-         email: your password stays as it is.\n",
-        config.public_url
+    let duration = td_string!(locale, emails.minutes, count = RESET_LINK_MINUTES);
+    let body = td_string!(
+        locale,
+        emails.reset_link_body,
+        url = &config.public_url,
+        token = &raw,
+        duration = &duration
     );
-    outbox::enqueue(conn, email, "Reset your Consilium password", &body, now).await?;
+    let subject = td_string!(locale, emails.reset_link_subject);
+    outbox::enqueue(conn, email, subject, &body, now).await?;
     Ok(())
 }

@@ -6,6 +6,8 @@ use crate::domain::audit::{Outcome, UseCase};
 use crate::domain::validate;
 use crate::domain::Role;
 use crate::error::AppError;
+use crate::i18n::td_string;
+use crate::lang::Locale;
 use crate::model::UserId;
 use crate::server::auth::{password, token};
 use crate::server::config::Config;
@@ -36,7 +38,10 @@ pub async fn register(db: &Db, config: &Config, input: Registration, ip: &str) -
     let password = checks.check(validate::new_password("password", &input.password));
     checks.finish().map_err(AppError::Validation)?;
     let (Some(name), Some(email), Some(password)) = (name, email, password) else {
-        return Err(AppError::validation("form", "Please fill in every field."));
+        return Err(AppError::validation(
+            "form",
+            td_string!(crate::lang::current(), account_errors.fill_every_field),
+        ));
     };
     // Hashed whatever follows, so both answers take the same time.
     let password_hash = {
@@ -62,21 +67,19 @@ pub async fn register(db: &Db, config: &Config, input: Registration, ip: &str) -
                 Err(e) => return Err(e.into()),
             };
             users::mark_unverified(&mut tx, &id).await?;
-            send_verification(&mut tx, config, &id, &email, now).await?;
+            send_verification(&mut tx, config, &id, &email, input.language, now).await?;
             audit_self(&mut tx, &id, Role::Patient, UseCase::Register, ip).await?;
         }
         Some(user) if user.email_verified == 0 => {
-            send_verification(&mut tx, config, &user.id, &email, now).await?;
+            send_verification(&mut tx, config, &user.id, &email, user.language(), now).await?;
             audit_registration(&mut tx, user.id.as_str(), Outcome::UnverifiedAgain, ip).await?;
         }
         Some(user) => {
-            let body = format!(
-                "Someone asked to create a Consilium account with this email address, which already \
-                 has one.\n\nIf it was you, sign in at {}/login.\nIf it was not you, you can ignore \
-                 this email: nothing has changed.\n",
-                config.public_url
-            );
-            outbox::enqueue(&mut tx, &email, "Your Consilium account", &body, now).await?;
+            // In the language of the account's owner, whoever asked.
+            let locale = user.language();
+            let body = td_string!(locale, emails.existing_account_body, url = &config.public_url);
+            let subject = td_string!(locale, emails.existing_account_subject);
+            outbox::enqueue(&mut tx, &email, subject, &body, now).await?;
             audit_registration(&mut tx, user.id.as_str(), Outcome::ExistingAccount, ip).await?;
         }
     }
@@ -86,23 +89,27 @@ pub async fn register(db: &Db, config: &Config, input: Registration, ip: &str) -
 
 /// Emails a single-use link that confirms the address and signs in. The token travels in the
 /// link's fragment (after `#`), which browsers never send to a server: it appears in no request
-/// line and no log; the page posts it.
+/// line and no log; the page posts it. Written in `locale`, the account's language.
 async fn send_verification(
     conn: &mut AnyConnection,
     config: &Config,
     user_id: &UserId,
     email: &str,
+    locale: Locale,
     now: i64,
 ) -> Result<(), AppError> {
     let expires = now + VERIFY_LINK_HOURS * 3600 * 1000;
     let raw = email_tokens::issue(conn, user_id, email_tokens::VERIFY_EMAIL, expires).await?;
-    let body = format!(
-        "Welcome to Consilium.\n\nOpen this link to confirm your email address and sign in:\n\n\
-         {}/verify-email#{raw}\n\nThe link works once, for {VERIFY_LINK_HOURS} hours. If you did not \
-         create an account, you can ignore this email.\n",
-        config.public_url
+    let duration = td_string!(locale, emails.hours, count = VERIFY_LINK_HOURS);
+    let body = td_string!(
+        locale,
+        emails.verify_body,
+        url = &config.public_url,
+        token = &raw,
+        duration = &duration
     );
-    outbox::enqueue(conn, email, "Confirm your email address", &body, now).await?;
+    let subject = td_string!(locale, emails.verify_subject);
+    outbox::enqueue(conn, email, subject, &body, now).await?;
     Ok(())
 }
 
@@ -128,7 +135,7 @@ pub async fn verify_email(
     let invalid = || {
         AppError::validation(
             "token",
-            "This link is no longer valid. Register again with the same address to get a new one.",
+            td_string!(crate::lang::current(), account_errors.verify_link_invalid),
         )
     };
     let mut tx = db.begin().await?;

@@ -6,6 +6,7 @@ use super::{prove_password, start_session, tell_and_audit, Anonymous, Client, Si
 use crate::domain::account;
 use crate::domain::audit::{Outcome, UseCase};
 use crate::error::AppError;
+use crate::i18n::td_string;
 use crate::model::{SecondFactorEnrolment, SecondFactorStatus, UserId};
 use crate::server::auth::{token, totp};
 use crate::server::caller::Person;
@@ -44,7 +45,7 @@ pub async fn verify_sign_in_code(
     let expired = || {
         AppError::validation(
             "code",
-            "This sign-in has expired. Sign in again with your password.",
+            td_string!(crate::lang::current(), account_errors.sign_in_expired),
         )
     };
     let challenge = token::hash(raw_challenge.trim());
@@ -86,7 +87,7 @@ pub async fn verify_sign_in_code(
             .await?;
         return Err(AppError::validation(
             "code",
-            "This code is not right, or was used already. Enter the code your app shows now.",
+            td_string!(crate::lang::current(), account_errors.code_wrong_or_used),
         ));
     };
     if !second_factor::delete_challenge(&mut tx, &challenge).await? {
@@ -118,7 +119,10 @@ pub async fn start_enrolment(db: &Db, person: &Person) -> Result<SecondFactorEnr
         .await?
         .ok_or(AppError::Unauthenticated)?;
     if user.totp_secret.is_some() {
-        return Err(AppError::conflict("Two-factor sign-in is already set up."));
+        return Err(AppError::conflict(td_string!(
+            crate::lang::current(),
+            account_errors.two_factor_already_on
+        )));
     }
     let secret = totp::new_secret();
     let enrolment = totp::enrolment(&secret, &user.email)
@@ -137,11 +141,16 @@ pub async fn start_enrolment(db: &Db, person: &Person) -> Result<SecondFactorEnr
 pub async fn confirm_enrolment(db: &Db, person: &Person, code: &str) -> Result<Vec<String>, AppError> {
     let pending = second_factor::pending(db.pool(), person.id())
         .await?
-        .ok_or_else(|| AppError::conflict("Start setting up two-factor sign-in again."))?;
+        .ok_or_else(|| {
+            AppError::conflict(td_string!(
+                crate::lang::current(),
+                account_errors.start_enrolment_again
+            ))
+        })?;
     let step = totp::matching_step(&pending, code, now_seconds(), 0).ok_or_else(|| {
         AppError::validation(
             "code",
-            "This code is not right. Enter the code your app shows now for Consilium.",
+            td_string!(crate::lang::current(), account_errors.code_wrong),
         )
     })?;
     let codes = totp::new_recovery_codes();
@@ -149,13 +158,21 @@ pub async fn confirm_enrolment(db: &Db, person: &Person, code: &str) -> Result<V
     let mut tx = db.begin().await?;
     let step = i64::try_from(step).unwrap_or(i64::MAX);
     if !second_factor::confirm(&mut tx, person.id(), &pending, step).await? {
-        return Err(AppError::conflict("Start setting up two-factor sign-in again."));
+        return Err(AppError::conflict(td_string!(
+            crate::lang::current(),
+            account_errors.start_enrolment_again
+        )));
     }
     second_factor::replace_recovery_codes(&mut tx, person.id(), &hashes).await?;
-    let body = "Two-factor sign-in was set up on your Consilium account just now: signing in \
-                takes a code from your authenticator app from now on.\n\nIf this was not you, \
-                tell the service at once.\n";
-    let email = ("Two-factor sign-in is on", body);
+    // The owner is told in the language their account reads.
+    let locale = users::find_by_id(&mut *tx, person.id())
+        .await?
+        .ok_or(AppError::Unauthenticated)?
+        .language();
+    let email = (
+        td_string!(locale, emails.two_factor_on_subject),
+        td_string!(locale, emails.two_factor_on_body),
+    );
     tell_and_audit(
         &mut tx,
         person,
@@ -176,17 +193,20 @@ pub async fn turn_off_second_factor(
     current_password: String,
 ) -> Result<(), AppError> {
     if account::second_factor_required(person.user.role) {
-        return Err(AppError::forbidden(
-            "Staff accounts must keep two-factor sign-in. An administrator can reset it.",
-        ));
+        return Err(AppError::forbidden(td_string!(
+            crate::lang::current(),
+            account_errors.staff_keep_two_factor
+        )));
     }
     let proven = prove_password(db, config, person, current_password).await?;
     let mut tx = db.begin().await?;
     second_factor::clear(&mut tx, person.id()).await?;
     proven.done(&mut tx).await?;
-    let body = "Two-factor sign-in was turned off on your Consilium account just now.\n\nIf this \
-                was not you, change your password and tell the service at once.\n";
-    let email = ("Two-factor sign-in is off", body);
+    let locale = proven.user.language();
+    let email = (
+        td_string!(locale, emails.two_factor_off_subject),
+        td_string!(locale, emails.two_factor_off_body),
+    );
     tell_and_audit(
         &mut tx,
         person,
@@ -208,14 +228,13 @@ pub async fn reset_second_factor(db: &Db, admin: &Person, user_id: &UserId) -> R
         .ok_or(AppError::NotFound)?;
     second_factor::clear(&mut tx, &user.id).await?;
     sessions::delete_for_user(&mut tx, &user.id).await?;
-    let body = "An administrator reset two-factor sign-in on your Consilium account, and every \
-                device that was signed in has been signed out. Sign in with your password to set \
-                it up again.\n\nIf you did not ask for this, tell the service at once.\n";
+    // In the language of the account reset, not the admin's.
+    let locale = user.language();
     outbox::enqueue(
         &mut tx,
         &user.email,
-        "Two-factor sign-in was reset",
-        body,
+        td_string!(locale, emails.two_factor_reset_subject),
+        td_string!(locale, emails.two_factor_reset_body),
         db::now_ms(),
     )
     .await?;

@@ -6,6 +6,7 @@ use super::super::Person;
 use crate::domain::audit::UseCase;
 use crate::domain::{validate, Role};
 use crate::error::AppError;
+use crate::i18n::td_string;
 use crate::model::UserId;
 use crate::server::auth::password;
 use crate::server::db::{sessions, users, Db};
@@ -15,10 +16,12 @@ pub use crate::model::StaffForm;
 
 impl StaffForm {
     pub fn parse(self) -> Result<NewStaff, AppError> {
-        let role: Role = self
-            .role
-            .parse()
-            .map_err(|_| AppError::validation("role", "Choose clinician or admin."))?;
+        let role: Role = self.role.parse().map_err(|_| {
+            AppError::validation(
+                "role",
+                td_string!(crate::lang::current(), account_errors.choose_role),
+            )
+        })?;
         let profile = (role == Role::Clinician).then(|| ProfileInput {
             title: self.title.unwrap_or_default(),
             specialties: self.specialties.unwrap_or_default(),
@@ -38,7 +41,10 @@ impl StaffForm {
 /// Every account, for the admins' staff list.
 pub async fn list(db: &Db, caller: &Person) -> Result<Vec<crate::model::UserSummary>, AppError> {
     if caller.user.role != Role::Admin {
-        return Err(AppError::forbidden("Only admins manage accounts."));
+        return Err(AppError::forbidden(td_string!(
+            crate::lang::current(),
+            account_errors.admins_only
+        )));
     }
     Ok(users::list(db.pool()).await?)
 }
@@ -62,8 +68,12 @@ pub struct ProfileInput {
 
 pub async fn create_staff(db: &Db, caller: &Person, input: NewStaff) -> Result<UserId, AppError> {
     if input.role == Role::Patient {
-        return Err(AppError::validation("role", "Patients register themselves."));
+        return Err(AppError::validation(
+            "role",
+            td_string!(crate::lang::current(), account_errors.patients_register),
+        ));
     }
+    let locale = crate::lang::current();
     let mut checks = validate::Checks::default();
     let name = checks.check(validate::person_name("name", &input.name));
     let email = checks.check(validate::email("email", &input.email));
@@ -74,28 +84,36 @@ pub async fn create_staff(db: &Db, caller: &Person, input: NewStaff) -> Result<U
                 "title",
                 &p.title,
                 80,
-                "Enter a title, such as Dr or Prof.",
+                td_string!(locale, account_errors.title_required),
             )),
             checks.check(validate::required_text(
                 "specialties",
                 &p.specialties,
                 200,
-                "Enter at least one specialty.",
+                td_string!(locale, account_errors.specialties_required),
             )),
             checks.check(validate::email("contact_email", &p.contact_email)),
             checks.check(validate::required_text(
                 "contact_phone",
                 &p.contact_phone,
                 40,
-                "Enter a phone number patients can call.",
+                td_string!(locale, account_errors.contact_phone_required),
             )),
         )),
-        (Role::Clinician, None) => return Err(AppError::validation("title", "Clinicians need a profile.")),
+        (Role::Clinician, None) => {
+            return Err(AppError::validation(
+                "title",
+                td_string!(locale, account_errors.clinician_profile_needed),
+            ))
+        }
         _ => None,
     };
     checks.finish().map_err(AppError::Validation)?;
     let (Some(name), Some(email), Some(password)) = (name, email, password) else {
-        return Err(AppError::validation("form", "Please fill in every field."));
+        return Err(AppError::validation(
+            "form",
+            td_string!(locale, account_errors.fill_every_field),
+        ));
     };
     // Admins only: not a path a stranger can flood, so no hashing slot is needed.
     let password_hash = password::hash(password).await?;
@@ -113,7 +131,7 @@ pub async fn create_staff(db: &Db, caller: &Person, input: NewStaff) -> Result<U
         Err(e) if is_unique_violation(&e) => {
             return Err(AppError::validation(
                 "email",
-                "An account with this email already exists.",
+                td_string!(locale, account_errors.email_taken),
             ));
         }
         Err(e) => return Err(e.into()),
@@ -143,7 +161,10 @@ pub async fn create_staff(db: &Db, caller: &Person, input: NewStaff) -> Result<U
 /// Deactivating an account ends all its sessions at once; reactivating lets it sign in again.
 pub async fn set_active(db: &Db, caller: &Person, user_id: &UserId, active: bool) -> Result<(), AppError> {
     if *user_id == caller.user.id && !active {
-        return Err(AppError::conflict("You cannot deactivate your own account."));
+        return Err(AppError::conflict(td_string!(
+            crate::lang::current(),
+            account_errors.own_deactivation
+        )));
     }
     let mut tx = db.begin().await?;
     if users::set_active(&mut tx, user_id, active).await? == 0 {

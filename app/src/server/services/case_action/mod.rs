@@ -17,6 +17,7 @@ use super::audit::{self, On};
 use crate::domain::audit::{AuditAction, Outcome};
 use crate::domain::{case, case::transition, CaseAction, Effect, Relation, Role, Transition};
 use crate::error::AppError;
+use crate::i18n::td_string;
 use crate::server::caller::{Caller, Person};
 use crate::server::db::{self, cases, cases::CaseRow, timeline, Db, Tx};
 use sqlx::AnyConnection;
@@ -125,9 +126,6 @@ impl From<sqlx::Error> for Refused {
     }
 }
 
-const CLAIM_LOST: &str = "Someone else changed this case at the same moment. Reload and try again.";
-const CHANGED: &str = "This case changed while you were looking at it. Reload to see the latest version.";
-
 /// The caller's relation to a case, from their role and the active assignment.
 pub async fn relation_of(
     conn: &mut AnyConnection,
@@ -158,7 +156,10 @@ pub async fn begin(
 ) -> Result<Acting, AppError> {
     match open(db, person, case_id, Some(expected_version), action).await {
         Ok(acting) => Ok(acting),
-        Err(Refused::ClaimLost) => Err(AppError::conflict(CLAIM_LOST)),
+        Err(Refused::ClaimLost) => Err(AppError::conflict(td_string!(
+            crate::lang::current(),
+            errors.claim_lost
+        ))),
         Err(Refused::Other(err)) => Err(err),
     }
 }
@@ -180,7 +181,10 @@ pub async fn begin_current(
             Err(Refused::Other(err)) => return Err(err),
         }
     }
-    Err(AppError::conflict(CLAIM_LOST))
+    Err(AppError::conflict(td_string!(
+        crate::lang::current(),
+        errors.claim_lost
+    )))
 }
 
 async fn open(
@@ -259,7 +263,10 @@ pub async fn check_at(
             Outcome::Conflict,
         )
         .await?;
-        return Err(AppError::conflict(CHANGED));
+        return Err(AppError::conflict(td_string!(
+            crate::lang::current(),
+            errors.case_changed
+        )));
     }
     Ok((case, relation))
 }
@@ -288,7 +295,7 @@ async fn decide(
     let relation = visible_relation(tx, &case, person).await?;
     let transition = transition(case.status, action, relation.into()).map_err(AppError::from)?;
     if expected_version.is_some_and(|v| v != case.version) {
-        return Err(AppError::conflict(CHANGED).into());
+        return Err(AppError::conflict(td_string!(crate::lang::current(), errors.case_changed)).into());
     }
     claim(tx, &case, &transition).await?;
     Ok((case, relation, transition))

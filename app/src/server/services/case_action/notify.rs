@@ -94,7 +94,12 @@ pub async fn notify(
     for (email, locale) in notifications::contacts(tx, &people).await? {
         let event = labels::timeline(locale, label);
         let subject = format!("{} · {event}", case.reference);
-        let body = td_string!(locale, email.case_event, event = event, reference = &case.reference);
+        let body = td_string!(
+            locale,
+            email.case_event,
+            event = event,
+            reference = &case.reference
+        );
         outbox::enqueue(tx, &email, &subject, &body, now).await?;
     }
     Ok(people)

@@ -5,6 +5,8 @@ use crate::domain::document::{
     human_size, Rejection, MAX_CASE_BYTES, MAX_FILES_PER_CASE, MAX_FILE_BYTES, MAX_PATIENT_BYTES,
 };
 use crate::error::AppError;
+use crate::i18n::td_string;
+use crate::lang;
 use crate::model::CaseId;
 use crate::server::db::{documents, Db};
 use crate::server::failure::{internal, storage_unavailable};
@@ -24,7 +26,7 @@ pub(super) async fn ensure_within_limits(
     if count >= i64::from(MAX_FILES_PER_CASE) || total > MAX_CASE_BYTES {
         return Err(AppError::validation(
             "file",
-            "This case has reached its document limit.",
+            td_string!(lang::current(), errors.document_limit),
         ));
     }
     let patient_total = u64::try_from(documents::patient_usage(&mut *conn, case_id).await?).unwrap_or(0);
@@ -71,15 +73,17 @@ pub(super) async fn allowance(
     if !replacing && count >= i64::from(MAX_FILES_PER_CASE) {
         return Err(AppError::validation(
             "file",
-            format!("A case can hold at most {MAX_FILES_PER_CASE} files. Remove one to add another."),
+            td_string!(lang::current(), errors.files_per_case, count = MAX_FILES_PER_CASE),
         ));
     }
     let used = u64::try_from(total - freed).unwrap_or(0);
     let left = MAX_CASE_BYTES.saturating_sub(used);
     if left == 0 {
-        return Err(AppError::TooLarge(format!(
-            "This case already holds {} of documents, the most one case can have.",
-            human_size(MAX_CASE_BYTES)
+        let size = human_size(MAX_CASE_BYTES);
+        return Err(AppError::TooLarge(td_string!(
+            lang::current(),
+            errors.case_space_full,
+            size = &size
         )));
     }
     let patient_used =
@@ -103,26 +107,27 @@ pub(super) async fn allowance(
 }
 
 pub(super) fn patient_full() -> AppError {
-    AppError::TooLarge(format!(
-        "Your cases already hold {} of documents, the most one account can keep. Remove documents \
-         from a draft, or contact the service.",
-        human_size(MAX_PATIENT_BYTES)
+    let size = human_size(MAX_PATIENT_BYTES);
+    AppError::TooLarge(td_string!(
+        lang::current(),
+        errors.account_space_full,
+        size = &size
     ))
 }
 
 pub(super) fn too_large(max: Allowance) -> AppError {
+    let locale = lang::current();
     if max.account_bound {
-        return AppError::TooLarge(format!(
-            "The file is too large: your cases have room for {} more, the most one account can keep \
-             being {}.",
-            human_size(max.bytes),
-            human_size(MAX_PATIENT_BYTES)
+        let (room, limit) = (human_size(max.bytes), human_size(MAX_PATIENT_BYTES));
+        return AppError::TooLarge(td_string!(
+            locale,
+            errors.file_too_large_for_account,
+            room = &room,
+            limit = &limit
         ));
     }
-    AppError::TooLarge(format!(
-        "The file is too large. Files can be at most {}.",
-        human_size(max.bytes)
-    ))
+    let size = human_size(max.bytes);
+    AppError::TooLarge(td_string!(locale, errors.file_too_large, size = &size))
 }
 
 pub(super) fn put_error(err: PutError, max: Allowance) -> AppError {
@@ -133,7 +138,7 @@ pub(super) fn put_error(err: PutError, max: Allowance) -> AppError {
         }
         PutError::Rejected(other) => AppError::validation("file", other.message()),
         PutError::Interrupted(_) => {
-            AppError::validation("file", "The upload was interrupted. Please try again.")
+            AppError::validation("file", td_string!(lang::current(), errors.upload_interrupted))
         }
         PutError::Unavailable(e) => storage_unavailable(e),
         PutError::Io(e) => internal("document storage", e),

@@ -9,6 +9,7 @@ use super::Person;
 use crate::domain::audit::{Outcome, UseCase};
 use crate::domain::{document::clean_name, CaseAction, MediaType};
 use crate::error::AppError;
+use crate::i18n::td_string;
 use crate::model::CaseId;
 use crate::model::DocumentInfo;
 use crate::server::db::{self, cases, documents, review, Db};
@@ -95,7 +96,7 @@ where
     if upload.replaces.is_some() {
         return Err(AppError::validation(
             "file",
-            "A requested document is added, not replaced.",
+            td_string!(crate::lang::current(), errors.requested_not_replaced),
         ));
     }
     case_action::check(db, caller, upload.case_id, CaseAction::ProvideRequestedDocuments).await?;
@@ -104,7 +105,10 @@ where
         .filter(|i| i.case_id == *upload.case_id)
         .ok_or(AppError::NotFound)?;
     if item.document_id.is_some() {
-        return Err(AppError::conflict(ALREADY_PROVIDED));
+        return Err(AppError::conflict(td_string!(
+            crate::lang::current(),
+            errors.already_provided
+        )));
     }
     let max = allowance(db, upload.case_id, false, 0).await?;
     let stored = store_within(storage, body, upload.declared_len, max).await?;
@@ -117,8 +121,6 @@ where
         }
     }
 }
-
-const ALREADY_PROVIDED: &str = "This document has already been provided.";
 
 async fn record_requested(
     db: &Db,
@@ -134,7 +136,10 @@ async fn record_requested(
     ensure_within_limits(&mut acting.tx, upload.case_id, stored.size).await?;
     let id = documents::insert(&mut acting.tx, &new_document(upload, caller, stored, name), now).await?;
     if !review::fulfil_item(&mut acting.tx, &item.item_id, &id, now).await? {
-        return Err(AppError::conflict(ALREADY_PROVIDED));
+        return Err(AppError::conflict(td_string!(
+            crate::lang::current(),
+            errors.already_provided
+        )));
     }
     if review::close_request_if_complete(&mut acting.tx, &item.request_id, now).await? {
         case_action::finish(
@@ -187,9 +192,10 @@ async fn record(
     let now = db::now_ms();
     let mut tx = db.begin().await?;
     if !cases::touch_if_status(&mut tx, upload.case_id, crate::domain::CaseStatus::Draft, now).await? {
-        return Err(AppError::conflict(
-            "This case was submitted meanwhile; documents can no longer be changed here.",
-        ));
+        return Err(AppError::conflict(td_string!(
+            crate::lang::current(),
+            errors.submitted_meanwhile
+        )));
     }
     if let Some(old) = replaced {
         documents::delete(&mut tx, &old.id).await?;
@@ -233,9 +239,10 @@ pub async fn remove(db: &Db, storage: &Storage, caller: &Person, document_id: &s
     )
     .await?
     {
-        return Err(AppError::conflict(
-            "This case was submitted meanwhile; documents can no longer be changed here.",
-        ));
+        return Err(AppError::conflict(td_string!(
+            crate::lang::current(),
+            errors.submitted_meanwhile
+        )));
     }
     documents::delete(&mut tx, &doc.id).await?;
     audit::succeeded(
