@@ -1,6 +1,8 @@
 //! The translations themselves: every key in both languages, Arabic's plural forms, dates, and
 //! the choice of language per request.
 
+#![allow(clippy::unwrap_used)]
+
 use super::choice::{from_accept_language, of_headers};
 use super::{format, labels, Locale};
 use crate::domain::{CaseStatus, TimelineLabel};
