@@ -27,7 +27,7 @@ timeout 1200 cargo test -p app --features ssr --lib --tests 2>&1 | tee -a "$LOG"
 # One test at a time: each test builds its own runtime and router, and Leptos keeps some process-wide
 # state that, shared by parallel tests in one process, occasionally left a request waiting forever
 # (seen about once in ten runs; never in a server, which builds one router). They take a second.
-timeout 600 cargo test -p server --test router --test assets --test sql_budget --test documents --test stripe --test authorization --test crash --test forms --test cluster -- --test-threads=1 2>&1 | tee -a "$LOG"
+timeout 600 cargo test -p server --test router --test assets --test sql_budget --test documents --test stripe --test authorization --test crash --test forms --test cluster --test language -- --test-threads=1 2>&1 | tee -a "$LOG"
 
 step "end-to-end journeys in Chromium"
 E2E_DATA="$ROOT/target/e2e-data"

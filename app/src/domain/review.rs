@@ -141,7 +141,9 @@ pub fn completion_blocker(specialists: usize, waiting: &[String], open_requests:
         return Some(td_string!(locale, review.blocker_no_specialists).to_owned());
     }
     if !waiting.is_empty() {
-        let names = waiting.join(td_string!(locale, review.list_separator));
+        // Each name isolated (FSI … PDI), so a Latin name keeps its order inside Arabic text.
+        let isolated: Vec<String> = waiting.iter().map(|n| format!("\u{2068}{n}\u{2069}")).collect();
+        let names = isolated.join(td_string!(locale, review.list_separator));
         return Some(td_string!(locale, review.blocker_waiting, names = &names));
     }
     match open_requests {

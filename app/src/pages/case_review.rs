@@ -345,35 +345,16 @@ pub fn CoordinatorReview(view: CaseView, actions: ReviewActions) -> impl IntoVie
     let open_requests = view.requests.iter().filter(|r| r.is_open()).count();
     let specialists = view.team.iter().filter(|m| !m.is_coordinator).count();
     let blocker = crate::domain::review::completion_blocker(specialists, &waiting, open_requests);
+    let blocked = blocker.is_some();
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
-    // The domain's reason is English; the same conditions, in that order, pick the reader's.
-    let blocked = blocker.is_some();
-    let reason = blocked.then(|| {
-        if specialists == 0 {
-            t!(i18n, review.blocker_no_specialists).into_any()
-        } else if waiting.is_empty() {
-            td_string!(locale, review.blocker_requests, count = open_requests).into_any()
-        } else {
-            let names = waiting.clone();
-            let separator = td_string!(locale, review.list_separator);
-            let list = move || {
-                names
-                    .iter()
-                    .enumerate()
-                    .map(|(i, name)| view! { {(i > 0).then_some(separator)}<bdi>{name.clone()}</bdi> })
-                    .collect_view()
-            };
-            t!(i18n, review.blocker_waiting, names = list).into_any()
-        }
-    });
     let remind_result = actions.remind.value();
     let result = actions.summary.value();
     let case_id = view.summary.id.clone();
     let remind_case = case_id.clone();
     view! {
         <ActionCard heading_id="summary-title" title=td_string!(locale, review.summary_title) testid="final-summary">
-            {match reason {
+            {match blocker.clone() {
                 Some(reason) => view! { <p class="notice" data-testid="summary-blocker">{reason}</p> }.into_any(),
                 None => view! { <p class="hint">{t!(i18n, review.all_in)}</p> }.into_any(),
             }}
