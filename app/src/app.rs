@@ -87,6 +87,18 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Site() -> impl IntoView {
     let i18n = use_i18n();
+    // Signing in sets the language cookie from the account; the page moves on without a reload,
+    // so the browser takes that language at once (on any browser the person signs in on).
+    let auth = crate::components::auth::use_auth();
+    Effect::new(move |_| {
+        let signed_in = matches!(auth.login.value().get(), Some(Ok(())))
+            || matches!(auth.verify_code.value().get(), Some(Ok(())));
+        if let Some(chosen) = signed_in.then(crate::lang::choice::in_browser).flatten() {
+            if chosen != i18n.get_locale_untracked() {
+                i18n.set_locale(chosen);
+            }
+        }
+    });
     view! {
         <Title formatter=|text: String| if text.is_empty() { "Consilium".to_owned() } else { format!("{text} · Consilium") }/>
         // Pages render completely before the first byte (SsrMode::Async), so a page can still

@@ -14,6 +14,21 @@ pub fn of_headers(cookie: Option<&str>, accept_language: Option<&str>) -> Locale
         .unwrap_or_default()
 }
 
+/// The choice this browser's cookie holds now (it may have been set by a server answer since
+/// the page loaded).
+#[cfg(feature = "hydrate")]
+pub fn in_browser() -> Option<Locale> {
+    use wasm_bindgen::JsCast;
+    let document = leptos::prelude::document().dyn_into::<web_sys::HtmlDocument>().ok()?;
+    from_cookie_header(&document.cookie().ok()?)
+}
+
+/// The server renders with the context's own choice; nothing to take from a cookie there.
+#[cfg(not(feature = "hydrate"))]
+pub fn in_browser() -> Option<Locale> {
+    None
+}
+
 fn from_cookie_header(header: &str) -> Option<Locale> {
     header
         .split(';')
