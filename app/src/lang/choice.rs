@@ -19,7 +19,9 @@ pub fn of_headers(cookie: Option<&str>, accept_language: Option<&str>) -> Locale
 #[cfg(feature = "hydrate")]
 pub fn in_browser() -> Option<Locale> {
     use wasm_bindgen::JsCast;
-    let document = leptos::prelude::document().dyn_into::<web_sys::HtmlDocument>().ok()?;
+    let document = leptos::prelude::document()
+        .dyn_into::<web_sys::HtmlDocument>()
+        .ok()?;
     from_cookie_header(&document.cookie().ok()?)
 }
 
