@@ -46,20 +46,6 @@ impl CaseStatus {
     pub fn is_paid(self) -> bool {
         matches!(self, Self::PaymentSuccessful | Self::DoctorsAssigned)
     }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Draft => "Draft",
-            Self::Submitted => "Submitted",
-            Self::AwaitingPayment => "Awaiting payment",
-            Self::PaymentFailed => "Payment failed",
-            Self::PaymentSuccessful => "Paid",
-            Self::DoctorsAssigned => "Under specialist review",
-            Self::Completed => "Completed",
-            Self::Cancelled => "Cancelled",
-            Self::Rejected => "Rejected",
-        }
-    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

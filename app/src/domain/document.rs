@@ -44,16 +44,6 @@ impl MediaType {
         Self::ALL.into_iter().find(|m| m.mime() == mime)
     }
 
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Pdf => "PDF",
-            Self::Jpeg => "JPEG image",
-            Self::Png => "PNG image",
-            Self::Webp => "WebP image",
-            Self::Heic => "HEIC image",
-        }
-    }
-
     /// Browsers display these themselves; HEIC is offered as a download only.
     pub fn viewable_inline(self) -> bool {
         !matches!(self, Self::Heic)

@@ -30,14 +30,6 @@ impl Role {
             Role::Admin => "/admin",
         }
     }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Role::Patient => "Patient",
-            Role::Clinician => "Clinician",
-            Role::Admin => "Administrator",
-        }
-    }
 }
 
 impl fmt::Display for Role {
