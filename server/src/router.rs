@@ -31,6 +31,7 @@ pub fn build(state: AppState, leptos: LeptosOptions) -> Router {
         .route("/admin/audit.csv", get(routes::audit::audit_csv))
         .route("/webhooks/payments", post(routes::webhooks::payments))
         .route("/events", get(routes::events::stream))
+        .layer(axum::middleware::from_fn(in_the_askers_language))
         .with_state(state);
     let pkg_dir = PathBuf::from(leptos.site_root.as_ref()).join(leptos.site_pkg_dir.as_ref());
     let immutable = std::sync::Arc::new(assets::content_named(&pkg_dir));
@@ -90,6 +91,20 @@ async fn remember_the_user(
 ) -> axum::response::Response {
     request.extensions_mut().insert(RequestUser::default());
     next.run(request).await
+}
+
+/// The plain routes answer (refusals of an upload, say) in the asker's language, as pages and
+/// server functions do: the language cookie, else Accept-Language.
+async fn in_the_askers_language(
+    request: Request<Body>,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let header = |name| request.headers().get(name).and_then(|v| v.to_str().ok());
+    let locale = app::lang::choice::of_headers(
+        header(axum::http::header::COOKIE),
+        header(axum::http::header::ACCEPT_LANGUAGE),
+    );
+    app::lang::answering_in(locale, next.run(request)).await
 }
 
 /// Liveness and database reachability, for load balancers.

@@ -139,12 +139,24 @@ async fn uploads_answer_415_or_422_for_refused_files_and_201_for_good_ones() {
     let exe = [b"MZ\x90\x00".as_slice(), &[0; 60]].concat();
     let reply = send(
         &h,
-        upload_request(&case_id, "report.pdf", &cookie, Body::from(exe), None),
+        upload_request(&case_id, "report.pdf", &cookie, Body::from(exe.clone()), None),
     )
     .await;
     assert_eq!(reply.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     let error: app::error::AppError = serde_json::from_str(&reply.body).unwrap();
     assert!(error.to_string().contains("not accepted"));
+    // The refusal is in the asker's language, as on the pages.
+    let mut in_arabic = upload_request(&case_id, "report.pdf", &cookie, Body::from(exe.clone()), None);
+    in_arabic
+        .headers_mut()
+        .insert(header::ACCEPT_LANGUAGE, "ar".parse().unwrap());
+    let reply = send(&h, in_arabic).await;
+    assert_eq!(reply.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let error: app::error::AppError = serde_json::from_str(&reply.body).unwrap();
+    assert!(
+        error.to_string().starts_with("هذا النوع من الملفات غير مقبول"),
+        "{error}"
+    );
     let empty = send(
         &h,
         upload_request(&case_id, "empty.pdf", &cookie, Body::empty(), None),

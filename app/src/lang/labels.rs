@@ -3,10 +3,11 @@
 
 use super::Locale;
 use crate::domain::document::MediaType;
+use crate::domain::money::Money;
 use crate::domain::{CaseStatus, Role, TimelineLabel};
 use crate::error::AppError;
 use crate::i18n::td_string;
-use crate::model::Attention;
+use crate::model::{Attention, Detail};
 
 pub fn status(locale: Locale, status: CaseStatus) -> &'static str {
     match status {
@@ -129,4 +130,38 @@ pub fn error(locale: Locale, error: &AppError) -> String {
         | AppError::UnsupportedType(message) => return message.clone(),
     };
     fixed.to_owned()
+}
+
+/// A timeline entry's or notification's detail. Names and amounts inside an Arabic sentence are
+/// isolated (FSI … PDI), so a Latin name or "450.00 EUR" keeps its own order.
+pub fn detail(locale: Locale, detail: &Detail) -> String {
+    let isolate = |text: String| {
+        if super::is_rtl(locale) {
+            format!("\u{2068}{text}\u{2069}")
+        } else {
+            text
+        }
+    };
+    let amount = |money: &Money| isolate(super::format::money(locale, money));
+    match detail {
+        Detail::Written { text } => text.clone(),
+        Detail::PaymentRequested { amount: money } => {
+            td_string!(locale, detail.payment_requested, amount = amount(money))
+        }
+        Detail::Invoice { number } => td_string!(locale, detail.invoice, number = isolate(number.clone())),
+        Detail::RefundIssued { amount: money } => {
+            td_string!(locale, detail.refund_issued, amount = amount(money))
+        }
+        Detail::LatePaymentRefunded { amount: money } => {
+            td_string!(locale, detail.late_payment_refunded, amount = amount(money))
+        }
+        Detail::OpinionBy { author } => {
+            td_string!(locale, detail.opinion_by, author = isolate(author.clone()))
+        }
+        Detail::OpinionReminder => td_string!(locale, detail.opinion_reminder).to_owned(),
+        Detail::ReportReady => td_string!(locale, detail.report_ready).to_owned(),
+        Detail::DocumentsComplete => td_string!(locale, detail.documents_complete).to_owned(),
+        Detail::ReviewOverdue => td_string!(locale, detail.review_overdue).to_owned(),
+        Detail::DraftWaiting => td_string!(locale, detail.draft_waiting).to_owned(),
+    }
 }

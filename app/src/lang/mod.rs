@@ -29,9 +29,9 @@ pub fn parse(code: &str) -> Option<Locale> {
 }
 
 /// The reader's language where the code runs: the page being rendered (the translation
-/// context), else on the server the request a server function is answering (its cookie or
-/// Accept-Language), else English (background jobs, tests calling services directly; emails
-/// take their recipient's language explicitly).
+/// context), else on the server the request a server function or a plain route (an upload, a
+/// download) is answering (its cookie or Accept-Language), else English (background jobs, tests
+/// calling services directly; emails take their recipient's language explicitly).
 pub fn current() -> Locale {
     use leptos::prelude::use_context;
     if let Some(i18n) = use_context::<leptos_i18n::I18nContext<Locale>>() {
@@ -41,7 +41,25 @@ pub fn current() -> Locale {
     if let Some(parts) = use_context::<http::request::Parts>() {
         return choice::of_request(&parts);
     }
+    #[cfg(feature = "ssr")]
+    if let Ok(locale) = REQUEST_LANGUAGE.try_with(|locale| *locale) {
+        return locale;
+    }
     Locale::default()
+}
+
+#[cfg(feature = "ssr")]
+tokio::task_local! {
+    /// The language of a request answered outside Leptos (the plain routes have no reactive
+    /// context to carry it).
+    static REQUEST_LANGUAGE: Locale;
+}
+
+/// Runs `answer` with `locale` as the language [`current`] gives: how the plain routes answer in
+/// the asker's language.
+#[cfg(feature = "ssr")]
+pub async fn answering_in<F: std::future::Future>(locale: Locale, answer: F) -> F::Output {
+    REQUEST_LANGUAGE.scope(locale, answer).await
 }
 
 /// The language the switch offers: the one not being read.

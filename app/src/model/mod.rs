@@ -7,9 +7,11 @@ use crate::domain::{CaseAction, CaseStatus, Relation, Role, TimelineLabel};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+mod detail;
 mod forms;
 mod ids;
 mod page;
+pub use detail::{joined as joined_details, Detail};
 pub use forms::*;
 pub use ids::{CaseId, PaymentId, UserId};
 pub use page::{Page, PageRequest};
@@ -146,7 +148,20 @@ pub struct TimelineEntry {
     pub actor_name: Option<String>,
     pub actor_role: String,
     pub label: TimelineLabel,
+    /// The detail as written in English when the entry was made: what entries made before
+    /// details had keys show.
     pub detail: String,
+    pub detail_key: Option<Detail>,
+}
+
+impl TimelineEntry {
+    /// The entry's detail in `locale` (empty when it has none).
+    pub fn detail_in(&self, locale: crate::lang::Locale) -> String {
+        match &self.detail_key {
+            Some(detail) => detail.text(locale),
+            None => self.detail.clone(),
+        }
+    }
 }
 
 /// A document's metadata. The bytes are fetched from `/documents/{id}`.
@@ -310,7 +325,10 @@ pub struct Notification {
     pub case_reference: Option<String>,
     /// The title as written when it was sent (English), for an event this version does not know.
     pub title: String,
+    /// The body as written in English when it was sent, for notifications from before bodies had
+    /// keys.
     pub body: String,
+    pub body_parts: Vec<Detail>,
     pub created_at: DateTime<Utc>,
     pub read: bool,
 }
@@ -323,6 +341,15 @@ impl Notification {
                 format!("{reference} · {}", crate::lang::labels::timeline(locale, event))
             }
             _ => self.title.clone(),
+        }
+    }
+
+    /// What the notification says beside its heading, in `locale` (empty when nothing).
+    pub fn body_in(&self, locale: crate::lang::Locale) -> String {
+        if self.body_parts.is_empty() {
+            self.body.clone()
+        } else {
+            joined_details(&self.body_parts, locale)
         }
     }
 }
@@ -380,6 +407,15 @@ pub struct Report {
     /// The coordinator's final summary for the patient.
     pub summary: String,
     pub disclaimer: String,
+    /// The language the PDF is written in: the patient's when the case completed. Reports stored
+    /// before reports had a language are English, and an English report is stored as before
+    /// (the PDF's file identifier is a digest of this record, so its bytes stay the same too).
+    #[serde(default, skip_serializing_if = "is_english")]
+    pub language: crate::lang::Locale,
+}
+
+fn is_english(locale: &crate::lang::Locale) -> bool {
+    *locale == crate::lang::Locale::en
 }
 
 /// Printed at the end of every report.

@@ -149,7 +149,7 @@ fn CaseText(details: CaseDetails) -> impl IntoView {
         .map(|a| a.to_string())
         .unwrap_or_else(|| "—".into());
     let block = |title: &'static str, text: String| {
-        (!text.is_empty()).then(|| view! { <h3>{title}</h3><p class="prose">{text}</p> })
+        (!text.is_empty()).then(|| view! { <h3>{title}</h3><p class="prose" dir="auto">{text}</p> })
     };
     view! {
         <section aria-labelledby="details-title">
@@ -174,15 +174,18 @@ fn Timeline(entries: Vec<TimelineEntry>) -> impl IntoView {
             } else {
                 view! {
                     <ol class="timeline" data-testid="timeline">
-                        {entries.into_iter().map(|e| view! {
+                        {entries.into_iter().map(|e| {
+                            let detail = e.detail_in(locale);
+                            view! {
                             <li>
                                 <strong>{lang::labels::timeline(locale, e.label)}</strong>
                                 <span class="muted">
                                     {format!(" · {}", date_time(e.at))}
                                     {e.actor_name.map(|n| view! { " · "<bdi>{n}</bdi> })}
                                 </span>
-                                {(!e.detail.is_empty()).then(|| view! { <p class="detail">{e.detail}</p> })}
+                                {(!detail.is_empty()).then(|| view! { <p class="detail" dir="auto">{detail}</p> })}
                             </li>
+                            }
                         }).collect_view()}
                     </ol>
                 }.into_any()

@@ -140,7 +140,7 @@ fn RequestCard(
                 <strong>{t!(i18n, review.asked_on, <who> = <bdi/>, name = request.requested_by.clone(), when = date_time(request.created_at))}</strong>
                 <span class="muted">{format!(" · {status}")}</span>
             </p>
-            {(!request.note.is_empty()).then(|| view! { <p class="prose">{request.note.clone()}</p> })}
+            {(!request.note.is_empty()).then(|| view! { <p class="prose" dir="auto">{request.note.clone()}</p> })}
             <ul class="checklist">
                 {request.items.into_iter().map(|item| {
                     let done = item.document_id.is_some();
@@ -286,7 +286,7 @@ fn empty_opinion() -> OpinionView {
 fn OpinionBody(opinion: OpinionView) -> impl IntoView {
     let locale = use_i18n().get_locale_untracked();
     let part = |title: &'static str, text: String| {
-        (!text.is_empty()).then(|| view! { <h4>{title}</h4><p class="prose">{text}</p> })
+        (!text.is_empty()).then(|| view! { <h4>{title}</h4><p class="prose" dir="auto">{text}</p> })
     };
     view! {
         <p class="muted">

@@ -35,6 +35,7 @@ pub fn NotificationsPage() -> impl IntoView {
                             <ul class="notifications" data-testid="notifications">
                                 {items.into_iter().map(|n| {
                                     let heading = n.heading(locale);
+                                    let body = n.body_in(locale);
                                     view! {
                                     <li class=if n.read { "read" } else { "unread" }>
                                         {match n.case_id {
@@ -42,7 +43,7 @@ pub fn NotificationsPage() -> impl IntoView {
                                             None => view! { <span>{heading}</span> }.into_any(),
                                         }}
                                         <span class="muted">{format!(" · {}", date_time(n.created_at))}</span>
-                                        {(!n.body.is_empty()).then(|| view! { <p class="detail">{n.body}</p> })}
+                                        {(!body.is_empty()).then(|| view! { <p class="detail" dir="auto">{body}</p> })}
                                     </li>
                                     }
                                 }).collect_view()}

@@ -90,7 +90,7 @@ fn ReportBody(report: Report) -> impl IntoView {
             </dl>
             <section>
                 <h2>{t!(i18n, report.your_question)}</h2>
-                <p class="prose">{report.question.clone()}</p>
+                <p class="prose" dir="auto">{report.question.clone()}</p>
             </section>
             <section>
                 <h2>{t!(i18n, report.care_team)}</h2>
@@ -105,7 +105,7 @@ fn ReportBody(report: Report) -> impl IntoView {
             </section>
             <section>
                 <h2>{t!(i18n, report.coordinator_summary)}</h2>
-                <p class="prose" data-testid="report-summary">{report.summary.clone()}</p>
+                <p class="prose" dir="auto" data-testid="report-summary">{report.summary.clone()}</p>
             </section>
             <section class="disclaimer">
                 <h2>{t!(i18n, report.disclaimer)}</h2>
@@ -131,7 +131,7 @@ fn OpinionSection(opinion: ReportOpinion) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
     let part = |title: &'static str, text: Option<String>| {
-        text.map(|t| view! { <h4>{title}</h4><p class="prose">{t}</p> })
+        text.map(|t| view! { <h4>{title}</h4><p class="prose" dir="auto">{t}</p> })
     };
     view! {
         <article class="card opinion" data-testid="report-opinion">

@@ -523,6 +523,21 @@ on_both_backends!(each_person_is_told_in_their_own_language, |t| {
     assert!(event
         .heading(app::lang::Locale::en)
         .ends_with("Coordinator assigned"));
+    // So does what it says beside the event: kept as a key, put into words when read.
+    assert_eq!(event.body, "Payment of EUR 450.00 requested");
+    assert_eq!(
+        event.body_in(app::lang::Locale::en),
+        "Payment of EUR 450.00 requested"
+    );
+    assert_eq!(
+        event.body_in(app::lang::Locale::ar),
+        "طُلب دفع مبلغ \u{2068}450.00 EUR\u{2069}"
+    );
+    drop(conn);
+    let view = case_view::view(&t.db, &as_(&s.patient), &id).await.unwrap();
+    let last = view.timeline.last().unwrap();
+    assert_eq!(last.detail, "Payment of EUR 450.00 requested");
+    assert!(last.detail_in(app::lang::Locale::ar).starts_with("طُلب دفع مبلغ"));
 });
 
 /// PostgreSQL only: what other app servers hear. A committed change announces each recipient
@@ -611,6 +626,19 @@ on_both_backends!(cancelling_or_rejecting_a_paid_case_refunds_it_once, |t| {
     assert_eq!(closing.detail, "Found a doctor nearby");
     assert_eq!(refund.label, TimelineLabel::PaymentRefunded);
     assert_eq!(refund.detail, "Refund of EUR 450.00 issued");
+    assert_eq!(
+        refund.detail_in(app::lang::Locale::en),
+        "Refund of EUR 450.00 issued"
+    );
+    assert_eq!(
+        refund.detail_in(app::lang::Locale::ar),
+        "تم استرداد مبلغ \u{2068}450.00 EUR\u{2069}"
+    );
+    assert_eq!(
+        closing.detail_in(app::lang::Locale::ar),
+        "Found a doctor nearby",
+        "as written"
+    );
     let told = s
         .notices_on(&id, &s.coordinators[0], TimelineLabel::CaseCancelled)
         .await;

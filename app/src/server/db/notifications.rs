@@ -1,5 +1,5 @@
 use crate::lang::Locale;
-use crate::model::{CaseId, UserId};
+use crate::model::{joined_details, CaseId, Detail, UserId};
 use crate::server::db::run::{self, args};
 use crate::server::db::Result;
 use sqlx::AnyConnection;
@@ -12,12 +12,17 @@ pub struct NewNotification<'a> {
     pub case_id: Option<&'a CaseId>,
     pub kind: &'a str,
     pub title: &'a str,
-    pub body: &'a str,
+    /// What it says beside the event; stored as keys and, in English, as text.
+    pub body: &'a [Detail],
 }
 
 pub async fn insert(conn: &mut AnyConnection, n: &NewNotification<'_>, now: i64) -> Result<()> {
-    const SQL: &str = "INSERT INTO notifications (id, user_id, case_id, kind, title, body, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    const SQL: &str =
+        "INSERT INTO notifications (id, user_id, case_id, kind, title, body, body_parts, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+    let parts = (!n.body.is_empty())
+        .then(|| super::timeline::keys_json(n.body))
+        .transpose()?;
     run::execute(
         conn,
         SQL,
@@ -27,7 +32,8 @@ pub async fn insert(conn: &mut AnyConnection, n: &NewNotification<'_>, now: i64)
             n.case_id,
             n.kind,
             n.title,
-            n.body,
+            joined_details(n.body, Locale::en),
+            parts,
             now
         ],
     )
@@ -76,6 +82,7 @@ struct Row {
     case_reference: Option<String>,
     title: String,
     body: String,
+    body_parts: Option<String>,
     created_at: i64,
     read_at: Option<i64>,
 }
@@ -86,8 +93,8 @@ pub async fn recent<'e>(
     limit: i64,
 ) -> Result<Vec<crate::model::Notification>> {
     const SQL: &str =
-        "SELECT n.id, n.case_id, n.kind, c.reference AS case_reference, n.title, n.body, n.created_at, \
-         n.read_at FROM notifications n LEFT JOIN review_cases c ON c.id = n.case_id \
+        "SELECT n.id, n.case_id, n.kind, c.reference AS case_reference, n.title, n.body, n.body_parts, \
+         n.created_at, n.read_at FROM notifications n LEFT JOIN review_cases c ON c.id = n.case_id \
          WHERE n.user_id = $1 ORDER BY n.created_at DESC, n.id LIMIT $2";
     let rows: Vec<Row> = run::fetch_all(ex, SQL, args![user_id, limit]).await?;
     Ok(rows
@@ -99,6 +106,11 @@ pub async fn recent<'e>(
             case_reference: r.case_reference,
             title: r.title,
             body: r.body,
+            body_parts: r
+                .body_parts
+                .as_deref()
+                .and_then(super::timeline::parse_keys)
+                .unwrap_or_default(),
             created_at: crate::model::from_ms(r.created_at),
             read: r.read_at.is_some(),
         })

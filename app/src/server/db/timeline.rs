@@ -1,5 +1,6 @@
 use crate::domain::TimelineLabel;
-use crate::model::{CaseId, UserId};
+use crate::lang::Locale;
+use crate::model::{CaseId, Detail, UserId};
 use crate::server::db::run::{self, args};
 use crate::server::db::Result;
 
@@ -11,21 +12,37 @@ pub struct Actor<'a> {
     pub role: &'a str,
 }
 
+/// Writes an entry; its detail is stored as its key (read in each reader's language) and as
+/// English text.
 pub async fn append(
     conn: &mut AnyConnection,
     case_id: &CaseId,
     actor: &Actor<'_>,
     label: TimelineLabel,
-    detail: &str,
+    detail: Option<&Detail>,
     at: i64,
 ) -> Result<()> {
-    const SQL: &str = "INSERT INTO case_timeline (case_id, at, actor_id, actor_role, label, detail) \
-         VALUES ($1, $2, $3, $4, $5, $6)";
+    const SQL: &str =
+        "INSERT INTO case_timeline (case_id, at, actor_id, actor_role, label, detail, detail_key) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    let text = detail.map(|d| d.text(Locale::en)).unwrap_or_default();
+    let key = detail.map(keys_json).transpose()?;
     run::execute(
         conn,
         SQL,
-        args![case_id, at, actor.user_id, actor.role, label, detail],
+        args![case_id, at, actor.user_id, actor.role, label, text, key],
     )
     .await?;
     Ok(())
+}
+
+/// A detail (or a list of them) as stored.
+pub fn keys_json<T: serde::Serialize + ?Sized>(keys: &T) -> Result<String> {
+    serde_json::to_string(keys).map_err(|e| sqlx::Error::Encode(Box::new(e)))
+}
+
+/// A stored detail (or list); None for one this version cannot read, whose English text is
+/// shown instead.
+pub fn parse_keys<T: serde::de::DeserializeOwned>(json: &str) -> Option<T> {
+    serde_json::from_str(json).ok()
 }

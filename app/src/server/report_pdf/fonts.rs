@@ -127,10 +127,35 @@ impl Face {
 // ---------------------------------------------------------------------------------------------
 // Wrapping.
 
+/// How the wrapping measures text: a face of an English report, or the shaped faces of an
+/// Arabic one.
+pub(super) trait Measure {
+    /// One line of input as it will be drawn (see [`Face::printable`]).
+    fn printable(&self, line: &str) -> String;
+    /// Width of `text` in thousandths of an em.
+    fn units(&self, text: &str) -> u64;
+    /// Width of one character in thousandths of an em.
+    fn advance(&self, c: char) -> u64;
+}
+
+impl Measure for Face {
+    fn printable(&self, line: &str) -> String {
+        Face::printable(self, line)
+    }
+
+    fn units(&self, text: &str) -> u64 {
+        Face::units(self, text)
+    }
+
+    fn advance(&self, c: char) -> u64 {
+        Face::advance(self, c)
+    }
+}
+
 /// Splits `text` into lines no wider than `max_width` points at `size` in `face`. Each explicit
 /// newline starts a new line, runs of blank lines shrink to one blank line (a paragraph break),
 /// words wrap at spaces, and a word wider than a whole line is cut between characters.
-pub(super) fn wrap(face: &Face, text: &str, size: f32, max_width: f32) -> Vec<String> {
+pub(super) fn wrap(face: &impl Measure, text: &str, size: f32, max_width: f32) -> Vec<String> {
     // Compare in font units: integer sums cannot drift past the limit through rounding.
     let max_units = (max_width * 1000.0 / size.max(f32::MIN_POSITIVE))
         .floor()
@@ -150,7 +175,7 @@ pub(super) fn wrap(face: &Face, text: &str, size: f32, max_width: f32) -> Vec<St
 }
 
 /// Greedy fill of one explicit line: as many words as fit, then the next line.
-pub(super) fn wrap_line(face: &Face, line: &str, max_units: u64, out: &mut Vec<String>) {
+pub(super) fn wrap_line(face: &impl Measure, line: &str, max_units: u64, out: &mut Vec<String>) {
     let space = face.advance(' ');
     let mut current = String::new();
     let mut used = 0;
@@ -180,7 +205,12 @@ pub(super) fn wrap_line(face: &Face, line: &str, max_units: u64, out: &mut Vec<S
 /// but the last piece go to `out`; the last is returned with its width, so the following words can
 /// continue on its line. A piece always takes at least one character, so this ends even if a
 /// single glyph were wider than the line.
-pub(super) fn break_word(face: &Face, word: &str, max_units: u64, out: &mut Vec<String>) -> (String, u64) {
+pub(super) fn break_word(
+    face: &impl Measure,
+    word: &str,
+    max_units: u64,
+    out: &mut Vec<String>,
+) -> (String, u64) {
     let mut piece = String::new();
     let mut used = 0;
     for c in word.chars() {

@@ -4,8 +4,10 @@
 //! headings, label/value rows and paragraphs, and setting those by hand keeps the output
 //! deterministic, fast and small. Text is set in DejaVu Sans (bundled, so Polish, Greek, € and
 //! arrows print on any server), measured with exactly the glyph widths the PDF declares, wrapped
-//! to the text column and paginated with headings kept together with what follows them.
+//! to the text column and paginated with headings kept together with what follows them. A report
+//! in Arabic is set right to left, shaped, in Noto Sans Arabic (`setter`, `shaping`).
 
+use crate::i18n::td_string;
 use crate::model::{Report, ReportOpinion, ReportPerson};
 use chrono::{DateTime, Utc};
 use printpdf::{
@@ -28,19 +30,21 @@ pub enum RenderError {
 }
 
 /// Renders `report` to the bytes of a PDF file. The same report always gives the same bytes.
+/// The report is written in its language ([`Report::language`], the patient's): English left to
+/// right, Arabic right to left with shaped text.
 pub fn render(report: &Report) -> Result<Vec<u8>, RenderError> {
-    let fonts = fonts()?;
-    let pages = paginate(&blocks(fonts, report));
+    let setter = Setter::for_language(report.language)?;
+    let pages = paginate(&blocks(&setter, report));
     let total = pages.len();
     let pdf_pages = pages
         .into_iter()
         .enumerate()
         .map(|(index, mut placed)| {
-            placed.push(footer(fonts, &report.reference, index + 1, total));
-            PdfPage::new(Mm(PAGE_WIDTH_MM), Mm(PAGE_HEIGHT_MM), page_ops(placed))
+            placed.push(footer(&setter, report, index + 1, total));
+            PdfPage::new(Mm(PAGE_WIDTH_MM), Mm(PAGE_HEIGHT_MM), page_ops(&setter, placed))
         })
         .collect();
-    let doc = document(fonts, report, pdf_pages);
+    let doc = document(&setter, report, pdf_pages);
     serialize(&doc, &file_id(report)?)
 }
 
@@ -115,11 +119,14 @@ mod content;
 mod fonts;
 mod output;
 mod pages;
+mod setter;
+mod shaping;
 
 use content::*;
 use fonts::*;
 use output::*;
 use pages::*;
+use setter::*;
 
 pub mod sample;
 #[cfg(test)]

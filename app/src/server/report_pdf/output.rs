@@ -2,11 +2,17 @@
 
 use super::*;
 
-/// The drawing operations of one page: the footer rule, then all text in one text object,
-/// switching font and colour only where the style changes.
-pub(super) fn page_ops(placed: Vec<Placed>) -> Vec<Op> {
+/// The drawing operations of one page: the footer rule, then all text in one text object.
+pub(super) fn page_ops(setter: &Setter, placed: Vec<Placed>) -> Vec<Op> {
     let mut ops = footer_rule();
     ops.push(Op::StartTextSection);
+    setter.text_ops(placed, &mut ops);
+    ops.push(Op::EndTextSection);
+    ops
+}
+
+/// The text of an English page, switching font and colour only where the style changes.
+pub(super) fn plain_text_ops(placed: Vec<Placed>, ops: &mut Vec<Op>) {
     let mut current = None;
     for text in placed {
         if current != Some(text.style) {
@@ -20,8 +26,6 @@ pub(super) fn page_ops(placed: Vec<Placed>) -> Vec<Op> {
             items: vec![TextItem::Text(text.text)],
         });
     }
-    ops.push(Op::EndTextSection);
-    ops
 }
 
 pub(super) fn style_ops(style: Style) -> [Op; 2] {
@@ -66,17 +70,17 @@ pub(super) fn footer_rule() -> Vec<Op> {
     ]
 }
 
-/// The document: metadata, the two faces under their fixed names, and the pages.
-pub(super) fn document(fonts: &Fonts, report: &Report, pages: Vec<PdfPage>) -> PdfDocument {
-    let mut doc = PdfDocument::new(&format!("Second opinion report {}", report.reference));
+/// The document: metadata in the report's language, the faces under their fixed names, and the
+/// pages.
+pub(super) fn document(setter: &Setter, report: &Report, pages: Vec<PdfPage>) -> PdfDocument {
+    let locale = report.language;
+    let mut doc = PdfDocument::new(&td_string!(
+        locale,
+        report.pdf_title,
+        reference = &report.reference
+    ));
     describe(&mut doc.metadata.info, report);
-    for (id, face) in [(REGULAR_ID, &fonts.regular), (BOLD_ID, &fonts.bold)] {
-        // Cloning shares the parsed tables' big buffers; it does not parse again.
-        doc.resources
-            .fonts
-            .map
-            .insert(FontId(id.to_string()), PdfFont::new(face.font.clone()));
-    }
+    setter.register_fonts(&mut doc);
     doc.with_pages(pages);
     doc
 }
@@ -87,7 +91,7 @@ pub(super) fn describe(info: &mut PdfDocumentInfo, report: &Report) {
     info.author = "Consilium".to_string();
     info.creator = "Consilium".to_string();
     info.producer = "Consilium (printpdf)".to_string();
-    info.subject = "Second opinion report".to_string();
+    info.subject = td_string!(report.language, report.heading).to_string();
     info.identifier = report.reference.clone();
     if let Ok(date) = printpdf::OffsetDateTime::from_unix_timestamp(report.completed_at.timestamp()) {
         info.creation_date = date;

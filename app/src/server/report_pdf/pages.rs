@@ -8,6 +8,8 @@ pub(super) struct Placed {
     pub(super) y: f32,
     pub(super) text: String,
     pub(super) style: Style,
+    /// The direction of the paragraph the text belongs to (see [`Run::rtl`]).
+    pub(super) rtl: bool,
 }
 
 /// Lays the blocks out on as many pages as they need (always at least one).
@@ -84,6 +86,7 @@ impl Pager {
             y,
             text: run.text.clone(),
             style: run.style,
+            rtl: run.rtl,
         });
         if let Some(page) = self.pages.last_mut() {
             page.extend(placed);
@@ -93,14 +96,18 @@ impl Pager {
 }
 
 /// "Consilium · CON-… · Page n of m", centred under the rule at the foot of the page.
-pub(super) fn footer(fonts: &Fonts, reference: &str, page: usize, total: usize) -> Placed {
-    let face = fonts.face(FOOTER.weight);
-    let text = face.printable(&format!("Consilium · {reference} · Page {page} of {total}"));
-    let width = face.width(&text, FOOTER.size);
+pub(super) fn footer(setter: &Setter, report: &Report, page: usize, total: usize) -> Placed {
+    let page_of = td_string!(report.language, report.page_of, page = page, total = total);
+    let text = setter.printable(
+        FOOTER.weight,
+        &format!("Consilium · {} · {page_of}", report.reference),
+    );
+    let width = setter.width(FOOTER, &text);
     Placed {
         x: (PAGE_WIDTH - width) / 2.0,
         y: FOOTER_BASELINE,
         text,
         style: FOOTER,
+        rtl: setter.is_rtl(),
     }
 }

@@ -1,6 +1,7 @@
 //! A realistic completed case's report, for the renderer's tests and its benchmark: accented
 //! names, Greek, €, arrows, a long unbreakable URL and opinions long enough to span pages.
 
+use crate::lang::Locale;
 use crate::model::{Report, ReportOpinion, ReportPerson, REPORT_DISCLAIMER};
 use chrono::{DateTime, TimeZone, Utc};
 
@@ -79,6 +80,7 @@ pub fn report() -> Report {
         ],
         summary: text(2),
         disclaimer: REPORT_DISCLAIMER.into(),
+        language: Locale::en,
     }
 }
 
@@ -102,5 +104,40 @@ pub fn five_pages() -> Report {
         })
         .collect();
     report.summary = text(4);
+    report
+}
+
+/// Sentences of the Arabic sample, each on one line of the source so tests can look for them.
+pub const ARABIC_QUESTION: &str = "هل تصوير الشرايين التاجية المقترح ضروري؟";
+/// A line mixing Arabic with a Latin drug name.
+pub const ARABIC_MIXED: &str = "نوصي بدواء Ramipril مرة واحدة يوميًا.";
+/// A dose inside Arabic: the number and its unit read right to left as "2.5 mg".
+pub const ARABIC_DOSE: &str = "ابدأ بجرعة 2.5 mg صباحًا";
+pub const ARABIC_SUMMARY: &str = "لا حاجة عاجلة إلى تصوير الشرايين، ونوصي بإعادة الفحص بعد ثلاثة أشهر.";
+
+const ARABIC_FINDINGS: &str = "يُظهر تخطيط صدى القلب توسعًا خفيفًا في البطين الأيسر مع انخفاض في \
+    الكسر القذفي مقارنةً بالقياس السابق. تشير هذه النتائج مع اختبار الجهد إلى اعتلال مبكر في عضلة \
+    القلب وليس إلى نقص التروية، ولذلك فإن تصوير الشرايين التاجية المقترح ليس عاجلًا.";
+
+/// The report of a patient who reads Arabic: Arabic text throughout, Latin names, a drug and a
+/// dose inside Arabic sentences, a recommendation written in English, paragraphs that wrap.
+pub fn arabic() -> Report {
+    let mut report = report();
+    report.language = Locale::ar;
+    report.patient_name = "ليلى حداد".into();
+    report.question = format!("{ARABIC_QUESTION}\nهل يجب أن أغيّر أدويتي؟");
+    for opinion in &mut report.opinions {
+        opinion.assessment =
+            format!("{ARABIC_FINDINGS}\n\n{ARABIC_FINDINGS}\n\n{ARABIC_MIXED}\n{ARABIC_DOSE}");
+        opinion.diagnosis = Some("اعتلال عضلة القلب التوسعي المبكر (ICD-10 I42.0).".into());
+        opinion.treatment = None;
+    }
+    if let Some(first) = report.opinions.first_mut() {
+        first.recommendation = "Repeat the echocardiogram in three months.".into();
+    }
+    if let Some(second) = report.opinions.get_mut(1) {
+        second.recommendation = "متابعة وظائف الكلى بعد أسبوعين من كل تعديل للجرعة.".into();
+    }
+    report.summary = format!("راجعت الدكتورة Anna Wójcik ملفك الطبي بالكامل.\n\n{ARABIC_SUMMARY}");
     report
 }

@@ -6,7 +6,7 @@ use super::Person;
 use crate::domain::{visibility, CaseAction, CaseStatus};
 use crate::error::AppError;
 use crate::i18n::td_string;
-use crate::model::{CaseId, PaymentId, UserId};
+use crate::model::{CaseId, Detail, PaymentId, UserId};
 use crate::server::config::Config;
 use crate::server::db::assignments;
 use crate::server::db::run::{self, args};
@@ -129,15 +129,13 @@ pub async fn assign_coordinator(
     payments::insert(&mut acting.tx, &payment, now).await?;
     payments::checkout_done(&mut acting.tx, &opened.payment_id, now).await?;
     acting.opened_payment_link();
-    let detail = format!(
-        "Payment of {} requested",
-        crate::domain::money::Money {
+    let detail = Detail::PaymentRequested {
+        amount: crate::domain::money::Money {
             minor: opened.amount_minor,
-            currency: opened.currency
-        }
-        .display()
-    );
-    case_action::finish(acting, &detail, &Audience::default()).await
+            currency: opened.currency,
+        },
+    };
+    case_action::finish(acting, Some(detail), &Audience::default()).await
 }
 
 /// A checkout the provider opened for the case, not yet recorded on it.
@@ -162,7 +160,7 @@ async fn open_checkout(
 ) -> Result<OpenedCheckout, AppError> {
     let (case, _) =
         case_action::check_at(db, caller, case_id, version, CaseAction::AssignCoordinator).await?;
-    let (payment_id, amount_minor, currency, review_name) = {
+    let (payment_id, amount_minor, currency, review_name, language) = {
         let mut conn = db.pool().acquire().await?;
         let facts = facts(&mut conn, case_id).await?;
         ensure_coordinator_in_pool(&mut conn, &facts.category_id.unwrap_or_default(), coordinator_id).await?;
@@ -170,10 +168,18 @@ async fn open_checkout(
         let (amount_minor, currency, review_name): (i64, String, String) =
             run::fetch_one(&mut *conn, SQL, args![facts.review_type_id.unwrap_or_default()]).await?;
         let payment_id = payments::pending_checkout(&mut conn, case_id, db::now_ms()).await?;
-        (payment_id, amount_minor, currency, review_name)
+        // The provider's checkout page names what is paid for in the patient's language.
+        let patient = crate::server::db::users::find_by_id(&mut *conn, &case.patient_id).await?;
+        let language = patient.map(|p| p.language()).unwrap_or_default();
+        (payment_id, amount_minor, currency, review_name, language)
     };
     let return_url = format!("{}/cases/{case_id}", config.public_url);
-    let description = format!("{review_name}, case {}", case.reference);
+    let description = td_string!(
+        language,
+        checkout.provider_description,
+        review = review_name,
+        reference = &case.reference
+    );
     let request = CheckoutRequest {
         payment_id: payment_id.as_str(),
         amount_minor,
@@ -218,7 +224,7 @@ pub async fn reassign_coordinator(
     let category = facts.category_id.unwrap_or_default();
     assignments::deactivate(&mut acting.tx, case_id, &previous, &caller.user.id, now).await?;
     link_coordinator(&mut acting, &category, coordinator_id, &caller.user.id, now).await?;
-    case_action::finish(acting, "", &Audience::previous_coordinator(previous)).await
+    case_action::finish(acting, None, &Audience::previous_coordinator(previous)).await
 }
 
 /// The case's coordinator assigns specialists from the pool (first time: the case moves to
@@ -284,7 +290,7 @@ pub async fn assign_specialists(
         assignments::set_expected_review(&mut acting.tx, case_id, now + days * 24 * 3600 * 1000).await?;
         acting.set_review_date();
     }
-    case_action::finish(acting, "", &Audience::specialists(chosen)).await
+    case_action::finish(acting, None, &Audience::specialists(chosen)).await
 }
 
 /// Removes a specialist who has not yet submitted an opinion; they lose access at once.
@@ -315,5 +321,5 @@ pub async fn remove_specialist(
         db::now_ms(),
     )
     .await?;
-    case_action::finish(acting, "", &Audience::specialists(vec![specialist_id.clone()])).await
+    case_action::finish(acting, None, &Audience::specialists(vec![specialist_id.clone()])).await
 }

@@ -12,8 +12,8 @@ use crate::domain::{CaseAction, Role};
 use crate::error::AppError;
 use crate::i18n::td_string;
 use crate::lang;
-use crate::model::CaseId;
 use crate::model::FormIntent;
+use crate::model::{CaseId, Detail};
 use crate::server::db::catalog::{self, CatalogKind};
 use crate::server::db::{self, cases, documents, payments, Db};
 use crate::server::failure::is_unique_violation;
@@ -93,7 +93,7 @@ pub async fn close(
         acting.refunded(Some(line));
     }
     cases::record_closure(&mut acting.tx, case_id, &caller.user.id, &reason, db::now_ms()).await?;
-    case_action::finish(acting, &reason, &Audience::default()).await?;
+    case_action::finish(acting, Detail::written(reason), &Audience::default()).await?;
     if let Some(id) = refund {
         super::refunds::send(db, provider, &id).await?;
     }
@@ -101,7 +101,7 @@ pub async fn close(
 }
 
 /// Decides to give the patient's money back; returns the refund's id and the timeline's line.
-async fn request_refund(tx: &mut db::Tx, case_id: &CaseId) -> Result<(String, String), AppError> {
+async fn request_refund(tx: &mut db::Tx, case_id: &CaseId) -> Result<(String, Detail), AppError> {
     let payment = payments::for_case(&mut **tx, case_id)
         .await?
         .filter(|p| p.status == PaymentStatus::Succeeded)
@@ -113,7 +113,7 @@ async fn request_refund(tx: &mut db::Tx, case_id: &CaseId) -> Result<(String, St
         minor: payment.amount_minor,
         currency: payment.currency.clone(),
     };
-    Ok((id, format!("Refund of {} issued", amount.display())))
+    Ok((id, Detail::RefundIssued { amount }))
 }
 
 /// Parses the form and checks that a chosen review type and category are still offered.
@@ -167,7 +167,7 @@ pub async fn save(
     if intent == FormIntent::Submit {
         cases::mark_submitted(&mut acting.tx, case_id, now).await?;
     }
-    case_action::finish(acting, "", &Audience::default()).await
+    case_action::finish(acting, None, &Audience::default()).await
 }
 
 /// Deletes a draft and its documents. Only the owner, only while it is a draft.

@@ -10,7 +10,7 @@ use crate::domain::audit::UseCase;
 use crate::domain::payment::PaymentStatus;
 use crate::domain::CaseAction;
 use crate::error::AppError;
-use crate::model::{CaseId, PaymentId};
+use crate::model::{CaseId, Detail, PaymentId};
 use crate::server::db::{self, cases, payments, Db};
 use crate::server::payments::events::{Event, Meaning};
 use crate::server::payments::signature::{self, SignatureError};
@@ -102,12 +102,12 @@ async fn apply(db: &Db, provider_impl: &Provider, event: &Event) -> Result<Outco
         CaseAction::ConfirmPayment => {
             let number = payments::insert_invoice(&mut acting.tx, &payment, now).await?;
             acting.recorded_invoice();
-            format!("Invoice {number}")
+            Some(Detail::Invoice { number })
         }
-        _ => String::new(),
+        _ => None,
     };
     payments::set_event_outcome(&mut acting.tx, provider, &event.id, "applied").await?;
-    case_action::finish(acting, &detail, &Audience::default()).await?;
+    case_action::finish(acting, detail, &Audience::default()).await?;
     Ok(Outcome::Applied)
 }
 
@@ -153,14 +153,11 @@ async fn refund_late(
         minor: payment.amount_minor,
         currency: payment.currency.clone(),
     };
-    let detail = format!(
-        "A payment arrived after the case was closed; {} refunded.",
-        amount.display()
-    );
+    let detail = Detail::LatePaymentRefunded { amount };
     // The whole change is about the money: its detail says so, with no separate payment line.
     acting.refunded(None);
     payments::set_event_outcome(&mut acting.tx, provider.name(), &event.id, "refunded_late").await?;
-    case_action::finish(acting, &detail, &Audience::default()).await?;
+    case_action::finish(acting, Some(detail), &Audience::default()).await?;
     super::refunds::send(db, provider, &refund).await?;
     Ok(Outcome::RefundedLate)
 }
@@ -189,7 +186,7 @@ pub async fn retry(db: &Db, caller: &Person, case_id: &CaseId, version: i64) -> 
         .await?
         .ok_or(AppError::NotFound)?;
     payments::set_status(&mut acting.tx, &payment.id, PaymentStatus::Open, db::now_ms()).await?;
-    case_action::finish(acting, "", &Audience::default()).await
+    case_action::finish(acting, None, &Audience::default()).await
 }
 
 /// The test provider's checkout page of one payment: for the case's patient only, and only

@@ -9,7 +9,7 @@ use crate::domain::audit::UseCase;
 use crate::domain::case::{draft_waiting, review_overdue, DRAFT_REMINDER_AFTER_MS};
 use crate::domain::{CaseStatus, Transition};
 use crate::error::AppError;
-use crate::model::CaseId;
+use crate::model::{CaseId, Detail};
 use crate::server::db::run::{self, args};
 use crate::server::db::{cases, review, Db};
 
@@ -24,7 +24,7 @@ struct Reminder {
     status: CaseStatus,
     transition: fn() -> Transition,
     audit_action: UseCase,
-    detail: &'static str,
+    detail: Detail,
     /// Whether it goes to the specialists who have not submitted their opinion yet.
     to_specialists_waiting: bool,
 }
@@ -34,7 +34,7 @@ const REVIEW_OVERDUE: Reminder = Reminder {
     status: CaseStatus::DoctorsAssigned,
     transition: review_overdue,
     audit_action: UseCase::RemindReviewOverdue,
-    detail: "The expected review date has passed.",
+    detail: Detail::ReviewOverdue,
     to_specialists_waiting: true,
 };
 
@@ -43,7 +43,7 @@ const DRAFT_WAITING: Reminder = Reminder {
     status: CaseStatus::Draft,
     transition: draft_waiting,
     audit_action: UseCase::RemindDraftWaiting,
-    detail: "Finish your case and submit it when you are ready.",
+    detail: Detail::DraftWaiting,
     to_specialists_waiting: false,
 };
 
@@ -102,6 +102,6 @@ async fn remind_once(db: &Db, case_id: &CaseId, now: i64, reminder: &Reminder) -
     }
     let transition = (reminder.transition)();
     let acting = bookkeeping(db, tx, Caller::Scheduler, case, transition, reminder.audit_action);
-    finish(acting, reminder.detail, &audience).await?;
+    finish(acting, Some(reminder.detail.clone()), &audience).await?;
     Ok(true)
 }

@@ -9,13 +9,14 @@ use crate::domain::review::{self as rules, OpinionInput};
 use crate::domain::{CaseAction, CaseStatus};
 use crate::error::AppError;
 use crate::i18n::td_string;
-use crate::model::{CaseId, UserId};
+use crate::lang::Locale;
+use crate::model::{CaseId, Detail, UserId};
 use crate::model::{Report, ReportOpinion, ReportPerson, REPORT_DISCLAIMER};
 use crate::server::db::assignments::Profile;
 use crate::server::db::case_page::{self, CasePage, TeamRow};
 use crate::server::db::review::{self as repo, OpinionText};
 use crate::server::db::run::{self, args};
-use crate::server::db::{self, cases, Db, Tx};
+use crate::server::db::{self, cases, users, Db, Tx};
 use crate::server::failure::{internal, storage_unavailable};
 use crate::server::storage::{PutError, ReadError, Storage};
 
@@ -44,8 +45,8 @@ pub async fn request_documents(
         db::now_ms(),
     )
     .await?;
-    let detail = items.join(", ");
-    case_action::finish(acting, &detail, &Audience::default()).await
+    let detail = Detail::written(items.join(", "));
+    case_action::finish(acting, detail, &Audience::default()).await
 }
 
 fn opinion_text(input: &OpinionInput) -> OpinionText {
@@ -141,8 +142,10 @@ async fn submit_opinion(
     }
     mark_review_started(&mut acting.tx, caller, case_id).await?;
     let author = person(&mut acting.tx, &caller.user.id).await?;
-    let detail = format!("By {}", author.display());
-    case_action::finish(acting, &detail, &Audience::default()).await
+    let detail = Detail::OpinionBy {
+        author: author.display(),
+    };
+    case_action::finish(acting, Some(detail), &Audience::default()).await
 }
 
 /// The first time a specialist works on the case (a draft, a request, an opinion), the timeline
@@ -161,7 +164,7 @@ async fn mark_review_started(tx: &mut Tx, caller: &Person, case_id: &CaseId) -> 
             role: "specialist",
         };
         let label = crate::domain::TimelineLabel::ReviewStarted;
-        crate::server::db::timeline::append(tx, case_id, &actor, label, "", now).await?;
+        crate::server::db::timeline::append(tx, case_id, &actor, label, None, now).await?;
     }
     Ok(())
 }
@@ -178,7 +181,7 @@ pub async fn remind_specialists(db: &Db, caller: &Person, case_id: &CaseId) -> R
     }
     case_action::finish(
         acting,
-        "Please submit your opinion.",
+        Some(Detail::OpinionReminder),
         &Audience::specialists(waiting),
     )
     .await
@@ -200,17 +203,20 @@ pub async fn submit_final_summary(
 ) -> Result<(), AppError> {
     let summary = rules::parse_summary(text).map_err(|e| AppError::Validation(vec![e]))?;
     case_action::check_at(db, caller, case_id, version, CaseAction::SubmitFinalSummary).await?;
-    let page = {
+    let (page, language) = {
         let mut conn = db.pool().acquire().await?;
-        case_page::load(&mut conn, db.backend(), case_id, &caller.user.id)
+        let page = case_page::load(&mut conn, db.backend(), case_id, &caller.user.id)
             .await?
-            .ok_or(AppError::NotFound)?
+            .ok_or(AppError::NotFound)?;
+        // The report is written for the patient, in the language they read the service in.
+        let patient = users::find_by_id(&mut *conn, &page.case.patient_id).await?;
+        (page, patient.map(|p| p.language()).unwrap_or_default())
     };
     if let Some(blocker) = completion_blocker(&page) {
         return Err(AppError::conflict(blocker));
     }
     let now = db::now_ms();
-    let report = assemble(page, &summary, now)?;
+    let report = assemble(page, &summary, now, language)?;
     let content = serde_json::to_string(&report).map_err(|e| internal("report content", e))?;
     let pdf = render(report).await?;
     let body = futures_util::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from(pdf))]);
@@ -232,7 +238,7 @@ pub async fn submit_final_summary(
             case_action::begin(db, caller, case_id, version, CaseAction::SubmitFinalSummary).await?;
         repo::insert_report(&mut acting.tx, &row, now).await?;
         acting.stored_report();
-        case_action::finish(acting, "The final report is ready.", &Audience::default()).await
+        case_action::finish(acting, Some(Detail::ReportReady), &Audience::default()).await
     }
     .await;
     if recorded.is_err() {
@@ -279,7 +285,7 @@ async fn person(tx: &mut Tx, user_id: &UserId) -> Result<ReportPerson, AppError>
 }
 
 /// Everything the report says, from the case page read in the completing transaction.
-fn assemble(page: CasePage, summary: &str, now: i64) -> Result<Report, AppError> {
+fn assemble(page: CasePage, summary: &str, now: i64, language: Locale) -> Result<Report, AppError> {
     let (s, d) = (page.summary, page.details);
     let mut coordinator = None;
     let mut specialists = Vec::new();
@@ -327,6 +333,7 @@ fn assemble(page: CasePage, summary: &str, now: i64) -> Result<Report, AppError>
         opinions,
         summary: summary.to_owned(),
         disclaimer: REPORT_DISCLAIMER.to_owned(),
+        language,
     })
 }
 

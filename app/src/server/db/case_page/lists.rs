@@ -31,6 +31,7 @@ pub(super) const TIMELINE: List = List {
         ("actor_role", "t.actor_role"),
         ("label", "t.label"),
         ("detail", "t.detail"),
+        ("detail_key", "t.detail_key"),
     ],
     from: "case_timeline t LEFT JOIN users u ON u.id = t.actor_id WHERE t.case_id = c.id",
     order: "t.id",

@@ -138,6 +138,7 @@ struct TimelineJson {
     actor_role: String,
     label: String,
     detail: String,
+    detail_key: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -202,6 +203,7 @@ fn into_page(r: Row) -> Result<CasePage> {
                     .parse()
                     .map_err(|e: String| sqlx::Error::Decode(e.into()))?,
                 detail: t.detail,
+                detail_key: t.detail_key.as_deref().and_then(super::timeline::parse_keys),
             })
         })
         .collect::<Result<_>>()?;

@@ -6,6 +6,7 @@ use crate::domain::audit::UseCase;
 use crate::domain::validate;
 use crate::error::AppError;
 use crate::i18n::td_string;
+use crate::lang::Locale;
 use crate::model::{from_ms, SessionSummary};
 use crate::server::auth::{password, token};
 use crate::server::caller::Person;
@@ -74,7 +75,7 @@ pub async fn list_sessions(
     Ok(rows
         .into_iter()
         .map(|row| SessionSummary {
-            device: device(&row.user_agent),
+            device: device(crate::lang::current(), &row.user_agent),
             current: row.token_hash == current,
             id: row.id,
             ip: row.ip,
@@ -124,23 +125,25 @@ pub async fn end_all_sessions(db: &Db, person: &Person) -> Result<u64, AppError>
     Ok(ended)
 }
 
-/// "Firefox on Windows" from a user agent, or "Unknown device".
-fn device(user_agent: &str) -> String {
+/// "Firefox on Windows" from a user agent, or "Unknown device", in the reader's language.
+fn device(locale: Locale, user_agent: &str) -> String {
+    let unknown = || td_string!(locale, account.device_unknown).to_owned();
     let Some(ua) = woothee::parser::Parser::new().parse(user_agent) else {
-        return "Unknown device".to_owned();
+        return unknown();
     };
     let known = |s: &str| !s.is_empty() && s != "UNKNOWN";
     match (known(ua.name), known(ua.os)) {
-        (true, true) => format!("{} on {}", ua.name, ua.os),
+        (true, true) => td_string!(locale, account.device_on, browser = ua.name, system = ua.os),
         (true, false) => ua.name.to_owned(),
         (false, true) => ua.os.to_owned(),
-        (false, false) => "Unknown device".to_owned(),
+        (false, false) => unknown(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::device;
+    use crate::lang::Locale;
 
     #[test]
     fn a_device_is_named_by_browser_and_system() {
@@ -158,7 +161,11 @@ mod tests {
             ("curl/8.5.0", "HTTP Library"),
         ];
         for (user_agent, expected) in table {
-            assert_eq!(device(user_agent), expected, "{user_agent}");
+            assert_eq!(device(Locale::en, user_agent), expected, "{user_agent}");
         }
+        let iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 \
+                      (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1";
+        assert_eq!(device(Locale::ar, iphone), "Safari على iPhone");
+        assert_eq!(device(Locale::ar, ""), "جهاز غير معروف");
     }
 }

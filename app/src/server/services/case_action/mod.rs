@@ -7,8 +7,8 @@
 mod notify;
 mod timeline_text;
 
-use crate::model::CaseId;
 use crate::model::UserId;
+use crate::model::{CaseId, Detail};
 use notify::{notify, Notice};
 use timeline_text::entry_details;
 use timeline_text::timeline_role;
@@ -45,7 +45,7 @@ struct Done {
     report: bool,
     refund: bool,
     /// A line about the refund for the payment's audience, beside the change's own detail.
-    payment_line: Option<String>,
+    payment_line: Option<Detail>,
 }
 
 impl Acting {
@@ -68,7 +68,7 @@ impl Acting {
     /// The money went back. `line`, if given, goes on the payment entry and into the notices
     /// of the payment's audience only (when the change is about the money itself, its detail
     /// says so and there is no separate line).
-    pub fn refunded(&mut self, line: Option<String>) {
+    pub fn refunded(&mut self, line: Option<Detail>) {
         self.done.refund = true;
         self.done.payment_line = line;
     }
@@ -359,7 +359,7 @@ pub fn bookkeeping(
 
 /// Records the timeline entries, notifications and audit entry of the claimed change, then
 /// commits. `detail` goes on the timeline entries and into the notifications.
-pub async fn finish(mut acting: Acting, detail: &str, audience: &Audience) -> Result<(), AppError> {
+pub async fn finish(mut acting: Acting, detail: Option<Detail>, audience: &Audience) -> Result<(), AppError> {
     let payment_detail = handled_effects(&acting)?;
     let now = db::now_ms();
     // A draft has no timeline: only what happens from submission on is the case's history.
@@ -370,7 +370,7 @@ pub async fn finish(mut acting: Acting, detail: &str, audience: &Audience) -> Re
             role,
         };
         let labels: Vec<_> = acting.transition.timeline().collect();
-        for (label, text) in entry_details(&labels, detail, payment_detail.as_deref()) {
+        for (label, text) in entry_details(&labels, detail.as_ref(), payment_detail.as_ref()) {
             timeline::append(&mut acting.tx, &acting.case.id, &actor, label, text, now).await?;
         }
     }
@@ -378,8 +378,8 @@ pub async fn finish(mut acting: Acting, detail: &str, audience: &Audience) -> Re
         case: &acting.case,
         transition: &acting.transition,
         actor_id: acting.caller.user_id(),
-        detail,
-        payment_detail: payment_detail.as_deref(),
+        detail: detail.as_ref(),
+        payment_detail: payment_detail.as_ref(),
         audience,
     };
     notify(&mut acting.tx, acting.backend, &notice, now).await?;
@@ -399,7 +399,7 @@ pub async fn finish(mut acting: Acting, detail: &str, audience: &Audience) -> Re
 /// the rest by the use case, which marks them as done. A new kind of effect does not compile
 /// until this match handles it; an effect the use case forgot fails the change before commit.
 /// Returns the refund's line for the payment's audience, if there is one.
-fn handled_effects(acting: &Acting) -> Result<Option<String>, AppError> {
+fn handled_effects(acting: &Acting) -> Result<Option<Detail>, AppError> {
     let done = &acting.done;
     for effect in &acting.transition.effects {
         let handled = match effect {

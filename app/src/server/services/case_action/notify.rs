@@ -7,7 +7,7 @@ use crate::domain::{Recipient, Transition};
 use crate::error::AppError;
 use crate::i18n::td_string;
 use crate::lang::{labels, Locale};
-use crate::model::UserId;
+use crate::model::{Detail, UserId};
 use crate::server::db::run::{self, args};
 use crate::server::db::{self, cases::CaseRow, notifications, outbox, Tx};
 
@@ -17,9 +17,9 @@ pub struct Notice<'a> {
     pub case: &'a CaseRow,
     pub transition: &'a Transition,
     pub actor_id: Option<&'a UserId>,
-    pub detail: &'a str,
+    pub detail: Option<&'a Detail>,
     /// Added to the detail for the people who see payments only (never for specialists).
-    pub payment_detail: Option<&'a str>,
+    pub payment_detail: Option<&'a Detail>,
     pub audience: &'a Audience,
 }
 
@@ -60,17 +60,13 @@ pub async fn notify(
     // Stored as written in English for old readers; the notification centre renders the event
     // (`kind`) in each reader's language when it is read.
     let title = format!("{} · {}", case.reference, labels::timeline(Locale::en, label));
-    let with_payment = payment_detail.map(|money| {
-        if detail.is_empty() {
-            money.to_owned()
-        } else {
-            format!("{detail} · {money}")
-        }
-    });
+    let without_payment: Vec<Detail> = detail.into_iter().cloned().collect();
+    let with_payment: Vec<Detail> = detail.into_iter().chain(payment_detail).cloned().collect();
     for user_id in &people {
-        let body = match &with_payment {
-            Some(full) if recipient_sees_payments(notice, user_id) => full.as_str(),
-            _ => detail,
+        let body = if recipient_sees_payments(notice, user_id) {
+            &with_payment
+        } else {
+            &without_payment
         };
         let n = notifications::NewNotification {
             user_id,

@@ -7,11 +7,11 @@ use crate::server::caller::Caller;
 /// ("Coordinator assigned", "Awaiting payment"), the detail belongs to the last, the state the
 /// case is now in; a payment line, when there is one, goes on the payment entries and the detail
 /// on the last entry everyone reads.
-pub fn entry_details<'a>(
+pub fn entry_details<'a, D: ?Sized>(
     labels: &[TimelineLabel],
-    detail: &'a str,
-    payment_detail: Option<&'a str>,
-) -> Vec<(TimelineLabel, &'a str)> {
+    detail: Option<&'a D>,
+    payment_detail: Option<&'a D>,
+) -> Vec<(TimelineLabel, Option<&'a D>)> {
     let carrier = match payment_detail {
         Some(_) => labels.iter().rposition(|l| l.audience() == case::Audience::Case),
         None => labels.len().checked_sub(1),
@@ -21,9 +21,9 @@ pub fn entry_details<'a>(
         .enumerate()
         .map(|(i, &label)| {
             let text = match payment_detail {
-                Some(money) if label.audience() == case::Audience::Payment => money,
+                Some(money) if label.audience() == case::Audience::Payment => Some(money),
                 _ if Some(i) == carrier => detail,
-                _ => "",
+                _ => None,
             };
             (label, text)
         })

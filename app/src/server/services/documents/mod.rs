@@ -10,8 +10,8 @@ use crate::domain::audit::{Outcome, UseCase};
 use crate::domain::{document::clean_name, CaseAction, MediaType};
 use crate::error::AppError;
 use crate::i18n::td_string;
-use crate::model::CaseId;
 use crate::model::DocumentInfo;
+use crate::model::{CaseId, Detail};
 use crate::server::db::{self, cases, documents, review, Db};
 use crate::server::failure::{internal, storage_unavailable};
 use crate::server::storage::{ReadError, Storage, Stored};
@@ -144,7 +144,7 @@ async fn record_requested(
     if review::close_request_if_complete(&mut acting.tx, &item.request_id, now).await? {
         case_action::finish(
             acting,
-            "All requested documents are in.",
+            Some(Detail::DocumentsComplete),
             &Audience::requester(item.requested_by.clone()),
         )
         .await?;
