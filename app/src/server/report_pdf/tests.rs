@@ -38,6 +38,25 @@ fn run(tool: &str, args: &[&str], path: &Path) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
+/// pdffonts lists each named font as embedded, subset, with a ToUnicode map.
+fn fonts_embedded_as_subsets(pdf: &TempPdf, names: &[&str]) {
+    let fonts = run("pdffonts", &[], &pdf.0);
+    for name in names {
+        let line = fonts
+            .lines()
+            .find(|line| line.starts_with(name))
+            .unwrap_or_else(|| panic!("{name} in\n{fonts}"));
+        let columns: Vec<&str> = line.split_whitespace().collect();
+        // name type… encoding emb sub uni object generation
+        let flags = &columns[columns.len() - 5..columns.len() - 2];
+        assert_eq!(
+            flags,
+            ["yes", "yes", "yes"],
+            "{name} should be embedded, subset, with ToUnicode:\n{fonts}"
+        );
+    }
+}
+
 fn page_count(path: &Path) -> usize {
     run("pdfinfo", &[], path)
         .lines()
@@ -83,21 +102,7 @@ fn report_is_a_valid_pdf_with_extractable_unicode_text_and_embedded_subset_fonts
         );
     }
 
-    let fonts = run("pdffonts", &[], &pdf.0);
-    for name in ["DVSREG+DejaVuSans", "DVSBLD+DejaVuSans-Bold"] {
-        let line = fonts
-            .lines()
-            .find(|line| line.starts_with(name))
-            .unwrap_or_else(|| panic!("{name} in\n{fonts}"));
-        let columns: Vec<&str> = line.split_whitespace().collect();
-        // name type… encoding emb sub uni object generation
-        let flags = &columns[columns.len() - 5..columns.len() - 2];
-        assert_eq!(
-            flags,
-            ["yes", "yes", "yes"],
-            "{name} should be embedded, subset, with ToUnicode:\n{fonts}"
-        );
-    }
+    fonts_embedded_as_subsets(&pdf, &["DVSREG+DejaVuSans", "DVSBLD+DejaVuSans-Bold"]);
 
     assert!(
         bytes.len() < 150_000,
@@ -282,30 +287,13 @@ mod arabic {
     use super::shaping::arabic_fonts;
     use super::*;
 
-    fn fonts_embedded(pdf: &TempPdf, names: &[&str]) {
-        let fonts = run("pdffonts", &[], &pdf.0);
-        for name in names {
-            let line = fonts
-                .lines()
-                .find(|line| line.starts_with(name))
-                .unwrap_or_else(|| panic!("{name} in\n{fonts}"));
-            let columns: Vec<&str> = line.split_whitespace().collect();
-            let flags = &columns[columns.len() - 5..columns.len() - 2];
-            assert_eq!(
-                flags,
-                ["yes", "yes", "yes"],
-                "{name}: embedded, subset, ToUnicode:\n{fonts}"
-            );
-        }
-    }
-
     #[test]
     fn the_report_is_in_arabic_with_its_sentences_extractable_in_logical_order() {
         let report = sample::arabic();
         let bytes = render(&report).expect("render");
         let pdf = TempPdf::new(&bytes);
         run("qpdf", &["--check"], &pdf.0);
-        fonts_embedded(
+        fonts_embedded_as_subsets(
             &pdf,
             &[
                 "NSAREG+NotoSansArabic",
