@@ -19,6 +19,10 @@ say() { printf '\033[1;34m== %s\033[0m\n' "$*" >&2; }
 
 say "building the release server and the peer"
 cargo leptos build --release --split 2>&1 | tail -n 2 >&2
+# cargo-leptos builds the release server with this flag (always-erase-components); building the
+# peer and the report benchmark with it too reuses the server's compiled dependencies instead of
+# compiling them all again.
+export RUSTFLAGS="--cfg erase_components"
 cargo build --release -q -p peer
 cargo build --release -q -p app --features ssr --example report_bench
 

@@ -35,6 +35,7 @@ const FILES: &[(&str, &str)] = &[
     embedded!("0008_accounts.sql"),
     embedded!("0009_provider_calls.sql"),
     embedded!("0010_language.sql"),
+    embedded!("0011_detail_keys.sql"),
 ];
 
 /// SQLite phrase → the PostgreSQL phrase for the same thing.
