@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { APIRequestContext, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { DEMO, hydrated, pdf, registerPatient, signIn } from './helpers';
+import { DEMO, hydrated, noViolations, pdf, registerPatient, signIn } from './helpers';
 
 // A patient who reads Arabic goes from her first case to her report in Arabic, while the
 // coordinator and the specialist work on the same case in English. Screenshots of her case page
@@ -122,12 +122,14 @@ test('a patient reading Arabic submits, pays and reads her report in Arabic whil
   await expect(page.locator('.case-header .badge')).toHaveText('مكتملة');
   await expect(page.getByTestId('timeline')).toContainText('التقرير النهائي جاهز.');
   await page.screenshot({ path: `${SHOTS}/case-page-ar.png`, fullPage: true });
+  await noViolations(page, 'case-page-ar');
   await page.getByTestId('report-card').getByRole('link', { name: 'قراءة التقرير' }).click();
   await hydrated(page);
   await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
   await expect(page.getByTestId('report')).toContainText('تقرير الرأي الطبي الثاني');
   await expect(page.getByTestId('report-summary')).toHaveText(SUMMARY);
   await page.screenshot({ path: `${SHOTS}/report-page-ar.png`, fullPage: true });
+  await noViolations(page, 'report-page-ar');
 
   // The PDF is written in Arabic, shaped, with its sentences in logical order.
   const response = await page.request.get(`/cases/${caseId}/report.pdf`);

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { APIRequestContext, expect, Page } from '@playwright/test';
 
 export const DEMO_PASSWORD = 'consilium-demo';
@@ -29,6 +30,14 @@ export const DEMO = {
 /** Waits until the WASM has hydrated the page: before that, clicks do nothing. */
 export async function hydrated(page: Page) {
   await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1);
+}
+
+/** No accessibility violation (axe-core, WCAG 2.1 A and AA) on the hydrated page. */
+export async function noViolations(page: Page, name: string) {
+  await hydrated(page);
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const found = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect.soft(found, `${name}: axe violations`).toEqual([]);
 }
 
 /**

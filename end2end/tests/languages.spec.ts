@@ -1,19 +1,10 @@
-import AxeBuilder from '@axe-core/playwright';
-import { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { DEMO, DEMO_PASSWORD, hydrated, signIn } from './helpers';
+import { DEMO, DEMO_PASSWORD, hydrated, noViolations, signIn } from './helpers';
 
 // Arabic and English: the switch, right to left, the account keeping the choice, and no
 // accessibility violation (axe-core, WCAG 2 A/AA) in either language.
 
 const LAYLA = 'layla.haddad@example.com';
-
-async function noViolations(page: Page, name: string) {
-  await hydrated(page);
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const found = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect.soft(found, `${name}: axe violations`).toEqual([]);
-}
 
 test('a visitor switches to Arabic: the page turns right to left and stays so', async ({ page }) => {
   await page.goto('/login');

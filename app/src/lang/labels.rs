@@ -132,8 +132,9 @@ pub fn error(locale: Locale, error: &AppError) -> String {
     fixed.to_owned()
 }
 
-/// A timeline entry's or notification's detail. Names and amounts inside an Arabic sentence are
-/// isolated (FSI … PDI), so a Latin name or "450.00 EUR" keeps its own order.
+/// A timeline entry's or notification's detail. Names and references inside an Arabic sentence
+/// are isolated (FSI … PDI), so a Latin name keeps its own order; an amount is not, so that right
+/// to left it reads amount first, then the currency, as `format::money` writes it.
 pub fn detail(locale: Locale, detail: &Detail) -> String {
     let isolate = |text: String| {
         if super::is_rtl(locale) {
@@ -142,7 +143,7 @@ pub fn detail(locale: Locale, detail: &Detail) -> String {
             text
         }
     };
-    let amount = |money: &Money| isolate(super::format::money(locale, money));
+    let amount = |money: &Money| super::format::money(locale, money);
     match detail {
         Detail::Written { text } => text.clone(),
         Detail::PaymentRequested { amount: money } => {

@@ -529,10 +529,7 @@ on_both_backends!(each_person_is_told_in_their_own_language, |t| {
         event.body_in(app::lang::Locale::en),
         "Payment of EUR 450.00 requested"
     );
-    assert_eq!(
-        event.body_in(app::lang::Locale::ar),
-        "طُلب دفع مبلغ \u{2068}450.00 EUR\u{2069}"
-    );
+    assert_eq!(event.body_in(app::lang::Locale::ar), "طُلب دفع مبلغ 450.00 EUR");
     drop(conn);
     let view = case_view::view(&t.db, &as_(&s.patient), &id).await.unwrap();
     let last = view.timeline.last().unwrap();
@@ -632,7 +629,7 @@ on_both_backends!(cancelling_or_rejecting_a_paid_case_refunds_it_once, |t| {
     );
     assert_eq!(
         refund.detail_in(app::lang::Locale::ar),
-        "تم استرداد مبلغ \u{2068}450.00 EUR\u{2069}"
+        "تم استرداد مبلغ 450.00 EUR"
     );
     assert_eq!(
         closing.detail_in(app::lang::Locale::ar),
