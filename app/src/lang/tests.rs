@@ -127,6 +127,34 @@ fn domain_values_are_named_in_each_language() {
     );
 }
 
+/// What the service writes on a timeline entry reads in each language; a Latin name inside an
+/// Arabic sentence is isolated, an amount reads amount first, text a person wrote is as written.
+#[test]
+fn details_are_worded_in_each_language_with_names_isolated() {
+    use crate::domain::money::Money;
+    use crate::model::Detail;
+    let by = Detail::OpinionBy {
+        author: "Dr Anna Wójcik".into(),
+    };
+    assert_eq!(by.text(Locale::en), "By Dr Anna Wójcik");
+    assert_eq!(by.text(Locale::ar), "مقدَّم من \u{2068}Dr Anna Wójcik\u{2069}");
+    let paid = Detail::PaymentRequested {
+        amount: Money {
+            minor: 45_000,
+            currency: "EUR".into(),
+        },
+    };
+    assert_eq!(paid.text(Locale::en), "Payment of EUR 450.00 requested");
+    assert_eq!(paid.text(Locale::ar), "طُلب دفع مبلغ 450.00 EUR");
+    let written = Detail::written("Found a doctor nearby").unwrap();
+    assert_eq!(written.text(Locale::ar), "Found a doctor nearby");
+    assert_eq!(Detail::written(""), None);
+    // Stored as a key with its arguments, read back the same.
+    let json = serde_json::to_string(&by).unwrap();
+    assert_eq!(json, r#"{"key":"opinion_by","author":"Dr Anna Wójcik"}"#);
+    assert_eq!(serde_json::from_str::<Detail>(&json).unwrap(), by);
+}
+
 #[test]
 fn the_cookie_wins_then_the_browser_then_english() {
     assert_eq!(of_headers(Some("a=1; consilium_lang=ar"), Some("en")), Locale::ar);
