@@ -96,7 +96,7 @@ fn layla() -> Story {
         age: "41",
         sex: "female",
         history: "خفقان في الليل منذ شهر يناير، مع دوخة خفيفة أحيانًا.",
-        treatment: "Bisoprolol بجرعة 2.5 mg يوميًا.",
+        treatment: "أتناول دواء Bisoprolol بجرعة 2.5 mg يوميًا.",
         questions: "هل أحتاج إلى عملية كيّ للقلب، أم يكفي العلاج بالأدوية؟",
     }
 }

@@ -66,9 +66,13 @@ impl Blocks<'_, '_> {
             .filter(|paragraph| !paragraph.is_empty());
         for (index, paragraph) in paragraphs.enumerate() {
             let rtl = self.setter.paragraph_is_rtl(paragraph);
+            // What people wrote (body text) starts where its own language starts, as the report
+            // page's `dir="auto"` does: an English opinion in an Arabic report is left-aligned.
+            // Headings and labels follow the report.
+            let from_right = if style == BODY { rtl } else { self.setter.is_rtl() };
             let rows = paragraph
                 .iter()
-                .map(|line| Row::new(self.line_runs(0.0, line.clone(), style, rtl), style))
+                .map(|line| Row::new(self.line_runs(0.0, line.clone(), style, rtl, from_right), style))
                 .collect();
             let space_before = if index == 0 {
                 space_before
@@ -107,6 +111,7 @@ impl Blocks<'_, '_> {
             .wrap(BODY.weight, value, BODY.size, TEXT_WIDTH - LABEL_COLUMN);
         let label_rtl = self.setter.paragraph_is_rtl(&labels);
         let value_rtl = self.setter.paragraph_is_rtl(&values);
+        let mirrored = self.setter.is_rtl();
         let count = labels.len().max(values.len());
         let mut labels = labels.into_iter();
         let mut values = values.into_iter();
@@ -114,12 +119,10 @@ impl Blocks<'_, '_> {
             .map(|_| {
                 let mut runs = labels
                     .next()
-                    .map_or_else(Vec::new, |l| self.line_runs(0.0, l, LABEL, label_rtl));
-                runs.extend(
-                    values
-                        .next()
-                        .map_or_else(Vec::new, |v| self.line_runs(LABEL_COLUMN, v, BODY, value_rtl)),
-                );
+                    .map_or_else(Vec::new, |l| self.line_runs(0.0, l, LABEL, label_rtl, mirrored));
+                runs.extend(values.next().map_or_else(Vec::new, |v| {
+                    self.line_runs(LABEL_COLUMN, v, BODY, value_rtl, mirrored)
+                }));
                 Row::new(runs, BODY)
             })
             .collect();
@@ -132,13 +135,20 @@ impl Blocks<'_, '_> {
 }
 
 impl Blocks<'_, '_> {
-    /// The runs of one wrapped line: none for a blank line, so it only takes up height. `start`
-    /// counts from the text column's start edge (see [`Setter::run`]).
-    pub(super) fn line_runs(&self, start: f32, text: String, style: Style, rtl: bool) -> Vec<Run> {
+    /// The runs of one wrapped line: none for a blank line, so it only takes up height (see
+    /// [`Setter::run`]).
+    pub(super) fn line_runs(
+        &self,
+        start: f32,
+        text: String,
+        style: Style,
+        rtl: bool,
+        from_right: bool,
+    ) -> Vec<Run> {
         if text.is_empty() {
             Vec::new()
         } else {
-            vec![self.setter.run(start, text, style, rtl)]
+            vec![self.setter.run(start, text, style, rtl, from_right)]
         }
     }
 }

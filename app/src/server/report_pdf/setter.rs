@@ -86,10 +86,10 @@ impl Setter<'_> {
         }
     }
 
-    /// A run of `text` that starts `start` points from the text column's start edge: the left
-    /// margin in English, the right one in Arabic (where the run is right-aligned there).
-    pub(super) fn run(&self, start: f32, text: String, style: Style, rtl: bool) -> Run {
-        let x = if self.is_rtl() {
+    /// A run of `text` that starts `start` points from the text column's left edge, or from its
+    /// right edge when `from_right` (Arabic: right-aligned there).
+    pub(super) fn run(&self, start: f32, text: String, style: Style, rtl: bool, from_right: bool) -> Run {
+        let x = if from_right {
             TEXT_WIDTH - start - self.width(style, &text)
         } else {
             start

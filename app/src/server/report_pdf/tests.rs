@@ -407,7 +407,17 @@ mod arabic {
     fn arabic_lines_fit_their_column() {
         let setter = Setter::for_language(crate::lang::Locale::ar).expect("fonts");
         let report = sample::arabic();
-        for (page, placed) in paginate(&blocks(&setter, &report)).iter().enumerate() {
+        let pages = paginate(&blocks(&setter, &report));
+        let all = || pages.iter().flatten();
+        // Arabic starts at the right margin; an English paragraph someone wrote at the left one.
+        let title = all().find(|p| p.style == TITLE).expect("the title");
+        let title_end = title.x + setter.width(TITLE, &title.text);
+        assert!((title_end - (PAGE_WIDTH - MARGIN)).abs() < 0.5, "{title_end}");
+        let english = all()
+            .find(|p| p.text == "Repeat the echocardiogram in three months.")
+            .expect("the English recommendation");
+        assert!((english.x - MARGIN).abs() < 0.01 && !english.rtl, "{}", english.x);
+        for (page, placed) in pages.iter().enumerate() {
             for text in placed {
                 let width = setter.width(text.style, &text.text);
                 assert!(
