@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { APIRequestContext, Page } from '@playwright/test';
+import { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { DEMO, hydrated, noViolations, pdf, registerPatient, signIn } from './helpers';
+import { call, caseView, DEMO, form, hydrated, noViolations, pdf, registerPatient, signIn } from './helpers';
 
 // A patient who reads Arabic goes from her first case to her report in Arabic, while the
 // coordinator and the specialist work on the same case in English. Screenshots of her case page
@@ -12,17 +12,6 @@ const SHOTS = 'test-results/arabic';
 const HISTORY = 'ضيق في التنفس عند المجهود منذ ثلاثة أشهر، وأتناول دواء Bisoprolol بجرعة 5 mg.';
 const QUESTION = 'هل أحتاج إلى قسطرة قلبية، أم يكفي تعديل العلاج؟';
 const SUMMARY = 'يتفق الطبيبان على أن القسطرة ليست عاجلة، ونوصي بإعادة الفحص بعد ثلاثة أشهر.';
-
-async function call(request: APIRequestContext, endpoint: string, fields: [string, string][]) {
-  const response = await request.post(`/api/${endpoint}`, {
-    headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
-    data: new URLSearchParams(fields).toString(),
-  });
-  expect(response.ok(), `${endpoint}: ${await response.text()}`).toBeTruthy();
-  return response.json();
-}
-
-const caseView = (request: APIRequestContext, caseId: string) => call(request, 'load_case', [['case_id', caseId]]);
 
 /** What pdftotext reads, without the direction marks it adds and without spaces (it moves them
  * at the boundaries of right-to-left runs): the letters and their order. */
@@ -71,12 +60,12 @@ test('a patient reading Arabic submits, pays and reads her report in Arabic whil
   await signIn(admin, DEMO.admin);
   const forAdmin = await caseView(admin.request, caseId);
   const zofia = forAdmin.choices.find((c: { name: string }) => c.name === 'Zofia Wójcik');
-  await call(admin.request, 'assign_coordinator', [
+  await call(admin.request, 'assign_coordinator', form([
     ['case_id', caseId],
     ['version', String(forAdmin.summary.version)],
     ['coordinator_id', zofia.id],
     ['change', 'false'],
-  ]);
+  ]));
 
   // She pays from her case page; the timeline says so in Arabic, amounts and invoice included.
   await openCase(page, caseId);
@@ -94,21 +83,21 @@ test('a patient reading Arabic submits, pays and reads her report in Arabic whil
   await signIn(coordinator, DEMO.coordinator);
   const forCoordinator = await caseView(coordinator.request, caseId);
   const henrik = forCoordinator.choices.find((c: { name: string }) => c.name === 'Henrik Larsen');
-  await call(coordinator.request, 'assign_specialists', [
+  await call(coordinator.request, 'assign_specialists', form([
     ['case_id', caseId],
     ['version', String(forCoordinator.summary.version)],
     ['specialists[]', henrik.id],
-  ]);
+  ]));
   const specialist = await browser.newPage();
   await signIn(specialist, DEMO.specialist);
-  await call(specialist.request, 'write_opinion', [
+  await call(specialist.request, 'write_opinion', form([
     ['case_id', caseId],
     ['intent', 'submit'],
     ['assessment', 'No sign of ischaemia on the stress test; the echo shows a mild diastolic dysfunction.'],
     ['recommendation', 'Keep bisoprolol, repeat the echocardiogram in three months.'],
     ['diagnosis', ''],
     ['treatment', ''],
-  ]);
+  ]));
   await openCase(coordinator, caseId);
   await expect(coordinator.locator('html')).toHaveAttribute('lang', 'en');
   await expect(coordinator.getByTestId('timeline')).toContainText('Payment received');

@@ -187,6 +187,24 @@ export async function registerPatient(page: Page, name: string, email: string, p
   await expect(page).toHaveURL(/\/cases$/);
 }
 
+/** Calls a server function the way the pages do and returns its JSON answer. */
+export async function call(request: APIRequestContext, endpoint: string, body: string) {
+  const response = await request.post(`/api/${endpoint}`, {
+    headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
+    data: body,
+  });
+  expect(response.ok(), `${endpoint}: ${await response.text()}`).toBeTruthy();
+  return response.json();
+}
+
+/** A form body from its fields, in order (a field may repeat). */
+export const form = (fields: [string, string][]) => new URLSearchParams(fields).toString();
+
+/** The case page's data as `caller` may see it. */
+export async function caseView(request: APIRequestContext, caseId: string) {
+  return call(request, 'load_case', form([['case_id', caseId]]));
+}
+
 /** A submitted Cardiology case of the signed-in patient, created through the same calls the pages use. */
 export async function submittedCase(request: APIRequestContext): Promise<string> {
   const started = await request.post('/api/start_case', { headers: { Accept: 'application/json' } });

@@ -1,27 +1,11 @@
 import { Buffer } from 'node:buffer';
-import { APIRequestContext, Page } from '@playwright/test';
+import { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { DEMO, hydrated, pdf, signIn, submittedCase } from './helpers';
+import { call, caseView, DEMO, form, hydrated, pdf, signIn, submittedCase } from './helpers';
 
 const PDF = pdf('echocardiography report');
 const SECOND_SPECIALIST = 'amara.nwosu@consilium.test';
 const OTHER_AREA_SPECIALIST = 'mei.chen@consilium.test';
-
-/** Calls a server function the way the pages do and returns its JSON answer. */
-async function call(request: APIRequestContext, endpoint: string, body: string) {
-  const response = await request.post(`/api/${endpoint}`, {
-    headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
-    data: body,
-  });
-  expect(response.ok(), `${endpoint}: ${await response.text()}`).toBeTruthy();
-  return response.json();
-}
-
-const form = (fields: [string, string][]) => new URLSearchParams(fields).toString();
-
-async function caseView(request: APIRequestContext, caseId: string) {
-  return call(request, 'load_case', form([['case_id', caseId]]));
-}
 
 /** A case under review by Henrik Larsen and Amara Nwosu, coordinated by Zofia Wójcik. */
 async function caseUnderReview(patient: Page, admin: Page, coordinator: Page): Promise<string> {

@@ -99,14 +99,9 @@ async fn in_the_askers_language(
     request: Request<Body>,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    let locale = {
-        let header = |name| request.headers().get(name).and_then(|v| v.to_str().ok());
-        app::lang::choice::of_headers(
-            header(axum::http::header::COOKIE),
-            header(axum::http::header::ACCEPT_LANGUAGE),
-        )
-    };
-    app::lang::answering_in(locale, next.run(request)).await
+    let (parts, body) = request.into_parts();
+    let locale = app::lang::choice::of_request(&parts);
+    app::lang::answering_in(locale, next.run(Request::from_parts(parts, body))).await
 }
 
 /// Liveness and database reachability, for load balancers.

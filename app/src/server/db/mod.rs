@@ -160,3 +160,14 @@ pub(crate) fn like_pattern(term: &str) -> String {
         .collect();
     format!("%{escaped}%")
 }
+
+/// What a timeline entry or notification says (a `Detail`, or a list of them) as stored: JSON.
+pub fn details_json<T: serde::Serialize + ?Sized>(details: &T) -> Result<String> {
+    serde_json::to_string(details).map_err(|e| sqlx::Error::Encode(Box::new(e)))
+}
+
+/// A stored detail (or list); None for one this version cannot read, whose English text is then
+/// shown instead.
+pub fn parse_details<T: serde::de::DeserializeOwned>(json: &str) -> Option<T> {
+    serde_json::from_str(json).ok()
+}

@@ -21,7 +21,7 @@ pub async fn insert(conn: &mut AnyConnection, n: &NewNotification<'_>, now: i64)
         "INSERT INTO notifications (id, user_id, case_id, kind, title, body, body_parts, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
     let parts = (!n.body.is_empty())
-        .then(|| super::timeline::keys_json(n.body))
+        .then(|| super::details_json(n.body))
         .transpose()?;
     run::execute(
         conn,
@@ -109,7 +109,7 @@ pub async fn recent<'e>(
             body_parts: r
                 .body_parts
                 .as_deref()
-                .and_then(super::timeline::parse_keys)
+                .and_then(super::parse_details)
                 .unwrap_or_default(),
             created_at: crate::model::from_ms(r.created_at),
             read: r.read_at.is_some(),

@@ -26,7 +26,7 @@ pub async fn append(
         "INSERT INTO case_timeline (case_id, at, actor_id, actor_role, label, detail, detail_key) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)";
     let text = detail.map(|d| d.text(Locale::en)).unwrap_or_default();
-    let key = detail.map(keys_json).transpose()?;
+    let key = detail.map(super::details_json).transpose()?;
     run::execute(
         conn,
         SQL,
@@ -34,15 +34,4 @@ pub async fn append(
     )
     .await?;
     Ok(())
-}
-
-/// A detail (or a list of them) as stored.
-pub fn keys_json<T: serde::Serialize + ?Sized>(keys: &T) -> Result<String> {
-    serde_json::to_string(keys).map_err(|e| sqlx::Error::Encode(Box::new(e)))
-}
-
-/// A stored detail (or list); None for one this version cannot read, whose English text is
-/// shown instead.
-pub fn parse_keys<T: serde::de::DeserializeOwned>(json: &str) -> Option<T> {
-    serde_json::from_str(json).ok()
 }

@@ -20,12 +20,19 @@ pub(super) struct Fonts {
     pub(super) bold: Face,
 }
 
-/// The parsed fonts, shared by every render. A parse failure is remembered too, so a broken
-/// build fails every render quickly instead of re-parsing each time.
+/// The parsed fonts, shared by every render.
 pub(super) fn fonts() -> Result<&'static Fonts, RenderError> {
     static FONTS: OnceLock<Result<Fonts, &'static str>> = OnceLock::new();
-    FONTS
-        .get_or_init(Fonts::parse)
+    parsed_once(&FONTS, Fonts::parse)
+}
+
+/// Fonts parsed on first use and kept for the process. A parse failure is remembered too, so a
+/// broken build fails every render quickly instead of re-parsing each time.
+pub(super) fn parsed_once<T>(
+    cell: &'static OnceLock<Result<T, &'static str>>,
+    parse: fn() -> Result<T, &'static str>,
+) -> Result<&'static T, RenderError> {
+    cell.get_or_init(parse)
         .as_ref()
         .map_err(|name| RenderError::Font(name))
 }

@@ -111,13 +111,7 @@ impl Setter<'_> {
                         });
                         colour_of = Some(text.style.colour);
                     }
-                    // A new size needs the font set again.
-                    if font.is_some_and(|(_, size)| size != text.style.size) {
-                        font = None;
-                    }
-                    let mut id = font.map(|(id, _)| id);
-                    shaping::line_ops(fonts, text, ops, &mut id);
-                    font = id.map(|id| (id, text.style.size));
+                    shaping::line_ops(fonts, text, ops, &mut font);
                 }
             }
         }

@@ -29,9 +29,12 @@ pub(super) struct ShapingFace {
 }
 
 impl ShapingFace {
+    /// `font` is printpdf's parse of the same bytes when it was parsed already (DejaVu, for
+    /// English reports); otherwise it is parsed here.
     fn parse(
         id: &'static str,
         bytes: &'static [u8],
+        font: Option<&ParsedFont>,
         name: &'static str,
     ) -> Result<ShapingFace, &'static str> {
         let shaper = rustybuzz::Face::from_slice(bytes, 0).ok_or(name)?;
@@ -39,8 +42,11 @@ impl ShapingFace {
         if units_per_em <= 0 {
             return Err(name);
         }
-        let mut warnings = Vec::new();
-        let font = ParsedFont::from_bytes(bytes, 0, &mut warnings).ok_or(name)?;
+        let font = match font {
+            // Cloning shares the parsed tables' big buffers; it does not parse again.
+            Some(parsed) => parsed.clone(),
+            None => ParsedFont::from_bytes(bytes, 0, &mut Vec::new()).ok_or(name)?,
+        };
         Ok(ShapingFace {
             id,
             shaper,
@@ -60,29 +66,33 @@ pub(super) struct ArabicFonts {
     latin: [ShapingFace; 2],
 }
 
-/// The parsed Arabic faces, shared by every render (a failure is remembered, as for [`fonts`]).
+/// The parsed Arabic faces, shared by every render.
 pub(super) fn arabic_fonts() -> Result<&'static ArabicFonts, RenderError> {
     static FONTS: OnceLock<Result<ArabicFonts, &'static str>> = OnceLock::new();
-    FONTS
-        .get_or_init(ArabicFonts::parse)
-        .as_ref()
-        .map_err(|name| RenderError::Font(name))
+    parsed_once(&FONTS, ArabicFonts::parse)
 }
 
 impl ArabicFonts {
     fn parse() -> Result<ArabicFonts, &'static str> {
+        let dejavu = fonts().map_err(|_| "DejaVuSans.ttf")?;
         Ok(ArabicFonts {
             arabic: [
                 ShapingFace::parse(
                     ARABIC_REGULAR_ID,
                     ARABIC_REGULAR_TTF,
+                    None,
                     "NotoSansArabic-Regular.ttf",
                 )?,
-                ShapingFace::parse(ARABIC_BOLD_ID, ARABIC_BOLD_TTF, "NotoSansArabic-Bold.ttf")?,
+                ShapingFace::parse(ARABIC_BOLD_ID, ARABIC_BOLD_TTF, None, "NotoSansArabic-Bold.ttf")?,
             ],
             latin: [
-                ShapingFace::parse(REGULAR_ID, REGULAR_TTF, "DejaVuSans.ttf")?,
-                ShapingFace::parse(BOLD_ID, BOLD_TTF, "DejaVuSans-Bold.ttf")?,
+                ShapingFace::parse(
+                    REGULAR_ID,
+                    REGULAR_TTF,
+                    Some(&dejavu.regular.font),
+                    "DejaVuSans.ttf",
+                )?,
+                ShapingFace::parse(BOLD_ID, BOLD_TTF, Some(&dejavu.bold.font), "DejaVuSans-Bold.ttf")?,
             ],
         })
     }
@@ -167,7 +177,7 @@ impl ArabicFonts {
 }
 
 /// A glyph placed on a line. `text` is what it stands for (None for the second and later glyphs
-/// of one character, such as a mark printpdf then maps on its own).
+/// of one character, which printpdf then maps by the font's own tables).
 pub(super) struct Glyph<'f> {
     pub(super) face: &'f ShapingFace,
     pub(super) gid: u16,
@@ -332,7 +342,7 @@ pub(super) fn line_ops(
     fonts: &ArabicFonts,
     placed: &Placed,
     ops: &mut Vec<Op>,
-    current: &mut Option<&'static str>,
+    current: &mut Option<(&'static str, f32)>,
 ) {
     let (glyphs, _) = fonts.glyphs(placed.style.weight, &placed.text, placed.rtl);
     let mut rest = glyphs.as_slice();
@@ -382,14 +392,15 @@ fn text_string(text: &str) -> printpdf::DictItem {
     printpdf::DictItem::String { data, literal: false }
 }
 
-fn glyph_ops(placed: &Placed, glyph: &Glyph, ops: &mut Vec<Op>, current: &mut Option<&'static str>) {
+fn glyph_ops(placed: &Placed, glyph: &Glyph, ops: &mut Vec<Op>, current: &mut Option<(&'static str, f32)>) {
     let size = placed.style.size;
-    if *current != Some(glyph.face.id) {
+    // The font is set again when the face or the size changes.
+    if *current != Some((glyph.face.id, size)) {
         ops.push(Op::SetFont {
             font: PdfFontHandle::External(FontId(glyph.face.id.to_string())),
             size: Pt(size),
         });
-        *current = Some(glyph.face.id);
+        *current = Some((glyph.face.id, size));
     }
     ops.push(Op::SetTextMatrix {
         matrix: TextMatrix::Translate(

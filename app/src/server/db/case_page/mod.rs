@@ -203,7 +203,7 @@ fn into_page(r: Row) -> Result<CasePage> {
                     .parse()
                     .map_err(|e: String| sqlx::Error::Decode(e.into()))?,
                 detail: t.detail,
-                detail_key: t.detail_key.as_deref().and_then(super::timeline::parse_keys),
+                detail_key: t.detail_key.as_deref().and_then(super::parse_details),
             })
         })
         .collect::<Result<_>>()?;

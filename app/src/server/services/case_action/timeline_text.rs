@@ -1,17 +1,18 @@
 //! What a change writes on the timeline: which entry carries the detail, and in whose name.
 
 use crate::domain::{case, Relation, TimelineLabel};
+use crate::model::Detail;
 use crate::server::caller::Caller;
 
 /// Which text each timeline entry of a change carries. When one change writes several entries
 /// ("Coordinator assigned", "Awaiting payment"), the detail belongs to the last, the state the
 /// case is now in; a payment line, when there is one, goes on the payment entries and the detail
 /// on the last entry everyone reads.
-pub fn entry_details<'a, D: ?Sized>(
+pub fn entry_details<'a>(
     labels: &[TimelineLabel],
-    detail: Option<&'a D>,
-    payment_detail: Option<&'a D>,
-) -> Vec<(TimelineLabel, Option<&'a D>)> {
+    detail: Option<&'a Detail>,
+    payment_detail: Option<&'a Detail>,
+) -> Vec<(TimelineLabel, Option<&'a Detail>)> {
     let carrier = match payment_detail {
         Some(_) => labels.iter().rposition(|l| l.audience() == case::Audience::Case),
         None => labels.len().checked_sub(1),
