@@ -67,7 +67,11 @@ test('an admin opening the queue fetches the administration part and the page wo
   await signIn(page, DEMO.admin);
   await expect(page).toHaveURL(/\/admin$/);
   await hydrated(page);
-  expect([...adminParts].filter((f) => !fetched.has(f)), 'administration files not fetched').toEqual([]);
+  // The page was hydrated on the sign-in page already; the part loads after the client-side
+  // navigation to the queue, so its files may still be on their way.
+  await expect
+    .poll(() => [...adminParts].filter((f) => !fetched.has(f)), { message: 'administration files not fetched' })
+    .toEqual([]);
   // Client-side navigation into a part not loaded yet: the catalog link, then back to the queue.
   await page.getByRole('link', { name: 'Catalog' }).first().click();
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
